@@ -1,0 +1,71 @@
+/**
+ * The shape of a city pack's `city.json` and `layers.json`, shared because the viewer reads them
+ * through the server's API.
+ */
+import { z } from 'zod';
+import { SensorKindSchema, SensorSchema } from './schemas.ts';
+
+export const LocalizedTextSchema = z.object({ de: z.string().min(1), en: z.string().min(1) });
+export type LocalizedText = z.infer<typeof LocalizedTextSchema>;
+
+export const HomeViewSchema = z.object({
+  lon: z.number().min(-180).max(180),
+  lat: z.number().min(-90).max(90),
+  heightM: z.number().positive(),
+  headingDeg: z.number().default(0),
+  pitchDeg: z.number().min(-90).max(0).default(-45),
+});
+export type HomeView = z.infer<typeof HomeViewSchema>;
+
+export const CityManifestSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/, 'city ids are lower-case letters, digits and -'),
+  name: z.string().min(1),
+  /** True for generated demo data; the viewer then labels the map "Demo-Daten (synthetisch)". */
+  synthetic: z.boolean(),
+  centre: z.tuple([z.number(), z.number()]),
+  homeView: HomeViewSchema,
+  /** CRS of the pack's GeoJSON files. Packs are stored in WGS84; importers reproject. */
+  crs: z.literal('EPSG:4326'),
+  timezone: z.string().min(1),
+  attribution: z.string().optional(),
+});
+export type CityManifest = z.infer<typeof CityManifestSchema>;
+
+/** A catalog entry: what the layer panel lists. */
+export const LayerEntrySchema = z.discriminatedUnion('type', [
+  z.object({
+    id: z.string(),
+    type: z.literal('tileset'),
+    title: LocalizedTextSchema,
+    /** Relative to the server root, e.g. `/tiles/boeblingen-demo/tileset.json`. */
+    url: z.string(),
+    visible: z.boolean().default(true),
+  }),
+  z.object({
+    id: z.string(),
+    type: z.literal('geojson'),
+    title: LocalizedTextSchema,
+    url: z.string(),
+    visible: z.boolean().default(true),
+  }),
+  z.object({
+    id: z.string(),
+    type: z.literal('live'),
+    title: LocalizedTextSchema,
+    kind: SensorKindSchema,
+    visible: z.boolean().default(true),
+  }),
+]);
+export type LayerEntry = z.infer<typeof LayerEntrySchema>;
+
+export const LayerCatalogSchema = z.object({ layers: z.array(LayerEntrySchema) });
+export type LayerCatalog = z.infer<typeof LayerCatalogSchema>;
+
+/** `GET /api/v1/city`: what a viewer needs to start, filtered for the caller's role. */
+export const CityInfoSchema = z.object({
+  city: CityManifestSchema,
+  layers: z.array(LayerEntrySchema),
+  sensors: z.array(SensorSchema),
+  protocolVersion: z.number().int(),
+});
+export type CityInfo = z.infer<typeof CityInfoSchema>;

@@ -1,0 +1,25 @@
+/**
+ * The Socket.io event maps, typed once and used by both sides. Names are `domain:verb`.
+ * Telemetry (`live:diff`) may be coalesced under load; acknowledged requests are reliable.
+ */
+import type { Ack, Diff, Hello, Snapshot, SubscribeRequest } from './schemas.ts';
+
+export interface ServerToClientEvents {
+  /** Once after connecting. */
+  'server:hello': (hello: Hello) => void;
+  /** At most one per tick per subscription, only with what changed. */
+  'live:diff': (diff: Diff) => void;
+}
+
+export interface ClientToServerEvents {
+  /** Replaces the socket's subscription and answers with its snapshot. */
+  'live:subscribe': (request: SubscribeRequest, ack: (answer: Ack<Snapshot>) => void) => void;
+  /** Asks for a fresh snapshot of the current subscription (after a gap in `seq`). */
+  'live:resync': (ack: (answer: Ack<Snapshot>) => void) => void;
+  'live:unsubscribe': () => void;
+}
+
+/** What a client sends in the Socket.io handshake (`auth`). */
+export interface HandshakeAuth {
+  protocolVersion: number;
+}

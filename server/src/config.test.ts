@@ -1,0 +1,89 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+function configFile(content: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'citytwin-config-'));
+  const file = join(dir, 'citytwin.json');
+  writeFileSync(file, content);
+  return file;
+}
+
+function errorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('uses port 8080, the demo city and the simulator when nothing is set', () => {
+    const config = loadConfig({ env: {} });
+    expect(config.port).toBe(8080);
+    expect(config.city).toBe('boeblingen-demo');
+    expect(config.simulator).toEqual({ enabled: true, seed: 20211, timeScale: 1 });
+    expect(config.tickHz).toBe(10);
+  });
+
+  it('reads PORT and the simulator settings from the environment', () => {
+    const config = loadConfig({
+      env: { PORT: '9090', CITYTWIN_SIM_TIME_SCALE: '60', CITYTWIN_SIM_SEED: '7', CITYTWIN_SIMULATOR: 'off' },
+    });
+    expect(config.port).toBe(9090);
+    expect(config.simulator).toEqual({ enabled: false, seed: 7, timeScale: 60 });
+  });
+
+  it('lets the environment override the config file', () => {
+    const file = configFile(JSON.stringify({ port: 7000, tickHz: 2 }));
+    const config = loadConfig({ env: { PORT: '7001' }, file });
+    expect(config.port).toBe(7001);
+    expect(config.tickHz).toBe(2);
+  });
+
+  it('names the field, its source and the allowed values for a wrong enum', () => {
+    const error = errorOf(() => loadConfig({ env: { CITYTWIN_LOG_LEVEL: 'loud' } }));
+    expect(error.message).toContain('logLevel (from environment variable CITYTWIN_LOG_LEVEL)');
+    expect(error.message).toContain('"debug", "info", "warn", "error", "silent"');
+  });
+
+  it('names a port out of range', () => {
+    const error = errorOf(() => loadConfig({ env: { PORT: '70000' } }));
+    expect(error.message).toMatch(/port \(from environment variable PORT\): must be <= 65535/);
+  });
+
+  it('rejects a non-numeric port', () => {
+    const error = errorOf(() => loadConfig({ env: { PORT: 'eighty' } }));
+    expect(error.message).toContain('port (from environment variable PORT)');
+  });
+
+  it('lists unknown fields in the file with the allowed ones', () => {
+    const file = configFile(JSON.stringify({ prot: 1, simulator: { speed: 3 } }));
+    const error = errorOf(() => loadConfig({ env: {}, file }));
+    expect(error.message).toContain('unknown field(s) prot');
+    expect(error.message).toContain('simulator: unknown field(s) speed; allowed: enabled, seed, timeScale');
+  });
+
+  it('reports every wrong field at once', () => {
+    const error = errorOf(() =>
+      loadConfig({ env: { PORT: '-1', CITYTWIN_TICK_HZ: '0', CITYTWIN_CITY: 'Böblingen' } }),
+    );
+    expect(error.message).toContain('port');
+    expect(error.message).toContain('tickHz');
+    expect(error.message).toContain('city');
+  });
+
+  it('names a config file that is not JSON', () => {
+    const file = configFile('{ port: 80 ');
+    expect(() => loadConfig({ env: {}, file })).toThrow(/is not valid JSON/);
+  });
+
+  it('rejects a simulator switch that is not a yes/no word', () => {
+    const error = errorOf(() => loadConfig({ env: { CITYTWIN_SIMULATOR: 'maybe' } }));
+    expect(error.message).toContain('simulator.enabled (from environment variable CITYTWIN_SIMULATOR)');
+  });
+});

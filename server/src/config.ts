@@ -1,0 +1,148 @@
+/**
+ * Server configuration: one optional JSON file plus environment variables, validated at start.
+ * A wrong field stops the server with a message naming the field, what was given and what is allowed.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+export const ConfigSchema = z
+  .object({
+    /** TCP port for HTTP and Socket.io; 0 picks a free one (tests). */
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    host: z.string().min(1).default('0.0.0.0'),
+    /** Folder name under `dataDir`. */
+    city: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and -')
+      .default('boeblingen-demo'),
+    dataDir: z.string().min(1).default('data'),
+    tilesDir: z.string().min(1).default('tiles/output'),
+    clientDir: z.string().min(1).default('client/dist'),
+    /** Diffs per second sent to each subscription. */
+    tickHz: z.coerce.number().min(0.1).max(60).default(10),
+    logLevel: z.enum(LOG_LEVELS).default('info'),
+    simulator: z
+      .object({
+        enabled: z.boolean().default(true),
+        seed: z.coerce.number().int().min(0).default(20211),
+        /** Simulated seconds per real second. */
+        timeScale: z.coerce.number().min(0.001).max(100_000).default(1),
+      })
+      .strict()
+      .default({ enabled: true, seed: 20211, timeScale: 1 }),
+    /** How many rejected inputs the dead-letter list keeps for operators. */
+    deadLetterLimit: z.coerce.number().int().min(0).max(100_000).default(500),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Raised for a configuration that cannot run; its message is meant for the person starting the server. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Environment variable -> config path. Anything else in the environment is ignored. */
+const ENV_FIELDS: Record<string, readonly string[]> = {
+  PORT: ['port'],
+  HOST: ['host'],
+  CITYTWIN_CITY: ['city'],
+  CITYTWIN_DATA_DIR: ['dataDir'],
+  CITYTWIN_TILES_DIR: ['tilesDir'],
+  CITYTWIN_CLIENT_DIR: ['clientDir'],
+  CITYTWIN_TICK_HZ: ['tickHz'],
+  CITYTWIN_LOG_LEVEL: ['logLevel'],
+  CITYTWIN_SIMULATOR: ['simulator', 'enabled'],
+  CITYTWIN_SIM_SEED: ['simulator', 'seed'],
+  CITYTWIN_SIM_TIME_SCALE: ['simulator', 'timeScale'],
+  CITYTWIN_DEAD_LETTER_LIMIT: ['deadLetterLimit'],
+};
+
+/** The environment variable names `loadConfig` reads, for documentation and error messages. */
+export const CONFIG_ENV_VARS = Object.keys(ENV_FIELDS);
+
+function envValue(name: string, raw: string): unknown {
+  if (name === 'CITYTWIN_SIMULATOR') {
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    // Leave it as a string so validation names the field and the allowed values.
+    return raw;
+  }
+  return raw;
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  const last = path[path.length - 1];
+  if (last !== undefined) node[last] = value;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, source: Record<string, string>): string {
+  const field = issue.path.join('.') || '(root)';
+  const from = source[field] ? ` (from ${source[field]})` : '';
+  switch (issue.code) {
+    case 'invalid_value':
+      return `${field}${from}: must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'unrecognized_keys':
+      return `${field}: unknown field(s) ${issue.keys.join(', ')}; allowed: ${allowedKeys(issue.path).join(', ')}`;
+    case 'too_small':
+      return `${field}${from}: must be >= ${String(issue.minimum)} (${issue.message})`;
+    case 'too_big':
+      return `${field}${from}: must be <= ${String(issue.maximum)} (${issue.message})`;
+    default:
+      return `${field}${from}: ${issue.message}`;
+  }
+}
+
+function allowedKeys(path: readonly PropertyKey[]): string[] {
+  if (path.length === 0) return Object.keys(ConfigSchema.shape);
+  if (path[0] === 'simulator') return ['enabled', 'seed', 'timeScale'];
+  return [];
+}
+
+/**
+ * Builds the configuration from an optional JSON file (`CITYTWIN_CONFIG` or the `file` argument) and
+ * the environment; environment wins. Throws `ConfigError` listing every wrong field.
+ */
+export function loadConfig(options: { env?: NodeJS.ProcessEnv; file?: string } = {}): Config {
+  const env = options.env ?? process.env;
+  const file = options.file ?? env.CITYTWIN_CONFIG;
+  const raw: Record<string, unknown> = {};
+  const source: Record<string, string> = {};
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`Config file ${file} cannot be read: ${(error as Error).message}`);
+    }
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new Error('the top level must be a JSON object');
+      }
+      Object.assign(raw, parsed);
+    } catch (error) {
+      throw new ConfigError(`Config file ${file} is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  for (const [name, path] of Object.entries(ENV_FIELDS)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    setPath(raw, path, envValue(name, value));
+    source[path.join('.')] = `environment variable ${name}`;
+  }
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  - ${describeIssue(issue, source)}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

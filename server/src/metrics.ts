@@ -1,0 +1,53 @@
+/**
+ * Prometheus metrics, one registry per app so that tests can run several apps in one process.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { HubMetrics, RejectionReason } from './hub/hub.ts';
+
+export interface AppMetrics extends HubMetrics {
+  registry: Registry;
+  connectedClients: Gauge;
+  tickDuration: Histogram;
+  diffsSent: Counter;
+}
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): AppMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'citytwin_' });
+  const connectedClients = new Gauge({
+    name: 'citytwin_connected_clients',
+    help: 'Socket.io clients connected now.',
+    registers: [registry],
+  });
+  const readingsIn = new Counter({
+    name: 'citytwin_readings_in_total',
+    help: 'Readings accepted by the hub, by source.',
+    labelNames: ['source'],
+    registers: [registry],
+  });
+  const rejections = new Counter({
+    name: 'citytwin_rejections_total',
+    help: 'Inputs rejected, by reason and source.',
+    labelNames: ['reason', 'source'],
+    registers: [registry],
+  });
+  const tickDuration = new Histogram({
+    name: 'citytwin_tick_duration_seconds',
+    help: 'Time to compute and send one tick of diffs to all subscribers.',
+    buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    registers: [registry],
+  });
+  const diffsSent = new Counter({
+    name: 'citytwin_diffs_sent_total',
+    help: 'Diff messages sent to subscribers.',
+    registers: [registry],
+  });
+  return {
+    registry,
+    connectedClients,
+    tickDuration,
+    diffsSent,
+    readingAccepted: (source: string) => readingsIn.inc({ source }),
+    readingRejected: (reason: RejectionReason, source: string) => rejections.inc({ reason, source }),
+  };
+}
