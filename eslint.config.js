@@ -56,4 +56,9 @@ export default tseslint.config(
     files: ['server/**/*.ts', 'tiles/**/*.ts', 'data/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [cesiumOnlyInViewer, socketOnlyInLive] }] },
   },
+  {
+    // Server integration tests talk to the real server through real socket.io-client sockets.
+    files: ['server/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [cesiumOnlyInViewer] }] },
+  },
 );

@@ -1,0 +1,113 @@
+/**
+ * Types of a loaded city pack (docs/city-pack.md). The JSON parts come from the zod schemas in
+ * `protocol/`; the GeoJSON layers are typed here because only the server, the generator and the tiles
+ * pipeline read them as features (the viewer gets them as plain GeoJSON files).
+ */
+import type { CityManifest, LayerEntry, Sensor } from '../../../protocol/index.ts';
+
+/** A GeoJSON position in WGS84: `[lon, lat]` in degrees, optionally with a height in metres. */
+export type Position = [lonDeg: number, latDeg: number] | [lonDeg: number, latDeg: number, heightM: number];
+
+/** A GeoJSON Polygon (RFC 7946: exterior ring counter-clockwise). */
+export interface PolygonGeometry {
+  type: 'Polygon';
+  /** Linear rings, exterior first; each ring is closed (first position repeated at the end). */
+  coordinates: Position[][];
+}
+
+/** A GeoJSON LineString. */
+export interface LineStringGeometry {
+  type: 'LineString';
+  coordinates: Position[];
+}
+
+/** What a building is used for; the viewer colours by it and parking sensors need `parking`. */
+export const BUILDING_USES = [
+  'residential',
+  'mixed',
+  'commercial',
+  'industrial',
+  'public',
+  'school',
+  'parking',
+] as const;
+/** One of `BUILDING_USES`. */
+export type BuildingUse = (typeof BUILDING_USES)[number];
+
+/** Road hierarchy, from through roads to access streets (OpenStreetMap's `highway` values). */
+export const ROAD_CLASSES = ['primary', 'secondary', 'tertiary', 'residential'] as const;
+/** One of `ROAD_CLASSES`. */
+export type RoadClass = (typeof ROAD_CLASSES)[number];
+
+/** Properties of a feature in `buildings.geojson`. */
+export interface BuildingProperties {
+  /** `b00001`…; also the feature id in the 3D tileset (`buildingId`). */
+  id: string;
+  /** Height of the roof top above the ground, metres. */
+  heightM: number;
+  /** Full storeys above ground, at least 1. */
+  storeys: number;
+  use: BuildingUse;
+  /** Only for notable buildings (town hall, schools, garages). */
+  name?: string;
+}
+
+/** Properties of a feature in `roads.geojson`. */
+export interface RoadProperties {
+  /** `r0001`…; one id per segment between junctions. */
+  id: string;
+  name: string;
+  roadClass: RoadClass;
+  speedLimitKmh: number;
+  /** Lanes of both directions together. */
+  lanes: number;
+}
+
+/** Properties of a feature in `basins.geojson`. */
+export interface BasinProperties {
+  /** `basin-<slug>`; the water sensor of the basin is bound to this id. */
+  id: string;
+  name: string;
+  /** Level at which the basin overflows, centimetres above its floor. */
+  maxLevelCm: number;
+  volumeM3: number;
+}
+
+/** A feature of a city pack: the top-level `id` always equals `properties.id`. */
+export interface PackFeature<G, P extends { id: string }> {
+  type: 'Feature';
+  id: string;
+  properties: P;
+  geometry: G;
+}
+
+/** A GeoJSON FeatureCollection of pack features. */
+export interface PackFeatureCollection<G, P extends { id: string }> {
+  type: 'FeatureCollection';
+  features: PackFeature<G, P>[];
+}
+
+/** A building footprint. */
+export type BuildingFeature = PackFeature<PolygonGeometry, BuildingProperties>;
+/** A road segment. */
+export type RoadFeature = PackFeature<LineStringGeometry, RoadProperties>;
+/** A drainage basin outline. */
+export type BasinFeature = PackFeature<PolygonGeometry, BasinProperties>;
+/** The content of `buildings.geojson`. */
+export type BuildingCollection = PackFeatureCollection<PolygonGeometry, BuildingProperties>;
+/** The content of `roads.geojson`. */
+export type RoadCollection = PackFeatureCollection<LineStringGeometry, RoadProperties>;
+/** The content of `basins.geojson`. */
+export type BasinCollection = PackFeatureCollection<PolygonGeometry, BasinProperties>;
+
+/** A checked city pack, as `loadCityPack` returns it. */
+export interface CityPack {
+  /** The folder it was read from. */
+  dir: string;
+  city: CityManifest;
+  buildings: BuildingCollection;
+  roads: RoadCollection;
+  basins: BasinCollection;
+  sensors: Sensor[];
+  layers: LayerEntry[];
+}

@@ -1,0 +1,46 @@
+/**
+ * Static files with cache headers suited to each kind: content-hashed bundles are immutable, the
+ * page itself always revalidates, data and tiles are cached briefly and revalidated by ETag.
+ */
+import express from 'express';
+import type { RequestHandler } from 'express';
+import { basename } from 'node:path';
+
+export const CACHE_IMMUTABLE = 'public, max-age=31536000, immutable';
+export const CACHE_REVALIDATE = 'no-cache';
+export const CACHE_SHORT = 'public, max-age=300, must-revalidate';
+export const CACHE_LIBRARY = 'public, max-age=604800';
+
+/** The built client: `assets/` are content-hashed by Vite; `cesium/` is versioned by the package. */
+export function clientStatic(clientDir: string): RequestHandler {
+  return express.static(clientDir, {
+    index: 'index.html',
+    setHeaders(res, filePath) {
+      if (/[\\/]assets[\\/]/.test(filePath)) res.setHeader('Cache-Control', CACHE_IMMUTABLE);
+      else if (/[\\/]cesium[\\/]/.test(filePath)) res.setHeader('Cache-Control', CACHE_LIBRARY);
+      else res.setHeader('Cache-Control', CACHE_REVALIDATE);
+    },
+  });
+}
+
+/**
+ * City-pack data and tiles. The sensor registry is left out on purpose: it can hold internal sensors,
+ * and viewers get it through `/api/v1/city`, filtered by role.
+ */
+export function dataStatic(dir: string): RequestHandler {
+  const serve = express.static(dir, {
+    index: false,
+    setHeaders(res, filePath) {
+      res.setHeader('Cache-Control', CACHE_SHORT);
+      if (filePath.endsWith('.geojson')) res.setHeader('Content-Type', 'application/geo+json');
+      if (filePath.endsWith('.glb')) res.setHeader('Content-Type', 'model/gltf-binary');
+    },
+  });
+  return (req, res, next) => {
+    if (basename(req.path) === 'sensors.json') {
+      res.status(404).json({ error: 'the sensor registry is served by /api/v1/city' });
+      return;
+    }
+    serve(req, res, next);
+  };
+}

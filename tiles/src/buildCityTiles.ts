@@ -1,0 +1,127 @@
+/**
+ * Builds the tiles of one city pack in the repository layout: `data/<cityId>/buildings.geojson` ->
+ * `tiles/output/<cityId>/`. Used by the CLI and by the start script, which calls it before serving.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FeatureCollection } from './buildingFeatures.ts';
+import type { BuildTilesetResult } from './buildTileset.ts';
+import { buildTileset, isTilesetUpToDate, sha256Hex, TILESET_FILE } from './buildTileset.ts';
+
+/** The repository root, two folders above this file (tiles/src/). */
+export const DEFAULT_REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** City ids as in `city.json`: lower-case letters, digits and `-` (never a path). */
+const CITY_ID_PATTERN = /^[a-z0-9-]+$/;
+
+/** Options of {@link buildCityTiles}. */
+export interface BuildCityTilesOptions {
+  /** Rebuild even when the output is up to date. */
+  readonly force?: boolean;
+  /** Repository root holding `data/` and `tiles/`; default {@link DEFAULT_REPO_ROOT}. */
+  readonly repoRoot?: string;
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly maxBuildingsPerTile?: number;
+}
+
+/** Outcome of {@link buildCityTiles}. */
+export interface BuildCityTilesResult {
+  readonly cityId: string;
+  /** `up-to-date`: nothing was written because the output matches the input. */
+  readonly status: 'built' | 'up-to-date';
+  readonly buildingsPath: string;
+  readonly outDir: string;
+  readonly tilesetPath: string;
+  readonly durationMs: number;
+  /** Present when `status` is `built`. */
+  readonly build?: BuildTilesetResult;
+}
+
+/** Where a city's input and output live. */
+export function cityTilesPaths(
+  cityId: string,
+  repoRoot: string = DEFAULT_REPO_ROOT,
+): { readonly buildingsPath: string; readonly outDir: string } {
+  if (!CITY_ID_PATTERN.test(cityId)) {
+    throw new Error(`city id must be lower-case letters, digits and -, got ${JSON.stringify(cityId)}`);
+  }
+  return {
+    buildingsPath: join(repoRoot, 'data', cityId, 'buildings.geojson'),
+    outDir: join(repoRoot, 'tiles', 'output', cityId),
+  };
+}
+
+/**
+ * Builds `tiles/output/<cityId>/` from `data/<cityId>/buildings.geojson`, or skips the build when
+ * the output already matches the input (unless `force`).
+ *
+ * @throws Error when the buildings file is missing or not JSON, BuildingsInputError when it breaks
+ *   the city-pack contract.
+ */
+export async function buildCityTiles(
+  cityId: string,
+  options: BuildCityTilesOptions = {},
+): Promise<BuildCityTilesResult> {
+  const startedMs = performance.now();
+  const repoRoot = options.repoRoot ?? DEFAULT_REPO_ROOT;
+  const { buildingsPath, outDir } = cityTilesPaths(cityId, repoRoot);
+  const tilesetPath = join(outDir, TILESET_FILE);
+  const sourceLabel = relative(repoRoot, buildingsPath);
+  const sizeOptions =
+    options.maxBuildingsPerTile === undefined ? {} : { maxBuildingsPerTile: options.maxBuildingsPerTile };
+
+  if (!options.force && (await isTilesetUpToDate(buildingsPath, outDir, sizeOptions))) {
+    return {
+      cityId,
+      status: 'up-to-date',
+      buildingsPath,
+      outDir,
+      tilesetPath,
+      durationMs: performance.now() - startedMs,
+    };
+  }
+
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(buildingsPath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(
+      code === 'ENOENT'
+        ? `${sourceLabel} not found: a city pack needs buildings.geojson (the demo pack is made by npm run generate:demo)`
+        : `${sourceLabel} cannot be read: ${String(error)}`,
+      { cause: error },
+    );
+  }
+  let buildings: unknown;
+  try {
+    buildings = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new Error(
+      `${sourceLabel} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const build = await buildTileset({
+    // parseBuildings inside buildTileset checks every field, so the unchecked JSON may go in as is.
+    buildings: buildings as FeatureCollection,
+    outDir,
+    cityId,
+    sourceSha256: sha256Hex(bytes),
+    sourceLabel,
+    ...sizeOptions,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  return {
+    cityId,
+    status: 'built',
+    buildingsPath,
+    outDir,
+    tilesetPath,
+    durationMs: performance.now() - startedMs,
+    build,
+  };
+}

@@ -1,0 +1,346 @@
+/**
+ * Builds a 3D Tiles 1.1 tileset from a city pack's buildings: footprints extruded with three.js,
+ * merged per leaf of a k-d tree into one GLB each, with per-building feature ids and metadata.
+ *
+ * Output in `outDir`: `tileset.json`, `content/<tile>.glb` and `build-info.json` (written last, so a
+ * build that fails half-way is never mistaken for a finished one).
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BufferGeometry } from 'three';
+import { mergeGeometries } from 'three/addons/utils/BufferGeometryUtils.js';
+import type { Building, FeatureCollection } from './buildingFeatures.ts';
+import { parseBuildings } from './buildingFeatures.ts';
+import { writeBuildingTileGlb } from './buildingTileGlb.ts';
+import { extrudeFootprint, normalizeFootprintRings } from './extrudeFootprint.ts';
+import type { EnuFrame, EnuM, LonLatHeightDeg, Vec3 } from './geodesy.ts';
+import { createEnuFrame, ecefDirectionToEnu, geodeticToEnu, geodeticUpEcef } from './geodesy.ts';
+import type { Bounds, SpatialItem, TreeNode } from './spatialTree.ts';
+import { buildSpatialTree, listLeaves } from './spatialTree.ts';
+import { MAX_FEATURES_PER_TILE, mergeTileMesh } from './tileMesh.ts';
+import { countTiles, createTilesetJson } from './tilesetJson.ts';
+
+/**
+ * Version of the builder's output format. Bump it whenever the same input would give different
+ * files (geometry, metadata, tree, JSON layout), so existing builds are no longer "up to date".
+ */
+export const TILES_BUILDER_VERSION = 1;
+
+/** Default leaf size: a few hundred buildings per GLB keeps draw calls low and tiles ~100-300 kB. */
+export const DEFAULT_MAX_BUILDINGS_PER_TILE = 500;
+
+/** File names inside the output folder. */
+export const TILESET_FILE = 'tileset.json';
+export const BUILD_INFO_FILE = 'build-info.json';
+export const CONTENT_DIR = 'content';
+
+/** Options of {@link buildTileset}. */
+export interface BuildTilesetOptions {
+  /** The parsed `buildings.geojson` (checked again here; errors name the feature and field). */
+  readonly buildings: FeatureCollection;
+  /** Folder to write into; created if missing. The builder owns `content/*.glb` inside it. */
+  readonly outDir: string;
+  /** Recorded in build-info.json. */
+  readonly cityId?: string;
+  /** Called with the number of buildings written so far and the total. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Most buildings per leaf tile; default {@link DEFAULT_MAX_BUILDINGS_PER_TILE}. */
+  readonly maxBuildingsPerTile?: number;
+  /**
+   * sha256 (hex) of the buildings file the collection was parsed from, recorded in build-info.json
+   * so {@link isTilesetUpToDate} can compare it. Defaults to the sha256 of the collection's JSON,
+   * which never matches a file hash: a caller without the file always rebuilds.
+   */
+  readonly sourceSha256?: string;
+  /** Names the input in error messages, e.g. `data/boeblingen-demo/buildings.geojson`. */
+  readonly sourceLabel?: string;
+}
+
+/** A footprint, or a part of one, that could not be extruded. */
+export interface SkippedFootprint {
+  readonly buildingId: string;
+  /** Index of the polygon within the feature (MultiPolygon parts). */
+  readonly polygonIndex: number;
+  readonly reason: string;
+  /** True when the whole building was left out (no part could be extruded). */
+  readonly buildingDropped: boolean;
+}
+
+/** What {@link buildTileset} wrote. */
+export interface BuildTilesetResult {
+  readonly tilesetPath: string;
+  readonly outDir: string;
+  /** Tiles in tileset.json, inner tiles included. */
+  readonly tileCount: number;
+  /** GLB files written (one per leaf). */
+  readonly contentCount: number;
+  /** Buildings in the tileset (each one feature). */
+  readonly featureCount: number;
+  readonly skipped: readonly SkippedFootprint[];
+  /** Size of tileset.json plus all GLBs. */
+  readonly totalBytes: number;
+  /** Origin of the tileset's ENU frame: the centre of the buildings' bounding box, on the ellipsoid. */
+  readonly origin: LonLatHeightDeg;
+  readonly buildingsSha256: string;
+}
+
+/** Contents of build-info.json. */
+export interface BuildInfo {
+  readonly builderVersion: number;
+  readonly buildingsSha256: string;
+  readonly maxBuildingsPerTile: number;
+  readonly cityId?: string;
+  readonly featureCount: number;
+  readonly tileCount: number;
+  readonly contentUris: readonly string[];
+  readonly origin: LonLatHeightDeg;
+}
+
+/** A building ready for the tree: projected, cleaned parts and tight bounds. */
+interface PreparedBuilding extends SpatialItem {
+  readonly building: Building;
+  readonly upEnu: Vec3;
+  /** Footprint polygons in ENU, `[outline, ...holes]` each, only the parts that can be extruded. */
+  readonly parts: readonly (readonly (readonly EnuM[])[])[];
+}
+
+/** sha256 of bytes, hex. */
+export function sha256Hex(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Centre of the lon/lat bounding box of all footprints, at height 0 on the ellipsoid. Packs are
+ * town-sized, far from the antimeridian, so a plain min/max box is the right centre.
+ */
+export function footprintCentre(buildings: readonly Building[]): LonLatHeightDeg {
+  let minLon = Infinity;
+  let maxLon = -Infinity;
+  let minLat = Infinity;
+  let maxLat = -Infinity;
+  for (const building of buildings) {
+    for (const polygon of building.polygons) {
+      for (const ring of polygon) {
+        for (const [lonDeg, latDeg] of ring) {
+          minLon = Math.min(minLon, lonDeg);
+          maxLon = Math.max(maxLon, lonDeg);
+          minLat = Math.min(minLat, latDeg);
+          maxLat = Math.max(maxLat, latDeg);
+        }
+      }
+    }
+  }
+  if (!Number.isFinite(minLon)) throw new Error('no building coordinates to centre the tileset on');
+  return [(minLon + maxLon) / 2, (minLat + maxLat) / 2, 0];
+}
+
+/** Projects one building and drops parts that cannot be extruded. */
+function prepareBuilding(
+  building: Building,
+  frame: EnuFrame,
+  skipped: SkippedFootprint[],
+): PreparedBuilding | undefined {
+  const [centreLonDeg, centreLatDeg] = footprintCentre([building]);
+  const upEnu = ecefDirectionToEnu(frame, geodeticUpEcef(centreLonDeg, centreLatDeg));
+
+  const parts: (readonly (readonly EnuM[])[])[] = [];
+  const failures: { polygonIndex: number; reason: string }[] = [];
+  for (const [polygonIndex, polygon] of building.polygons.entries()) {
+    const rings = polygon.map((ring) =>
+      ring.map(([lonDeg, latDeg]) => geodeticToEnu(frame, [lonDeg, latDeg, 0])),
+    );
+    const normalized = normalizeFootprintRings(rings);
+    if (normalized.ok) parts.push([normalized.outline, ...normalized.holes]);
+    else failures.push({ polygonIndex, reason: normalized.reason });
+  }
+  const buildingDropped = parts.length === 0;
+  for (const failure of failures) skipped.push({ buildingId: building.id, ...failure, buildingDropped });
+  if (buildingDropped) return undefined;
+
+  // Bounds of exactly what extrusion will produce: ground points and the same points lifted.
+  const minM: [number, number, number] = [Infinity, Infinity, Infinity];
+  const maxM: [number, number, number] = [-Infinity, -Infinity, -Infinity];
+  for (const part of parts) {
+    for (const ring of part) {
+      for (const point of ring) {
+        for (const lift of [0, building.heightM]) {
+          for (let axis = 0; axis < 3; axis++) {
+            const value = (point[axis] ?? 0) + (upEnu[axis] ?? 0) * lift;
+            minM[axis] = Math.min(minM[axis] ?? Infinity, value);
+            maxM[axis] = Math.max(maxM[axis] ?? -Infinity, value);
+          }
+        }
+      }
+    }
+  }
+  const bounds: Bounds = { minM, maxM };
+  return {
+    id: building.id,
+    centreM: [(minM[0] + maxM[0]) / 2, (minM[1] + maxM[1]) / 2],
+    bounds,
+    building,
+    upEnu,
+    parts,
+  };
+}
+
+/** The building's geometry: its parts extruded and, for MultiPolygons, merged. */
+function buildingGeometry(prepared: PreparedBuilding): BufferGeometry {
+  const geometries = prepared.parts.map((rings, partIndex) => {
+    const result = extrudeFootprint({ rings, heightM: prepared.building.heightM, upEnu: prepared.upEnu });
+    if (!result.ok) throw new Error(`building ${prepared.id} part ${partIndex}: ${result.reason}`);
+    return result.geometry;
+  });
+  const [single] = geometries;
+  if (geometries.length === 1 && single) return single;
+  const merged = mergeGeometries(geometries);
+  if (!merged) throw new Error(`building ${prepared.id}: three.js could not merge its parts`);
+  return merged;
+}
+
+/** Content URI of a leaf, relative to tileset.json. */
+function contentUriOf(leaf: TreeNode<PreparedBuilding>): string {
+  return `${CONTENT_DIR}/${leaf.path}.glb`;
+}
+
+/**
+ * Builds the tileset of a city pack's buildings into `outDir`.
+ *
+ * Deterministic: the same input and options give byte-identical files.
+ *
+ * @throws BuildingsInputError when the collection breaks the city-pack contract.
+ */
+export async function buildTileset(options: BuildTilesetOptions): Promise<BuildTilesetResult> {
+  const { outDir, onProgress, cityId } = options;
+  const maxBuildingsPerTile = options.maxBuildingsPerTile ?? DEFAULT_MAX_BUILDINGS_PER_TILE;
+  if (
+    !Number.isInteger(maxBuildingsPerTile) ||
+    maxBuildingsPerTile < 1 ||
+    maxBuildingsPerTile > MAX_FEATURES_PER_TILE
+  ) {
+    throw new Error(
+      `maxBuildingsPerTile must be an integer in 1..${MAX_FEATURES_PER_TILE}, got ${maxBuildingsPerTile}`,
+    );
+  }
+  const buildingsSha256 = options.sourceSha256 ?? sha256Hex(JSON.stringify(options.buildings));
+  const buildings = parseBuildings(options.buildings, options.sourceLabel);
+  if (buildings.length === 0) throw new Error(`${options.sourceLabel ?? 'buildings'}: no buildings to tile`);
+
+  const origin = footprintCentre(buildings);
+  const frame = createEnuFrame(origin);
+  const skipped: SkippedFootprint[] = [];
+  const prepared = buildings
+    .map((building) => prepareBuilding(building, frame, skipped))
+    .filter((item): item is PreparedBuilding => item !== undefined);
+  if (prepared.length === 0)
+    throw new Error(`${options.sourceLabel ?? 'buildings'}: no footprint can be extruded`);
+  const tree = buildSpatialTree(prepared, maxBuildingsPerTile);
+  const leaves = listLeaves(tree);
+
+  await mkdir(join(outDir, CONTENT_DIR), { recursive: true });
+  await rm(join(outDir, BUILD_INFO_FILE), { force: true });
+
+  const total = prepared.length;
+  let done = 0;
+  let totalBytes = 0;
+  onProgress?.(done, total);
+  for (const leaf of leaves) {
+    const mesh = mergeTileMesh(leaf.items.map(buildingGeometry));
+    const rows = leaf.items.map(({ building }) => building);
+    const glb = await writeBuildingTileGlb(mesh, rows, leaf.path);
+    await writeFile(join(outDir, contentUriOf(leaf)), glb);
+    totalBytes += glb.byteLength;
+    done += leaf.items.length;
+    onProgress?.(done, total);
+  }
+
+  const tilesetVersion = `${TILES_BUILDER_VERSION}-${buildingsSha256.slice(0, 16)}`;
+  const tileset = createTilesetJson(tree, {
+    enuToEcefMatrix: frame.enuToEcefMatrix,
+    contentUri: contentUriOf,
+    tilesetVersion,
+  });
+  const tilesetText = `${JSON.stringify(tileset)}\n`;
+  const tilesetPath = join(outDir, TILESET_FILE);
+  await writeFile(tilesetPath, tilesetText);
+  totalBytes += Buffer.byteLength(tilesetText);
+
+  // Tiles of an earlier build that this one did not write would only confuse whoever looks.
+  const contentUris = leaves.map(contentUriOf);
+  const written = new Set(contentUris.map((uri) => uri.slice(CONTENT_DIR.length + 1)));
+  for (const file of await readdir(join(outDir, CONTENT_DIR))) {
+    if (file.endsWith('.glb') && !written.has(file))
+      await rm(join(outDir, CONTENT_DIR, file), { force: true });
+  }
+
+  const tileCount = countTiles(tileset.root);
+  const buildInfo: BuildInfo = {
+    builderVersion: TILES_BUILDER_VERSION,
+    buildingsSha256,
+    maxBuildingsPerTile,
+    ...(cityId ? { cityId } : {}),
+    featureCount: prepared.length,
+    tileCount,
+    contentUris,
+    origin,
+  };
+  await writeFile(join(outDir, BUILD_INFO_FILE), `${JSON.stringify(buildInfo, null, 2)}\n`);
+
+  return {
+    tilesetPath,
+    outDir,
+    tileCount,
+    contentCount: leaves.length,
+    featureCount: prepared.length,
+    skipped,
+    totalBytes,
+    origin,
+    buildingsSha256,
+  };
+}
+
+async function readBuildInfo(outDir: string): Promise<Partial<BuildInfo> | undefined> {
+  try {
+    const parsed: unknown = JSON.parse(await readFile(join(outDir, BUILD_INFO_FILE), 'utf8'));
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Partial<BuildInfo>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True when `outDir` holds a complete build of exactly this buildings file by this builder version
+ * (and leaf size): build-info.json matches the file's sha256, and tileset.json and every GLB exist.
+ * Any unreadable or missing piece counts as out of date.
+ */
+export async function isTilesetUpToDate(
+  buildingsPath: string,
+  outDir: string,
+  options: { readonly maxBuildingsPerTile?: number } = {},
+): Promise<boolean> {
+  const info = await readBuildInfo(outDir);
+  if (!info || info.builderVersion !== TILES_BUILDER_VERSION) return false;
+  if (info.maxBuildingsPerTile !== (options.maxBuildingsPerTile ?? DEFAULT_MAX_BUILDINGS_PER_TILE))
+    return false;
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(buildingsPath);
+  } catch {
+    return false;
+  }
+  if (info.buildingsSha256 !== sha256Hex(bytes)) return false;
+  if (!Array.isArray(info.contentUris) || !(await isFile(join(outDir, TILESET_FILE)))) return false;
+  for (const uri of info.contentUris) {
+    if (typeof uri !== 'string' || !(await isFile(join(outDir, uri)))) return false;
+  }
+  return true;
+}

@@ -1,0 +1,148 @@
+/**
+ * Writes one tile's GLB: a single mesh with `_FEATURE_ID_0` per vertex (EXT_mesh_features) and a
+ * property table with one row per building (EXT_structural_metadata), so that in CesiumJS
+ * `feature.getProperty('buildingId')` on a picked feature returns the building's id.
+ */
+import { Document, NodeIO, VertexLayout } from '@gltf-transform/core';
+import { EXT_MESH_FEATURES, ExtMeshFeatures } from './extMeshFeatures.ts';
+import type { MetadataSchema, PropertyTable } from './extStructuralMetadata.ts';
+import { EXT_STRUCTURAL_METADATA, ExtStructuralMetadata } from './extStructuralMetadata.ts';
+import type { PropertyColumn } from './propertyTable.ts';
+import { encodeFloat32Column, encodeStringColumn } from './propertyTable.ts';
+import type { TileMesh } from './tileMesh.ts';
+
+/** Name of the metadata class of a building, in every tile's schema. */
+export const BUILDING_CLASS = 'building';
+
+/** Id of the schema embedded in every tile (the same schema for all tiles of all cities). */
+export const BUILDING_SCHEMA_ID = 'citytwin_buildings';
+
+/** The attribute semantic of the building feature ids. */
+export const FEATURE_ID_ATTRIBUTE = '_FEATURE_ID_0';
+
+/** The metadata schema of building tiles. */
+export const BUILDING_SCHEMA: MetadataSchema = {
+  id: BUILDING_SCHEMA_ID,
+  name: 'citytwin buildings',
+  version: '1.0.0',
+  classes: {
+    [BUILDING_CLASS]: {
+      name: 'Building',
+      properties: {
+        buildingId: {
+          type: 'STRING',
+          description: 'Building id of the city pack (buildings.geojson feature id), e.g. b00001.',
+          required: true,
+        },
+        heightM: {
+          type: 'SCALAR',
+          componentType: 'FLOAT32',
+          description: 'Height of the roof above the ground, metres.',
+          required: true,
+        },
+        use: {
+          type: 'STRING',
+          description:
+            'Use of the building: residential, mixed, commercial, industrial, public, school, parking.',
+          required: true,
+        },
+        name: {
+          type: 'STRING',
+          description: 'Display name; empty when the building has none.',
+          // Tiles in which no building has a name leave the column out (a glTF buffer view cannot be
+          // empty); clients then read this default instead of undefined.
+          default: '',
+        },
+      },
+    },
+  },
+};
+
+/** The metadata of one building (one property table row). */
+export interface BuildingRow {
+  readonly id: string;
+  readonly heightM: number;
+  readonly use: string;
+  readonly name: string;
+}
+
+/** Builds the property table of a tile: row i describes the building with feature id i. */
+export function createBuildingPropertyTable(rows: readonly BuildingRow[]): PropertyTable {
+  const properties: Record<string, PropertyColumn> = {
+    buildingId: encodeStringColumn(rows.map((row) => row.id)),
+    heightM: encodeFloat32Column(rows.map((row) => row.heightM)),
+    use: encodeStringColumn(rows.map((row) => row.use)),
+  };
+  if (rows.some((row) => row.name.length > 0))
+    properties['name'] = encodeStringColumn(rows.map((row) => row.name));
+  return { name: 'buildings', class: BUILDING_CLASS, count: rows.length, properties };
+}
+
+/** Generator string written into each GLB's `asset.generator`. */
+export const GLB_GENERATOR = 'citytwin tiles (glTF Transform)';
+
+/** An I/O that reads and writes building tiles with both metadata extensions. */
+export function createBuildingTileIO(): NodeIO {
+  // Separate (non-interleaved) vertex streams: like values sit next to each other, which gzip
+  // compresses better than interleaved position/normal/id records.
+  return new NodeIO()
+    .registerExtensions([ExtMeshFeatures, ExtStructuralMetadata])
+    .setVertexLayout(VertexLayout.SEPARATE);
+}
+
+/**
+ * Writes the GLB of one tile.
+ *
+ * @param mesh the merged tile mesh (feature id i = `rows[i]`).
+ * @param rows one row per building, in feature id order.
+ * @param tileName names the glTF node and mesh (the tile's path), for debugging in viewers.
+ */
+export async function writeBuildingTileGlb(
+  mesh: TileMesh,
+  rows: readonly BuildingRow[],
+  tileName: string,
+): Promise<Uint8Array> {
+  const document = new Document();
+  const root = document.getRoot();
+  root.getAsset().generator = GLB_GENERATOR;
+  const buffer = document.createBuffer();
+  const position = document.createAccessor().setType('VEC3').setArray(mesh.positions).setBuffer(buffer);
+  const normal = document.createAccessor().setType('VEC3').setArray(mesh.normals).setBuffer(buffer);
+  const featureId = document.createAccessor().setType('SCALAR').setArray(mesh.featureIds).setBuffer(buffer);
+  const indices = document.createAccessor().setType('SCALAR').setArray(mesh.indices).setBuffer(buffer);
+
+  // White, rough, non-metallic: CesiumJS styles multiply the base colour, so white keeps the
+  // viewer's colours (occupancy, use) exact.
+  const material = document
+    .createMaterial('building')
+    .setBaseColorFactor([1, 1, 1, 1])
+    .setMetallicFactor(0)
+    .setRoughnessFactor(1);
+
+  const meshFeatures = document
+    .createExtension(ExtMeshFeatures)
+    .createMeshFeatures()
+    .setFeatureIds([{ featureCount: rows.length, attribute: 0, propertyTable: 0 }]);
+  const primitive = document
+    .createPrimitive()
+    .setAttribute('POSITION', position)
+    .setAttribute('NORMAL', normal)
+    .setAttribute(FEATURE_ID_ATTRIBUTE, featureId)
+    .setIndices(indices)
+    .setMaterial(material)
+    .setExtension(EXT_MESH_FEATURES, meshFeatures);
+
+  const metadata = document
+    .createExtension(ExtStructuralMetadata)
+    .createStructuralMetadata()
+    .setSchema(BUILDING_SCHEMA)
+    .setPropertyTables([createBuildingPropertyTable(rows)]);
+  root.setExtension(EXT_STRUCTURAL_METADATA, metadata);
+
+  const gltfMesh = document.createMesh(tileName).addPrimitive(primitive);
+  const node = document.createNode(tileName).setMesh(gltfMesh);
+  document.createScene(tileName).addChild(node);
+  root.setDefaultScene(root.listScenes()[0] ?? null);
+
+  return createBuildingTileIO().writeBinary(document);
+}

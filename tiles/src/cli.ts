@@ -1,0 +1,90 @@
+/**
+ * `npx tsx tiles/src/cli.ts [--city boeblingen-demo] [--force] [--validate]`: builds a city pack's
+ * tiles (see buildCityTiles.ts). Only wiring: arguments, progress on stderr, summary, exit code.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { buildCityTiles, DEFAULT_REPO_ROOT } from './buildCityTiles.ts';
+import { CLI_USAGE, parseCliArgs } from './cliArgs.ts';
+import { validateGlb } from './glbValidator.ts';
+import { createProgressReporter } from './progressBar.ts';
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MB` : `${(bytes / 1024).toFixed(1)} kB`;
+}
+
+/** Validates every GLB of a build; returns the number of errors found. */
+async function validateOutput(outDir: string, contentUris: readonly string[]): Promise<number> {
+  let errors = 0;
+  let warnings = 0;
+  for (const uri of contentUris) {
+    const report = await validateGlb(new Uint8Array(await readFile(join(outDir, uri))), uri);
+    errors += report.issues.numErrors;
+    warnings += report.issues.numWarnings;
+    for (const message of report.issues.messages.filter((m) => m.severity <= 1)) {
+      process.stderr.write(
+        `  ${uri}: ${message.severity === 0 ? 'error' : 'warning'} ${message.code} ${message.message}\n`,
+      );
+    }
+  }
+  process.stderr.write(
+    `tiles: glTF validator: ${contentUris.length} GLB, ${errors} errors, ${warnings} warnings\n`,
+  );
+  return errors;
+}
+
+async function main(args: readonly string[]): Promise<number> {
+  const command = parseCliArgs(args);
+  if (command.kind === 'help') {
+    process.stdout.write(`${CLI_USAGE}\n`);
+    return 0;
+  }
+  if (command.kind === 'error') {
+    process.stderr.write(`tiles: ${command.message}\n\n${CLI_USAGE}\n`);
+    return 2;
+  }
+  const { cityId } = command;
+  const progress = createProgressReporter({
+    stream: process.stderr,
+    unit: 'buildings',
+    label: `tiles ${cityId}`,
+  });
+  const result = await buildCityTiles(cityId, {
+    force: command.force,
+    onProgress: (done, total) => progress.update(done, total),
+    ...(command.maxBuildingsPerTile === undefined
+      ? {}
+      : { maxBuildingsPerTile: command.maxBuildingsPerTile }),
+  });
+  progress.finish();
+  const outDir = relative(DEFAULT_REPO_ROOT, result.outDir);
+  if (result.status === 'up-to-date' || !result.build) {
+    process.stderr.write(`tiles ${cityId}: ${outDir} is up to date (use --force to rebuild)\n`);
+  } else {
+    const { build } = result;
+    for (const skip of build.skipped) {
+      const what = skip.buildingDropped ? 'building left out' : `polygon ${skip.polygonIndex} left out`;
+      process.stderr.write(`tiles ${cityId}: ${skip.buildingId}: ${what}: ${skip.reason}\n`);
+    }
+    process.stderr.write(
+      `tiles ${cityId}: ${build.featureCount} buildings -> ${build.tileCount} tiles (${build.contentCount} GLB), ` +
+        `${formatBytes(build.totalBytes)} in ${outDir} in ${(result.durationMs / 1000).toFixed(2)} s\n`,
+    );
+  }
+  if (command.validate) {
+    const info: unknown = JSON.parse(await readFile(join(result.outDir, 'build-info.json'), 'utf8'));
+    const contentUris =
+      typeof info === 'object' && info !== null && 'contentUris' in info && Array.isArray(info.contentUris)
+        ? info.contentUris.filter((uri): uri is string => typeof uri === 'string')
+        : [];
+    if ((await validateOutput(result.outDir, contentUris)) > 0) return 1;
+  }
+  return 0;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`tiles: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}

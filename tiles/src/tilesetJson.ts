@@ -1,0 +1,106 @@
+/**
+ * The 3D Tiles 1.1 `tileset.json` for a building tree. Pure: the caller writes it.
+ *
+ * Layout: the root carries the ENU -> ECEF `transform`; every bounding volume is a `box` in that
+ * local frame (z up), axis-aligned and tight to the geometry below it (plus a 1 cm margin that covers
+ * float32 rounding of the vertex positions).
+ *
+ * Refinement is `ADD`: only leaves have content and inner tiles are pure grouping (there is no
+ * coarser LoD to swap out yet), so children add to their parent. With `REPLACE`, CesiumJS would hold
+ * back a whole subtree until all its children were loaded, and buildings would appear later.
+ */
+import type { Bounds, SpatialItem, TreeNode } from './spatialTree.ts';
+
+/** A 3D Tiles bounding volume (box form: centre, then x, y and z half-axis vectors). */
+export interface BoundingVolumeJson {
+  readonly box: readonly number[];
+}
+
+/** A tile of `tileset.json`. */
+export interface TileJson {
+  readonly transform?: readonly number[];
+  readonly boundingVolume: BoundingVolumeJson;
+  readonly geometricError: number;
+  readonly refine?: 'ADD' | 'REPLACE';
+  readonly content?: { readonly uri: string };
+  readonly children?: readonly TileJson[];
+}
+
+/** The whole `tileset.json`. */
+export interface TilesetJson {
+  readonly asset: { readonly version: '1.1'; readonly tilesetVersion?: string };
+  readonly geometricError: number;
+  readonly root: TileJson;
+}
+
+/** Margin added to every box so float32 vertex positions stay inside. */
+export const BOX_MARGIN_M = 0.01;
+
+function roundMm(valueM: number): number {
+  return Math.round(valueM * 1000) / 1000;
+}
+
+/** An axis-aligned box `[cx, cy, cz, hx, 0, 0, 0, hy, 0, 0, 0, hz]` around bounds, with a margin. */
+export function boundsToBox(bounds: Bounds, marginM = BOX_MARGIN_M): number[] {
+  const centre = [0, 1, 2].map((axis) => ((bounds.minM[axis] ?? 0) + (bounds.maxM[axis] ?? 0)) / 2);
+  const half = [0, 1, 2].map((axis) => ((bounds.maxM[axis] ?? 0) - (bounds.minM[axis] ?? 0)) / 2 + marginM);
+  const [cx = 0, cy = 0, cz = 0] = centre.map(roundMm);
+  const [hx = 0, hy = 0, hz = 0] = half.map(roundMm);
+  return [cx, cy, cz, hx, 0, 0, 0, hy, 0, 0, 0, hz];
+}
+
+/**
+ * Geometric error of an inner tile: its box diagonal. Skipping the tile's children hides everything
+ * in it, so the error is the tile's size; CesiumJS then loads the children once the tile would cover
+ * more than `maximumScreenSpaceError` pixels, i.e. whenever it is more than a speck on screen.
+ */
+export function innerGeometricErrorM(bounds: Bounds): number {
+  const diagonalM = Math.hypot(
+    bounds.maxM[0] - bounds.minM[0],
+    bounds.maxM[1] - bounds.minM[1],
+    bounds.maxM[2] - bounds.minM[2],
+  );
+  return Math.round(diagonalM * 100) / 100;
+}
+
+/** Options of {@link createTilesetJson}. */
+export interface TilesetJsonOptions<T extends SpatialItem> {
+  /** Column-major ENU -> ECEF matrix of the frame the tree's bounds are in. */
+  readonly enuToEcefMatrix: readonly number[];
+  /** Content URI of a leaf, relative to tileset.json. */
+  readonly contentUri: (leaf: TreeNode<T>) => string;
+  /** Written as `asset.tilesetVersion` (e.g. a hash of the input) so caches can tell builds apart. */
+  readonly tilesetVersion?: string;
+}
+
+function toTile<T extends SpatialItem>(node: TreeNode<T>, options: TilesetJsonOptions<T>): TileJson {
+  const boundingVolume = { box: boundsToBox(node.bounds) };
+  if (node.children.length === 0) {
+    return { boundingVolume, geometricError: 0, content: { uri: options.contentUri(node) } };
+  }
+  return {
+    boundingVolume,
+    geometricError: innerGeometricErrorM(node.bounds),
+    children: node.children.map((child) => toTile(child, options)),
+  };
+}
+
+/** Builds `tileset.json` (3D Tiles 1.1) for a spatial tree of buildings. */
+export function createTilesetJson<T extends SpatialItem>(
+  tree: TreeNode<T>,
+  options: TilesetJsonOptions<T>,
+): TilesetJson {
+  if (options.enuToEcefMatrix.length !== 16) throw new Error('enuToEcefMatrix must have 16 elements');
+  const root = toTile(tree, options);
+  return {
+    asset: { version: '1.1', ...(options.tilesetVersion ? { tilesetVersion: options.tilesetVersion } : {}) },
+    // The error of not drawing the tileset at all: its whole extent, as for an inner tile.
+    geometricError: innerGeometricErrorM(tree.bounds),
+    root: { transform: [...options.enuToEcefMatrix], ...root, refine: 'ADD' },
+  };
+}
+
+/** Counts the tiles of a tileset (inner tiles included). */
+export function countTiles(tile: TileJson): number {
+  return 1 + (tile.children ?? []).reduce((sum, child) => sum + countTiles(child), 0);
+}
