@@ -1,0 +1,108 @@
+/**
+ * The part of GeoJSON the viewer draws, parsed at the boundary. The server validates the city pack
+ * when it loads it; the viewer still checks each feature so that one bad feature is logged and
+ * skipped instead of breaking a layer.
+ */
+import { z } from 'zod';
+
+/** `[lon, lat]` or `[lon, lat, heightM]` in WGS84 degrees (RFC 7946). */
+export type LonLatMaybeHeight = readonly [number, number] | readonly [number, number, number];
+
+const PositionSchema = z.union([
+  z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]),
+  z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90), z.number()]),
+]);
+const RingSchema = z.array(PositionSchema).min(4);
+
+const GeometrySchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('Point'), coordinates: PositionSchema }),
+  z.object({ type: z.literal('LineString'), coordinates: z.array(PositionSchema).min(2) }),
+  z.object({ type: z.literal('MultiLineString'), coordinates: z.array(z.array(PositionSchema).min(2)) }),
+  z.object({ type: z.literal('Polygon'), coordinates: z.array(RingSchema).min(1) }),
+  z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(RingSchema).min(1)) }),
+]);
+
+/** A geometry the viewer can draw. */
+export type Geometry = z.infer<typeof GeometrySchema>;
+
+const FeatureSchema = z.object({
+  type: z.literal('Feature'),
+  id: z.union([z.string(), z.number()]).optional(),
+  properties: z.record(z.string(), z.unknown()).nullable(),
+  geometry: GeometrySchema,
+});
+
+/** A parsed feature; `id` is the top-level id, else `properties.id`. */
+export interface CityFeature {
+  readonly id: string;
+  readonly properties: Readonly<Record<string, unknown>>;
+  readonly geometry: Geometry;
+}
+
+/** The features that parsed, and one line per feature that did not. */
+export interface ParsedFeatures {
+  readonly features: readonly CityFeature[];
+  readonly rejected: readonly string[];
+}
+
+/** Parses a FeatureCollection feature by feature. A payload that is no FeatureCollection throws. */
+export function parseFeatureCollection(raw: unknown, source: string): ParsedFeatures {
+  const collection = z
+    .object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()) })
+    .safeParse(raw);
+  if (!collection.success) throw new Error(`${source} is not a GeoJSON FeatureCollection.`);
+  const features: CityFeature[] = [];
+  const rejected: string[] = [];
+  collection.data.features.forEach((item, index) => {
+    const parsed = FeatureSchema.safeParse(item);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      rejected.push(
+        `${source} feature ${index}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`,
+      );
+      return;
+    }
+    const properties = parsed.data.properties ?? {};
+    const id = parsed.data.id ?? properties['id'];
+    if (typeof id !== 'string' && typeof id !== 'number') {
+      rejected.push(`${source} feature ${index}: no id`);
+      return;
+    }
+    features.push({ id: String(id), properties, geometry: parsed.data.geometry });
+  });
+  return { features, rejected };
+}
+
+/** The lines of a geometry: each LineString, and each polygon ring as a closed line. */
+export function linesOf(geometry: Geometry): readonly (readonly LonLatMaybeHeight[])[] {
+  switch (geometry.type) {
+    case 'Point':
+      return [];
+    case 'LineString':
+      return [geometry.coordinates];
+    case 'MultiLineString':
+      return geometry.coordinates;
+    case 'Polygon':
+      return geometry.coordinates;
+    case 'MultiPolygon':
+      return geometry.coordinates.flat();
+  }
+}
+
+/** The polygons of a geometry as `[outer ring, ...holes]`. */
+export function polygonsOf(geometry: Geometry): readonly (readonly (readonly LonLatMaybeHeight[])[])[] {
+  if (geometry.type === 'Polygon') return [geometry.coordinates];
+  if (geometry.type === 'MultiPolygon') return geometry.coordinates;
+  return [];
+}
+
+/** A numeric feature property, or null. */
+export function numericProperty(feature: CityFeature, name: string): number | null {
+  const value = feature.properties[name];
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** The height of a position in metres, 0 when it has none. */
+export function heightOf(position: LonLatMaybeHeight): number {
+  return position.length === 3 ? position[2] : 0;
+}

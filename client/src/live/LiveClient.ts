@@ -1,0 +1,258 @@
+/**
+ * `LiveClient` owns the one Socket.io connection of the viewer (the only module importing
+ * `socket.io-client`). It subscribes, keeps the {@link LiveStore} in step with snapshots and diffs,
+ * asks for a resync after a gap in the sequence, and reports the connection state for the badge.
+ */
+import { io, type Socket } from 'socket.io-client';
+import {
+  PROTOCOL_VERSION,
+  versionMismatchMessage,
+  type BBox,
+  type ClientToServerEvents,
+  type HandshakeAuth,
+  type SensorKind,
+  type ServerToClientEvents,
+  type Snapshot,
+  type SubscribeRequest,
+} from '../../../protocol/index.ts';
+import type { LiveStore } from './liveStore.ts';
+import { isVersionMismatch, parseAckSnapshot, parseDiff, parseHello } from './payloads.ts';
+
+type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Where the client writes what it drops or retries; `console` in the browser. */
+export type LiveLogger = Pick<Console, 'warn' | 'error'>;
+
+/** Options for {@link LiveClient}. */
+export interface LiveClientOptions {
+  store: LiveStore;
+  /** The sensor kinds to subscribe to. */
+  kinds: readonly SensorKind[];
+  /** Optional view rectangle `[west, south, east, north]` in degrees. */
+  bbox?: BBox | undefined;
+  /** Server URL; the page's own origin when left out (the production setup and the Vite proxy). */
+  url?: string | undefined;
+  /** How long to wait for a subscribe or resync answer. */
+  ackTimeoutMs?: number | undefined;
+  /** After this many failed reconnect attempts the badge says "offline" (retries go on). */
+  offlineAfterAttempts?: number | undefined;
+  /** Delay before trying again after the server refused the handshake for a reason other than the version. */
+  refusedRetryMs?: number | undefined;
+  /** First and longest delay between reconnect attempts. */
+  reconnectionDelayMs?: number | undefined;
+  reconnectionDelayMaxMs?: number | undefined;
+  /** Monotonic local clock in ms; `performance.now` by default. */
+  now?: (() => number) | undefined;
+  logger?: LiveLogger | undefined;
+  /** Called after each applied diff with the time the store and its listeners took, in ms. */
+  onDiffApplied?: ((durationMs: number) => void) | undefined;
+}
+
+/** Owns the socket; `start()` connects, `stop()` disconnects for good. */
+export class LiveClient {
+  private readonly options: LiveClientOptions;
+  private readonly store: LiveStore;
+  private readonly now: () => number;
+  private readonly logger: LiveLogger;
+  private socket: LiveSocket | null = null;
+  private stopped = false;
+  /** Bumped on every (re)subscription, so a late answer to an older request is dropped. */
+  private generation = 0;
+  private resyncing = false;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: LiveClientOptions) {
+    this.options = options;
+    this.store = options.store;
+    this.now = options.now ?? (() => performance.now());
+    this.logger = options.logger ?? console;
+  }
+
+  /** Opens the connection (once). */
+  start(): void {
+    if (this.socket || this.stopped) return;
+    const auth: HandshakeAuth = { protocolVersion: PROTOCOL_VERSION };
+    const socketOptions = {
+      autoConnect: false,
+      auth,
+      reconnectionDelay: this.options.reconnectionDelayMs ?? 1000,
+      reconnectionDelayMax: this.options.reconnectionDelayMaxMs ?? 5000,
+    };
+    const socket: LiveSocket =
+      this.options.url === undefined
+        ? io(socketOptions)
+        : io(this.options.url, { ...socketOptions, forceNew: true });
+    this.socket = socket;
+    this.store.setConnection('connecting', null);
+
+    socket.on('connect', () => {
+      this.store.setConnection('connecting', null);
+      this.subscribe();
+    });
+    socket.on('server:hello', (raw: unknown) => this.onHello(raw));
+    socket.on('live:diff', (raw: unknown) => this.onDiff(raw));
+    socket.on('connect_error', (error: Error & { data?: unknown }) => this.onConnectError(error));
+    socket.on('disconnect', (reason) => {
+      if (this.stopped) return;
+      this.resyncing = false;
+      if (reason === 'io server disconnect') {
+        // The server closed this socket on purpose; Socket.io does not reconnect by itself then.
+        this.store.setConnection('reconnecting');
+        this.scheduleRetry(this.options.reconnectionDelayMs ?? 1000);
+      } else {
+        this.store.setConnection('reconnecting');
+      }
+    });
+    socket.io.on('reconnect_attempt', (attempt) => {
+      if (this.stopped) return;
+      const offlineAfter = this.options.offlineAfterAttempts ?? 5;
+      this.store.setConnection(attempt >= offlineAfter ? 'offline' : 'reconnecting');
+    });
+    socket.connect();
+  }
+
+  /** Closes the connection for good; the store keeps its last state, shown as aging. */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.socket?.disconnect();
+    this.socket = null;
+    this.store.setConnection('offline');
+  }
+
+  private onHello(raw: unknown): void {
+    const parsed = parseHello(raw);
+    if (!parsed.ok) {
+      this.logger.warn(`[live] dropped a malformed server:hello: ${parsed.reason}`);
+      return;
+    }
+    if (parsed.value.protocolVersion !== PROTOCOL_VERSION) {
+      this.failForVersion(versionMismatchMessage(parsed.value.protocolVersion, PROTOCOL_VERSION));
+      return;
+    }
+    this.store.setHello(parsed.value, this.now());
+  }
+
+  private onDiff(raw: unknown): void {
+    if (this.resyncing) return;
+    const parsed = parseDiff(raw);
+    if (!parsed.ok) {
+      this.logger.warn(`[live] dropped a malformed live:diff: ${parsed.reason}`);
+      return;
+    }
+    const started = this.now();
+    const outcome = this.store.applyDiff(parsed.value, started);
+    if (outcome.kind === 'applied') {
+      this.options.onDiffApplied?.(this.now() - started);
+    } else if (outcome.kind === 'gap') {
+      this.logger.warn(
+        `[live] sequence gap (expected ${outcome.expectedSeq}, got ${outcome.receivedSeq}); resyncing`,
+      );
+      this.resync();
+    }
+  }
+
+  private onConnectError(error: Error & { data?: unknown }): void {
+    if (this.stopped) return;
+    const socket = this.socket;
+    if (isVersionMismatch(error.message, error.data)) {
+      this.failForVersion(error.message);
+      return;
+    }
+    if (socket && !socket.active) {
+      // The server's middleware refused the handshake; Socket.io will not retry by itself.
+      this.logger.warn(`[live] connection refused: ${error.message}`);
+      this.store.setConnection('offline', { kind: 'refused', message: error.message });
+      this.scheduleRetry(this.options.refusedRetryMs ?? 10_000);
+      return;
+    }
+    // A transport failure (server down, network gone): the manager keeps retrying with back-off.
+    if (this.store.getSnapshot().connection !== 'offline') this.store.setConnection('reconnecting');
+  }
+
+  private failForVersion(message: string): void {
+    this.logger.error(`[live] ${message}`);
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.socket?.disconnect();
+    this.store.setConnection('offline', { kind: 'version-mismatch', message });
+  }
+
+  private scheduleRetry(delayMs: number): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      if (!this.stopped && this.socket && !this.socket.connected) this.socket.connect();
+    }, delayMs);
+  }
+
+  // Acknowledgements are handled in their callback, not through a promise: Socket.io may decode the
+  // ack and the first diffs from one transport packet in the same task, and a promise continuation
+  // would run only after those diffs were already dropped for lack of a snapshot.
+  private subscribe(): void {
+    const socket = this.socket;
+    if (!socket || this.stopped) return;
+    const generation = ++this.generation;
+    this.resyncing = false;
+    const request: SubscribeRequest = {
+      protocolVersion: PROTOCOL_VERSION,
+      kinds: [...this.options.kinds],
+      ...(this.options.bbox ? { bbox: this.options.bbox } : {}),
+    };
+    socket
+      .timeout(this.options.ackTimeoutMs ?? 10_000)
+      .emit('live:subscribe', request, (error: Error | null, raw: unknown) => {
+        if (generation !== this.generation || this.stopped) return;
+        if (error) {
+          this.logger.warn('[live] live:subscribe got no answer in time; trying again');
+          if (socket.connected) this.subscribe();
+          return;
+        }
+        this.acceptSnapshotAnswer(raw, 'live:subscribe');
+      });
+  }
+
+  private resync(): void {
+    const socket = this.socket;
+    if (!socket || this.stopped || this.resyncing) return;
+    this.resyncing = true;
+    const generation = this.generation;
+    socket
+      .timeout(this.options.ackTimeoutMs ?? 10_000)
+      .emit('live:resync', (error: Error | null, raw: unknown) => {
+        if (generation !== this.generation || this.stopped) return;
+        if (error) {
+          this.logger.warn('[live] live:resync got no answer in time; subscribing again');
+          if (socket.connected) this.subscribe();
+          return;
+        }
+        this.resyncing = false;
+        if (!this.acceptSnapshotAnswer(raw, 'live:resync') && socket.connected) this.subscribe();
+      });
+  }
+
+  /** Applies a subscribe/resync answer; false when it carried no usable snapshot. */
+  private acceptSnapshotAnswer(raw: unknown, event: string): boolean {
+    const parsed = parseAckSnapshot(raw);
+    if (!parsed.ok) {
+      this.logger.warn(`[live] dropped a malformed answer to ${event}: ${parsed.reason}`);
+      return false;
+    }
+    const answer = parsed.value;
+    if (!answer.ok) {
+      if (answer.error.code === 'version-mismatch') {
+        this.failForVersion(answer.error.message);
+      } else {
+        this.logger.warn(`[live] ${event} refused (${answer.error.code}): ${answer.error.message}`);
+        this.store.setConnection('offline', { kind: 'refused', message: answer.error.message });
+      }
+      return false;
+    }
+    this.applySnapshot(answer.data);
+    return true;
+  }
+
+  private applySnapshot(snapshot: Snapshot): void {
+    this.store.replaceState(snapshot, this.now());
+    this.store.setConnection('live', null);
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * The viewer's live state: the pure `applyDiff` that advances it, and `LiveStore`, the observable
+ * holder that React (`useSyncExternalStore`) and the Cesium bindings read. No socket in here; the
+ * `LiveClient` feeds it parsed payloads.
+ */
+import type { Diff, Hello, SensorState, Snapshot } from '../../../protocol/index.ts';
+import { anchorClock, serverNowMs, type ServerClockAnchor } from '../time/serverClock.ts';
+
+/** The state of one subscription: its sensors at the message with sequence number `seq`. */
+export interface LiveState {
+  readonly subscriptionId: string;
+  readonly seq: number;
+  readonly serverTimeMs: number;
+  readonly sensors: ReadonlyMap<string, SensorState>;
+}
+
+/** What applying a diff led to. */
+export type DiffOutcome =
+  | {
+      readonly kind: 'applied';
+      readonly state: LiveState;
+      /** Sensors upserted or removed by this diff. */
+      readonly changedIds: readonly string[];
+    }
+  /** The diff does not follow `state.seq`: messages were lost, ask for a new snapshot. */
+  | { readonly kind: 'gap'; readonly expectedSeq: number; readonly receivedSeq: number }
+  /** The diff belongs to a replaced subscription or repeats an applied one: drop it. */
+  | { readonly kind: 'ignored'; readonly reason: 'other-subscription' | 'already-applied' };
+
+/** The state a snapshot describes. */
+export function stateFromSnapshot(snapshot: Snapshot): LiveState {
+  return {
+    subscriptionId: snapshot.subscriptionId,
+    seq: snapshot.seq,
+    serverTimeMs: snapshot.serverTimeMs,
+    sensors: new Map(snapshot.states.map((s) => [s.sensorId, s])),
+  };
+}
+
+/**
+ * Applies `diff` to `state` without touching either: returns a new state when `diff.seq` is exactly
+ * `state.seq + 1`, a gap when later messages arrive before it, and `ignored` for diffs of another
+ * subscription or ones already applied. Unchanged sensors keep their object identity, so bindings can
+ * find what changed by reference.
+ */
+export function applyDiff(state: LiveState, diff: Diff): DiffOutcome {
+  if (diff.subscriptionId !== state.subscriptionId) return { kind: 'ignored', reason: 'other-subscription' };
+  if (diff.seq <= state.seq) return { kind: 'ignored', reason: 'already-applied' };
+  if (diff.seq !== state.seq + 1) return { kind: 'gap', expectedSeq: state.seq + 1, receivedSeq: diff.seq };
+
+  const sensors = new Map(state.sensors);
+  const changedIds: string[] = [];
+  for (const upsert of diff.upserts) {
+    sensors.set(upsert.sensorId, upsert);
+    changedIds.push(upsert.sensorId);
+  }
+  for (const id of diff.removed) {
+    if (sensors.delete(id)) changedIds.push(id);
+  }
+  return {
+    kind: 'applied',
+    state: { subscriptionId: state.subscriptionId, seq: diff.seq, serverTimeMs: diff.serverTimeMs, sensors },
+    changedIds,
+  };
+}
+
+/** Connection as the badge shows it. */
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+/** Why the viewer stopped trying: a version mismatch or another refusal, with the server's sentence. */
+export interface ConnectionProblem {
+  readonly kind: 'version-mismatch' | 'refused';
+  readonly message: string;
+}
+
+/** Everything the UI and the bindings read from the store; replaced as a whole on every change. */
+export interface LiveSnapshot {
+  readonly connection: ConnectionState;
+  readonly problem: ConnectionProblem | null;
+  readonly hello: Hello | null;
+  /** Null until the first snapshot arrives. */
+  readonly state: LiveState | null;
+  /** Null until the first server time arrives. */
+  readonly clock: ServerClockAnchor | null;
+}
+
+const INITIAL: LiveSnapshot = {
+  connection: 'connecting',
+  problem: null,
+  hello: null,
+  state: null,
+  clock: null,
+};
+
+/**
+ * Observable holder of the {@link LiveSnapshot}. Listeners run synchronously after each change, so a
+ * Cesium binding has updated its primitives when `applyDiff` returns (what `lastDiffApplyMs` measures).
+ */
+export class LiveStore {
+  private snapshot: LiveSnapshot = INITIAL;
+  private readonly listeners = new Set<() => void>();
+
+  /** The current snapshot; the same object until something changes (for `useSyncExternalStore`). */
+  readonly getSnapshot = (): LiveSnapshot => this.snapshot;
+
+  /** Registers `listener`; returns the unsubscribe function. */
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  /** Sets the connection state and, when given, the reason the connection was refused. */
+  setConnection(
+    connection: ConnectionState,
+    problem: ConnectionProblem | null = this.snapshot.problem,
+  ): void {
+    if (connection === this.snapshot.connection && problem === this.snapshot.problem) return;
+    this.update({ connection, problem });
+  }
+
+  /** Records the server's hello; its `timeScale` drives the age estimate from now on. */
+  setHello(hello: Hello, localTimeMs: number): void {
+    this.update({ hello, clock: anchorClock(hello.serverTimeMs, localTimeMs, hello.timeScale) });
+  }
+
+  /** Replaces the state with a snapshot (after subscribing or a resync). */
+  replaceState(snapshot: Snapshot, localTimeMs: number): void {
+    this.update({
+      state: stateFromSnapshot(snapshot),
+      clock: anchorClock(snapshot.serverTimeMs, localTimeMs, this.timeScale()),
+    });
+  }
+
+  /** Applies a diff when it follows the current state; the outcome tells the caller about gaps. */
+  applyDiff(diff: Diff, localTimeMs: number): DiffOutcome | { kind: 'ignored'; reason: 'no-state' } {
+    const current = this.snapshot.state;
+    if (!current) return { kind: 'ignored', reason: 'no-state' };
+    const outcome = applyDiff(current, diff);
+    if (outcome.kind === 'applied') {
+      this.update({
+        state: outcome.state,
+        clock: anchorClock(diff.serverTimeMs, localTimeMs, this.timeScale()),
+      });
+    }
+    return outcome;
+  }
+
+  /** Forgets the subscription's state (on unsubscribe); the last clock anchor is kept for ages. */
+  clearState(): void {
+    if (this.snapshot.state) this.update({ state: null });
+  }
+
+  /** Estimated server time at local time `localTimeMs`, or null before the first server time. */
+  nowServerMs(localTimeMs: number): number | null {
+    const clock = this.snapshot.clock;
+    return clock ? serverNowMs(clock, localTimeMs) : null;
+  }
+
+  private timeScale(): number {
+    return this.snapshot.hello?.timeScale ?? 1;
+  }
+
+  private update(patch: Partial<LiveSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    for (const listener of [...this.listeners]) listener();
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The always-visible connection badge: "Live", "Verbindung wird wiederhergestellt…", "Offline".
+ * Announced politely to screen readers when it changes.
+ */
+import { useTranslator } from '../i18n/I18nContext.tsx';
+import type { MessageKey } from '../i18n/messages.ts';
+import type { ConnectionState, LiveStore } from '../live/liveStore.ts';
+import { useLiveSnapshot } from './hooks.ts';
+
+const TEXT_KEYS: Readonly<Record<ConnectionState, MessageKey>> = {
+  connecting: 'connection.connecting',
+  live: 'connection.live',
+  reconnecting: 'connection.reconnecting',
+  offline: 'connection.offline',
+};
+
+/** Shows the live connection's state; `data-state` carries it for tests. */
+export function ConnectionBadge({ store }: { store: LiveStore }) {
+  const translator = useTranslator();
+  const { connection } = useLiveSnapshot(store);
+  const text = translator.t(TEXT_KEYS[connection]);
+  return (
+    <div
+      className={`connection-badge connection-${connection}`}
+      data-testid="connection-state"
+      data-state={connection}
+      role="status"
+      aria-live="polite"
+      aria-label={translator.t('connection.label', { state: text })}
+    >
+      <span className="connection-dot" aria-hidden="true" />
+      <span>{text}</span>
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * The top bar: city name, the synthetic-data label, the home-view button, the language switch and the
+ * connection badge.
+ */
+import type { CityManifest } from '../../../protocol/index.ts';
+import { useTranslator } from '../i18n/I18nContext.tsx';
+import type { LiveStore } from '../live/liveStore.ts';
+import { ConnectionBadge } from './ConnectionBadge.tsx';
+import { LanguageSwitch } from './LanguageSwitch.tsx';
+
+/** Props of {@link Header}. */
+export interface HeaderProps {
+  /** Null while the city is still loading. */
+  readonly city: CityManifest | null;
+  readonly store: LiveStore | null;
+  readonly onHome?: (() => void) | undefined;
+}
+
+/** The top bar of the app. */
+export function Header({ city, store, onHome }: HeaderProps) {
+  const translator = useTranslator();
+  return (
+    <header className="app-header">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true" />
+        <h1 className="city-name">{city ? city.name : translator.t('app.name')}</h1>
+        {city?.synthetic && (
+          <span className="synthetic-tag" data-testid="synthetic-label">
+            {translator.t('header.synthetic')}
+          </span>
+        )}
+      </div>
+      <div className="header-tools">
+        {onHome && (
+          <button
+            type="button"
+            className="button"
+            onClick={onHome}
+            aria-label={translator.t('header.homeLabel')}
+          >
+            {translator.t('header.home')}
+          </button>
+        )}
+        <LanguageSwitch />
+        {store && <ConnectionBadge store={store} />}
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,145 @@
+/**
+ * Details of one sensor: name, current values with units, freshness and when it was measured. Opens
+ * on a click in the map or on a garage in the list; Escape or the close button closes it, and focus
+ * goes back to where it was.
+ */
+import { useEffect, useRef } from 'react';
+import type { CityInfo } from '../../../protocol/index.ts';
+import { useTranslator } from '../i18n/I18nContext.tsx';
+import type { LiveStore } from '../live/liveStore.ts';
+import { describeSensor, type DetailRow } from '../sensors/sensorDetails.ts';
+import type { SensorIndex } from '../sensors/sensorIndex.ts';
+import type { SubscribeTick } from '../time/ticker.ts';
+import { useLiveSnapshot, useServerNow } from './hooks.ts';
+
+/** Props of {@link InfoPanel}. */
+export interface InfoPanelProps {
+  readonly sensorId: string;
+  readonly info: CityInfo;
+  readonly sensors: SensorIndex;
+  readonly store: LiveStore;
+  readonly subscribeTick: SubscribeTick;
+  readonly onClose: () => void;
+}
+
+function Rows({ rows }: { rows: readonly DetailRow[] }) {
+  const translator = useTranslator();
+  return (
+    <>
+      {rows.map((row) => (
+        <div key={row.key} className="detail-row" data-quantity={row.key}>
+          <dt>{row.label}</dt>
+          <dd>
+            {row.value === null ? (
+              <span className="missing">
+                <span aria-hidden="true">–</span>
+                <span className="visually-hidden">{translator.t('freshness.noData')}</span>
+              </span>
+            ) : (
+              <>
+                <span className="detail-value">{row.value}</span>
+                {row.unit && <span className="detail-unit"> {row.unit}</span>}
+              </>
+            )}
+          </dd>
+        </div>
+      ))}
+    </>
+  );
+}
+
+/** The info panel for `sensorId`; renders nothing for an unknown id. */
+export function InfoPanel({ sensorId, info, sensors, store, subscribeTick, onClose }: InfoPanelProps) {
+  const translator = useTranslator();
+  const snapshot = useLiveSnapshot(store);
+  const now = useServerNow(store, subscribeTick);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const onCloseRef = useRef(onClose);
+  useEffect(() => {
+    onCloseRef.current = onClose;
+  });
+
+  // Focus moves into the panel when it opens (or shows another sensor) and back when it closes.
+  useEffect(() => {
+    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    headingRef.current?.focus();
+    return () => {
+      if (previous && previous.isConnected && document.activeElement === document.body) previous.focus();
+    };
+  }, [sensorId]);
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        onCloseRef.current();
+      }
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, []);
+
+  const sensor = sensors.byId(sensorId);
+  if (!sensor) return null;
+  const details = describeSensor(
+    sensor,
+    snapshot.state?.sensors.get(sensorId),
+    now,
+    translator,
+    info.city.timezone,
+  );
+
+  return (
+    <section
+      className="info-panel"
+      data-testid="info-panel"
+      data-sensor-id={sensorId}
+      data-freshness={details.freshness}
+      aria-label={translator.t('info.label', { name: details.name })}
+    >
+      <header className="info-header">
+        <div>
+          <p className="info-kind">{details.kindLabel}</p>
+          <h2 className="info-title" ref={headingRef} tabIndex={-1}>
+            {details.name}
+          </h2>
+        </div>
+        <button
+          type="button"
+          className="button close-button"
+          onClick={onClose}
+          aria-label={translator.t('info.closeLabel')}
+        >
+          <span aria-hidden="true">×</span>
+          <span className="close-text">{translator.t('info.close')}</span>
+        </button>
+      </header>
+      <p className={`freshness-pill freshness-${details.freshness}`} data-testid="info-freshness">
+        <span className="freshness-dot" aria-hidden="true" />
+        <span>
+          {translator.t('info.freshness')}: {details.freshnessLabel}
+        </span>
+      </p>
+      <h3 className="subheading">{translator.t('info.values')}</h3>
+      {details.measured === null && <p className="muted">{translator.t('info.noValues')}</p>}
+      <dl className="details">
+        <Rows rows={details.values} />
+        <Rows rows={details.facts} />
+        {details.measured && (
+          <div className="detail-row" data-quantity="measuredAt">
+            <dt>{translator.t('info.measuredAt')}</dt>
+            <dd>
+              {details.measured.age === null
+                ? details.measured.time
+                : translator.t('info.measuredAtValue', {
+                    time: details.measured.time,
+                    age: details.measured.age,
+                  })}
+            </dd>
+          </div>
+        )}
+      </dl>
+      {details.qualityNote && <p className="quality-note">{details.qualityNote}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,86 @@
+/**
+ * The 3D map area. Loads the Cesium part of the app lazily (its own chunk), creates the viewer once
+ * the city is known and destroys it on unmount.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { I18nStore } from '../i18n/i18nStore.ts';
+import { useTranslator } from '../i18n/I18nContext.tsx';
+import type { CityRuntime } from '../cityRuntime.ts';
+import type { CityTwinProbe } from '../perfProbe.ts';
+import type { CityViewer } from '../viewer/cityViewer.ts';
+
+/** Props of {@link MapView}. */
+export interface MapViewProps {
+  readonly runtime: CityRuntime;
+  readonly i18n: I18nStore;
+  readonly probe: CityTwinProbe;
+  /** Receives the viewer once created, and null when it is gone. */
+  readonly onViewer: (viewer: CityViewer | null) => void;
+  readonly onPick: (sensorId: string | null) => void;
+}
+
+/** The map; shows a short status while Cesium loads or when it fails to start. */
+export function MapView({ runtime, i18n, probe, onViewer, onPick }: MapViewProps) {
+  const translator = useTranslator();
+  const containerRef = useRef<HTMLDivElement>(null);
+  const [status, setStatus] = useState<
+    { kind: 'loading' } | { kind: 'ready' } | { kind: 'error'; message: string }
+  >({
+    kind: 'loading',
+  });
+  // Callbacks are read through refs, so a new function from the parent does not recreate the viewer.
+  const callbacks = useRef({ onViewer, onPick });
+  useEffect(() => {
+    callbacks.current = { onViewer, onPick };
+  });
+
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container) return;
+    let cancelled = false;
+    let viewer: CityViewer | null = null;
+    import('../viewer/cityViewer.ts')
+      .then(({ createCityViewer }) => {
+        if (cancelled) return;
+        viewer = createCityViewer({
+          container,
+          info: runtime.info,
+          sensors: runtime.sensors,
+          layers: runtime.layers,
+          live: runtime.live,
+          i18n,
+          subscribeTick: runtime.subscribeTick,
+          probe,
+          onPick: (sensorId) => callbacks.current.onPick(sensorId),
+        });
+        setStatus({ kind: 'ready' });
+        callbacks.current.onViewer(viewer);
+      })
+      .catch((error: unknown) => {
+        if (cancelled) return;
+        console.error('[map] the 3D view failed to start', error);
+        setStatus({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+      });
+    return () => {
+      cancelled = true;
+      callbacks.current.onViewer(null);
+      viewer?.destroy();
+    };
+  }, [runtime, i18n, probe]);
+
+  return (
+    <section className="map" aria-label={translator.t('app.mapLabel')}>
+      <div className="map-canvas" ref={containerRef} />
+      {status.kind === 'loading' && (
+        <p className="map-status" role="status">
+          {translator.t('app.viewerLoading')}
+        </p>
+      )}
+      {status.kind === 'error' && (
+        <p className="map-status map-error" role="alert">
+          {translator.t('app.viewerError', { message: status.message })}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,215 @@
+/**
+ * The map as the rest of the app sees it: creates the viewer, binds every catalog layer to its Cesium
+ * implementation, turns clicks into sensor ids, moves the camera, counts frames and reports when the
+ * first view is complete. The UI loads this module lazily, so the panels appear before Cesium has
+ * arrived.
+ */
+import {
+  BoundingSphere,
+  Cartesian3,
+  Cesium3DTileFeature,
+  HeadingPitchRange,
+  Math as CesiumMath,
+  ScreenSpaceEventHandler,
+  ScreenSpaceEventType,
+  type Cartesian2,
+} from 'cesium';
+import type { CityInfo, LayerEntry } from '../../../protocol/index.ts';
+import type { FetchLike } from '../api/cityApi.ts';
+import type { I18nStore } from '../i18n/i18nStore.ts';
+import { buildingIdOf, BUILDING_COLOR_CSS, BUILDING_ID_PROPERTY } from '../layers/buildingsLayer.ts';
+import { createBuildingsCesiumImpl, type BuildingsCesiumImpl } from '../layers/buildingsCesiumImpl.ts';
+import { createEnvironmentCesiumImpl } from '../layers/environmentCesiumImpl.ts';
+import { createGeojsonCesiumImpl } from '../layers/geojsonCesiumImpl.ts';
+import type { LayerImplementation } from '../layers/layerModel.ts';
+import type { LayerRegistry } from '../layers/layerRegistry.ts';
+import { createParkingCesiumImpl } from '../layers/parkingCesiumImpl.ts';
+import { sensorIdFromPickId } from '../layers/pickTag.ts';
+import { createTrafficCesiumImpl } from '../layers/trafficCesiumImpl.ts';
+import { createWaterCesiumImpl } from '../layers/waterCesiumImpl.ts';
+import type { LiveStore } from '../live/liveStore.ts';
+import type { CityTwinProbe } from '../perfProbe.ts';
+import type { SensorIndex } from '../sensors/sensorIndex.ts';
+import type { SubscribeTick } from '../time/ticker.ts';
+import { cesiumColor } from './cesiumColor.ts';
+import { createCesiumViewer } from './createCesiumViewer.ts';
+import { FeatureColorRegistry } from './featureColorRegistry.ts';
+import type { CesiumLayerContext } from './layerContext.ts';
+
+/** Inputs of {@link createCityViewer}. */
+export interface CityViewerOptions {
+  readonly container: HTMLElement;
+  readonly info: CityInfo;
+  readonly sensors: SensorIndex;
+  readonly layers: LayerRegistry;
+  readonly live: LiveStore;
+  readonly i18n: I18nStore;
+  readonly subscribeTick: SubscribeTick;
+  readonly probe: CityTwinProbe;
+  /** Called with the sensor behind a clicked object, or null for a click on anything else. */
+  readonly onPick: (sensorId: string | null) => void;
+  readonly fetchFn?: FetchLike | undefined;
+}
+
+/** What the UI can ask of the map. */
+export interface CityViewer {
+  /** Flies to the city's home view. */
+  flyHome(durationS?: number): void;
+  /** Flies to the object a sensor is bound to. */
+  flyToSensor(sensorId: string): void;
+  /** Unbinds the layers and destroys the viewer. */
+  destroy(): void;
+}
+
+/** Seconds of the camera flights. */
+const FLIGHT_S = 1.6;
+/** Distance and pitch of the camera when flying to a sensor. */
+const SENSOR_RANGE_M = 420;
+const SENSOR_PITCH_DEG = -35;
+
+function whenSnapshotArrives(live: LiveStore): Promise<void> {
+  return new Promise((resolve) => {
+    if (live.getSnapshot().state) return resolve();
+    const stop = live.subscribe(() => {
+      if (live.getSnapshot().state) {
+        stop();
+        resolve();
+      }
+    });
+  });
+}
+
+/** Creates the map in `options.container` and binds the catalog's layers to it. */
+export function createCityViewer(options: CityViewerOptions): CityViewer {
+  const { info, layers, live, probe } = options;
+  const viewer = createCesiumViewer(options.container, info.city.attribution);
+  const scene = viewer.scene;
+  let destroyed = false;
+  const requestRender = () => {
+    if (!destroyed) scene.requestRender();
+  };
+
+  const removeRenderCount = scene.postRender.addEventListener(() => {
+    probe.renderCount += 1;
+  });
+
+  const context: CesiumLayerContext = {
+    viewer,
+    info,
+    sensors: options.sensors,
+    live,
+    i18n: options.i18n,
+    subscribeTick: options.subscribeTick,
+    featureColors: new FeatureColorRegistry(cesiumColor(BUILDING_COLOR_CSS), requestRender),
+    fetchFn: options.fetchFn ?? ((input, init) => fetch(input, init)),
+    requestRender,
+    nowServerMs: () => live.nowServerMs(performance.now()),
+  };
+
+  const tilesets: BuildingsCesiumImpl[] = [];
+  function implementationFor(entry: LayerEntry, visible: boolean): LayerImplementation {
+    switch (entry.type) {
+      case 'tileset': {
+        const impl = createBuildingsCesiumImpl(context, entry.url);
+        if (visible) tilesets.push(impl);
+        return impl;
+      }
+      case 'geojson':
+        return createGeojsonCesiumImpl(context, entry.url);
+      case 'live':
+        switch (entry.kind) {
+          case 'parking':
+            return createParkingCesiumImpl(context);
+          case 'traffic':
+            return createTrafficCesiumImpl(context);
+          case 'environment':
+            return createEnvironmentCesiumImpl(context);
+          case 'water':
+            return createWaterCesiumImpl(context);
+        }
+    }
+  }
+
+  for (const layer of layers.layers) layer.bind(implementationFor(layer.entry, layer.visible));
+
+  // Ready: the visible layers are loaded, the tileset shows its first view and the first snapshot
+  // arrived; then one more frame puts it all on screen.
+  const visibleActivations = layers.layers
+    .filter((l) => l.visible)
+    .map((l) =>
+      l.activate().catch((error: unknown) => console.error(`[viewer] layer ${l.id} failed to load`, error)),
+    );
+  void Promise.all([
+    ...visibleActivations,
+    ...tilesets.map((t) => t.initialTilesLoaded),
+    whenSnapshotArrives(live),
+  ]).then(() => {
+    if (destroyed) return;
+    const removeReady = scene.postRender.addEventListener(() => {
+      removeReady();
+      if (!destroyed) probe.ready = true;
+    });
+    requestRender();
+  });
+
+  function flyHome(durationS = FLIGHT_S): void {
+    const home = info.city.homeView;
+    viewer.camera.flyTo({
+      destination: Cartesian3.fromDegrees(home.lon, home.lat, home.heightM),
+      orientation: {
+        heading: CesiumMath.toRadians(home.headingDeg),
+        pitch: CesiumMath.toRadians(home.pitchDeg),
+        roll: 0,
+      },
+      duration: durationS,
+    });
+  }
+
+  function sensorAt(position: Cartesian2): string | null {
+    const picked: unknown = scene.pick(position);
+    if (picked instanceof Cesium3DTileFeature) {
+      const buildingId = buildingIdOf(picked.getProperty(BUILDING_ID_PROPERTY));
+      return buildingId ? (options.sensors.boundTo('building', buildingId)?.id ?? null) : null;
+    }
+    if (typeof picked === 'object' && picked !== null)
+      return sensorIdFromPickId((picked as { id?: unknown }).id);
+    return null;
+  }
+
+  const clicks = new ScreenSpaceEventHandler(scene.canvas);
+  clicks.setInputAction((event: ScreenSpaceEventHandler.PositionedEvent) => {
+    options.onPick(sensorAt(event.position));
+  }, ScreenSpaceEventType.LEFT_CLICK);
+
+  // Start above the city and fly in: the tiles of the home view load while the camera moves.
+  const home = info.city.homeView;
+  viewer.camera.setView({
+    destination: Cartesian3.fromDegrees(home.lon, home.lat, Math.max(home.heightM * 8, 8000)),
+  });
+  flyHome(2.2);
+
+  return {
+    flyHome,
+    flyToSensor(sensorId) {
+      const sensor = options.sensors.byId(sensorId);
+      if (!sensor || destroyed) return;
+      const [lon, lat, heightM] = sensor.position;
+      viewer.camera.flyToBoundingSphere(new BoundingSphere(Cartesian3.fromDegrees(lon, lat, heightM), 40), {
+        offset: new HeadingPitchRange(
+          viewer.camera.heading,
+          CesiumMath.toRadians(SENSOR_PITCH_DEG),
+          SENSOR_RANGE_M,
+        ),
+        duration: FLIGHT_S,
+      });
+    },
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      for (const layer of layers.layers) layer.unbind();
+      clicks.destroy();
+      removeRenderCount();
+      viewer.destroy();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * Builds what is missing or out of date before the server starts or the tests run: the client bundle
+ * (when its sources changed since the last build) and the city's 3D tiles (when its buildings changed).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { buildCityTiles } from '../tiles/src/buildCityTiles.ts';
+
+const CLIENT_INPUTS = [
+  'client/index.html',
+  'client/src',
+  'client/public',
+  'protocol',
+  'vite.config.ts',
+  'package-lock.json',
+];
+const STAMP_FILE = '.build-stamp';
+
+function listFiles(path: string): string[] {
+  if (!existsSync(path)) return [];
+  if (statSync(path).isFile()) return [path];
+  return readdirSync(path, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((entry) => {
+      const child = join(path, entry.name);
+      if (entry.isDirectory()) return listFiles(child);
+      // Tests do not change the bundle.
+      return /\.test\.tsx?$/.test(entry.name) ? [] : [child];
+    });
+}
+
+/** A hash over every file that goes into the client bundle (paths and bytes). */
+export function clientSourceHash(repoRoot: string): string {
+  const hash = createHash('sha256');
+  for (const input of CLIENT_INPUTS) {
+    for (const file of listFiles(join(repoRoot, input))) {
+      hash.update(relative(repoRoot, file));
+      hash.update('\0');
+      hash.update(readFileSync(file));
+      hash.update('\0');
+    }
+  }
+  return hash.digest('hex');
+}
+
+export interface EnsureOptions {
+  repoRoot: string;
+  cityId: string;
+  clientDir?: string;
+  force?: boolean;
+  log?: (line: string) => void;
+}
+
+export async function ensureClientBuilt(options: EnsureOptions): Promise<'built' | 'up-to-date'> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const outDir = join(options.repoRoot, options.clientDir ?? 'client/dist');
+  const stampPath = join(outDir, STAMP_FILE);
+  const hash = clientSourceHash(options.repoRoot);
+  if (!options.force && existsSync(join(outDir, 'index.html')) && existsSync(stampPath)) {
+    if (readFileSync(stampPath, 'utf8').trim() === hash) return 'up-to-date';
+  }
+  log('Building the viewer (vite build)…');
+  const started = Date.now();
+  const { build } = await import('vite');
+  await build({
+    configFile: join(options.repoRoot, 'vite.config.ts'),
+    root: join(options.repoRoot, 'client'),
+    logLevel: 'warn',
+  });
+  writeFileSync(stampPath, `${hash}\n`);
+  log(`Viewer built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  return 'built';
+}
+
+export async function ensureBuilt(options: EnsureOptions): Promise<void> {
+  await buildCityTiles(options.cityId, { repoRoot: options.repoRoot, force: options.force ?? false });
+  await ensureClientBuilt(options);
+}
