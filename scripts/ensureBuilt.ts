@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildCityTiles } from '../tiles/src/buildCityTiles.ts';
+import { createProgressReporter } from '../tiles/src/progressBar.ts';
 
 const CLIENT_INPUTS = [
   'client/index.html',
@@ -74,6 +75,22 @@ export async function ensureClientBuilt(options: EnsureOptions): Promise<'built'
 }
 
 export async function ensureBuilt(options: EnsureOptions): Promise<void> {
-  await buildCityTiles(options.cityId, { repoRoot: options.repoRoot, force: options.force ?? false });
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const progress = createProgressReporter({
+    stream: process.stderr,
+    unit: 'buildings',
+    label: `tiles ${options.cityId}`,
+  });
+  const tiles = await buildCityTiles(options.cityId, {
+    repoRoot: options.repoRoot,
+    force: options.force ?? false,
+    onProgress: (done, total) => progress.update(done, total),
+  });
+  progress.finish();
+  if (tiles.status === 'built' && tiles.build) {
+    log(
+      `3D tiles of ${options.cityId}: ${tiles.build.featureCount} buildings in ${tiles.build.tileCount} tiles, built in ${(tiles.durationMs / 1000).toFixed(1)} s.`,
+    );
+  }
   await ensureClientBuilt(options);
 }
