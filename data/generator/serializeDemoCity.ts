@@ -4,6 +4,7 @@
  * newline. GeoJSON features and sensors go one per line, so a change to one building is a one-line
  * diff and the files stay small.
  */
+import { CITY_PACK_FILES } from '../../server/src/cityPack/loadCityPack.ts';
 import type { DemoCity } from './generateDemoCity.ts';
 
 /** One file of the pack: its name in the pack folder and its full text. */
@@ -12,15 +13,8 @@ export interface PackFile {
   text: string;
 }
 
-/** The file names of a city pack, in the order they are written. */
-export const PACK_FILE_NAMES = [
-  'city.json',
-  'buildings.geojson',
-  'roads.geojson',
-  'basins.geojson',
-  'sensors.json',
-  'layers.json',
-] as const;
+/** The file names of a city pack, in the order they are written: the loader's list, so the two cannot drift. */
+export const PACK_FILE_NAMES = CITY_PACK_FILES;
 
 function oneItemPerLine(head: string, items: readonly unknown[], tail: string): string {
   if (items.length === 0) return `${head}${tail}\n`;
