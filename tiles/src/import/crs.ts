@@ -75,6 +75,9 @@ const COMPOUND_CODES: Record<number, [horizontal: number, vertical: number]> = {
   9518: [25832, 7837],
 };
 
+/** `sourceCrs` of an import whose coordinates were local metres placed at `ImportOptions.localOrigin`. */
+export const LOCAL_SOURCE_CRS = 'local';
+
 export class CrsError extends Error {
   override name = 'CrsError';
 }
