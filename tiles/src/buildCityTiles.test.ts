@@ -71,6 +71,7 @@ describe('cityTilesPaths', () => {
     expect(() => cityTilesPaths('../secrets', '/repo')).toThrow(/city id/);
     expect(cityTilesPaths('boeblingen-demo', '/repo')).toEqual({
       buildingsPath: '/repo/data/boeblingen-demo/buildings.geojson',
+      surfacesPath: '/repo/data/boeblingen-demo/buildings.surfaces.jsonl',
       outDir: '/repo/tiles/output/boeblingen-demo',
     });
   });

@@ -1,11 +1,12 @@
 /**
- * Builds the tiles of one city pack in the repository layout: `data/<cityId>/buildings.geojson` ->
- * `tiles/output/<cityId>/`. Used by the CLI and by the start script, which calls it before serving.
+ * Builds the tiles of one city pack in the repository layout: `data/<cityId>/buildings.geojson` (and
+ * `buildings.surfaces.jsonl` when the pack has real surfaces) -> `tiles/output/<cityId>/`. Used by the CLI and by the start script, which calls it before serving.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FeatureCollection } from './buildingFeatures.ts';
+import { readSurfacesFile, sha256File, SURFACES_FILE } from './buildingSurfaces.ts';
 import type { BuildTilesetResult } from './buildTileset.ts';
 import { buildTileset, isTilesetUpToDate, sha256Hex, TILESET_FILE } from './buildTileset.ts';
 
@@ -42,12 +43,13 @@ export interface BuildCityTilesResult {
 export function cityTilesPaths(
   cityId: string,
   repoRoot: string = DEFAULT_REPO_ROOT,
-): { readonly buildingsPath: string; readonly outDir: string } {
+): { readonly buildingsPath: string; readonly surfacesPath: string; readonly outDir: string } {
   if (!CITY_ID_PATTERN.test(cityId)) {
     throw new Error(`city id must be lower-case letters, digits and -, got ${JSON.stringify(cityId)}`);
   }
   return {
     buildingsPath: join(repoRoot, 'data', cityId, 'buildings.geojson'),
+    surfacesPath: join(repoRoot, 'data', cityId, SURFACES_FILE),
     outDir: join(repoRoot, 'tiles', 'output', cityId),
   };
 }
@@ -65,13 +67,13 @@ export async function buildCityTiles(
 ): Promise<BuildCityTilesResult> {
   const startedMs = performance.now();
   const repoRoot = options.repoRoot ?? DEFAULT_REPO_ROOT;
-  const { buildingsPath, outDir } = cityTilesPaths(cityId, repoRoot);
+  const { buildingsPath, surfacesPath, outDir } = cityTilesPaths(cityId, repoRoot);
   const tilesetPath = join(outDir, TILESET_FILE);
   const sourceLabel = relative(repoRoot, buildingsPath);
   const sizeOptions =
     options.maxBuildingsPerTile === undefined ? {} : { maxBuildingsPerTile: options.maxBuildingsPerTile };
 
-  if (!options.force && (await isTilesetUpToDate(buildingsPath, outDir, sizeOptions))) {
+  if (!options.force && (await isTilesetUpToDate(buildingsPath, outDir, { ...sizeOptions, surfacesPath }))) {
     return {
       cityId,
       status: 'up-to-date',
@@ -105,6 +107,15 @@ export async function buildCityTiles(
       },
     );
   }
+  // Optional: only imported packs with LoD1/LoD2 sources have real surfaces.
+  const hasSurfaces = await stat(surfacesPath).then(
+    (info) => info.isFile(),
+    () => false,
+  );
+  const surfaces = hasSurfaces
+    ? await readSurfacesFile(surfacesPath, relative(repoRoot, surfacesPath))
+    : undefined;
+  const surfacesSha256 = hasSurfaces ? await sha256File(surfacesPath) : undefined;
   const build = await buildTileset({
     // parseBuildings inside buildTileset checks every field, so the unchecked JSON may go in as is.
     buildings: buildings as FeatureCollection,
@@ -113,6 +124,7 @@ export async function buildCityTiles(
     sourceSha256: sha256Hex(bytes),
     sourceLabel,
     ...sizeOptions,
+    ...(surfaces && surfacesSha256 ? { surfaces, surfacesSha256 } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   return {

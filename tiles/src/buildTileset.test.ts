@@ -256,6 +256,8 @@ describe('buildTileset on a synthetic town of 30 buildings', () => {
         'heightM',
         'use',
         'name',
+        'storeys',
+        'yearOfConstruction',
       ]);
       const column = (propertyId: string): PropertyColumn | undefined => {
         const def = table.properties[propertyId];
@@ -292,6 +294,12 @@ describe('buildTileset on a synthetic town of 30 buildings', () => {
       const decoded = await readBuildingTile(glb);
       expect(decoded.rows.map((row) => row.id)).toEqual(ids);
       expect(decoded.rows.map((row) => row.name)).toEqual(names);
+      expect(decoded.rows.map((row) => row.storeys)).toEqual(ids.map((id) => inputById.get(id)?.storeys));
+      expect(decoded.rows.every((row) => row.storeys >= 1 && row.yearOfConstruction === undefined)).toBe(
+        true,
+      );
+      // No synthetic building has a year, so the column is left out and clients read noData.
+      expect(table.properties['yearOfConstruction']).toBeUndefined();
     }
     expect([...seen].sort()).toEqual([...inputById.keys()].sort());
     expect(inputById.get('b00003')).toMatchObject({ use: 'parking', name: 'Parkhaus Test' });
@@ -303,7 +311,8 @@ describe('buildTileset on a synthetic town of 30 buildings', () => {
       const { json } = parseGlb(glb);
       const table = json.extensions?.EXT_structural_metadata?.propertyTables[0];
       for (const [propertyId, def] of Object.entries(table?.properties ?? {})) {
-        const valuesAlignment = propertyId === 'heightM' ? sizes.FLOAT32 : 1;
+        const valuesAlignment =
+          propertyId === 'heightM' ? sizes.FLOAT32 : propertyId === 'storeys' ? sizes.UINT16 : 1;
         expect((json.bufferViews[def.values]?.byteOffset ?? 0) % valuesAlignment).toBe(0);
         if (def.stringOffsets !== undefined) {
           const offsetAlignment = sizes[def.stringOffsetType ?? 'UINT32'];

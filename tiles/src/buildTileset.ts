@@ -1,23 +1,27 @@
 /**
- * Builds a 3D Tiles 1.1 tileset from a city pack's buildings: footprints extruded with three.js,
- * merged per leaf of a k-d tree into one GLB each, with per-building feature ids and metadata.
+ * Builds a 3D Tiles 1.1 tileset from a city pack's buildings: real boundary surfaces where the pack
+ * has them (`buildings.surfaces.jsonl`), other footprints extruded with three.js, merged per leaf of a k-d tree into one GLB each, with per-building feature ids and metadata.
  *
  * Output in `outDir`: `tileset.json`, `content/<tile>.glb` and `build-info.json` (written last, so a
  * build that fails half-way is never mistaken for a finished one).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { BufferGeometry } from 'three';
 import { mergeGeometries } from 'three/addons/utils/BufferGeometryUtils.js';
 import type { Building, FeatureCollection } from './buildingFeatures.ts';
 import { parseBuildings } from './buildingFeatures.ts';
+import type { SurfaceRecord } from './buildingSurfaces.ts';
+import { sha256File, SURFACES_FILE } from './buildingSurfaces.ts';
 import { writeBuildingTileGlb } from './buildingTileGlb.ts';
 import { extrudeFootprint, normalizeFootprintRings } from './extrudeFootprint.ts';
 import type { EnuFrame, EnuM, LonLatHeightDeg, Vec3 } from './geodesy.ts';
 import { createEnuFrame, ecefDirectionToEnu, geodeticToEnu, geodeticUpEcef } from './geodesy.ts';
 import type { Bounds, SpatialItem, TreeNode } from './spatialTree.ts';
 import { buildSpatialTree, listLeaves } from './spatialTree.ts';
+import type { SurfacePolygon } from './surfaceMesh.ts';
+import { meshSurfaces } from './surfaceMesh.ts';
 import { MAX_FEATURES_PER_TILE, mergeTileMesh } from './tileMesh.ts';
 import { countTiles, createTilesetJson } from './tilesetJson.ts';
 
@@ -25,7 +29,7 @@ import { countTiles, createTilesetJson } from './tilesetJson.ts';
  * Version of the builder's output format. Bump it whenever the same input would give different
  * files (geometry, metadata, tree, JSON layout), so existing builds are no longer "up to date".
  */
-export const TILES_BUILDER_VERSION = 1;
+export const TILES_BUILDER_VERSION = 2;
 
 /** Default leaf size: a few hundred buildings per GLB keeps draw calls low and tiles ~100-300 kB. */
 export const DEFAULT_MAX_BUILDINGS_PER_TILE = 500;
@@ -55,6 +59,24 @@ export interface BuildTilesetOptions {
   readonly sourceSha256?: string;
   /** Names the input in error messages, e.g. `data/boeblingen-demo/buildings.geojson`. */
   readonly sourceLabel?: string;
+  /**
+   * Real boundary surfaces by building id (`buildings.surfaces.jsonl`, see `readSurfacesFile`). A
+   * building with a record is meshed from its surfaces; the others are extruded.
+   */
+  readonly surfaces?: ReadonlyMap<string, SurfaceRecord>;
+  /**
+   * sha256 (hex) of the surfaces file, recorded in build-info.json like {@link sourceSha256}.
+   * Defaults to a hash of the records, which never matches a file hash.
+   */
+  readonly surfacesSha256?: string;
+}
+
+/** A boundary surface that could not be meshed (too small, no distinct points). */
+export interface SkippedSurface {
+  readonly buildingId: string;
+  /** Index of the surface within the building's surfaces record. */
+  readonly surfaceIndex: number;
+  readonly reason: string;
 }
 
 /** A footprint, or a part of one, that could not be extruded. */
@@ -78,17 +100,25 @@ export interface BuildTilesetResult {
   /** Buildings in the tileset (each one feature). */
   readonly featureCount: number;
   readonly skipped: readonly SkippedFootprint[];
+  /** Surfaces left out; a building none of whose surfaces could be meshed is extruded instead. */
+  readonly skippedSurfaces: readonly SkippedSurface[];
+  /** Buildings meshed from their real surfaces rather than extruded. */
+  readonly surfaceBuildingCount: number;
   /** Size of tileset.json plus all GLBs. */
   readonly totalBytes: number;
   /** Origin of the tileset's ENU frame: the centre of the buildings' bounding box, on the ellipsoid. */
   readonly origin: LonLatHeightDeg;
   readonly buildingsSha256: string;
+  /** Present when the build had surfaces. */
+  readonly surfacesSha256?: string;
 }
 
 /** Contents of build-info.json. */
 export interface BuildInfo {
   readonly builderVersion: number;
   readonly buildingsSha256: string;
+  /** sha256 of `buildings.surfaces.jsonl`; absent when the build had none. */
+  readonly surfacesSha256?: string;
   readonly maxBuildingsPerTile: number;
   readonly cityId?: string;
   readonly featureCount: number;
@@ -103,6 +133,37 @@ interface PreparedBuilding extends SpatialItem {
   readonly upEnu: Vec3;
   /** Footprint polygons in ENU, `[outline, ...holes]` each, only the parts that can be extruded. */
   readonly parts: readonly (readonly (readonly EnuM[])[])[];
+  /**
+   * The mesh of the building's real surfaces, when it has any that can be meshed. Made while
+   * preparing because the bounds need it; extrusions are made per leaf to keep memory low.
+   */
+  readonly surfaceGeometry?: BufferGeometry;
+}
+
+/** A building's surfaces in the ENU frame, its `groundHeightM` at ellipsoid height 0 (decision 0002). */
+function surfacesToEnu(record: SurfaceRecord, frame: EnuFrame): SurfacePolygon[] {
+  return record.surfaces.map((surface) => ({
+    kind: surface.kind,
+    rings: surface.polygon.map((ring) =>
+      ring.map(([lonDeg, latDeg, heightM]) =>
+        geodeticToEnu(frame, [lonDeg, latDeg, heightM - record.groundHeightM]),
+      ),
+    ),
+  }));
+}
+
+/** Axis-aligned bounds of a geometry's positions. */
+function geometryBounds(geometry: BufferGeometry): Bounds {
+  const minM: [number, number, number] = [Infinity, Infinity, Infinity];
+  const maxM: [number, number, number] = [-Infinity, -Infinity, -Infinity];
+  const values = geometry.getAttribute('position').array;
+  for (let i = 0; i < values.length; i++) {
+    const axis = i % 3;
+    const value = values[i] ?? 0;
+    minM[axis] = Math.min(minM[axis] ?? Infinity, value);
+    maxM[axis] = Math.max(maxM[axis] ?? -Infinity, value);
+  }
+  return { minM, maxM };
 }
 
 /** sha256 of bytes, hex. */
@@ -140,9 +201,30 @@ function prepareBuilding(
   building: Building,
   frame: EnuFrame,
   skipped: SkippedFootprint[],
+  surfaceRecord: SurfaceRecord | undefined,
+  skippedSurfaces: SkippedSurface[],
 ): PreparedBuilding | undefined {
   const [centreLonDeg, centreLatDeg] = footprintCentre([building]);
   const upEnu = ecefDirectionToEnu(frame, geodeticUpEcef(centreLonDeg, centreLatDeg));
+
+  if (surfaceRecord) {
+    const { geometry, dropped } = meshSurfaces(surfacesToEnu(surfaceRecord, frame), upEnu);
+    for (const { surfaceIndex, reason } of dropped)
+      skippedSurfaces.push({ buildingId: building.id, surfaceIndex, reason });
+    if (geometry) {
+      const bounds = geometryBounds(geometry);
+      const { minM, maxM } = bounds;
+      return {
+        id: building.id,
+        centreM: [(minM[0] + maxM[0]) / 2, (minM[1] + maxM[1]) / 2],
+        bounds,
+        building,
+        upEnu,
+        parts: [],
+        surfaceGeometry: geometry,
+      };
+    }
+  }
 
   const parts: (readonly (readonly EnuM[])[])[] = [];
   const failures: { polygonIndex: number; reason: string }[] = [];
@@ -187,6 +269,7 @@ function prepareBuilding(
 
 /** The building's geometry: its parts extruded and, for MultiPolygons, merged. */
 function buildingGeometry(prepared: PreparedBuilding): BufferGeometry {
+  if (prepared.surfaceGeometry) return prepared.surfaceGeometry;
   const geometries = prepared.parts.map((rings, partIndex) => {
     const result = extrudeFootprint({ rings, heightM: prepared.building.heightM, upEnu: prepared.upEnu });
     if (!result.ok) throw new Error(`building ${prepared.id} part ${partIndex}: ${result.reason}`);
@@ -230,8 +313,13 @@ export async function buildTileset(options: BuildTilesetOptions): Promise<BuildT
   const origin = footprintCentre(buildings);
   const frame = createEnuFrame(origin);
   const skipped: SkippedFootprint[] = [];
+  const skippedSurfaces: SkippedSurface[] = [];
+  const surfaces = options.surfaces;
+  const surfacesSha256 = surfaces
+    ? (options.surfacesSha256 ?? sha256Hex(JSON.stringify([...surfaces.entries()])))
+    : undefined;
   const prepared = buildings
-    .map((building) => prepareBuilding(building, frame, skipped))
+    .map((building) => prepareBuilding(building, frame, skipped, surfaces?.get(building.id), skippedSurfaces))
     .filter((item): item is PreparedBuilding => item !== undefined);
   if (prepared.length === 0)
     throw new Error(`${options.sourceLabel ?? 'buildings'}: no footprint can be extruded`);
@@ -255,7 +343,8 @@ export async function buildTileset(options: BuildTilesetOptions): Promise<BuildT
     onProgress?.(done, total);
   }
 
-  const tilesetVersion = `${TILES_BUILDER_VERSION}-${buildingsSha256.slice(0, 16)}`;
+  const inputHash = surfacesSha256 ? sha256Hex(`${buildingsSha256}+${surfacesSha256}`) : buildingsSha256;
+  const tilesetVersion = `${TILES_BUILDER_VERSION}-${inputHash.slice(0, 16)}`;
   const tileset = createTilesetJson(tree, {
     enuToEcefMatrix: frame.enuToEcefMatrix,
     contentUri: contentUriOf,
@@ -278,6 +367,7 @@ export async function buildTileset(options: BuildTilesetOptions): Promise<BuildT
   const buildInfo: BuildInfo = {
     builderVersion: TILES_BUILDER_VERSION,
     buildingsSha256,
+    ...(surfacesSha256 ? { surfacesSha256 } : {}),
     maxBuildingsPerTile,
     ...(cityId ? { cityId } : {}),
     featureCount: prepared.length,
@@ -294,9 +384,12 @@ export async function buildTileset(options: BuildTilesetOptions): Promise<BuildT
     contentCount: leaves.length,
     featureCount: prepared.length,
     skipped,
+    skippedSurfaces,
+    surfaceBuildingCount: prepared.filter((item) => item.surfaceGeometry !== undefined).length,
     totalBytes,
     origin,
     buildingsSha256,
+    ...(surfacesSha256 ? { surfacesSha256 } : {}),
   };
 }
 
@@ -319,13 +412,14 @@ async function isFile(path: string): Promise<boolean> {
 
 /**
  * True when `outDir` holds a complete build of exactly this buildings file by this builder version
- * (and leaf size): build-info.json matches the file's sha256, and tileset.json and every GLB exist.
- * Any unreadable or missing piece counts as out of date.
+ * (and leaf size): build-info.json matches the file's sha256 and that of the surfaces file (by
+ * default `buildings.surfaces.jsonl` next to it; both absent also matches), and tileset.json and
+ * every GLB exist. Any unreadable or missing piece counts as out of date.
  */
 export async function isTilesetUpToDate(
   buildingsPath: string,
   outDir: string,
-  options: { readonly maxBuildingsPerTile?: number } = {},
+  options: { readonly maxBuildingsPerTile?: number; readonly surfacesPath?: string } = {},
 ): Promise<boolean> {
   const info = await readBuildInfo(outDir);
   if (!info || info.builderVersion !== TILES_BUILDER_VERSION) return false;
@@ -338,6 +432,14 @@ export async function isTilesetUpToDate(
     return false;
   }
   if (info.buildingsSha256 !== sha256Hex(bytes)) return false;
+  const surfacesPath = options.surfacesPath ?? join(dirname(buildingsPath), SURFACES_FILE);
+  let surfacesSha256: string | undefined;
+  try {
+    surfacesSha256 = (await isFile(surfacesPath)) ? await sha256File(surfacesPath) : undefined;
+  } catch {
+    return false;
+  }
+  if (info.surfacesSha256 !== surfacesSha256) return false;
   if (!Array.isArray(info.contentUris) || !(await isFile(join(outDir, TILESET_FILE)))) return false;
   for (const uri of info.contentUris) {
     if (typeof uri !== 'string' || !(await isFile(join(outDir, uri)))) return false;

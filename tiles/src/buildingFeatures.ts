@@ -46,6 +46,10 @@ export interface Building {
   readonly use: string;
   /** Display name; empty when the pack has none. */
   readonly name: string;
+  /** Storeys above ground; 0 when the pack does not say (imported packs may not know). */
+  readonly storeys: number;
+  /** Year of construction, when the pack has one (imported packs). */
+  readonly yearOfConstruction?: number | undefined;
   /** Polygons of the footprint; each is `[outline, ...holes]`. */
   readonly polygons: readonly (readonly LonLatRing[])[];
 }
@@ -151,7 +155,8 @@ function parseGeometry(
  *
  * Rules (docs/city-pack.md): string `id` at top level equal to `properties.id`, unique; `heightM` a
  * finite number > 0; `use` a non-empty string (not limited to the demo's list so that imported towns
- * with other uses still build); optional string `name`; Polygon or MultiPolygon geometry in WGS84.
+ * with other uses still build); optional string `name`; optional integer `storeys` (0..65535) and
+ * `yearOfConstruction` (|year| <= 32767); Polygon or MultiPolygon geometry in WGS84.
  *
  * @param sourceLabel names the input in errors, e.g. `data/boeblingen-demo/buildings.geojson`.
  * @throws BuildingsInputError listing every invalid feature (file, feature index and id, field).
@@ -180,7 +185,7 @@ export function parseBuildings(collection: unknown, sourceLabel = 'buildings'): 
       problems.push(`${where}: properties must be an object`);
       continue;
     }
-    const { id: propertyId, heightM, use, name } = properties;
+    const { id: propertyId, heightM, use, name, storeys, yearOfConstruction } = properties;
     if (typeof featureId !== 'string' || featureId.length === 0) {
       problems.push(`${where}: id must be a non-empty string, got ${describe(featureId)}`);
     } else if (propertyId !== featureId) {
@@ -202,6 +207,26 @@ export function parseBuildings(collection: unknown, sourceLabel = 'buildings'): 
     if (name !== undefined && name !== null && typeof name !== 'string') {
       problems.push(`${where}: properties.name must be a string when present, got ${describe(name)}`);
     }
+    // Both go into 16-bit metadata columns, so the ranges are those of UINT16 and INT16 (whose
+    // lowest value is the "unknown" sentinel).
+    if (
+      storeys !== undefined &&
+      storeys !== null &&
+      (typeof storeys !== 'number' || !Number.isInteger(storeys) || storeys < 0 || storeys > 0xffff)
+    ) {
+      problems.push(`${where}: properties.storeys must be an integer in 0..65535, got ${describe(storeys)}`);
+    }
+    if (
+      yearOfConstruction !== undefined &&
+      yearOfConstruction !== null &&
+      (typeof yearOfConstruction !== 'number' ||
+        !Number.isInteger(yearOfConstruction) ||
+        Math.abs(yearOfConstruction) > 0x7fff)
+    ) {
+      problems.push(
+        `${where}: properties.yearOfConstruction must be an integer year, got ${describe(yearOfConstruction)}`,
+      );
+    }
     const polygons = parseGeometry(feature['geometry'], `${where}: geometry`, problems);
     if (
       problems.length > problemsBefore ||
@@ -212,7 +237,15 @@ export function parseBuildings(collection: unknown, sourceLabel = 'buildings'): 
     ) {
       continue;
     }
-    buildings.push({ id: featureId, heightM, use, name: typeof name === 'string' ? name : '', polygons });
+    buildings.push({
+      id: featureId,
+      heightM,
+      use,
+      name: typeof name === 'string' ? name : '',
+      storeys: typeof storeys === 'number' ? storeys : 0,
+      ...(typeof yearOfConstruction === 'number' ? { yearOfConstruction } : {}),
+      polygons,
+    });
   }
   if (problems.length > 0) throw new BuildingsInputError(sourceLabel, problems);
   return buildings;

@@ -8,7 +8,7 @@ import { EXT_MESH_FEATURES, ExtMeshFeatures } from './extMeshFeatures.ts';
 import type { MetadataSchema, PropertyTable } from './extStructuralMetadata.ts';
 import { EXT_STRUCTURAL_METADATA, ExtStructuralMetadata } from './extStructuralMetadata.ts';
 import type { PropertyColumn } from './propertyTable.ts';
-import { encodeFloat32Column, encodeStringColumn } from './propertyTable.ts';
+import { encodeFloat32Column, encodeInt16Column, encodeStringColumn } from './propertyTable.ts';
 import type { TileMesh } from './tileMesh.ts';
 
 /** Name of the metadata class of a building, in every tile's schema. */
@@ -19,6 +19,9 @@ export const BUILDING_SCHEMA_ID = 'citytwin_buildings';
 
 /** The attribute semantic of the building feature ids. */
 export const FEATURE_ID_ATTRIBUTE = '_FEATURE_ID_0';
+
+/** The INT16 sentinel of `yearOfConstruction` for "unknown" (the schema's `noData`). */
+export const YEAR_NO_DATA = -32768;
 
 /** The metadata schema of building tiles. */
 export const BUILDING_SCHEMA: MetadataSchema = {
@@ -53,6 +56,20 @@ export const BUILDING_SCHEMA: MetadataSchema = {
           // empty); clients then read this default instead of undefined.
           default: '',
         },
+        storeys: {
+          type: 'SCALAR',
+          componentType: 'UINT16',
+          description: 'Storeys above ground; 0 when the pack does not say.',
+          required: true,
+        },
+        yearOfConstruction: {
+          type: 'SCALAR',
+          componentType: 'INT16',
+          description: 'Year of construction, from imported packs.',
+          // Unknown years are stored as the sentinel; tiles in which no building has a year leave
+          // the column out. Either way clients get no value rather than a made-up year.
+          noData: YEAR_NO_DATA,
+        },
       },
     },
   },
@@ -64,6 +81,10 @@ export interface BuildingRow {
   readonly heightM: number;
   readonly use: string;
   readonly name: string;
+  /** Storeys above ground; 0 when unknown. */
+  readonly storeys: number;
+  /** Absent when unknown. */
+  readonly yearOfConstruction?: number | undefined;
 }
 
 /** Builds the property table of a tile: row i describes the building with feature id i. */
@@ -75,6 +96,16 @@ export function createBuildingPropertyTable(rows: readonly BuildingRow[]): Prope
   };
   if (rows.some((row) => row.name.length > 0))
     properties['name'] = encodeStringColumn(rows.map((row) => row.name));
+  properties['storeys'] = encodeInt16Column(
+    rows.map((row) => row.storeys),
+    'UINT16',
+  );
+  if (rows.some((row) => row.yearOfConstruction !== undefined)) {
+    properties['yearOfConstruction'] = encodeInt16Column(
+      rows.map((row) => row.yearOfConstruction ?? YEAR_NO_DATA),
+      'INT16',
+    );
+  }
   return { name: 'buildings', class: BUILDING_CLASS, count: rows.length, properties };
 }
 

@@ -48,6 +48,8 @@ export type ClassProperty = {
   readonly required?: boolean;
   /** Value clients use when a table omits the property (only for non-required properties). */
   readonly default?: string | number | boolean;
+  /** Value that stands for "unknown" in a column (only for non-required properties). */
+  readonly noData?: number;
 };
 
 /** A class of the schema. */

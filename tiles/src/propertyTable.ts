@@ -83,3 +83,33 @@ export function decodeFloat32Column(column: PropertyColumn, count: number): numb
   const view = new DataView(column.values.buffer, column.values.byteOffset, column.values.byteLength);
   return Array.from({ length: count }, (_, index) => view.getFloat32(index * 4, true));
 }
+
+/** A 16-bit integer SCALAR component type. */
+export type Int16Type = 'UINT16' | 'INT16';
+
+/**
+ * Encodes a UINT16 or INT16 SCALAR column (little-endian).
+ *
+ * @throws RangeError when a value is not an integer of the type's range (silent wrapping would
+ *   store a wrong value).
+ */
+export function encodeInt16Column(numbers: readonly number[], type: Int16Type): PropertyColumn {
+  const [min, max] = type === 'UINT16' ? [0, 0xffff] : [-0x8000, 0x7fff];
+  const values = new Uint8Array(numbers.length * 2);
+  const view = new DataView(values.buffer);
+  for (const [index, value] of numbers.entries()) {
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new RangeError(`${type} column row ${index}: ${value} is out of range`);
+    if (type === 'UINT16') view.setUint16(index * 2, value, true);
+    else view.setInt16(index * 2, value, true);
+  }
+  return { values };
+}
+
+/** Decodes a UINT16 or INT16 SCALAR column of `count` rows. */
+export function decodeInt16Column(column: PropertyColumn, count: number, type: Int16Type): number[] {
+  const view = new DataView(column.values.buffer, column.values.byteOffset, column.values.byteLength);
+  return Array.from({ length: count }, (_, index) =>
+    type === 'UINT16' ? view.getUint16(index * 2, true) : view.getInt16(index * 2, true),
+  );
+}

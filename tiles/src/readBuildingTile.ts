@@ -4,12 +4,12 @@
  */
 import type { Accessor } from '@gltf-transform/core';
 import type { BuildingRow } from './buildingTileGlb.ts';
-import { createBuildingTileIO, FEATURE_ID_ATTRIBUTE } from './buildingTileGlb.ts';
+import { createBuildingTileIO, FEATURE_ID_ATTRIBUTE, YEAR_NO_DATA } from './buildingTileGlb.ts';
 import type { FeatureIdSet, MeshFeatures } from './extMeshFeatures.ts';
 import { EXT_MESH_FEATURES } from './extMeshFeatures.ts';
 import type { StructuralMetadata } from './extStructuralMetadata.ts';
 import { EXT_STRUCTURAL_METADATA } from './extStructuralMetadata.ts';
-import { decodeFloat32Column, decodeStringColumn } from './propertyTable.ts';
+import { decodeFloat32Column, decodeInt16Column, decodeStringColumn } from './propertyTable.ts';
 
 /** What a building tile holds, decoded. */
 export interface BuildingTileContents {
@@ -55,12 +55,20 @@ export async function readBuildingTile(glb: Uint8Array): Promise<BuildingTileCon
   const uses = decodeStringColumn(column('use'), table.count);
   const nameColumn = table.properties['name'];
   const names = nameColumn ? decodeStringColumn(nameColumn, table.count) : ids.map(() => '');
-  const rows = ids.map((id, index) => ({
-    id,
-    heightM: heights[index] ?? Number.NaN,
-    use: uses[index] ?? '',
-    name: names[index] ?? '',
-  }));
+  const storeys = decodeInt16Column(column('storeys'), table.count, 'UINT16');
+  const yearColumn = table.properties['yearOfConstruction'];
+  const years = yearColumn ? decodeInt16Column(yearColumn, table.count, 'INT16') : [];
+  const rows = ids.map((id, index): BuildingRow => {
+    const year = years[index];
+    return {
+      id,
+      heightM: heights[index] ?? Number.NaN,
+      use: uses[index] ?? '',
+      name: names[index] ?? '',
+      storeys: storeys[index] ?? 0,
+      ...(year !== undefined && year !== YEAR_NO_DATA ? { yearOfConstruction: year } : {}),
+    };
+  });
   const position = primitive.getAttribute('POSITION');
   return {
     featureIdSet,

@@ -32,6 +32,29 @@ describe('checkGeoJsonLayer', () => {
     expect([...check.featuresById.keys()]).toEqual(['b1', 'b2']);
   });
 
+  it('accepts the optional properties of imported buildings and checks their types', () => {
+    const imported = {
+      sourceUse: '31001_1000',
+      yearOfConstruction: 1929,
+      roofShape: 'gabled',
+      lod: 2,
+      parentId: 'b0',
+      heightEstimated: true,
+    };
+    expect(
+      problemsOf(BUILDINGS_SPEC, { type: 'FeatureCollection', features: [building('b1', imported)] }),
+    ).toEqual([]);
+    const wrong = { sourceUse: 31001, yearOfConstruction: 1929.5, lod: 4, heightEstimated: 'yes' };
+    expect(
+      problemsOf(BUILDINGS_SPEC, { type: 'FeatureCollection', features: [building('b1', wrong)] }),
+    ).toEqual([
+      'buildings.geojson: feature 0 (b1): properties.sourceUse must be a non-empty string, got 31001',
+      'buildings.geojson: feature 0 (b1): properties.yearOfConstruction must be an integer, got 1929.5',
+      'buildings.geojson: feature 0 (b1): properties.lod must be an integer from 0 to 3, got 4',
+      'buildings.geojson: feature 0 (b1): properties.heightEstimated must be a boolean, got "yes"',
+    ]);
+  });
+
   it('rejects a file that is not a FeatureCollection', () => {
     expect(problemsOf(BUILDINGS_SPEC, [building('b1')])).toEqual([
       `buildings.geojson: must be a GeoJSON FeatureCollection, got ${JSON.stringify([building('b1')]).slice(0, 57)}...`,

@@ -28,6 +28,9 @@ export interface GeoJsonLayerSpec {
 const isPositiveNumber = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value > 0;
 const isCount = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= 1;
 const isText = (value: unknown) => typeof value === 'string' && value.trim().length > 0;
+const isInteger = (value: unknown) => typeof value === 'number' && Number.isInteger(value);
+const isLod = (value: unknown) => isInteger(value) && (value as number) >= 0 && (value as number) <= 3;
+const isBoolean = (value: unknown) => typeof value === 'boolean';
 const oneOf = (allowed: readonly string[]) => (value: unknown) =>
   typeof value === 'string' && allowed.includes(value);
 const listOf = (allowed: readonly string[]) => `one of ${allowed.map((a) => `"${a}"`).join(', ')}`;
@@ -41,6 +44,13 @@ export const BUILDINGS_SPEC: GeoJsonLayerSpec = {
     { name: 'storeys', required: true, expected: 'an integer of at least 1', accepts: isCount },
     { name: 'use', required: true, expected: listOf(BUILDING_USES), accepts: oneOf(BUILDING_USES) },
     { name: 'name', required: false, expected: 'a non-empty string', accepts: isText },
+    // Written by importers (docs/city-pack.md, "Imported packs and real surfaces").
+    { name: 'sourceUse', required: false, expected: 'a non-empty string', accepts: isText },
+    { name: 'yearOfConstruction', required: false, expected: 'an integer', accepts: isInteger },
+    { name: 'roofShape', required: false, expected: 'a non-empty string', accepts: isText },
+    { name: 'lod', required: false, expected: 'an integer from 0 to 3', accepts: isLod },
+    { name: 'parentId', required: false, expected: 'a non-empty string', accepts: isText },
+    { name: 'heightEstimated', required: false, expected: 'a boolean', accepts: isBoolean },
   ],
 };
 

@@ -50,6 +50,17 @@ export interface BuildingProperties {
   use: BuildingUse;
   /** Only for notable buildings (town hall, schools, garages). */
   name?: string;
+  /** Imported packs: the source's own use or function code, verbatim (`use` is mapped from it). */
+  sourceUse?: string;
+  yearOfConstruction?: number;
+  /** Imported packs: `flat`, `gabled`, … (OSM `roof:shape` names). */
+  roofShape?: string;
+  /** Imported packs: level of detail of the source geometry, 0 for footprints only. */
+  lod?: 0 | 1 | 2 | 3;
+  /** Imported packs: the building this one is a part of (CityGML BuildingPart, OSM building:part). */
+  parentId?: string;
+  /** Imported packs: true when `heightM` is a default, not from the source. */
+  heightEstimated?: boolean;
 }
 
 /** Properties of a feature in `roads.geojson`. */
