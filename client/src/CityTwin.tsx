@@ -38,7 +38,7 @@ export function CityTwin({ info, live, probe }: CityTwinProps) {
   useEffect(() => {
     const kinds = runtime.layers.liveKinds();
     if (kinds.length === 0) {
-      runtime.live.setConnection('offline', null);
+      runtime.live.setConnection('none', null);
       return;
     }
     const client = new LiveClient({

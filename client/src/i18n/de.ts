@@ -26,6 +26,7 @@ export const de = {
   'connection.live': 'Live',
   'connection.reconnecting': 'Verbindung wird wiederhergestellt…',
   'connection.offline': 'Offline',
+  'connection.none': 'Keine Live-Daten',
   'connection.versionTitle': 'Dieser Viewer passt nicht zur Version des Servers.',
   'connection.problemTitle': 'Der Server hat die Verbindung abgelehnt.',
   'connection.reload': 'Seite neu laden',

@@ -28,6 +28,7 @@ export const en: Messages = {
   'connection.live': 'Live',
   'connection.reconnecting': 'Reconnecting…',
   'connection.offline': 'Offline',
+  'connection.none': 'No live data',
   'connection.versionTitle': "This viewer does not match the server's version.",
   'connection.problemTitle': 'The server refused the connection.',
   'connection.reload': 'Reload page',

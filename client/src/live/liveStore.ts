@@ -65,7 +65,8 @@ export function applyDiff(state: LiveState, diff: Diff): DiffOutcome {
 }
 
 /** Connection as the badge shows it. */
-export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+/** `none`: the pack has no live layers, so the viewer does not connect at all (a static model). */
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'none';
 
 /** Why the viewer stopped trying: a version mismatch or another refusal, with the server's sentence. */
 export interface ConnectionProblem {

@@ -12,6 +12,7 @@ const TEXT_KEYS: Readonly<Record<ConnectionState, MessageKey>> = {
   live: 'connection.live',
   reconnecting: 'connection.reconnecting',
   offline: 'connection.offline',
+  none: 'connection.none',
 };
 
 /** Shows the live connection's state; `data-state` carries it for tests. */

@@ -142,7 +142,8 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
   void Promise.all([
     ...visibleActivations,
     ...tilesets.map((t) => t.initialTilesLoaded),
-    whenSnapshotArrives(live),
+    // A pack without live layers (an imported model) never gets a snapshot; it is ready without one.
+    layers.liveKinds().length > 0 ? whenSnapshotArrives(live) : Promise.resolve(),
   ]).then(() => {
     if (destroyed) return;
     const removeReady = scene.postRender.addEventListener(() => {
