@@ -12,10 +12,11 @@ import type { CityTwinProbe } from './perfProbe.ts';
 import { ConnectionProblem } from './ui/ConnectionProblem.tsx';
 import { GarageList } from './ui/GarageList.tsx';
 import { Header } from './ui/Header.tsx';
-import { InfoPanel } from './ui/InfoPanel.tsx';
+import { BuildingInfoPanel, InfoPanel } from './ui/InfoPanel.tsx';
 import { LayerPanel } from './ui/LayerPanel.tsx';
 import { MapView } from './ui/MapView.tsx';
-import type { CityViewer } from './viewer/cityViewer.ts';
+import type { BuildingColorMode } from './layers/buildingsLayer.ts';
+import type { CityViewer, MapPick } from './viewer/cityViewer.ts';
 
 /** Props of {@link CityTwin}. */
 export interface CityTwinProps {
@@ -29,7 +30,18 @@ export function CityTwin({ info, live, probe }: CityTwinProps) {
   const i18n = useI18nStore();
   const runtime = useMemo(() => createCityRuntime(info, live), [info, live]);
   const viewerRef = useRef<CityViewer | null>(null);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [viewer, setViewer] = useState<CityViewer | null>(null);
+  const [selection, setSelection] = useState<MapPick | null>(null);
+  const [buildingColorMode, setBuildingColorMode] = useState<BuildingColorMode>('none');
+  const selectedSensorId = selection?.kind === 'sensor' ? selection.sensorId : null;
+  // The building to highlight: the picked one, or the building a selected sensor (a garage) sits on.
+  const selectedSensor = selectedSensorId === null ? undefined : runtime.sensors.byId(selectedSensorId);
+  const highlightedBuildingId =
+    selection?.kind === 'building'
+      ? selection.buildingId
+      : selectedSensor?.object.type === 'building'
+        ? selectedSensor.object.id
+        : null;
 
   useEffect(() => {
     document.title = `${info.city.name} · citytwin`;
@@ -53,14 +65,20 @@ export function CityTwin({ info, live, probe }: CityTwinProps) {
     return () => client.stop();
   }, [runtime, probe]);
 
-  const onViewer = useCallback((viewer: CityViewer | null) => {
-    viewerRef.current = viewer;
+  // The viewer arrives after the first render; the effects below push the current state into it
+  // then and on every change.
+  useEffect(() => viewer?.setHighlightedBuilding(highlightedBuildingId), [viewer, highlightedBuildingId]);
+  useEffect(() => viewer?.setBuildingColorMode(buildingColorMode), [viewer, buildingColorMode]);
+
+  const onViewer = useCallback((created: CityViewer | null) => {
+    viewerRef.current = created;
+    setViewer(created);
   }, []);
   const selectGarage = useCallback((sensorId: string) => {
     viewerRef.current?.flyToSensor(sensorId);
-    setSelectedId(sensorId);
+    setSelection({ kind: 'sensor', sensorId });
   }, []);
-  const closeInfo = useCallback(() => setSelectedId(null), []);
+  const closeInfo = useCallback(() => setSelection(null), []);
 
   const parkingLayer = runtime.layers.liveLayerOf('parking');
   const garages = runtime.sensors.ofKind('parking');
@@ -70,24 +88,33 @@ export function CityTwin({ info, live, probe }: CityTwinProps) {
       <Header city={info.city} store={runtime.live} onHome={() => viewerRef.current?.flyHome()} />
       <ConnectionProblem store={runtime.live} />
       <div className="stage">
-        <MapView runtime={runtime} i18n={i18n} probe={probe} onViewer={onViewer} onPick={setSelectedId} />
+        <MapView runtime={runtime} i18n={i18n} probe={probe} onViewer={onViewer} onPick={setSelection} />
         <LayerPanel
           layers={runtime.layers.layers}
+          buildingColorMode={buildingColorMode}
+          onBuildingColorModeChange={setBuildingColorMode}
           renderExtra={(layer) =>
             layer === parkingLayer ? (
               <GarageList
                 garages={garages}
                 store={runtime.live}
                 subscribeTick={runtime.subscribeTick}
-                selectedId={selectedId}
+                selectedId={selectedSensorId}
                 onSelect={selectGarage}
               />
             ) : null
           }
         />
-        {selectedId !== null && (
+        {selection?.kind === 'building' && (
+          <BuildingInfoPanel
+            buildingId={selection.buildingId}
+            properties={selection.properties}
+            onClose={closeInfo}
+          />
+        )}
+        {selectedSensorId !== null && (
           <InfoPanel
-            sensorId={selectedId}
+            sensorId={selectedSensorId}
             info={info}
             sensors={runtime.sensors}
             store={runtime.live}

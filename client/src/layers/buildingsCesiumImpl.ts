@@ -1,10 +1,48 @@
 /**
  * Cesium binding of the buildings layer: loads the city's 3D Tiles tileset and hands it to the
- * feature colour registry (neutral grey, garages coloured by the parking layer).
+ * feature colour registry (neutral grey or a "colour by" style, garages coloured by the parking
+ * layer, the selected building highlighted).
  */
-import { Cesium3DTileColorBlendMode, Cesium3DTileset } from 'cesium';
+import { Cesium3DTileColorBlendMode, Cesium3DTileset, type Cesium3DTileFeature, type Color } from 'cesium';
+import { cesiumColor } from '../viewer/cesiumColor.ts';
+import type { BaseColorOf } from '../viewer/featureColorRegistry.ts';
 import type { LayerImplementation } from './layerModel.ts';
 import type { CesiumLayerContext } from '../viewer/layerContext.ts';
+import {
+  BUILDING_HIGHLIGHT_CSS,
+  BUILDING_PROPERTIES,
+  buildingColorCss,
+  type BuildingColorMode,
+  type BuildingProperties,
+} from './buildingsLayer.ts';
+
+/** Reads the metadata the viewer uses from a building feature (absent columns stay undefined). */
+export function buildingPropertiesOf(feature: Cesium3DTileFeature): BuildingProperties {
+  const properties: Partial<Record<(typeof BUILDING_PROPERTIES)[number], unknown>> = {};
+  for (const name of BUILDING_PROPERTIES) properties[name] = feature.getProperty(name);
+  return properties;
+}
+
+const baseColorOfMode = new Map<BuildingColorMode, BaseColorOf>();
+
+/**
+ * The per-feature base colour for `mode`, or null for the neutral colour. The same function comes
+ * back for the same mode, so setting it again does not recolour every feature.
+ */
+export function buildingBaseColorOf(mode: BuildingColorMode): BaseColorOf | null {
+  if (mode === 'none') return null;
+  let baseColorOf = baseColorOfMode.get(mode);
+  if (!baseColorOf) {
+    baseColorOf = (feature) => cesiumColor(buildingColorCss(mode, buildingPropertiesOf(feature)));
+    baseColorOfMode.set(mode, baseColorOf);
+  }
+  return baseColorOf;
+}
+
+/** The colour of the selected building, as a Cesium colour. */
+export function buildingHighlightColor(): Color {
+  return cesiumColor(BUILDING_HIGHLIGHT_CSS);
+}
 
 /** The buildings binding, with a promise for the first complete view of the tileset. */
 export interface BuildingsCesiumImpl extends LayerImplementation {

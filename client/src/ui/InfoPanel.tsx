@@ -1,12 +1,14 @@
 /**
- * Details of one sensor: name, current values with units, freshness and when it was measured. Opens
- * on a click in the map or on a garage in the list; Escape or the close button closes it, and focus
- * goes back to where it was.
+ * Details of one sensor (name, current values with units, freshness and when it was measured) or of a
+ * building without a sensor (name, use, height, storeys, year, id). Opens on a click in the map or on
+ * a garage in the list; Escape or the close button closes it, and focus goes back to where it was.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type RefObject } from 'react';
 import type { CityInfo } from '../../../protocol/index.ts';
 import { useTranslator } from '../i18n/I18nContext.tsx';
 import type { LiveStore } from '../live/liveStore.ts';
+import type { BuildingProperties } from '../layers/buildingsLayer.ts';
+import { buildingDetails } from '../sensors/buildingDetails.ts';
 import { describeSensor, type DetailRow } from '../sensors/sensorDetails.ts';
 import type { SensorIndex } from '../sensors/sensorIndex.ts';
 import type { SubscribeTick } from '../time/ticker.ts';
@@ -48,25 +50,24 @@ function Rows({ rows }: { rows: readonly DetailRow[] }) {
   );
 }
 
-/** The info panel for `sensorId`; renders nothing for an unknown id. */
-export function InfoPanel({ sensorId, info, sensors, store, subscribeTick, onClose }: InfoPanelProps) {
-  const translator = useTranslator();
-  const snapshot = useLiveSnapshot(store);
-  const now = useServerNow(store, subscribeTick);
+/**
+ * Focus and keyboard of a panel: focus moves to its heading when it opens (or shows another object,
+ * named by `subjectKey`) and back when it closes; Escape closes it.
+ */
+function usePanelFocus(subjectKey: string, onClose: () => void): RefObject<HTMLHeadingElement | null> {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const onCloseRef = useRef(onClose);
   useEffect(() => {
     onCloseRef.current = onClose;
   });
 
-  // Focus moves into the panel when it opens (or shows another sensor) and back when it closes.
   useEffect(() => {
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     headingRef.current?.focus();
     return () => {
       if (previous && previous.isConnected && document.activeElement === document.body) previous.focus();
     };
-  }, [sensorId]);
+  }, [subjectKey]);
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
@@ -78,6 +79,82 @@ export function InfoPanel({ sensorId, info, sensors, store, subscribeTick, onClo
     document.addEventListener('keydown', onKeyDown);
     return () => document.removeEventListener('keydown', onKeyDown);
   }, []);
+  return headingRef;
+}
+
+function PanelHeader({
+  kindLabel,
+  name,
+  headingRef,
+  onClose,
+}: {
+  kindLabel: string;
+  name: string;
+  headingRef: RefObject<HTMLHeadingElement | null>;
+  onClose: () => void;
+}) {
+  const translator = useTranslator();
+  return (
+    <header className="info-header">
+      <div>
+        <p className="info-kind">{kindLabel}</p>
+        <h2 className="info-title" ref={headingRef} tabIndex={-1}>
+          {name}
+        </h2>
+      </div>
+      <button
+        type="button"
+        className="button close-button"
+        onClick={onClose}
+        aria-label={translator.t('info.closeLabel')}
+      >
+        <span aria-hidden="true">×</span>
+        <span className="close-text">{translator.t('info.close')}</span>
+      </button>
+    </header>
+  );
+}
+
+/** Props of {@link BuildingInfoPanel}. */
+export interface BuildingInfoPanelProps {
+  readonly buildingId: string;
+  /** The metadata of the building's tile feature, read at the click. */
+  readonly properties: BuildingProperties;
+  readonly onClose: () => void;
+}
+
+/** The info panel for a building without a sensor; renders nothing for metadata without an id. */
+export function BuildingInfoPanel({ buildingId, properties, onClose }: BuildingInfoPanelProps) {
+  const translator = useTranslator();
+  const headingRef = usePanelFocus(`building:${buildingId}`, onClose);
+  const details = buildingDetails(properties, translator);
+  if (!details) return null;
+  return (
+    <section
+      className="info-panel"
+      data-testid="info-panel"
+      data-building-id={details.buildingId}
+      aria-label={translator.t('info.label', { name: details.name })}
+    >
+      <PanelHeader
+        kindLabel={details.kindLabel}
+        name={details.name}
+        headingRef={headingRef}
+        onClose={onClose}
+      />
+      <dl className="details">
+        <Rows rows={details.rows} />
+      </dl>
+    </section>
+  );
+}
+
+/** The info panel for `sensorId`; renders nothing for an unknown id. */
+export function InfoPanel({ sensorId, info, sensors, store, subscribeTick, onClose }: InfoPanelProps) {
+  const translator = useTranslator();
+  const snapshot = useLiveSnapshot(store);
+  const now = useServerNow(store, subscribeTick);
+  const headingRef = usePanelFocus(`sensor:${sensorId}`, onClose);
 
   const sensor = sensors.byId(sensorId);
   if (!sensor) return null;
@@ -97,23 +174,12 @@ export function InfoPanel({ sensorId, info, sensors, store, subscribeTick, onClo
       data-freshness={details.freshness}
       aria-label={translator.t('info.label', { name: details.name })}
     >
-      <header className="info-header">
-        <div>
-          <p className="info-kind">{details.kindLabel}</p>
-          <h2 className="info-title" ref={headingRef} tabIndex={-1}>
-            {details.name}
-          </h2>
-        </div>
-        <button
-          type="button"
-          className="button close-button"
-          onClick={onClose}
-          aria-label={translator.t('info.closeLabel')}
-        >
-          <span aria-hidden="true">×</span>
-          <span className="close-text">{translator.t('info.close')}</span>
-        </button>
-      </header>
+      <PanelHeader
+        kindLabel={details.kindLabel}
+        name={details.name}
+        headingRef={headingRef}
+        onClose={onClose}
+      />
       <p className={`freshness-pill freshness-${details.freshness}`} data-testid="info-freshness">
         <span className="freshness-dot" aria-hidden="true" />
         <span>

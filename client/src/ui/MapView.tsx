@@ -7,7 +7,7 @@ import type { I18nStore } from '../i18n/i18nStore.ts';
 import { useTranslator } from '../i18n/I18nContext.tsx';
 import type { CityRuntime } from '../cityRuntime.ts';
 import type { CityTwinProbe } from '../perfProbe.ts';
-import type { CityViewer } from '../viewer/cityViewer.ts';
+import type { CityViewer, MapPick } from '../viewer/cityViewer.ts';
 
 /** Props of {@link MapView}. */
 export interface MapViewProps {
@@ -16,7 +16,8 @@ export interface MapViewProps {
   readonly probe: CityTwinProbe;
   /** Receives the viewer once created, and null when it is gone. */
   readonly onViewer: (viewer: CityViewer | null) => void;
-  readonly onPick: (sensorId: string | null) => void;
+  /** Receives what a click in the map hit. */
+  readonly onPick: (pick: MapPick | null) => void;
 }
 
 /** The map; shows a short status while Cesium loads or when it fails to start. */
@@ -51,7 +52,7 @@ export function MapView({ runtime, i18n, probe, onViewer, onPick }: MapViewProps
           i18n,
           subscribeTick: runtime.subscribeTick,
           probe,
-          onPick: (sensorId) => callbacks.current.onPick(sensorId),
+          onPick: (pick) => callbacks.current.onPick(pick),
         });
         setStatus({ kind: 'ready' });
         callbacks.current.onViewer(viewer);

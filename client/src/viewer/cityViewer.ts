@@ -17,8 +17,20 @@ import {
 import type { CityInfo, LayerEntry } from '../../../protocol/index.ts';
 import type { FetchLike } from '../api/cityApi.ts';
 import type { I18nStore } from '../i18n/i18nStore.ts';
-import { buildingIdOf, BUILDING_COLOR_CSS, BUILDING_ID_PROPERTY } from '../layers/buildingsLayer.ts';
-import { createBuildingsCesiumImpl, type BuildingsCesiumImpl } from '../layers/buildingsCesiumImpl.ts';
+import {
+  buildingIdOf,
+  BUILDING_COLOR_CSS,
+  BUILDING_ID_PROPERTY,
+  type BuildingColorMode,
+  type BuildingProperties,
+} from '../layers/buildingsLayer.ts';
+import {
+  buildingBaseColorOf,
+  buildingHighlightColor,
+  buildingPropertiesOf,
+  createBuildingsCesiumImpl,
+  type BuildingsCesiumImpl,
+} from '../layers/buildingsCesiumImpl.ts';
 import { createEnvironmentCesiumImpl } from '../layers/environmentCesiumImpl.ts';
 import { createGeojsonCesiumImpl } from '../layers/geojsonCesiumImpl.ts';
 import type { LayerImplementation } from '../layers/layerModel.ts';
@@ -46,10 +58,18 @@ export interface CityViewerOptions {
   readonly i18n: I18nStore;
   readonly subscribeTick: SubscribeTick;
   readonly probe: CityTwinProbe;
-  /** Called with the sensor behind a clicked object, or null for a click on anything else. */
-  readonly onPick: (sensorId: string | null) => void;
+  /** Called with what a click hit: a sensor, a building without a sensor, or null for anything else. */
+  readonly onPick: (pick: MapPick | null) => void;
   readonly fetchFn?: FetchLike | undefined;
 }
+
+/**
+ * What a click in the map hit. A building bound to a sensor (a garage) counts as that sensor; any
+ * other building comes with the metadata of its feature, read once at the click.
+ */
+export type MapPick =
+  | { readonly kind: 'sensor'; readonly sensorId: string }
+  | { readonly kind: 'building'; readonly buildingId: string; readonly properties: BuildingProperties };
 
 /** What the UI can ask of the map. */
 export interface CityViewer {
@@ -57,6 +77,10 @@ export interface CityViewer {
   flyHome(durationS?: number): void;
   /** Flies to the object a sensor is bound to. */
   flyToSensor(sensorId: string): void;
+  /** Colours the buildings by an attribute, or neutral with `none`. */
+  setBuildingColorMode(mode: BuildingColorMode): void;
+  /** Highlights one building (null: none); garage colours come back when it is no longer highlighted. */
+  setHighlightedBuilding(buildingId: string | null): void;
   /** Unbinds the layers and destroys the viewer. */
   destroy(): void;
 }
@@ -166,20 +190,26 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
     });
   }
 
-  function sensorAt(position: Cartesian2): string | null {
+  function pickAt(position: Cartesian2): MapPick | null {
     const picked: unknown = scene.pick(position);
     if (picked instanceof Cesium3DTileFeature) {
       const buildingId = buildingIdOf(picked.getProperty(BUILDING_ID_PROPERTY));
-      return buildingId ? (options.sensors.boundTo('building', buildingId)?.id ?? null) : null;
+      if (!buildingId) return null;
+      const sensor = options.sensors.boundTo('building', buildingId);
+      return sensor
+        ? { kind: 'sensor', sensorId: sensor.id }
+        : { kind: 'building', buildingId, properties: buildingPropertiesOf(picked) };
     }
-    if (typeof picked === 'object' && picked !== null)
-      return sensorIdFromPickId((picked as { id?: unknown }).id);
+    if (typeof picked === 'object' && picked !== null) {
+      const sensorId = sensorIdFromPickId((picked as { id?: unknown }).id);
+      return sensorId === null ? null : { kind: 'sensor', sensorId };
+    }
     return null;
   }
 
   const clicks = new ScreenSpaceEventHandler(scene.canvas);
   clicks.setInputAction((event: ScreenSpaceEventHandler.PositionedEvent) => {
-    options.onPick(sensorAt(event.position));
+    options.onPick(pickAt(event.position));
   }, ScreenSpaceEventType.LEFT_CLICK);
 
   // Start above the city and fly in: the tiles of the home view load while the camera moves.
@@ -203,6 +233,12 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
         ),
         duration: FLIGHT_S,
       });
+    },
+    setBuildingColorMode(mode) {
+      if (!destroyed) context.featureColors.setBaseColorOf(buildingBaseColorOf(mode));
+    },
+    setHighlightedBuilding(buildingId) {
+      if (!destroyed) context.featureColors.setHighlight(buildingId, buildingHighlightColor());
     },
     destroy() {
       if (destroyed) return;

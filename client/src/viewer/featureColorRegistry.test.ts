@@ -10,8 +10,9 @@ interface FakeFeature {
   getProperty(name: string): unknown;
 }
 
-function feature(buildingId: string | undefined): FakeFeature {
-  return { color: Color.WHITE, getProperty: (name) => (name === 'buildingId' ? buildingId : undefined) };
+function feature(buildingId: string | undefined, use?: string): FakeFeature {
+  const properties: Record<string, unknown> = { buildingId, use };
+  return { color: Color.WHITE, getProperty: (name) => properties[name] };
 }
 
 function tile(features: FakeFeature[]): Cesium3DTile {
@@ -73,5 +74,70 @@ describe('FeatureColorRegistry', () => {
     detach();
     tileVisible.raiseEvent(tile([feature('b1')]));
     expect(registry.loadedBuildingIds()).toEqual([]);
+  });
+
+  it('draws the highlight over a garage colour and restores the garage colour afterwards', () => {
+    const { registry, tileVisible } = setup();
+    const garage = feature('b7');
+    tileVisible.raiseEvent(tile([garage]));
+    registry.setColor('b7', Color.RED);
+    registry.setHighlight('b7', Color.CYAN);
+    expect(garage.color).toBe(Color.CYAN);
+    // Live updates while selected must not take the highlight away.
+    registry.setColor('b7', Color.GREEN);
+    expect(garage.color).toBe(Color.CYAN);
+    registry.setHighlight(null, Color.CYAN);
+    expect(garage.color).toBe(Color.GREEN);
+  });
+
+  it('moves the highlight to another building, restoring the first one', () => {
+    const { registry, tileVisible, base } = setup();
+    const a = feature('b1');
+    const b = feature('b2');
+    tileVisible.raiseEvent(tile([a, b]));
+    registry.setHighlight('b1', Color.CYAN);
+    registry.setHighlight('b2', Color.CYAN);
+    expect(a.color).toBe(base);
+    expect(b.color).toBe(Color.CYAN);
+  });
+
+  it('highlights a building whose tile becomes visible later', () => {
+    const { registry, tileVisible } = setup();
+    registry.setHighlight('b3', Color.CYAN);
+    const late = feature('b3');
+    tileVisible.raiseEvent(tile([late]));
+    expect(late.color).toBe(Color.CYAN);
+  });
+
+  it('colours by a base style, leaving garages and the highlight alone, and back to neutral', () => {
+    const { registry, tileVisible, base } = setup();
+    const home = feature('b1', 'residential');
+    const garage = feature('b2', 'parking');
+    const selected = feature('b3', 'school');
+    const anonymous = feature(undefined, 'school');
+    tileVisible.raiseEvent(tile([home, garage, selected, anonymous]));
+    registry.setColor('b2', Color.RED);
+    registry.setHighlight('b3', Color.CYAN);
+    const byUse = (f: { getProperty(name: string): unknown }) =>
+      f.getProperty('use') === 'school' ? Color.ORANGE : Color.BEIGE;
+    registry.setBaseColorOf(byUse);
+    expect([home.color, garage.color, selected.color, anonymous.color]).toEqual([
+      Color.BEIGE,
+      Color.RED,
+      Color.CYAN,
+      Color.ORANGE,
+    ]);
+    registry.setHighlight(null, Color.CYAN);
+    expect(selected.color).toBe(Color.ORANGE);
+    registry.setBaseColorOf(null);
+    expect([home.color, garage.color, selected.color]).toEqual([base, Color.RED, base]);
+  });
+
+  it('applies the base style to tiles that become visible later', () => {
+    const { registry, tileVisible } = setup();
+    registry.setBaseColorOf(() => Color.ORANGE);
+    const late = feature('b9');
+    tileVisible.raiseEvent(tile([late]));
+    expect(late.color).toBe(Color.ORANGE);
   });
 });

@@ -1,7 +1,13 @@
 /**
  * Colours of the buildings tileset's features by building id. The tileset binding attaches its
- * tileset; the parking binding sets a colour per garage. Features are indexed when their tile first
- * becomes visible and dropped when it unloads, so a colour set before a tile loads still applies.
+ * tileset and sets the base colour ("colour by" style); the parking binding sets a colour per garage;
+ * the selection sets the highlight. Features are indexed when their tile first becomes visible and
+ * dropped when it unloads, so a colour set before a tile loads still applies.
+ *
+ * This registry is the only writer of feature colours. A `Cesium3DTileStyle` would also write
+ * `feature.color` whenever a tile is restyled and silently undo garage and highlight colours, so the
+ * attribute styles are per-feature base colours here instead. Precedence: highlight, then override,
+ * then base.
  */
 import type { Cesium3DTile, Cesium3DTileContent, Cesium3DTileFeature, Cesium3DTileset, Color } from 'cesium';
 import { buildingIdOf, BUILDING_ID_PROPERTY } from '../layers/buildingsLayer.ts';
@@ -10,11 +16,18 @@ interface IndexedContent {
   readonly features: readonly (readonly [string | null, Cesium3DTileFeature])[];
 }
 
-/** Keeps every loaded building feature coloured: its override, else the neutral base colour. */
+/** Gives the base colour of one feature from its metadata (the "colour by" style). */
+export type BaseColorOf = (feature: Cesium3DTileFeature) => Color;
+
+/** Keeps every loaded building feature coloured: highlight, else its override, else its base colour. */
 export class FeatureColorRegistry {
   private readonly featuresById = new Map<string, Set<Cesium3DTileFeature>>();
   private readonly indexed = new WeakMap<Cesium3DTileContent, IndexedContent>();
+  /** Every indexed leaf content, so a new base style can reach features without a building id. */
+  private readonly leaves = new Set<IndexedContent>();
   private readonly overrides = new Map<string, Color>();
+  private baseColorOf: BaseColorOf | null = null;
+  private highlight: { readonly buildingId: string; readonly color: Color } | null = null;
 
   /**
    * @param baseColor colour of buildings without an override
@@ -43,9 +56,47 @@ export class FeatureColorRegistry {
     if (current === color) return;
     if (color) this.overrides.set(buildingId, color);
     else this.overrides.delete(buildingId);
+    this.recolor(buildingId);
+  }
+
+  /**
+   * Draws the building `buildingId` in `color` over any other colour until another building or null
+   * is highlighted; then its own colour (override or base) comes back.
+   */
+  setHighlight(buildingId: string | null, color: Color): void {
+    const previous = this.highlight;
+    if (previous?.buildingId === buildingId && previous.color === color) return;
+    this.highlight = buildingId === null ? null : { buildingId, color };
+    if (previous) this.recolor(previous.buildingId);
+    if (buildingId !== null) this.recolor(buildingId);
+  }
+
+  /** Colours every feature without override or highlight by `baseColorOf`, or the neutral colour when null. */
+  setBaseColorOf(baseColorOf: BaseColorOf | null): void {
+    if (this.baseColorOf === baseColorOf) return;
+    this.baseColorOf = baseColorOf;
+    let changed = false;
+    for (const content of this.leaves)
+      for (const [id, feature] of content.features) {
+        feature.color = this.colorOf(id, feature);
+        changed = true;
+      }
+    if (changed) this.requestRender();
+  }
+
+  private colorOf(id: string | null, feature: Cesium3DTileFeature): Color {
+    if (id !== null) {
+      if (this.highlight?.buildingId === id) return this.highlight.color;
+      const override = this.overrides.get(id);
+      if (override) return override;
+    }
+    return this.baseColorOf ? this.baseColorOf(feature) : this.baseColor;
+  }
+
+  private recolor(buildingId: string): void {
     const features = this.featuresById.get(buildingId);
     if (!features) return;
-    for (const feature of features) feature.color = color ?? this.baseColor;
+    for (const feature of features) feature.color = this.colorOf(buildingId, feature);
     this.requestRender();
   }
 
@@ -69,7 +120,7 @@ export class FeatureColorRegistry {
       const feature = content.getFeature(i);
       const id = buildingIdOf(feature.getProperty(BUILDING_ID_PROPERTY));
       features.push([id, feature]);
-      feature.color = (id !== null ? this.overrides.get(id) : undefined) ?? this.baseColor;
+      feature.color = this.colorOf(id, feature);
       changed = true;
       if (id === null) continue;
       let set = this.featuresById.get(id);
@@ -79,7 +130,9 @@ export class FeatureColorRegistry {
       }
       set.add(feature);
     }
-    this.indexed.set(content, { features });
+    const entry = { features };
+    this.indexed.set(content, entry);
+    this.leaves.add(entry);
     if (changed) this.requestRender();
   }
 
@@ -87,6 +140,7 @@ export class FeatureColorRegistry {
     const entry = this.indexed.get(content);
     if (!entry) return;
     this.indexed.delete(content);
+    this.leaves.delete(entry);
     const inner = (content as { innerContents?: Cesium3DTileContent[] }).innerContents;
     if (inner) for (const c of inner) this.unindex(c);
     for (const [id, feature] of entry.features) {
