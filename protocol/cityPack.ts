@@ -5,6 +5,22 @@
 import { z } from 'zod';
 import { SensorKindSchema, SensorSchema } from './schemas.ts';
 
+/**
+ * What a building in a city pack is used for. The pack loader checks it, the viewer colours by it,
+ * and parking sensors are bound to `parking` buildings.
+ */
+export const BUILDING_USES = [
+  'residential',
+  'mixed',
+  'commercial',
+  'industrial',
+  'public',
+  'school',
+  'parking',
+] as const;
+/** One of `BUILDING_USES`. */
+export type BuildingUse = (typeof BUILDING_USES)[number];
+
 export const LocalizedTextSchema = z.object({ de: z.string().min(1), en: z.string().min(1) });
 export type LocalizedText = z.infer<typeof LocalizedTextSchema>;
 

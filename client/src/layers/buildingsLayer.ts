@@ -6,6 +6,7 @@
  */
 import type { MessageKey } from '../i18n/messages.ts';
 import { PALETTE, type LegendEntry } from './palette.ts';
+import { BUILDING_USES, type BuildingUse } from '../../../protocol/index.ts';
 
 /** The tileset feature property holding the building id of the city pack (`b00042`). */
 export const BUILDING_ID_PROPERTY = 'buildingId';
@@ -40,17 +41,7 @@ export function buildingIdOf(propertyValue: unknown): string | null {
   return typeof propertyValue === 'string' && propertyValue !== '' ? propertyValue : null;
 }
 
-/** The uses the city packs know; any other value counts as unknown. */
-export const BUILDING_USES = [
-  'residential',
-  'mixed',
-  'commercial',
-  'industrial',
-  'public',
-  'school',
-  'parking',
-] as const;
-export type BuildingUse = (typeof BUILDING_USES)[number];
+export { BUILDING_USES, type BuildingUse };
 
 /** Narrows a `use` property value to a known use, or null. */
 export function buildingUseOf(value: unknown): BuildingUse | null {

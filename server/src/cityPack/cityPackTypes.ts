@@ -4,6 +4,7 @@
  * pipeline read them as features (the viewer gets them as plain GeoJSON files).
  */
 import type { CityManifest, LayerEntry, Sensor } from '../../../protocol/index.ts';
+import { BUILDING_USES, type BuildingUse } from '../../../protocol/index.ts';
 
 /** A GeoJSON position in WGS84: `[lon, lat]` in degrees, optionally with a height in metres. */
 export type Position = [lonDeg: number, latDeg: number] | [lonDeg: number, latDeg: number, heightM: number];
@@ -21,18 +22,7 @@ export interface LineStringGeometry {
   coordinates: Position[];
 }
 
-/** What a building is used for; the viewer colours by it and parking sensors need `parking`. */
-export const BUILDING_USES = [
-  'residential',
-  'mixed',
-  'commercial',
-  'industrial',
-  'public',
-  'school',
-  'parking',
-] as const;
-/** One of `BUILDING_USES`. */
-export type BuildingUse = (typeof BUILDING_USES)[number];
+export { BUILDING_USES, type BuildingUse };
 
 /** Road hierarchy, from through roads to access streets (OpenStreetMap's `highway` values). */
 export const ROAD_CLASSES = ['primary', 'secondary', 'tertiary', 'residential'] as const;
