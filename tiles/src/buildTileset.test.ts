@@ -14,6 +14,8 @@ import { decodeFloat32Column, decodeStringColumn } from './propertyTable.ts';
 import { readBuildingTile } from './readBuildingTile.ts';
 import { createSyntheticBuildings } from './syntheticBuildings.ts';
 import type { TileJson, TilesetJson } from './tilesetJson.ts';
+import { validateTileMetadata } from './validateTileMetadata.ts';
+import { pointBounds, readContentPositions, transformPoint, validateTileset } from './validateTileset.ts';
 
 /** The parts of a glTF JSON chunk these tests read. */
 interface GltfJson {
@@ -104,15 +106,6 @@ function boxMinMax(box: readonly number[]): { min: Vec3; max: Vec3 } {
   return { min: [cx - hx, cy - hy, cz - hz], max: [cx + hx, cy + hy, cz + hz] };
 }
 
-function transformPoint(matrix: readonly number[], [x, y, z]: Vec3): Vec3 {
-  const m = (i: number): number => matrix[i] ?? Number.NaN;
-  return [
-    m(0) * x + m(4) * y + m(8) * z + m(12),
-    m(1) * x + m(5) * y + m(9) * z + m(13),
-    m(2) * x + m(6) * y + m(10) * z + m(14),
-  ];
-}
-
 /** glTF y-up (x, y, z) back to the tileset's z-up ENU (x, -z, y), as 3D Tiles does. */
 function gltfToEnu([x, y, z]: readonly number[]): Vec3 {
   return [x ?? 0, -(z ?? 0), y ?? 0];
@@ -183,36 +176,22 @@ describe('buildTileset on a synthetic town of 30 buildings', () => {
     expect(tileset.geometricError).toBeGreaterThanOrEqual(tileset.root.geometricError);
   });
 
-  it('gives every child a bounding box inside its parent', () => {
-    const check = (tile: TileJson): void => {
-      const parent = boxMinMax(tile.boundingVolume.box);
-      for (const child of tile.children ?? []) {
-        const inner = boxMinMax(child.boundingVolume.box);
-        for (let axis = 0; axis < 3; axis++) {
-          // 2 mm: both boxes are rounded to the millimetre.
-          expect(inner.min[axis]).toBeGreaterThanOrEqual((parent.min[axis] ?? 0) - 0.002);
-          expect(inner.max[axis]).toBeLessThanOrEqual((parent.max[axis] ?? 0) + 0.002);
-        }
-        check(child);
-      }
-    };
-    check(tileset.root);
+  it('passes the tileset checks: geometric errors shrink, content and children inside their boxes', async () => {
+    const report = await validateTileset(tileset, (uri) =>
+      Promise.resolve(glbs.get(uri) ?? new Uint8Array()),
+    );
+    expect(report).toEqual({ errors: [], warnings: [] });
   });
 
-  it('keeps every leaf content inside its bounding box, and the box tight (within 2 cm)', () => {
+  it('keeps every leaf box tight around its content (within 2 cm)', () => {
     for (const tile of listTiles(tileset.root).filter((t) => t.content)) {
-      const { json } = parseGlb(glbs.get(tile.content?.uri ?? '') ?? new Uint8Array());
-      const position = json.accessors[json.meshes[0]?.primitives[0]?.attributes['POSITION'] ?? -1];
-      const a = gltfToEnu(position?.min ?? []);
-      const b = gltfToEnu(position?.max ?? []);
+      const content = pointBounds(
+        readContentPositions(glbs.get(tile.content?.uri ?? '') ?? new Uint8Array()).positions,
+      );
       const box = boxMinMax(tile.boundingVolume.box);
       for (let axis = 0; axis < 3; axis++) {
-        const contentMin = Math.min(a[axis] ?? 0, b[axis] ?? 0);
-        const contentMax = Math.max(a[axis] ?? 0, b[axis] ?? 0);
-        expect(contentMin).toBeGreaterThanOrEqual(box.min[axis] ?? 0);
-        expect(contentMax).toBeLessThanOrEqual(box.max[axis] ?? 0);
-        expect(contentMin - (box.min[axis] ?? 0)).toBeLessThan(0.02);
-        expect((box.max[axis] ?? 0) - contentMax).toBeLessThan(0.02);
+        expect((content.min[axis] ?? 0) - (box.min[axis] ?? 0)).toBeLessThan(0.02);
+        expect((box.max[axis] ?? 0) - (content.max[axis] ?? 0)).toBeLessThan(0.02);
       }
     }
   });
@@ -226,6 +205,14 @@ describe('buildTileset on a synthetic town of 30 buildings', () => {
       );
       expect(report.issues.messages.filter((m) => m.severity === 0)).toEqual([]);
       expect(report.issues.numErrors).toBe(0);
+    }
+  });
+
+  it('writes GLBs that pass the EXT_structural_metadata / EXT_mesh_features checks with no errors or warnings', () => {
+    for (const [uri, glb] of glbs) {
+      const report = validateTileMetadata(glb, uri);
+      expect(report.errors).toEqual([]);
+      expect(report.warnings).toEqual([]);
     }
   });
 

@@ -29,7 +29,7 @@ import { countTiles, createTilesetJson } from './tilesetJson.ts';
  * Version of the builder's output format. Bump it whenever the same input would give different
  * files (geometry, metadata, tree, JSON layout), so existing builds are no longer "up to date".
  */
-export const TILES_BUILDER_VERSION = 2;
+export const TILES_BUILDER_VERSION = 4;
 
 /** Default leaf size: a few hundred buildings per GLB keeps draw calls low and tiles ~100-300 kB. */
 export const DEFAULT_MAX_BUILDINGS_PER_TILE = 500;
@@ -104,6 +104,11 @@ export interface BuildTilesetResult {
   readonly skippedSurfaces: readonly SkippedSurface[];
   /** Buildings meshed from their real surfaces rather than extruded. */
   readonly surfaceBuildingCount: number;
+  /**
+   * Roof fields not used as given, one message each: bad `roofShape`, `roofHeightM` or `minHeightM`
+   * values (ignored), and pitched roofs built flat (footprints with holes). The buildings are in.
+   */
+  readonly roofWarnings: readonly string[];
   /** Size of tileset.json plus all GLBs. */
   readonly totalBytes: number;
   /** Origin of the tileset's ENU frame: the centre of the buildings' bounding box, on the ellipsoid. */
@@ -240,13 +245,16 @@ function prepareBuilding(
   for (const failure of failures) skipped.push({ buildingId: building.id, ...failure, buildingDropped });
   if (buildingDropped) return undefined;
 
-  // Bounds of exactly what extrusion will produce: ground points and the same points lifted.
+  // Bounds of what extrusion will produce: ring points lifted to the walls' foot and to heightM. Every
+  // vertex, roof shapes included, is a ring point or a point between ring points lifted to a height
+  // in that range, so it lies in this box; for flat roofs the box is exact.
+  const baseM = building.minHeightM ?? 0;
   const minM: [number, number, number] = [Infinity, Infinity, Infinity];
   const maxM: [number, number, number] = [-Infinity, -Infinity, -Infinity];
   for (const part of parts) {
     for (const ring of part) {
       for (const point of ring) {
-        for (const lift of [0, building.heightM]) {
+        for (const lift of [baseM, building.heightM]) {
           for (let axis = 0; axis < 3; axis++) {
             const value = (point[axis] ?? 0) + (upEnu[axis] ?? 0) * lift;
             minM[axis] = Math.min(minM[axis] ?? Infinity, value);
@@ -267,12 +275,24 @@ function prepareBuilding(
   };
 }
 
-/** The building's geometry: its parts extruded and, for MultiPolygons, merged. */
-function buildingGeometry(prepared: PreparedBuilding): BufferGeometry {
+/**
+ * The building's geometry: its parts extruded (with their roof shape) and, for MultiPolygons, merged.
+ * Roofs not built as asked are reported in `roofWarnings`.
+ */
+function buildingGeometry(prepared: PreparedBuilding, roofWarnings: string[]): BufferGeometry {
   if (prepared.surfaceGeometry) return prepared.surfaceGeometry;
+  const { heightM, roofShape, roofHeightM, minHeightM } = prepared.building;
   const geometries = prepared.parts.map((rings, partIndex) => {
-    const result = extrudeFootprint({ rings, heightM: prepared.building.heightM, upEnu: prepared.upEnu });
+    const result = extrudeFootprint({
+      rings,
+      heightM,
+      roofShape,
+      roofHeightM,
+      minHeightM,
+      upEnu: prepared.upEnu,
+    });
     if (!result.ok) throw new Error(`building ${prepared.id} part ${partIndex}: ${result.reason}`);
+    if (result.roofNote) roofWarnings.push(`building ${prepared.id} part ${partIndex}: ${result.roofNote}`);
     return result.geometry;
   });
   const [single] = geometries;
@@ -307,7 +327,8 @@ export async function buildTileset(options: BuildTilesetOptions): Promise<BuildT
     );
   }
   const buildingsSha256 = options.sourceSha256 ?? sha256Hex(JSON.stringify(options.buildings));
-  const buildings = parseBuildings(options.buildings, options.sourceLabel);
+  const roofWarnings: string[] = [];
+  const buildings = parseBuildings(options.buildings, options.sourceLabel, roofWarnings);
   if (buildings.length === 0) throw new Error(`${options.sourceLabel ?? 'buildings'}: no buildings to tile`);
 
   const origin = footprintCentre(buildings);
@@ -334,7 +355,7 @@ export async function buildTileset(options: BuildTilesetOptions): Promise<BuildT
   let totalBytes = 0;
   onProgress?.(done, total);
   for (const leaf of leaves) {
-    const mesh = mergeTileMesh(leaf.items.map(buildingGeometry));
+    const mesh = mergeTileMesh(leaf.items.map((item) => buildingGeometry(item, roofWarnings)));
     const rows = leaf.items.map(({ building }) => building);
     const glb = await writeBuildingTileGlb(mesh, rows, leaf.path);
     await writeFile(join(outDir, contentUriOf(leaf)), glb);
@@ -386,6 +407,7 @@ export async function buildTileset(options: BuildTilesetOptions): Promise<BuildT
     skipped,
     skippedSurfaces,
     surfaceBuildingCount: prepared.filter((item) => item.surfaceGeometry !== undefined).length,
+    roofWarnings,
     totalBytes,
     origin,
     buildingsSha256,

@@ -5,6 +5,8 @@
  * The input usually comes from `JSON.parse`, so the parser trusts no type and names file, feature and
  * field in every error.
  */
+import type { RoofShape } from './roofShapes.ts';
+import { isRoofShape, ROOF_SHAPES } from './roofShapes.ts';
 
 /** A GeoJSON position: `[lonDeg, latDeg]` or `[lonDeg, latDeg, heightM]` (height is ignored). */
 export type Position = readonly number[];
@@ -52,6 +54,12 @@ export interface Building {
   readonly yearOfConstruction?: number | undefined;
   /** Polygons of the footprint; each is `[outline, ...holes]`. */
   readonly polygons: readonly (readonly LonLatRing[])[];
+  /** Roof shape (OSM `roof:shape` names), when the pack gives a known one; flat otherwise. */
+  readonly roofShape?: RoofShape | undefined;
+  /** Height from the eaves to the top of the roof, when given and `0 < roofHeightM < heightM`. */
+  readonly roofHeightM?: number | undefined;
+  /** Height of the building's foot above the ground (OSM `min_height`), when given and `< heightM`. */
+  readonly minHeightM?: number | undefined;
 }
 
 /** Thrown when the buildings layer breaks the city-pack contract; lists every problem found. */
@@ -73,6 +81,48 @@ export class BuildingsInputError extends Error {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Roof fields of a feature; bad values are warned about and left out (flat roof, from the ground). */
+function parseRoof(
+  properties: Readonly<Record<string, unknown>>,
+  heightM: number,
+  where: string,
+  warnings: string[],
+): Pick<Building, 'roofShape' | 'roofHeightM' | 'minHeightM'> {
+  const { roofShape, roofHeightM, minHeightM } = properties;
+  const roof: { roofShape?: RoofShape; roofHeightM?: number; minHeightM?: number } = {};
+  if (isRoofShape(roofShape)) roof.roofShape = roofShape;
+  else if (roofShape !== undefined && roofShape !== null) {
+    warnings.push(
+      `${where}: properties.roofShape must be one of ${ROOF_SHAPES.join(', ')}, got ${describe(roofShape)}: built flat`,
+    );
+  }
+  if (
+    typeof roofHeightM === 'number' &&
+    Number.isFinite(roofHeightM) &&
+    roofHeightM > 0 &&
+    roofHeightM < heightM
+  ) {
+    roof.roofHeightM = roofHeightM;
+  } else if (roofHeightM !== undefined && roofHeightM !== null) {
+    warnings.push(
+      `${where}: properties.roofHeightM must be a number > 0 and < heightM, got ${describe(roofHeightM)}: ignored`,
+    );
+  }
+  if (
+    typeof minHeightM === 'number' &&
+    Number.isFinite(minHeightM) &&
+    minHeightM >= 0 &&
+    minHeightM < heightM
+  ) {
+    roof.minHeightM = minHeightM;
+  } else if (minHeightM !== undefined && minHeightM !== null) {
+    warnings.push(
+      `${where}: properties.minHeightM must be a number >= 0 and < heightM, got ${describe(minHeightM)}: built from the ground`,
+    );
+  }
+  return roof;
 }
 
 function describe(value: unknown): string {
@@ -156,12 +206,20 @@ function parseGeometry(
  * Rules (docs/city-pack.md): string `id` at top level equal to `properties.id`, unique; `heightM` a
  * finite number > 0; `use` a non-empty string (not limited to the demo's list so that imported towns
  * with other uses still build); optional string `name`; optional integer `storeys` (0..65535) and
- * `yearOfConstruction` (|year| <= 32767); Polygon or MultiPolygon geometry in WGS84.
+ * `yearOfConstruction` (|year| <= 32767); Polygon or MultiPolygon geometry in WGS84. Optional roof
+ * fields are not fatal: a `roofShape` outside {@link ROOF_SHAPES}, a `roofHeightM` outside
+ * `0 < r < heightM` or a `minHeightM` outside `0 <= m < heightM` is left out (the building is built
+ * flat / from the ground) and reported in `warnings`.
  *
  * @param sourceLabel names the input in errors, e.g. `data/boeblingen-demo/buildings.geojson`.
+ * @param warnings receives one message per ignored roof field, naming feature, field and value.
  * @throws BuildingsInputError listing every invalid feature (file, feature index and id, field).
  */
-export function parseBuildings(collection: unknown, sourceLabel = 'buildings'): Building[] {
+export function parseBuildings(
+  collection: unknown,
+  sourceLabel = 'buildings',
+  warnings: string[] = [],
+): Building[] {
   if (!isRecord(collection) || collection['type'] !== 'FeatureCollection') {
     throw new BuildingsInputError(sourceLabel, ['the file must be a GeoJSON FeatureCollection']);
   }
@@ -245,6 +303,7 @@ export function parseBuildings(collection: unknown, sourceLabel = 'buildings'): 
       storeys: typeof storeys === 'number' ? storeys : 0,
       ...(typeof yearOfConstruction === 'number' ? { yearOfConstruction } : {}),
       polygons,
+      ...parseRoof(properties, heightM, `${sourceLabel}: ${where}`, warnings),
     });
   }
   if (problems.length > 0) throw new BuildingsInputError(sourceLabel, problems);

@@ -175,5 +175,48 @@ export async function writeBuildingTileGlb(
   document.createScene(tileName).addChild(node);
   root.setDefaultScene(root.listScenes()[0] ?? null);
 
-  return createBuildingTileIO().writeBinary(document);
+  return padGlbChunks(await createBuildingTileIO().writeBinary(document));
+}
+
+/** GLB magic `glTF`, chunk types `JSON` and `BIN\0` (little-endian). */
+const GLB_MAGIC = 0x46546c67;
+const CHUNK_JSON = 0x4e4f534a;
+const CHUNK_BIN = 0x004e4942;
+/** Chunk padding EXT_structural_metadata asks for (glTF itself asks for 4). */
+const CHUNK_ALIGNMENT = 8;
+
+/**
+ * Re-packs a GLB so both chunks are padded to 8 bytes (JSON with spaces, BIN with zeros), as
+ * EXT_structural_metadata asks and Cesium's own tools write. glTF Transform pads to 4 only.
+ */
+export function padGlbChunks(glb: Uint8Array): Uint8Array {
+  const view = new DataView(glb.buffer, glb.byteOffset, glb.byteLength);
+  if (view.getUint32(0, true) !== GLB_MAGIC) throw new Error('not a GLB: wrong magic');
+  const jsonLength = view.getUint32(12, true);
+  if (view.getUint32(16, true) !== CHUNK_JSON) throw new Error('not a GLB: first chunk is not JSON');
+  const json = glb.subarray(20, 20 + jsonLength);
+  let bin: Uint8Array | undefined;
+  const binHeader = 20 + jsonLength;
+  if (binHeader + 8 <= glb.byteLength && view.getUint32(binHeader + 4, true) === CHUNK_BIN) {
+    bin = glb.subarray(binHeader + 8, binHeader + 8 + view.getUint32(binHeader, true));
+  }
+  const padded = (length: number) => Math.ceil(length / CHUNK_ALIGNMENT) * CHUNK_ALIGNMENT;
+  const jsonPadded = padded(json.byteLength);
+  const binPadded = bin ? padded(bin.byteLength) : 0;
+  const out = new Uint8Array(12 + 8 + jsonPadded + (bin ? 8 + binPadded : 0));
+  const outView = new DataView(out.buffer);
+  outView.setUint32(0, GLB_MAGIC, true);
+  outView.setUint32(4, 2, true);
+  outView.setUint32(8, out.byteLength, true);
+  outView.setUint32(12, jsonPadded, true);
+  outView.setUint32(16, CHUNK_JSON, true);
+  out.fill(0x20, 20, 20 + jsonPadded);
+  out.set(json, 20);
+  if (bin) {
+    const at = 20 + jsonPadded;
+    outView.setUint32(at, binPadded, true);
+    outView.setUint32(at + 4, CHUNK_BIN, true);
+    out.set(bin, at + 8);
+  }
+  return out;
 }

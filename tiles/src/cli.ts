@@ -7,30 +7,60 @@ import { join, relative } from 'node:path';
 import { buildCityTiles, DEFAULT_REPO_ROOT } from './buildCityTiles.ts';
 import { CLI_USAGE, parseCliArgs } from './cliArgs.ts';
 import { validateGlb } from './glbValidator.ts';
+import { validateTileMetadata } from './validateTileMetadata.ts';
+import { validateTileset } from './validateTileset.ts';
 import { createProgressReporter } from './progressBar.ts';
 
 function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MB` : `${(bytes / 1024).toFixed(1)} kB`;
 }
 
-/** Validates every GLB of a build; returns the number of errors found. */
+/**
+ * Validates a build: the tileset tree, then every GLB with the Khronos glTF validator and the
+ * metadata extension checks. Returns the number of errors found.
+ */
 async function validateOutput(outDir: string, contentUris: readonly string[]): Promise<number> {
-  let errors = 0;
-  let warnings = 0;
+  const readContent = async (uri: string): Promise<Uint8Array> =>
+    new Uint8Array(await readFile(join(outDir, uri)));
+  const print = (label: string, kind: 'error' | 'warning', pointer: string, message: string): void => {
+    process.stderr.write(`  ${label}: ${kind} ${pointer || '(file)'} ${message}\n`);
+  };
+  const tileset: unknown = JSON.parse(await readFile(join(outDir, 'tileset.json'), 'utf8'));
+  const tilesetReport = await validateTileset(tileset, readContent);
+  for (const m of tilesetReport.errors) print('tileset.json', 'error', m.pointer, m.message);
+  for (const m of tilesetReport.warnings) print('tileset.json', 'warning', m.pointer, m.message);
+  process.stderr.write(
+    `tiles: tileset check: ${tilesetReport.errors.length} errors, ${tilesetReport.warnings.length} warnings\n`,
+  );
+
+  let gltfErrors = 0;
+  let gltfWarnings = 0;
+  let metadataErrors = 0;
+  let metadataWarnings = 0;
   for (const uri of contentUris) {
-    const report = await validateGlb(new Uint8Array(await readFile(join(outDir, uri))), uri);
-    errors += report.issues.numErrors;
-    warnings += report.issues.numWarnings;
+    const glb = await readContent(uri);
+    const report = await validateGlb(glb, uri);
+    gltfErrors += report.issues.numErrors;
+    gltfWarnings += report.issues.numWarnings;
     for (const message of report.issues.messages.filter((m) => m.severity <= 1)) {
-      process.stderr.write(
-        `  ${uri}: ${message.severity === 0 ? 'error' : 'warning'} ${message.code} ${message.message}\n`,
+      print(
+        uri,
+        message.severity === 0 ? 'error' : 'warning',
+        message.pointer ?? '',
+        `${message.code} ${message.message}`,
       );
     }
+    const metadata = validateTileMetadata(glb, uri);
+    metadataErrors += metadata.errors.length;
+    metadataWarnings += metadata.warnings.length;
+    for (const m of metadata.errors) print(uri, 'error', m.pointer, m.message);
+    for (const m of metadata.warnings) print(uri, 'warning', m.pointer, m.message);
   }
   process.stderr.write(
-    `tiles: glTF validator: ${contentUris.length} GLB, ${errors} errors, ${warnings} warnings\n`,
+    `tiles: glTF validator: ${contentUris.length} GLB, ${gltfErrors} errors, ${gltfWarnings} warnings\n` +
+      `tiles: metadata check: ${contentUris.length} GLB, ${metadataErrors} errors, ${metadataWarnings} warnings\n`,
   );
-  return errors;
+  return tilesetReport.errors.length + gltfErrors + metadataErrors;
 }
 
 async function main(args: readonly string[]): Promise<number> {
@@ -66,6 +96,7 @@ async function main(args: readonly string[]): Promise<number> {
       const what = skip.buildingDropped ? 'building left out' : `polygon ${skip.polygonIndex} left out`;
       process.stderr.write(`tiles ${cityId}: ${skip.buildingId}: ${what}: ${skip.reason}\n`);
     }
+    for (const warning of build.roofWarnings) process.stderr.write(`tiles ${cityId}: ${warning}\n`);
     process.stderr.write(
       `tiles ${cityId}: ${build.featureCount} buildings -> ${build.tileCount} tiles (${build.contentCount} GLB), ` +
         `${formatBytes(build.totalBytes)} in ${outDir} in ${(result.durationMs / 1000).toFixed(2)} s\n`,

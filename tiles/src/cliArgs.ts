@@ -13,7 +13,8 @@ Builds 3D Tiles 1.1 from data/<city>/buildings.geojson into tiles/output/<city>/
 
   --city <id>          city pack to build (default ${DEFAULT_CITY_ID})
   --force              rebuild even when the output is up to date
-  --validate           run the Khronos glTF validator on every GLB afterwards
+  --validate           check tileset.json, and every GLB with the Khronos glTF validator and the
+                       EXT_mesh_features / EXT_structural_metadata checks, afterwards
   --max-per-tile <n>   most buildings per tile (default 500)
   -h, --help           show this text`;
 

@@ -1,6 +1,7 @@
 /**
  * LoD1 building geometry: a footprint extruded to a flat roof, built as a three.js BufferGeometry in
- * the local ENU frame (x east, y north, z up; metres).
+ * the local ENU frame (x east, y north, z up; metres). A footprint with a pitched roof shape (OSM
+ * `roof:shape`) is handed to `roofShapes.ts`; `min_height` raises the walls' foot.
  *
  * The roof is triangulated with three's `ShapeUtils.triangulateShape` (earcut, holes supported);
  * every wall is its own quad so walls and roof keep hard edges and flat normals. No floor is built:
@@ -9,6 +10,8 @@
  */
 import { BufferGeometry, Float32BufferAttribute, ShapeUtils, Uint32BufferAttribute, Vector2 } from 'three';
 import type { EnuM, Vec3 } from './geodesy.ts';
+import type { RoofShape } from './roofShapes.ts';
+import { buildRoofedShell, resolveRoof } from './roofShapes.ts';
 
 /** Points closer than this along a ring are merged (duplicate vertices from digitising). */
 export const MIN_EDGE_LENGTH_M = 0.001;
@@ -19,8 +22,14 @@ export const MIN_RING_AREA_M2 = 0.01;
 export interface FootprintInput {
   /** `[outline, ...holes]`, each point on the ground, in any winding order; a closing point is allowed. */
   readonly rings: readonly (readonly EnuM[])[];
-  /** Height of the flat roof above the ground. */
+  /** Height of the flat roof above the ground; of the ridge, apex or dome top for other shapes. */
   readonly heightM: number;
+  /** Roof shape (pack `roofShape`); flat when absent. See `resolveRoof` for defaults and fallbacks. */
+  readonly roofShape?: RoofShape | undefined;
+  /** Height of the roof from eaves to top (pack `roofHeightM`); a default from the pitch when absent. */
+  readonly roofHeightM?: number | undefined;
+  /** Height of the walls' foot above the ground (pack `minHeightM`, OSM `min_height`); 0 when absent. */
+  readonly minHeightM?: number | undefined;
   /**
    * Unit "up" (the ellipsoid normal at the building) in the ENU frame. Away from the frame origin it
    * tilts slightly from `[0, 0, 1]`; extruding along it keeps walls plumb on the real ellipsoid.
@@ -30,7 +39,13 @@ export interface FootprintInput {
 
 /** Result of {@link extrudeFootprint}: the geometry, or why the footprint cannot be extruded. */
 export type ExtrusionResult =
-  { readonly ok: true; readonly geometry: BufferGeometry } | { readonly ok: false; readonly reason: string };
+  | {
+      readonly ok: true;
+      readonly geometry: BufferGeometry;
+      /** Set when the roof was not built as asked (e.g. a pitched roof over a courtyard built flat). */
+      readonly roofNote?: string;
+    }
+  | { readonly ok: false; readonly reason: string };
 
 const DEFAULT_UP: Vec3 = [0, 0, 1];
 
@@ -97,7 +112,8 @@ export function normalizeFootprintRings(rings: readonly (readonly EnuM[])[]): No
 
 /**
  * Extrudes a footprint to a flat-roofed prism: roof + one quad per ring edge, outward normals,
- * counter-clockwise front faces (glTF convention).
+ * counter-clockwise front faces (glTF convention). With a pitched `roofShape` the walls and roof come
+ * from `buildRoofedShell` instead; with `minHeightM` the walls start at that height.
  *
  * Pure: allocates a new geometry and touches nothing else. Attributes: `position` and `normal`
  * (Float32, ENU metres / unit vectors) and a triangle index.
@@ -111,6 +127,14 @@ export function extrudeFootprint(input: FootprintInput): ExtrusionResult {
   const normalized = normalizeFootprintRings(input.rings);
   if (!normalized.ok) return normalized;
   const { outline, holes } = normalized;
+  const roof = resolveRoof(outline, holes.length, input);
+  const baseM = roof.baseM;
+  const roofNote = roof.note ? { roofNote: roof.note } : {};
+  if (roof.shape !== 'flat') {
+    const { eaveM, topM, shape } = roof;
+    const geometry = buildRoofedShell({ outline, holes, baseM, eaveM, topM, shape, upEnu: up });
+    return { ok: true, geometry, ...roofNote };
+  }
   const rings = [outline, ...holes];
   const roofPoints = rings.flat();
 
@@ -160,8 +184,8 @@ export function extrudeFootprint(input: FootprintInput): ExtrusionResult {
       ];
       const length = Math.hypot(...outward);
       const normal: Vec3 = [outward[0] / length, outward[1] / length, outward[2] / length];
-      const aBottom = pushVertex(a, 0, normal);
-      const bBottom = pushVertex(b, 0, normal);
+      const aBottom = pushVertex(a, baseM, normal);
+      const bBottom = pushVertex(b, baseM, normal);
       const bTop = pushVertex(b, heightM, normal);
       const aTop = pushVertex(a, heightM, normal);
       indices.push(aBottom, bBottom, bTop, aBottom, bTop, aTop);
@@ -172,5 +196,5 @@ export function extrudeFootprint(input: FootprintInput): ExtrusionResult {
   geometry.setAttribute('position', new Float32BufferAttribute(positions, 3));
   geometry.setAttribute('normal', new Float32BufferAttribute(normals, 3));
   geometry.setIndex(new Uint32BufferAttribute(indices, 1));
-  return { ok: true, geometry };
+  return { ok: true, geometry, ...roofNote };
 }

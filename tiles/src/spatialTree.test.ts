@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SpatialItem, TreeNode } from './spatialTree.ts';
-import { buildSpatialTree, listLeaves, unionBounds } from './spatialTree.ts';
+import { buildSpatialTree, itemSizeM, listLeaves, unionBounds } from './spatialTree.ts';
 
 function gridItems(count: number): SpatialItem[] {
   const columns = Math.ceil(Math.sqrt(count));
@@ -78,6 +78,50 @@ describe('buildSpatialTree', () => {
     expect(tree.items).toHaveLength(3);
     expect(() => buildSpatialTree([], 10)).toThrow(/without items/);
     expect(() => buildSpatialTree(gridItems(3), 0)).toThrow(/positive integer/);
+  });
+});
+
+describe('buildSpatialTree levels of detail', () => {
+  function allItems(node: TreeNode<SpatialItem>): SpatialItem[] {
+    return [...node.items, ...node.children.flatMap(allItems)];
+  }
+
+  it('puts the largest items of a node too big for one leaf into its first child, a leaf', () => {
+    const items = gridItems(300);
+    const tree = buildSpatialTree(items, 40);
+    const [largest, rest] = tree.children;
+    expect(largest?.children).toEqual([]);
+    expect(largest?.items).toHaveLength(40);
+    const smallestPromotedM = Math.min(...(largest?.items ?? []).map(itemSizeM));
+    const restItems = rest ? allItems(rest) : [];
+    expect(restItems).toHaveLength(260);
+    for (const item of restItems) expect(itemSizeM(item)).toBeLessThanOrEqual(smallestPromotedM);
+  });
+
+  it('splits the rest in space, each half a level of detail again', () => {
+    const tree = buildSpatialTree(gridItems(300), 40);
+    const rest = tree.children[1];
+    expect(rest?.items).toEqual([]);
+    expect(rest?.children.map((child) => child.path)).toEqual(['r10', 'r11']);
+    forEachNode(tree, (node) => {
+      if (node.children.length === 0) return;
+      // Only leaves hold items; every inner node has exactly two children.
+      expect(node.items).toEqual([]);
+      expect(node.children).toHaveLength(2);
+    });
+    const [left, right] = rest?.children ?? [];
+    // The halves do not overlap along the split axis (east: the grid is wider than tall).
+    expect((left?.bounds.maxM[0] ?? 0) - 10).toBeLessThanOrEqual(right?.bounds.minM[0] ?? 0);
+    expect(left?.children[0]?.items).toHaveLength(40);
+  });
+
+  it('measures an item by the diagonal of its bounds', () => {
+    const item: SpatialItem = {
+      id: 'a',
+      centreM: [0, 0],
+      bounds: { minM: [0, 0, 0], maxM: [3, 4, 12] },
+    };
+    expect(itemSizeM(item)).toBeCloseTo(13, 9);
   });
 });
 

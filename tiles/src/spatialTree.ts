@@ -1,6 +1,8 @@
 /**
  * The tileset's spatial tree: a k-d split of buildings by footprint centre, with tight axis-aligned
- * bounds in the local ENU frame.
+ * bounds in the local ENU frame, and levels of detail: every node too big for one leaf first puts its
+ * largest items into a leaf of their own, so a distant view can draw the landmarks of a region
+ * without loading all of it (`tilesetJson.ts` gives each level its geometric error).
  *
  * A k-d split (rather than a fixed quadtree) because buildings cluster: splitting at counts instead of
  * at mid-points gives leaves of even size (fewer, fuller GLBs) and no empty quadrants. Pure: no I/O.
@@ -21,7 +23,11 @@ export interface SpatialItem {
   readonly bounds: Bounds;
 }
 
-/** A node of the tree: a leaf holds items, an inner node holds children. */
+/**
+ * A node of the tree: a leaf holds items, an inner node holds children. An inner node is either a
+ * level of detail, whose first child (`…0`) is a leaf with the largest items below it and whose second
+ * (`…1`) holds the rest, or a k-d split of that rest into two halves (`…10`, `…11`).
+ */
 export interface TreeNode<T extends SpatialItem> {
   /** Path from the root: `r`, `r0`, `r01`, ...; unique, stable for the same input, usable as a file name. */
   readonly path: string;
@@ -52,15 +58,49 @@ function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * Size of an item for the level of detail: the diagonal of its bounds, metres. Leaving the item out
+ * of a view is an error of about this size on screen.
+ */
+export function itemSizeM(item: SpatialItem): number {
+  const { minM, maxM } = item.bounds;
+  return Math.hypot(maxM[0] - minM[0], maxM[1] - minM[1], maxM[2] - minM[2]);
+}
+
+function leafOf<T extends SpatialItem>(items: readonly T[], path: string): TreeNode<T> {
+  const bounds = unionBounds(items.map((item) => item.bounds));
+  return { path, bounds, items: [...items].sort((a, b) => compareIds(a.id, b.id)), children: [] };
+}
+
+/** A level of detail: the largest items in a leaf (`0`), the rest split in space (`1`). */
 function build<T extends SpatialItem>(
   items: readonly T[],
   maxItemsPerLeaf: number,
   path: string,
 ): TreeNode<T> {
+  if (items.length <= maxItemsPerLeaf) return leafOf(items, path);
+  const bySize = items
+    .map((item) => ({ item, sizeM: itemSizeM(item) }))
+    .sort((a, b) => b.sizeM - a.sizeM || compareIds(a.item.id, b.item.id))
+    .map(({ item }) => item);
+  const largest = bySize.slice(0, maxItemsPerLeaf);
+  const rest = bySize.slice(maxItemsPerLeaf);
+  return {
+    path,
+    bounds: unionBounds(items.map((item) => item.bounds)),
+    items: [],
+    children: [leafOf(largest, `${path}0`), split(rest, maxItemsPerLeaf, `${path}1`)],
+  };
+}
+
+/** Splits items in two halves in space, each a level of detail again. */
+function split<T extends SpatialItem>(
+  items: readonly T[],
+  maxItemsPerLeaf: number,
+  path: string,
+): TreeNode<T> {
   const bounds = unionBounds(items.map((item) => item.bounds));
-  if (items.length <= maxItemsPerLeaf) {
-    return { path, bounds, items: [...items].sort((a, b) => compareIds(a.id, b.id)), children: [] };
-  }
+  if (items.length <= maxItemsPerLeaf) return leafOf(items, path);
   // Split across the wider spread of centres, so tiles stay compact rather than long strips.
   let minE = Infinity;
   let maxE = -Infinity;
@@ -75,7 +115,7 @@ function build<T extends SpatialItem>(
   const axis = maxE - minE >= maxN - minN ? 0 : 1;
   const sorted = [...items].sort((a, b) => a.centreM[axis] - b.centreM[axis] || compareIds(a.id, b.id));
   // Split at a count that lets both halves fill whole leaves: with k = ceil(n / max) leaves needed,
-  // the left half gets floor(k / 2) of them. 2500 buildings at 500 per leaf give 5 full leaves, not 8.
+  // the left half gets floor(k / 2) of them. 2000 items at 500 per leaf give 4 full leaves, not 6.
   const leafCount = Math.ceil(items.length / maxItemsPerLeaf);
   const leftCount = Math.min(
     items.length - 1,
@@ -93,7 +133,8 @@ function build<T extends SpatialItem>(
 }
 
 /**
- * Splits items into a binary k-d tree whose leaves hold at most `maxItemsPerLeaf` items each.
+ * Splits items into a binary tree whose leaves hold at most `maxItemsPerLeaf` items each: levels of
+ * detail (largest items first) alternating with k-d splits in space. Only leaves hold items.
  * Deterministic: ties are broken by id, so the same input always gives the same tree.
  */
 export function buildSpatialTree<T extends SpatialItem>(

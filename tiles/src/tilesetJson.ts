@@ -5,11 +5,18 @@
  * local frame (z up), axis-aligned and tight to the geometry below it (plus a 1 cm margin that covers
  * float32 rounding of the vertex positions).
  *
- * Refinement is `ADD`: only leaves have content and inner tiles are pure grouping (there is no
- * coarser LoD to swap out yet), so children add to their parent. With `REPLACE`, CesiumJS would hold
- * back a whole subtree until all its children were loaded, and buildings would appear later.
+ * Refinement is `ADD`: only leaves have content and inner tiles are pure grouping, so children add to
+ * their parent. With `REPLACE`, CesiumJS would hold back a whole subtree until all its children were
+ * loaded, and buildings would appear later.
+ *
+ * Levels of detail (see `spatialTree.ts`): the largest buildings of a region sit in a leaf near the
+ * top of its subtree, so the geometric error of an inner tile is the size of the largest building it
+ * would leave out, not the tile's size. A distant view then draws a town's landmarks and loads the small
+ * buildings only where they would cover more than `maximumScreenSpaceError` pixels; with the tile's
+ * size as its error, every leaf in view loads at any distance and a large town never streams.
  */
 import type { Bounds, SpatialItem, TreeNode } from './spatialTree.ts';
+import { itemSizeM } from './spatialTree.ts';
 
 /** A 3D Tiles bounding volume (box form: centre, then x, y and z half-axis vectors). */
 export interface BoundingVolumeJson {
@@ -50,17 +57,35 @@ export function boundsToBox(bounds: Bounds, marginM = BOX_MARGIN_M): number[] {
 }
 
 /**
- * Geometric error of an inner tile: its box diagonal. Skipping the tile's children hides everything
- * in it, so the error is the tile's size; CesiumJS then loads the children once the tile would cover
- * more than `maximumScreenSpaceError` pixels, i.e. whenever it is more than a speck on screen.
+ * Geometric error of the root: the diagonal of the tileset's box. Not drawing the root draws nothing,
+ * so the error is the whole town; CesiumJS then shows the first level (the largest buildings) whenever
+ * the town is more than a speck on screen.
  */
-export function innerGeometricErrorM(bounds: Bounds): number {
+export function rootGeometricErrorM(bounds: Bounds): number {
   const diagonalM = Math.hypot(
     bounds.maxM[0] - bounds.minM[0],
     bounds.maxM[1] - bounds.minM[1],
     bounds.maxM[2] - bounds.minM[2],
   );
-  return Math.round(diagonalM * 100) / 100;
+  return roundCm(diagonalM);
+}
+
+function roundCm(valueM: number): number {
+  return Math.round(valueM * 100) / 100;
+}
+
+/** How much an inner tile's error exceeds its children's at least, so errors shrink down the tree. */
+export const MIN_ERROR_STEP_M = 0.01;
+
+/**
+ * Geometric error of an inner tile below the root: the size ({@link itemSizeM}) of the largest item
+ * below it, which is what not refining it leaves out; at least {@link MIN_ERROR_STEP_M} more than
+ * its children's errors, so that refining always gains something (a pure grouping tile has the
+ * same largest item as one of its children).
+ */
+export function lodGeometricErrorM(largestItemSizeM: number, childErrorsM: readonly number[]): number {
+  const aboveChildrenM = Math.max(0, ...childErrorsM.map((errorM) => roundCm(errorM + MIN_ERROR_STEP_M)));
+  return Math.max(roundCm(largestItemSizeM), aboveChildrenM);
 }
 
 /** Options of {@link createTilesetJson}. */
@@ -73,15 +98,32 @@ export interface TilesetJsonOptions<T extends SpatialItem> {
   readonly tilesetVersion?: string;
 }
 
-function toTile<T extends SpatialItem>(node: TreeNode<T>, options: TilesetJsonOptions<T>): TileJson {
+/** A tile and the size of the largest item below it. */
+interface TileWithLargest {
+  readonly tile: TileJson;
+  readonly largestItemSizeM: number;
+}
+
+function toTile<T extends SpatialItem>(node: TreeNode<T>, options: TilesetJsonOptions<T>): TileWithLargest {
   const boundingVolume = { box: boundsToBox(node.bounds) };
   if (node.children.length === 0) {
-    return { boundingVolume, geometricError: 0, content: { uri: options.contentUri(node) } };
+    return {
+      tile: { boundingVolume, geometricError: 0, content: { uri: options.contentUri(node) } },
+      largestItemSizeM: Math.max(0, ...node.items.map(itemSizeM)),
+    };
   }
+  const children = node.children.map((child) => toTile(child, options));
+  const largestItemSizeM = Math.max(0, ...children.map((child) => child.largestItemSizeM));
   return {
-    boundingVolume,
-    geometricError: innerGeometricErrorM(node.bounds),
-    children: node.children.map((child) => toTile(child, options)),
+    tile: {
+      boundingVolume,
+      geometricError: lodGeometricErrorM(
+        largestItemSizeM,
+        children.map((child) => child.tile.geometricError),
+      ),
+      children: children.map((child) => child.tile),
+    },
+    largestItemSizeM,
   };
 }
 
@@ -91,12 +133,19 @@ export function createTilesetJson<T extends SpatialItem>(
   options: TilesetJsonOptions<T>,
 ): TilesetJson {
   if (options.enuToEcefMatrix.length !== 16) throw new Error('enuToEcefMatrix must have 16 elements');
-  const root = toTile(tree, options);
+  const { tile: root } = toTile(tree, options);
+  // The error of not drawing the tileset at all: its whole extent. The root has no content, so not
+  // refining it draws nothing either: same error, at least above its children's.
+  const geometricError = Math.max(rootGeometricErrorM(tree.bounds), root.geometricError);
   return {
     asset: { version: '1.1', ...(options.tilesetVersion ? { tilesetVersion: options.tilesetVersion } : {}) },
-    // The error of not drawing the tileset at all: its whole extent, as for an inner tile.
-    geometricError: innerGeometricErrorM(tree.bounds),
-    root: { transform: [...options.enuToEcefMatrix], ...root, refine: 'ADD' },
+    geometricError,
+    root: {
+      transform: [...options.enuToEcefMatrix],
+      ...root,
+      ...(root.children ? { geometricError } : {}),
+      refine: 'ADD',
+    },
   };
 }
 

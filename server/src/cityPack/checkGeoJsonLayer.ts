@@ -48,6 +48,8 @@ export const BUILDINGS_SPEC: GeoJsonLayerSpec = {
     { name: 'sourceUse', required: false, expected: 'a non-empty string', accepts: isText },
     { name: 'yearOfConstruction', required: false, expected: 'an integer', accepts: isInteger },
     { name: 'roofShape', required: false, expected: 'a non-empty string', accepts: isText },
+    { name: 'roofHeightM', required: false, expected: 'a positive number', accepts: isPositiveNumber },
+    { name: 'minHeightM', required: false, expected: 'a positive number', accepts: isPositiveNumber },
     { name: 'lod', required: false, expected: 'an integer from 0 to 3', accepts: isLod },
     { name: 'parentId', required: false, expected: 'a non-empty string', accepts: isText },
     { name: 'heightEstimated', required: false, expected: 'a boolean', accepts: isBoolean },

@@ -45,6 +45,10 @@ export interface BuildingProperties {
   yearOfConstruction?: number;
   /** Imported packs: `flat`, `gabled`, … (OSM `roof:shape` names). */
   roofShape?: string;
+  /** Imported packs: height of the roof from eaves to top, metres (OSM `roof:height`). */
+  roofHeightM?: number;
+  /** Imported packs: height above ground where the building starts (OSM `min_height`). */
+  minHeightM?: number;
   /** Imported packs: level of detail of the source geometry, 0 for footprints only. */
   lod?: 0 | 1 | 2 | 3;
   /** Imported packs: the building this one is a part of (CityGML BuildingPart, OSM building:part). */

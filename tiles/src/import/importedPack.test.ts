@@ -105,3 +105,21 @@ describe('importedPackFiles', () => {
     ]);
   });
 });
+
+describe('the home view', () => {
+  const homeViewOf = (buildings: ImportedBuilding[]) => {
+    const pack = importedPackFiles({ buildings, problems: [], sourceCrs: 'EPSG:4326' }, meta);
+    return (JSON.parse(pack.files.get('city.json') ?? '') as { homeView: { heightM: number; lat: number } })
+      .homeView;
+  };
+
+  it('comes close to a single house and rises with the extent of a town', () => {
+    // About 11 m square: seen from 50 m up, not from hundreds of metres away.
+    const house = homeViewOf([building()]);
+    expect(house.heightM).toBe(50);
+    // Two buildings 0.03° of latitude apart (about 3.3 km): the camera rises to keep both in view.
+    const town = homeViewOf([building(), building({ id: 'b2', footprint: [[square(9, 48.03, 0.0001)]] })]);
+    expect(town.heightM).toBeGreaterThan(2500);
+    expect(town.lat).toBeLessThan(48);
+  });
+});

@@ -21,10 +21,13 @@ export const DEFAULT_HEIGHT_M = 6;
 export const METRES_PER_STOREY = 3;
 /** Pitch of the home view: the same oblique look as the demo pack. */
 export const HOME_VIEW_PITCH_DEG = -35;
-/** The home view is never closer than this, so a single building is not seen from a metre away. */
-const MIN_HOME_VIEW_HEIGHT_M = 200;
+/**
+ * The home view is never lower than this: a single house (an LoD2 sample, one block) is then seen
+ * from about 90 m, whole and filling a good part of the view.
+ */
+const MIN_HOME_VIEW_HEIGHT_M = 50;
 /** Camera height per metre of the extent's larger side: keeps the whole extent in a ~60° view. */
-const HOME_VIEW_HEIGHT_PER_EXTENT_M = 1.2;
+const HOME_VIEW_HEIGHT_PER_EXTENT_M = 0.8;
 const METRES_PER_DEGREE_LAT = 111_320;
 /** 8 decimals of a degree are about 1 mm: exact enough, and stable text. */
 const DEGREE_DECIMALS = 8;
@@ -51,6 +54,9 @@ export interface ImportedPackFiles {
 }
 
 type LonLat = [lon: number, lat: number];
+
+/** A `buildings.geojson` feature's properties as importers write them (docs/city-pack.md). */
+export type ImportedBuildingProperties = BuildingProperties;
 
 const roundTo = (value: number, decimals: number): number => {
   const rounded = Number(value.toFixed(decimals));
@@ -159,7 +165,7 @@ function heightOf(building: ImportedBuilding): { heightM: number; estimated: boo
 }
 
 /** The feature properties of one building; optional ones only when known. */
-export function buildingProperties(building: ImportedBuilding): BuildingProperties {
+export function buildingProperties(building: ImportedBuilding): ImportedBuildingProperties {
   const { heightM: rawHeightM, estimated } = heightOf(building);
   // Rounded to centimetres, but never to 0: the loader needs a positive height.
   const heightM = Math.max(0.01, roundTo(rawHeightM, 2));
@@ -167,7 +173,7 @@ export function buildingProperties(building: ImportedBuilding): BuildingProperti
     building.storeys !== undefined && Number.isInteger(building.storeys) && building.storeys >= 1
       ? building.storeys
       : Math.max(1, Math.round(heightM / METRES_PER_STOREY));
-  const properties: BuildingProperties = {
+  const properties: ImportedBuildingProperties = {
     id: building.id,
     heightM,
     storeys,
@@ -184,6 +190,13 @@ export function buildingProperties(building: ImportedBuilding): BuildingProperti
   const roofShape =
     building.roofShape ?? (roofType === undefined ? undefined : ROOF_TYPE_CODES[String(roofType)]);
   if (roofShape) properties.roofShape = roofShape;
+  // Rounded like heightM; left out unless they fit under it, as the tiles build would ignore them.
+  const roofHeightM = building.roofHeightM === undefined ? undefined : roundTo(building.roofHeightM, 2);
+  if (roofHeightM !== undefined && Number.isFinite(roofHeightM) && roofHeightM > 0 && roofHeightM < heightM)
+    properties.roofHeightM = roofHeightM;
+  const minHeightM = building.minHeightM === undefined ? undefined : roundTo(building.minHeightM, 2);
+  if (minHeightM !== undefined && Number.isFinite(minHeightM) && minHeightM > 0 && minHeightM < heightM)
+    properties.minHeightM = minHeightM;
   properties.lod = building.lod;
   if (building.parentId) properties.parentId = building.parentId;
   return properties;
