@@ -3,6 +3,38 @@
  * read from outside (Playwright's `page.evaluate`). Nothing in the app reads them back.
  */
 
+/**
+ * Streaming of the buildings tileset(s), counted from Cesium's tileset events. Counters only grow
+ * (a new viewer, e.g. after switching town, starts them again); `pending*` are the latest values.
+ */
+export interface TileStreamingProbe {
+  /** Tile contents loaded (`tileLoad` events). */
+  loaded: number;
+  /** Tile contents that failed to load (`tileFailed` events). */
+  failed: number;
+  /** Tile contents dropped from the cache (`tileUnload` events). */
+  unloaded: number;
+  /** Requests in flight at the last `loadProgress` event. */
+  pendingRequests: number;
+  /** Tiles being processed (parsed, uploaded) at the last `loadProgress` event. */
+  processing: number;
+  /** `allTilesLoaded` events: how often the view became complete. */
+  allLoadedCount: number;
+  /** `performance.now()` of the last `allTilesLoaded` event; null before the first. */
+  lastAllLoadedAtMs: number | null;
+  /** GPU and CPU memory held by the loaded tiles at the last `allTilesLoaded`, bytes. */
+  contentBytes: number;
+}
+
+/** A camera position for {@link CityTwinProbe.setView}, like `homeView` in `city.json`. */
+export interface ProbeView {
+  readonly lon: number;
+  readonly lat: number;
+  readonly heightM: number;
+  readonly headingDeg: number;
+  readonly pitchDeg: number;
+}
+
 /** The probe's fields. */
 export interface CityTwinProbe {
   /** Frames rendered by the Cesium scene since start (request-render mode: only when needed). */
@@ -13,6 +45,13 @@ export interface CityTwinProbe {
   diffCount: number;
   /** True once the buildings tileset's first view and the first live snapshot are on screen. */
   ready: boolean;
+  /** Streaming of the buildings tileset(s). */
+  tiles: TileStreamingProbe;
+  /**
+   * Moves the camera at once (no flight), for benchmarks that measure streaming at set views; set
+   * while a map exists, null otherwise.
+   */
+  setView: ((view: ProbeView) => void) | null;
 }
 
 declare global {
@@ -21,9 +60,30 @@ declare global {
   }
 }
 
+/** A tile streaming record with every counter at zero. */
+export function createTileStreamingProbe(): TileStreamingProbe {
+  return {
+    loaded: 0,
+    failed: 0,
+    unloaded: 0,
+    pendingRequests: 0,
+    processing: 0,
+    allLoadedCount: 0,
+    lastAllLoadedAtMs: null,
+    contentBytes: 0,
+  };
+}
+
 /** Creates the probe and exposes it as `window.__citytwin` when there is a window. */
 export function installProbe(): CityTwinProbe {
-  const probe: CityTwinProbe = { renderCount: 0, lastDiffApplyMs: null, diffCount: 0, ready: false };
+  const probe: CityTwinProbe = {
+    renderCount: 0,
+    lastDiffApplyMs: null,
+    diffCount: 0,
+    ready: false,
+    tiles: createTileStreamingProbe(),
+    setView: null,
+  };
   if (typeof window !== 'undefined') window.__citytwin = probe;
   return probe;
 }

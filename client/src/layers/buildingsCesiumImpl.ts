@@ -8,6 +8,7 @@ import { cesiumColor } from '../viewer/cesiumColor.ts';
 import type { BaseColorOf } from '../viewer/featureColorRegistry.ts';
 import type { LayerImplementation } from './layerModel.ts';
 import type { CesiumLayerContext } from '../viewer/layerContext.ts';
+import type { TileStreamingProbe } from '../perfProbe.ts';
 import {
   BUILDING_HIGHLIGHT_CSS,
   BUILDING_PROPERTIES,
@@ -50,8 +51,45 @@ export interface BuildingsCesiumImpl extends LayerImplementation {
   readonly initialTilesLoaded: Promise<void>;
 }
 
-/** Creates the binding for a tileset at `url` (relative to the server root). */
-export function createBuildingsCesiumImpl(context: CesiumLayerContext, url: string): BuildingsCesiumImpl {
+/**
+ * Counts the tileset's streaming into `probe`; plain counters bumped from Cesium's own events, so
+ * the cost is a few additions per loaded tile. Returns the function that stops counting.
+ */
+function countStreaming(tileset: Cesium3DTileset, probe: TileStreamingProbe): () => void {
+  const stops = [
+    tileset.tileLoad.addEventListener(() => {
+      probe.loaded += 1;
+    }),
+    tileset.tileFailed.addEventListener(() => {
+      probe.failed += 1;
+    }),
+    tileset.tileUnload.addEventListener(() => {
+      probe.unloaded += 1;
+    }),
+    tileset.loadProgress.addEventListener((pendingRequests: number, processing: number) => {
+      probe.pendingRequests = pendingRequests;
+      probe.processing = processing;
+    }),
+    tileset.allTilesLoaded.addEventListener(() => {
+      probe.allLoadedCount += 1;
+      probe.lastAllLoadedAtMs = performance.now();
+      probe.contentBytes = tileset.totalMemoryUsageInBytes;
+    }),
+  ];
+  return () => {
+    for (const stop of stops) stop();
+  };
+}
+
+/**
+ * Creates the binding for a tileset at `url` (relative to the server root); `streamingProbe`, when
+ * given, counts its tile loads (`__citytwin.tiles`).
+ */
+export function createBuildingsCesiumImpl(
+  context: CesiumLayerContext,
+  url: string,
+  streamingProbe?: TileStreamingProbe,
+): BuildingsCesiumImpl {
   let tileset: Cesium3DTileset | null = null;
   let detach: (() => void) | null = null;
   let destroyed = false;
@@ -66,6 +104,9 @@ export function createBuildingsCesiumImpl(context: CesiumLayerContext, url: stri
       const loaded = await Cesium3DTileset.fromUrl(url, {
         // Buildings are plain extrusions; a coarser error keeps tile requests low on kiosks.
         maximumScreenSpaceError: 8,
+        // The viewer renders on demand: a request skipped while the camera moved would only be sent
+        // with the next frame, and after a flight ends no frame may come. Request at once instead.
+        cullRequestsWhileMoving: false,
       });
       if (destroyed) {
         loaded.destroy();
@@ -76,7 +117,12 @@ export function createBuildingsCesiumImpl(context: CesiumLayerContext, url: stri
       loaded.show = false;
       loaded.initialTilesLoaded.addEventListener(() => resolveInitial());
       loaded.allTilesLoaded.addEventListener(() => resolveInitial());
-      detach = context.featureColors.attach(loaded);
+      const detachColors = context.featureColors.attach(loaded);
+      const stopCounting = streamingProbe ? countStreaming(loaded, streamingProbe) : undefined;
+      detach = () => {
+        stopCounting?.();
+        detachColors();
+      };
       context.viewer.scene.primitives.add(loaded);
       tileset = loaded;
     },

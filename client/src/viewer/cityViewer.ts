@@ -40,7 +40,7 @@ import { sensorIdFromPickId } from '../layers/pickTag.ts';
 import { createTrafficCesiumImpl } from '../layers/trafficCesiumImpl.ts';
 import { createWaterCesiumImpl } from '../layers/waterCesiumImpl.ts';
 import type { LiveStore } from '../live/liveStore.ts';
-import type { CityTwinProbe } from '../perfProbe.ts';
+import { createTileStreamingProbe, type CityTwinProbe } from '../perfProbe.ts';
 import type { SensorIndex } from '../sensors/sensorIndex.ts';
 import type { SubscribeTick } from '../time/ticker.ts';
 import { cesiumColor } from './cesiumColor.ts';
@@ -116,6 +116,8 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
   const removeRenderCount = scene.postRender.addEventListener(() => {
     probe.renderCount += 1;
   });
+  // Streaming counts are per map: a new town starts from zero.
+  probe.tiles = createTileStreamingProbe();
 
   const context: CesiumLayerContext = {
     viewer,
@@ -134,7 +136,7 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
   function implementationFor(entry: LayerEntry, visible: boolean): LayerImplementation {
     switch (entry.type) {
       case 'tileset': {
-        const impl = createBuildingsCesiumImpl(context, entry.url);
+        const impl = createBuildingsCesiumImpl(context, entry.url, probe.tiles);
         if (visible) tilesets.push(impl);
         return impl;
       }
@@ -219,6 +221,19 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
   });
   flyHome(2.2);
 
+  probe.setView = (view) => {
+    if (destroyed) return;
+    viewer.camera.setView({
+      destination: Cartesian3.fromDegrees(view.lon, view.lat, view.heightM),
+      orientation: {
+        heading: CesiumMath.toRadians(view.headingDeg),
+        pitch: CesiumMath.toRadians(view.pitchDeg),
+        roll: 0,
+      },
+    });
+    requestRender();
+  };
+
   return {
     flyHome,
     flyToSensor(sensorId) {
@@ -243,6 +258,9 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
     destroy() {
       if (destroyed) return;
       destroyed = true;
+      // The probe outlives the viewer (switching town builds a new one); it is not ready until then.
+      probe.ready = false;
+      probe.setView = null;
       for (const layer of layers.layers) layer.unbind();
       clicks.destroy();
       removeRenderCount();
