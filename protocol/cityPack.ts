@@ -33,8 +33,11 @@ export const HomeViewSchema = z.object({
 });
 export type HomeView = z.infer<typeof HomeViewSchema>;
 
+/** A city pack's id: its folder name under `data/`, also used in URLs (`?city=`, `/tiles/<id>/`). */
+export const CityIdSchema = z.string().regex(/^[a-z0-9-]+$/, 'city ids are lower-case letters, digits and -');
+
 export const CityManifestSchema = z.object({
-  id: z.string().regex(/^[a-z0-9-]+$/, 'city ids are lower-case letters, digits and -'),
+  id: CityIdSchema,
   name: z.string().min(1),
   /** True for generated demo data; the viewer then labels the map "Demo-Daten (synthetisch)". */
   synthetic: z.boolean(),
@@ -85,3 +88,18 @@ export const CityInfoSchema = z.object({
   protocolVersion: z.number().int(),
 });
 export type CityInfo = z.infer<typeof CityInfoSchema>;
+
+/** One entry of `GET /api/v1/cities`: enough for the town switcher. */
+export const CitySummarySchema = z.object({
+  id: CityIdSchema,
+  name: z.string().min(1),
+  synthetic: z.boolean(),
+});
+export type CitySummary = z.infer<typeof CitySummarySchema>;
+
+/** `GET /api/v1/cities`: every pack the server serves and the one a viewer opens without `?city=`. */
+export const CityListSchema = z.object({
+  defaultCityId: CityIdSchema,
+  cities: z.array(CitySummarySchema).min(1),
+});
+export type CityList = z.infer<typeof CityListSchema>;

@@ -22,4 +22,6 @@ export interface ClientToServerEvents {
 /** What a client sends in the Socket.io handshake (`auth`). */
 export interface HandshakeAuth {
   protocolVersion: number;
+  /** The city pack whose live data the socket wants; the server's default city when absent. */
+  cityId?: string;
 }

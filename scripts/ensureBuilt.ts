@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { discoverCityPacks } from '../server/src/cityPack/discoverCityPacks.ts';
 import { buildCityTiles } from '../tiles/src/buildCityTiles.ts';
 import { createProgressReporter } from '../tiles/src/progressBar.ts';
 
@@ -47,7 +48,8 @@ export function clientSourceHash(repoRoot: string): string {
 
 export interface EnsureOptions {
   repoRoot: string;
-  cityId: string;
+  /** The packs whose tiles to build (each only when its buildings changed), from `data/<id>/`. */
+  cityIds: readonly string[];
   clientDir?: string;
   force?: boolean;
   log?: (line: string) => void;
@@ -76,21 +78,38 @@ export async function ensureClientBuilt(options: EnsureOptions): Promise<'built'
 
 export async function ensureBuilt(options: EnsureOptions): Promise<void> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const progress = createProgressReporter({
-    stream: process.stderr,
-    unit: 'buildings',
-    label: `tiles ${options.cityId}`,
-  });
-  const tiles = await buildCityTiles(options.cityId, {
-    repoRoot: options.repoRoot,
-    force: options.force ?? false,
-    onProgress: (done, total) => progress.update(done, total),
-  });
-  progress.finish();
-  if (tiles.status === 'built' && tiles.build) {
-    log(
-      `3D tiles of ${options.cityId}: ${tiles.build.featureCount} buildings in ${tiles.build.tileCount} tiles, built in ${(tiles.durationMs / 1000).toFixed(1)} s.`,
-    );
+  for (const cityId of options.cityIds) {
+    const progress = createProgressReporter({
+      stream: process.stderr,
+      unit: 'buildings',
+      label: `tiles ${cityId}`,
+    });
+    let tiles: Awaited<ReturnType<typeof buildCityTiles>>;
+    try {
+      tiles = await buildCityTiles(cityId, {
+        repoRoot: options.repoRoot,
+        force: options.force ?? false,
+        onProgress: (done, total) => progress.update(done, total),
+      });
+    } catch (error) {
+      progress.finish();
+      // The first (configured) city must build; another broken pack is reported and left as it is.
+      if (cityId === options.cityIds[0]) throw error;
+      log(`3D tiles of ${cityId} not built: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    progress.finish();
+    if (tiles.status === 'built' && tiles.build) {
+      log(
+        `3D tiles of ${cityId}: ${tiles.build.featureCount} buildings in ${tiles.build.tileCount} tiles, built in ${(tiles.durationMs / 1000).toFixed(1)} s.`,
+      );
+    }
   }
   await ensureClientBuilt(options);
+}
+
+/** The configured city first, then every other pack in the data folder (the server serves them all). */
+export function packsToBuild(repoRoot: string, defaultCityId: string): string[] {
+  const others = discoverCityPacks(join(repoRoot, 'data')).filter((id) => id !== defaultCityId);
+  return [defaultCityId, ...others];
 }

@@ -4,13 +4,13 @@
  */
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '../server/src/config.ts';
-import { ensureBuilt } from './ensureBuilt.ts';
+import { ensureBuilt, packsToBuild } from './ensureBuilt.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(repoRoot);
 try {
   const config = loadConfig();
-  await ensureBuilt({ repoRoot, cityId: config.city, clientDir: config.clientDir });
+  await ensureBuilt({ repoRoot, cityIds: packsToBuild(repoRoot, config.city), clientDir: config.clientDir });
 } catch (error) {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);

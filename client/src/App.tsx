@@ -1,10 +1,13 @@
 /**
- * The root component: loads the city description, then hands over to {@link CityTwin}. While loading
- * or after a failure it still shows the header with the connection badge.
+ * The root component: loads the list of cities and the description of the one to show (`?city=` in
+ * the URL, else the server's default), then hands over to {@link CityTwin}. Switching town changes
+ * the URL, so the back button and shared links work. While loading or after a failure it still
+ * shows the header with the connection badge.
  */
-import { useEffect, useState } from 'react';
-import type { CityInfo } from '../../protocol/index.ts';
-import { fetchCityInfo } from './api/cityApi.ts';
+import { useCallback, useEffect, useState } from 'react';
+import type { CityInfo, CityList } from '../../protocol/index.ts';
+import { fetchCityInfo, fetchCityList } from './api/cityApi.ts';
+import { chooseCity, cityFromSearch, hrefWithCity } from './city/cityChoice.ts';
 import { CityTwin } from './CityTwin.tsx';
 import { useTranslator } from './i18n/I18nContext.tsx';
 import type { LiveStore } from './live/liveStore.ts';
@@ -12,7 +15,9 @@ import type { CityTwinProbe } from './perfProbe.ts';
 import { Header } from './ui/Header.tsx';
 
 type CityLoad =
-  { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; info: CityInfo };
+  | { status: 'loading' }
+  | { status: 'error'; message: string }
+  | { status: 'ready'; info: CityInfo; list: CityList; unknownRequested: string | undefined };
 
 /** Props of {@link App}. */
 export interface AppProps {
@@ -25,11 +30,30 @@ export function App({ live, probe }: AppProps) {
   const translator = useTranslator();
   const [load, setLoad] = useState<CityLoad>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
+  const [requestedCity, setRequestedCity] = useState(() => cityFromSearch(window.location.search));
+
+  useEffect(() => {
+    const onPopState = () => setRequestedCity(cityFromSearch(window.location.search));
+    window.addEventListener('popstate', onPopState);
+    return () => window.removeEventListener('popstate', onPopState);
+  }, []);
 
   useEffect(() => {
     const abort = new AbortController();
-    fetchCityInfo((input, init) => fetch(input, init), abort.signal).then(
-      (info) => setLoad({ status: 'ready', info }),
+    const fetchFn = (input: string, init?: RequestInit) => fetch(input, init);
+    setLoad({ status: 'loading' });
+    (async () => {
+      const list = await fetchCityList(fetchFn, abort.signal);
+      const choice = chooseCity(list, requestedCity);
+      const info = await fetchCityInfo(fetchFn, abort.signal, choice.cityId);
+      return { list, info, unknownRequested: choice.unknownRequested };
+    })().then(
+      ({ list, info, unknownRequested }) => {
+        if (abort.signal.aborted) return;
+        if (unknownRequested !== undefined)
+          console.warn(`[app] this server has no city "${unknownRequested}"; showing ${info.city.id}`);
+        setLoad({ status: 'ready', info, list, unknownRequested });
+      },
       (error: unknown) => {
         if (abort.signal.aborted) return;
         console.error('[app] loading the city failed', error);
@@ -37,9 +61,39 @@ export function App({ live, probe }: AppProps) {
       },
     );
     return () => abort.abort();
-  }, [attempt]);
+  }, [attempt, requestedCity]);
 
-  if (load.status === 'ready') return <CityTwin info={load.info} live={live} probe={probe} />;
+  const defaultCityId = load.status === 'ready' ? load.list.defaultCityId : undefined;
+  const selectCity = useCallback(
+    (cityId: string) => {
+      if (defaultCityId === undefined) return;
+      window.history.pushState(null, '', hrefWithCity(window.location.href, cityId, defaultCityId));
+      setRequestedCity(cityId);
+    },
+    [defaultCityId],
+  );
+
+  if (load.status === 'ready') {
+    return (
+      <CityTwin
+        // A new city is a new twin: viewer, layers and live connection start afresh.
+        key={load.info.city.id}
+        info={load.info}
+        live={live}
+        probe={probe}
+        cities={load.list.cities}
+        onSelectCity={selectCity}
+        notice={
+          load.unknownRequested === undefined
+            ? undefined
+            : translator.t('header.cityNotFound', {
+                requested: load.unknownRequested,
+                name: load.info.city.name,
+              })
+        }
+      />
+    );
+  }
 
   return (
     <div className="app">
@@ -50,14 +104,7 @@ export function App({ live, probe }: AppProps) {
         ) : (
           <div role="alert" className="splash-error">
             <p>{translator.t('app.loadError', { message: load.message })}</p>
-            <button
-              type="button"
-              className="button"
-              onClick={() => {
-                setLoad({ status: 'loading' });
-                setAttempt((n) => n + 1);
-              }}
-            >
+            <button type="button" className="button" onClick={() => setAttempt((n) => n + 1)}>
               {translator.t('app.retry')}
             </button>
           </div>

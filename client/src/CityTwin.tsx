@@ -3,7 +3,7 @@
  * one runtime and one live connection.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { CityInfo } from '../../protocol/index.ts';
+import type { CityInfo, CitySummary } from '../../protocol/index.ts';
 import { createCityRuntime } from './cityRuntime.ts';
 import { useI18nStore } from './i18n/I18nContext.tsx';
 import { LiveClient } from './live/LiveClient.ts';
@@ -23,10 +23,15 @@ export interface CityTwinProps {
   readonly info: CityInfo;
   readonly live: LiveStore;
   readonly probe: CityTwinProbe;
+  /** Every city the server serves, for the town switcher. */
+  readonly cities?: readonly CitySummary[] | undefined;
+  readonly onSelectCity?: ((cityId: string) => void) | undefined;
+  /** A message shown under the header (e.g. the link named a town this server does not have). */
+  readonly notice?: string | undefined;
 }
 
 /** The running twin of one city. */
-export function CityTwin({ info, live, probe }: CityTwinProps) {
+export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: CityTwinProps) {
   const i18n = useI18nStore();
   const runtime = useMemo(() => createCityRuntime(info, live), [info, live]);
   const viewerRef = useRef<CityViewer | null>(null);
@@ -55,6 +60,7 @@ export function CityTwin({ info, live, probe }: CityTwinProps) {
     }
     const client = new LiveClient({
       store: runtime.live,
+      cityId: runtime.info.city.id,
       kinds,
       onDiffApplied: (durationMs) => {
         probe.lastDiffApplyMs = durationMs;
@@ -62,7 +68,11 @@ export function CityTwin({ info, live, probe }: CityTwinProps) {
       },
     });
     client.start();
-    return () => client.stop();
+    return () => {
+      client.stop();
+      // The store is app-wide; another city must not start with this one's readings.
+      runtime.live.clearState();
+    };
   }, [runtime, probe]);
 
   // The viewer arrives after the first render; the effects below push the current state into it
@@ -85,8 +95,21 @@ export function CityTwin({ info, live, probe }: CityTwinProps) {
 
   return (
     <div className="app">
-      <Header city={info.city} store={runtime.live} onHome={() => viewerRef.current?.flyHome()} />
-      <ConnectionProblem store={runtime.live} />
+      <Header
+        city={info.city}
+        store={runtime.live}
+        onHome={() => viewerRef.current?.flyHome()}
+        cities={cities}
+        onSelectCity={onSelectCity}
+      />
+      <div className="notices">
+        {notice && (
+          <p className="city-notice" role="alert">
+            {notice}
+          </p>
+        )}
+        <ConnectionProblem store={runtime.live} />
+      </div>
       <div className="stage">
         <MapView runtime={runtime} i18n={i18n} probe={probe} onViewer={onViewer} onPick={setSelection} />
         <LayerPanel

@@ -11,12 +11,13 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Server } from 'socket.io';
-import type { CityInfo } from '../../protocol/index.ts';
+import type { CityInfo, CityList } from '../../protocol/index.ts';
 import { PROTOCOL_VERSION } from '../../protocol/index.ts';
 import type { SimulatorAdapter } from './adapters/simulator/simulatorAdapter.ts';
 import { createSimulatorAdapter } from './adapters/simulator/simulatorAdapter.ts';
 import type { CityPack } from './cityPack/loadCityPack.ts';
 import { loadCityPack } from './cityPack/loadCityPack.ts';
+import { discoverCityPacks } from './cityPack/discoverCityPacks.ts';
 import type { Clock } from './clock.ts';
 import { createSystemClock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -32,7 +33,13 @@ import { createMetrics } from './metrics.ts';
 /** Parts a caller may supply instead of the defaults. */
 export interface AppComponents {
   clock?: Clock;
+  /** The only pack to serve (the configured city); packs are not looked for in the data folder then. */
   pack?: CityPack;
+  /**
+   * Further packs to serve beside `pack` (tests). Without `pack`, the server loads the configured
+   * city and every other pack in the data folder; one that fails to load is logged and left out.
+   */
+  extraPacks?: readonly CityPack[];
   logger?: Logger;
   metrics?: AppMetrics;
   /** Folder the relative paths in the config resolve against; the working directory by default. */
@@ -41,10 +48,20 @@ export interface AppComponents {
   autoTick?: boolean;
 }
 
+/** One served city: its pack, its hub and, when its sensors are simulated, the simulator. */
+export interface CityLive {
+  readonly pack: CityPack;
+  readonly hub: Hub;
+  readonly simulator: SimulatorAdapter | undefined;
+}
+
 export interface App {
   config: Config;
+  /** The default city's pack, hub and simulator (the configured `city`). */
   pack: CityPack;
   hub: Hub;
+  /** Every served city by id, the default one first. */
+  cities: ReadonlyMap<string, CityLive>;
   clock: Clock;
   metrics: AppMetrics;
   httpServer: HttpServer;
@@ -65,7 +82,54 @@ export async function createApp(config: Config, components: AppComponents = {}):
   const clientDir = resolve(rootDir, config.clientDir);
   const tilesDir = resolve(rootDir, config.tilesDir);
 
-  const hub = new Hub({ sensors: pack.sensors, clock, metrics, deadLetterLimit: config.deadLetterLimit });
+  const packs: CityPack[] = [pack];
+  if (components.pack) {
+    packs.push(...(components.extraPacks ?? []));
+  } else {
+    for (const cityId of discoverCityPacks(dataDir)) {
+      if (cityId === pack.city.id) continue;
+      try {
+        packs.push(await loadCityPack(join(dataDir, cityId)));
+      } catch (error) {
+        // One broken pack must not take the others down; the log says what to fix.
+        logger.error(`city pack ${cityId} left out: it cannot be loaded`, {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+  }
+
+  const cities = new Map<string, CityLive>();
+  for (const cityPack of packs) {
+    const cityId = cityPack.city.id;
+    if (cities.has(cityId)) throw new Error(`two city packs have the id ${cityId}`);
+    const cityHub = new Hub({
+      sensors: cityPack.sensors,
+      clock,
+      metrics,
+      deadLetterLimit: config.deadLetterLimit,
+    });
+    const simulator =
+      config.simulator.enabled && cityPack.sensors.length > 0
+        ? createSimulatorAdapter({
+            sensors: cityPack.sensors,
+            seed: config.simulator.seed,
+            clock,
+            timeZone: cityPack.city.timezone,
+            emit: (observation) => {
+              const result = cityHub.ingest(observation, 'simulator');
+              if (!result.accepted)
+                logger.warn('simulator reading rejected', {
+                  city: cityId,
+                  reason: result.rejection.message,
+                });
+            },
+          })
+        : undefined;
+    cities.set(cityId, { pack: cityPack, hub: cityHub, simulator });
+  }
+  const defaultCity = cities.get(pack.city.id) as CityLive;
+  const hub = defaultCity.hub;
 
   const web = express();
   web.disable('x-powered-by');
@@ -81,7 +145,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
       listening,
       cityPack: true,
       clientBuild: existsSync(join(clientDir, 'index.html')),
-      tiles: existsSync(join(tilesDir, pack.city.id, 'tileset.json')),
+      tiles: [...cities.keys()].every((cityId) => existsSync(join(tilesDir, cityId, 'tileset.json'))),
     };
     const ready = Object.values(checks).every(Boolean);
     res.status(ready ? 200 : 503).json({ ready, checks });
@@ -92,22 +156,48 @@ export async function createApp(config: Config, components: AppComponents = {}):
     res.send(await metrics.registry.metrics());
   });
 
-  web.get('/api/v1/city', (_req, res) => {
+  const cityInfo = (cityPack: CityPack): CityInfo => ({
+    city: cityPack.city,
+    layers: cityPack.layers,
     // Roles arrive with authentication; until then everyone gets the public view.
-    const body: CityInfo = {
-      city: pack.city,
-      layers: pack.layers,
-      sensors: pack.sensors.filter((s) => s.visibility === 'public'),
-      protocolVersion: PROTOCOL_VERSION,
+    sensors: cityPack.sensors.filter((s) => s.visibility === 'public'),
+    protocolVersion: PROTOCOL_VERSION,
+  });
+
+  web.get('/api/v1/cities', (_req, res) => {
+    const body: CityList = {
+      defaultCityId: pack.city.id,
+      cities: [...cities.values()].map(({ pack: { city } }) => ({
+        id: city.id,
+        name: city.name,
+        synthetic: city.synthetic,
+      })),
     };
     res.setHeader('Cache-Control', 'no-cache');
     res.json(body);
   });
 
+  web.get('/api/v1/city', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.json(cityInfo(pack));
+  });
+
+  web.get('/api/v1/cities/:cityId', (req, res) => {
+    const city = cities.get(req.params.cityId);
+    res.setHeader('Cache-Control', 'no-cache');
+    if (!city) {
+      res.status(404).json({
+        error: `no city pack "${req.params.cityId}"; this server has ${[...cities.keys()].join(', ')}`,
+      });
+      return;
+    }
+    res.json(cityInfo(city.pack));
+  });
+
   web.use('/api', (_req, res) => {
     res.status(404).json({ error: 'no such API route' });
   });
-  web.use(`/data/${pack.city.id}`, dataStatic(join(dataDir, pack.city.id)));
+  for (const cityId of cities.keys()) web.use(`/data/${cityId}`, dataStatic(join(dataDir, cityId)));
   web.use('/tiles', dataStatic(tilesDir));
   web.use(clientStatic(clientDir));
   web.use((req, res) => {
@@ -123,29 +213,26 @@ export async function createApp(config: Config, components: AppComponents = {}):
 
   const httpServer = createServer(web);
   const io: LiveServer = new Server(httpServer, { serveClient: false });
-  attachLiveGateway(io, { hub, clock, cityId: pack.city.id, metrics, logger });
-
-  const simulator = config.simulator.enabled
-    ? createSimulatorAdapter({
-        sensors: pack.sensors,
-        seed: config.simulator.seed,
-        clock,
-        timeZone: pack.city.timezone,
-        emit: (observation) => {
-          const result = hub.ingest(observation, 'simulator');
-          if (!result.accepted)
-            logger.warn('simulator reading rejected', { reason: result.rejection.message });
-        },
-      })
-    : undefined;
+  attachLiveGateway(io, {
+    hubs: new Map([...cities].map(([cityId, city]) => [cityId, city.hub])),
+    defaultCityId: pack.city.id,
+    clock,
+    metrics,
+    logger,
+  });
+  const simulator = defaultCity.simulator;
 
   let tickTimer: NodeJS.Timeout | undefined;
   const tick = () => {
     const end = metrics.tickDuration.startTimer();
     try {
-      hub.tick();
-    } catch (error) {
-      logger.error('tick failed', { error: (error as Error).stack });
+      for (const [cityId, city] of cities) {
+        try {
+          city.hub.tick();
+        } catch (error) {
+          logger.error('tick failed', { city: cityId, error: (error as Error).stack });
+        }
+      }
     } finally {
       end();
     }
@@ -155,6 +242,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
     config,
     pack,
     hub,
+    cities,
     clock,
     metrics,
     httpServer,
@@ -168,7 +256,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
           resolveListen();
         });
       });
-      simulator?.start();
+      for (const city of cities.values()) city.simulator?.start();
       if (components.autoTick ?? true) {
         tickTimer = setInterval(tick, 1000 / config.tickHz);
       }
@@ -176,6 +264,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
       const port = (httpServer.address() as AddressInfo).port;
       logger.info(`citytwin serving ${pack.city.name} on http://localhost:${port}`, {
         sensors: pack.sensors.length,
+        cities: [...cities.keys()],
         simulator: simulator ? { seed: config.simulator.seed, timeScale: config.simulator.timeScale } : false,
       });
       return port;
@@ -183,7 +272,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
     async close() {
       listening = false;
       if (tickTimer) clearInterval(tickTimer);
-      simulator?.stop();
+      for (const city of cities.values()) city.simulator?.stop();
       await new Promise<void>((resolveClose) => {
         io.close(() => resolveClose());
       });

@@ -2,11 +2,18 @@
  * The viewer's HTTP reads: the city info it starts from and the GeoJSON layers of the pack. Every
  * response is parsed before use.
  */
-import { CityInfoSchema, type CityInfo } from '../../../protocol/index.ts';
+import { CityInfoSchema, CityListSchema, type CityInfo, type CityList } from '../../../protocol/index.ts';
 import { parseFeatureCollection, type ParsedFeatures } from '../geo/geojson.ts';
 
-/** The endpoint that describes the city for the caller's role. */
+/** The endpoint that describes the default city for the caller's role. */
 export const CITY_INFO_URL = '/api/v1/city';
+/** The endpoint that lists every city the server serves. */
+export const CITY_LIST_URL = '/api/v1/cities';
+
+/** The endpoint that describes one city: the default one when `cityId` is absent. */
+export function cityInfoUrl(cityId?: string): string {
+  return cityId === undefined ? CITY_INFO_URL : `${CITY_LIST_URL}/${encodeURIComponent(cityId)}`;
+}
 
 /** `fetch`, injectable for tests. */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -17,17 +24,36 @@ async function getJson(url: string, fetchFn: FetchLike, signal?: AbortSignal): P
   return response.json();
 }
 
-/** Loads and parses `GET /api/v1/city`. A malformed answer throws with the first problems named. */
-export async function fetchCityInfo(fetchFn: FetchLike = fetch, signal?: AbortSignal): Promise<CityInfo> {
-  const raw = await getJson(CITY_INFO_URL, fetchFn, signal);
-  const parsed = CityInfoSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues
-      .slice(0, 3)
-      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-      .join('; ');
-    throw new Error(`${CITY_INFO_URL} is not a valid city description (${issues})`);
-  }
+function firstIssues(error: {
+  issues: readonly { path: readonly PropertyKey[]; message: string }[];
+}): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+/**
+ * Loads and parses `GET /api/v1/city` (or `/api/v1/cities/<id>` for `cityId`). A malformed answer
+ * throws with the first problems named.
+ */
+export async function fetchCityInfo(
+  fetchFn: FetchLike = fetch,
+  signal?: AbortSignal,
+  cityId?: string,
+): Promise<CityInfo> {
+  const url = cityInfoUrl(cityId);
+  const parsed = CityInfoSchema.safeParse(await getJson(url, fetchFn, signal));
+  if (!parsed.success)
+    throw new Error(`${url} is not a valid city description (${firstIssues(parsed.error)})`);
+  return parsed.data;
+}
+
+/** Loads and parses `GET /api/v1/cities`: the cities the town switcher offers and the default one. */
+export async function fetchCityList(fetchFn: FetchLike = fetch, signal?: AbortSignal): Promise<CityList> {
+  const parsed = CityListSchema.safeParse(await getJson(CITY_LIST_URL, fetchFn, signal));
+  if (!parsed.success)
+    throw new Error(`${CITY_LIST_URL} is not a valid list of cities (${firstIssues(parsed.error)})`);
   return parsed.data;
 }
 

@@ -14,6 +14,8 @@ export const de = {
   'header.synthetic': 'Demo-Daten (synthetisch)',
   'header.home': 'Startansicht',
   'header.homeLabel': 'Kamera zur Startansicht der Stadt bewegen',
+  'header.city': 'Stadt',
+  'header.cityNotFound': 'Die Stadt „{requested}“ gibt es auf diesem Server nicht. Gezeigt wird {name}.',
 
   'language.label': 'Sprache',
   'language.codeDe': 'DE',

@@ -16,6 +16,8 @@ export const en: Messages = {
   'header.synthetic': 'Demo data (synthetic)',
   'header.home': 'Home view',
   'header.homeLabel': "Move the camera to the city's home view",
+  'header.city': 'Town',
+  'header.cityNotFound': 'This server has no town "{requested}". Showing {name} instead.',
 
   'language.label': 'Language',
   'language.codeDe': 'DE',

@@ -26,6 +26,8 @@ export type LiveLogger = Pick<Console, 'warn' | 'error'>;
 /** Options for {@link LiveClient}. */
 export interface LiveClientOptions {
   store: LiveStore;
+  /** The city whose live data to receive; the server's default city when left out. */
+  cityId?: string | undefined;
   /** The sensor kinds to subscribe to. */
   kinds: readonly SensorKind[];
   /** Optional view rectangle `[west, south, east, north]` in degrees. */
@@ -71,7 +73,10 @@ export class LiveClient {
   /** Opens the connection (once). */
   start(): void {
     if (this.socket || this.stopped) return;
-    const auth: HandshakeAuth = { protocolVersion: PROTOCOL_VERSION };
+    const auth: HandshakeAuth = {
+      protocolVersion: PROTOCOL_VERSION,
+      ...(this.options.cityId === undefined ? {} : { cityId: this.options.cityId }),
+    };
     const socketOptions = {
       autoConnect: false,
       auth,

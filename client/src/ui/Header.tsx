@@ -1,10 +1,11 @@
 /**
- * The top bar: city name, the synthetic-data label, the home-view button, the language switch and the
- * connection badge.
+ * The top bar: city name, the synthetic-data label, the town switcher, the home-view button, the
+ * language switch and the connection badge.
  */
-import type { CityManifest } from '../../../protocol/index.ts';
+import type { CityManifest, CitySummary } from '../../../protocol/index.ts';
 import { useTranslator } from '../i18n/I18nContext.tsx';
 import type { LiveStore } from '../live/liveStore.ts';
+import { CitySwitcher } from './CitySwitcher.tsx';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 
@@ -14,10 +15,13 @@ export interface HeaderProps {
   readonly city: CityManifest | null;
   readonly store: LiveStore | null;
   readonly onHome?: (() => void) | undefined;
+  /** Every city the server serves; the switcher shows when there are several. */
+  readonly cities?: readonly CitySummary[] | undefined;
+  readonly onSelectCity?: ((cityId: string) => void) | undefined;
 }
 
 /** The top bar of the app. */
-export function Header({ city, store, onHome }: HeaderProps) {
+export function Header({ city, store, onHome, cities, onSelectCity }: HeaderProps) {
   const translator = useTranslator();
   return (
     <header className="app-header">
@@ -31,6 +35,9 @@ export function Header({ city, store, onHome }: HeaderProps) {
         )}
       </div>
       <div className="header-tools">
+        {city && cities && onSelectCity && (
+          <CitySwitcher cities={cities} currentCityId={city.id} onSelect={onSelectCity} />
+        )}
         {onHome && (
           <button
             type="button"

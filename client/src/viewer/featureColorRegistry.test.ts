@@ -76,6 +76,18 @@ describe('FeatureColorRegistry', () => {
     expect(registry.loadedBuildingIds()).toEqual([]);
   });
 
+  it("forgets the tileset's features when detached, so a destroyed tileset is never recoloured", () => {
+    const { registry, tileVisible, detach } = setup();
+    const garage = feature('b1');
+    tileVisible.raiseEvent(tile([garage]));
+    expect(registry.loadedBuildingIds()).toEqual(['b1']);
+    detach();
+    expect(registry.loadedBuildingIds()).toEqual([]);
+    const before = garage.color;
+    registry.setColor('b1', Color.RED);
+    expect(garage.color).toBe(before);
+  });
+
   it('draws the highlight over a garage colour and restores the garage colour afterwards', () => {
     const { registry, tileVisible } = setup();
     const garage = feature('b7');

@@ -40,13 +40,24 @@ export class FeatureColorRegistry {
 
   /** Starts colouring the features of `tileset`; returns the function that stops it. */
   attach(tileset: Cesium3DTileset): () => void {
-    const onVisible = (tile: Cesium3DTile) => this.index(tile.content);
-    const onUnload = (tile: Cesium3DTile) => this.unindex(tile.content);
+    // The contents indexed through this tileset, so detaching forgets them: the tileset is usually
+    // destroyed next, and its features must not be recoloured after that.
+    const contents = new Set<Cesium3DTileContent>();
+    const onVisible = (tile: Cesium3DTile) => {
+      contents.add(tile.content);
+      this.index(tile.content);
+    };
+    const onUnload = (tile: Cesium3DTile) => {
+      contents.delete(tile.content);
+      this.unindex(tile.content);
+    };
     const removeVisible = tileset.tileVisible.addEventListener(onVisible);
     const removeUnload = tileset.tileUnload.addEventListener(onUnload);
     return () => {
       removeVisible();
       removeUnload();
+      for (const content of contents) this.unindex(content);
+      contents.clear();
     };
   }
 

@@ -25,9 +25,11 @@ type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 const CONGESTED_PACKETS = 16;
 
 export interface LiveGatewayOptions {
-  hub: Hub;
+  /** The hub of every served city, by city id. */
+  hubs: ReadonlyMap<string, Hub>;
+  /** The city of a socket whose handshake names none. */
+  defaultCityId: string;
   clock: Clock;
-  cityId: string;
   metrics: AppMetrics;
   logger: Logger;
 }
@@ -43,10 +45,12 @@ function fail(code: ErrorPayload['code'], message: string): Ack<never> {
 }
 
 export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): void {
-  const { hub, clock, cityId, metrics, logger } = options;
+  const { hubs, defaultCityId, clock, metrics, logger } = options;
+  /** The city each accepted socket asked for, set by the handshake check. */
+  const cityOf = new WeakMap<LiveSocket, string>();
 
   io.use((socket, next) => {
-    const auth = socket.handshake.auth as { protocolVersion?: unknown } | undefined;
+    const auth = socket.handshake.auth as { protocolVersion?: unknown; cityId?: unknown } | undefined;
     const version = auth?.protocolVersion;
     if (version !== PROTOCOL_VERSION) {
       const error = new Error(versionMismatchMessage(PROTOCOL_VERSION, version)) as Error & {
@@ -56,10 +60,26 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
       next(error);
       return;
     }
+    const requested = auth?.cityId ?? defaultCityId;
+    if (typeof requested !== 'string' || !hubs.has(requested)) {
+      const error = new Error(
+        `This server has no city ${JSON.stringify(requested)}; it serves ${[...hubs.keys()].join(', ')}.`,
+      ) as Error & { data?: unknown };
+      error.data = { code: 'not-found' };
+      next(error);
+      return;
+    }
+    cityOf.set(socket, requested);
     next();
   });
 
   io.on('connection', (socket) => {
+    const cityId = cityOf.get(socket) ?? defaultCityId;
+    const hub = hubs.get(cityId);
+    if (!hub) {
+      socket.disconnect(true);
+      return;
+    }
     metrics.connectedClients.inc();
     // Roles arrive with authentication; until then every socket is public.
     const visibilities: Visibility[] = ['public'];
