@@ -78,7 +78,10 @@ async function main(args: readonly string[]): Promise<number> {
     `imported ${result.buildingCount} buildings (${result.lod2Count} with LoD2 surfaces) from ${file} (${crs}) into ${outDir}`,
   ];
   if (result.problems.length > 0) lines.push(`skipped ${result.problems.length}:`, ...skipped);
-  lines.push(`next: npm run tiles -- --city ${cityId}`);
+  lines.push(
+    `next: npm start (builds the missing 3D tiles), then open http://localhost:8080/?city=${cityId}` +
+      ` (or npm run tiles -- --city ${cityId} to build them now)`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
