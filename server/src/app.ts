@@ -21,6 +21,9 @@ import { discoverCityPacks } from './cityPack/discoverCityPacks.ts';
 import type { Clock } from './clock.ts';
 import { createSystemClock } from './clock.ts';
 import type { Config } from './config.ts';
+import { ConfigError } from './config.ts';
+import type { PushSource } from './adapters/push/pushRoute.ts';
+import { createPushRouter } from './adapters/push/pushRoute.ts';
 import { clientStatic, dataStatic } from './http/staticFiles.ts';
 import { Hub } from './hub/hub.ts';
 import type { LiveServer } from './live/liveGateway.ts';
@@ -44,6 +47,8 @@ export interface AppComponents {
   metrics?: AppMetrics;
   /** Folder the relative paths in the config resolve against; the working directory by default. */
   rootDir?: string;
+  /** Environment for keys named by `apiKeyEnv`; `process.env` by default. */
+  env?: NodeJS.ProcessEnv;
   /** Run the hub's tick on a timer (default). Tests that drive `hub.tick()` themselves turn it off. */
   autoTick?: boolean;
 }
@@ -129,6 +134,24 @@ export async function createApp(config: Config, components: AppComponents = {}):
     cities.set(cityId, { pack: cityPack, hub: cityHub, simulator });
   }
   const defaultCity = cities.get(pack.city.id) as CityLive;
+
+  const env = components.env ?? process.env;
+  const pushSources: PushSource[] = config.sources.map((source) => {
+    const apiKey = source.apiKey ?? (source.apiKeyEnv ? env[source.apiKeyEnv] : undefined);
+    if (!apiKey || apiKey.length < 16)
+      throw new ConfigError(
+        `push source ${source.id}: no API key of at least 16 characters (set "apiKey", or "apiKeyEnv" and that environment variable)`,
+      );
+    const cityId = source.city ?? pack.city.id;
+    if (!cities.has(cityId))
+      throw new ConfigError(
+        `push source ${source.id}: no city pack "${cityId}" (served: ${[...cities.keys()].join(', ')})`,
+      );
+    return { id: source.id, cityId, apiKey };
+  });
+  const duplicateKey = pushSources.find((a, i) => pushSources.some((b, j) => j < i && b.apiKey === a.apiKey));
+  if (duplicateKey)
+    throw new ConfigError(`push source ${duplicateKey.id}: its API key is also another source's`);
   const hub = defaultCity.hub;
 
   const web = express();
@@ -193,6 +216,14 @@ export async function createApp(config: Config, components: AppComponents = {}):
     }
     res.json(cityInfo(city.pack));
   });
+
+  web.use(
+    createPushRouter({
+      sources: pushSources,
+      hubFor: (cityId) => cities.get(cityId)?.hub,
+      logger,
+    }),
+  );
 
   web.use('/api', (_req, res) => {
     res.status(404).json({ error: 'no such API route' });

@@ -7,6 +7,27 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
+/**
+ * A system that pushes readings to `POST /api/v1/observations` with its own API key. The key lives in
+ * the server's config only (or in the environment variable `apiKeyEnv` names), never in a viewer.
+ */
+export const PushSourceSchema = z
+  .object({
+    type: z.literal('push'),
+    /** Names the source in metrics and dead letters: `stadtwerke-pegel`. */
+    id: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and -'),
+    /** The city pack whose sensors it feeds; the default city when left out. */
+    city: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and -')
+      .optional(),
+    apiKey: z.string().min(16, 'API keys need at least 16 characters').optional(),
+    /** Name of an environment variable holding the key, so the config file can be shared. */
+    apiKeyEnv: z.string().min(1).optional(),
+  })
+  .strict();
+export type PushSourceConfig = z.infer<typeof PushSourceSchema>;
+
 export const ConfigSchema = z
   .object({
     /** TCP port for HTTP and Socket.io; 0 picks a free one (tests). */
@@ -34,6 +55,8 @@ export const ConfigSchema = z
       .default({ enabled: true, seed: 20211, timeScale: 1 }),
     /** How many rejected inputs the dead-letter list keeps for operators. */
     deadLetterLimit: z.coerce.number().int().min(0).max(100_000).default(500),
+    /** Live data sources besides the simulator (config file only). */
+    sources: z.array(PushSourceSchema).default([]),
   })
   .strict();
 

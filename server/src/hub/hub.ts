@@ -2,6 +2,7 @@
  * The hub holds the latest state of every sensor, judges freshness, rejects bad input with a reason,
  * and hands each subscriber at most one coalesced diff per tick with only what changed for it.
  */
+import type { NormalizeRejectionReason, RejectedInput } from '../adapters/normalize.ts';
 import type { Diff, Observation, Sensor, SensorState, Snapshot } from '../../../protocol/index.ts';
 import { ObservationSchema } from '../../../protocol/index.ts';
 import type { Clock } from '../clock.ts';
@@ -10,7 +11,12 @@ import { buildDiff, freshnessOf, isNewer, matchesFilter } from './liveState.ts';
 
 /** Why an input was turned away. Used as the metrics label, so the set is closed. */
 export type RejectionReason =
-  'invalid-payload' | 'unknown-sensor' | 'unknown-quantity' | 'future-timestamp' | 'out-of-order';
+  | 'invalid-payload'
+  | 'unknown-sensor'
+  | 'unknown-quantity'
+  | 'future-timestamp'
+  | 'out-of-order'
+  | Exclude<NormalizeRejectionReason, 'invalid-payload'>;
 
 /** One rejected input, kept for operators in a bounded list. */
 export interface DeadLetter {
@@ -189,6 +195,18 @@ export class Hub {
 
   private reject(reason: RejectionReason, source: string, message: string, input: unknown): IngestResult {
     return { accepted: false, rejection: this.recordRejection(reason, source, message, input) };
+  }
+
+  /**
+   * Records what a source's normalizer turned away: counted by reason and source, and kept as a dead
+   * letter, except `not-a-reading` (join and status messages), which is only counted.
+   */
+  rejectInput(rejected: RejectedInput, source: string, input: unknown): DeadLetter | undefined {
+    if (rejected.reason === 'not-a-reading') {
+      this.metrics?.readingRejected(rejected.reason, source);
+      return undefined;
+    }
+    return this.recordRejection(rejected.reason, source, rejected.message, input);
   }
 
   /** The newest rejections, oldest first. */

@@ -1,0 +1,149 @@
+/**
+ * HTTP push: `POST /api/v1/observations` for systems that send their readings themselves, one API
+ * key per source, and `GET /api/v1/dead-letters`, where a source reads back what was turned away
+ * from it. Every item of a batch is answered on its own: the good ones reach the hub even when others
+ * in the same request are rejected.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express from 'express';
+import type { NextFunction, Request, Response, Router } from 'express';
+import type { Hub } from '../../hub/hub.ts';
+import type { Logger } from '../../logger.ts';
+import type { BatchLimits } from './observationBatch.ts';
+import { DEFAULT_BATCH_LIMITS, parseObservationBatch } from './observationBatch.ts';
+
+/** A push source with its key resolved. */
+export interface PushSource {
+  readonly id: string;
+  readonly cityId: string;
+  readonly apiKey: string;
+}
+
+export interface PushRouteOptions {
+  readonly sources: readonly PushSource[];
+  readonly hubFor: (cityId: string) => Hub | undefined;
+  readonly logger: Logger;
+  readonly limits?: BatchLimits;
+  /** Largest request body; bigger ones get 413 before they are read. */
+  readonly maxBodyBytes?: number;
+}
+
+/** One rejected item in the answer. */
+export interface PushItemRejection {
+  readonly index: number;
+  readonly line?: number;
+  readonly reason: string;
+  readonly message: string;
+}
+
+const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+
+/** The key from `Authorization: Bearer <key>` or `X-API-Key`. */
+function presentedKey(req: Request): string | undefined {
+  const header = req.get('authorization');
+  const bearer = header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+  return bearer ?? req.get('x-api-key')?.trim() ?? undefined;
+}
+
+const BODY_TYPES = ['application/json', 'application/x-ndjson', 'application/ndjson', 'application/jsonl'];
+
+export function createPushRouter(options: PushRouteOptions): Router {
+  const limits = options.limits ?? DEFAULT_BATCH_LIMITS;
+  const keyed = options.sources.map((source) => ({ source, digest: digest(source.apiKey) }));
+  const router = express.Router();
+
+  /** The source whose key the request presents; compared in constant time. */
+  const authenticate = (req: Request, res: Response): PushSource | undefined => {
+    const key = presentedKey(req);
+    if (key) {
+      const presented = digest(key);
+      const match = keyed.find((entry) => timingSafeEqual(entry.digest, presented));
+      if (match) return match.source;
+    }
+    res.status(401).json({
+      error: key ? 'unknown API key' : 'send the source\'s API key as "Authorization: Bearer <key>"',
+    });
+    return undefined;
+  };
+
+  router.post(
+    '/api/v1/observations',
+    express.text({ type: BODY_TYPES, limit: options.maxBodyBytes ?? 10 * 1024 * 1024 }),
+    (req, res) => {
+      const source = authenticate(req, res);
+      if (!source) return;
+      const hub = options.hubFor(source.cityId);
+      if (!hub) {
+        res.status(503).json({ error: `city ${source.cityId} of source ${source.id} is not served` });
+        return;
+      }
+      const body = typeof req.body === 'string' ? req.body : '';
+      const parsed = parseObservationBatch(body, req.get('content-type'), limits);
+      if (!parsed.ok) {
+        hub.rejectInput(parsed.rejection, source.id, body.slice(0, 2048));
+        const status = parsed.rejection.message.includes('is not accepted')
+          ? 415
+          : parsed.rejection.reason === 'too-large'
+            ? 413
+            : 400;
+        res
+          .status(status)
+          .json({ accepted: 0, error: parsed.rejection.message, reason: parsed.rejection.reason });
+        return;
+      }
+      let accepted = 0;
+      const rejected: PushItemRejection[] = [];
+      for (const item of parsed.items) {
+        const where = { index: item.index, ...(item.line === undefined ? {} : { line: item.line }) };
+        if (!item.ok) {
+          hub.rejectInput(item.rejection, source.id, item.rejection.message);
+          rejected.push({ ...where, reason: item.rejection.reason, message: item.rejection.message });
+          continue;
+        }
+        const result = hub.ingest(item.observation, source.id);
+        if (result.accepted) {
+          accepted += 1;
+          for (const warning of result.warnings)
+            rejected.push({ ...where, reason: warning.reason, message: warning.message });
+        } else {
+          rejected.push({ ...where, reason: result.rejection.reason, message: result.rejection.message });
+        }
+      }
+      if (rejected.length > 0)
+        options.logger.debug('push items rejected', {
+          source: source.id,
+          rejected: rejected.length,
+          accepted,
+        });
+      // 200 when everything was taken; 422 when anything was turned away (the accepted ones stay in).
+      res.status(rejected.length === 0 ? 200 : 422).json({ accepted, rejected });
+    },
+  );
+
+  router.get('/api/v1/dead-letters', (req, res) => {
+    const source = authenticate(req, res);
+    if (!source) return;
+    const letters = options.hubFor(source.cityId)?.deadLetters() ?? [];
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ source: source.id, deadLetters: letters.filter((letter) => letter.source === source.id) });
+  });
+
+  // Body errors (too large, unreadable) answer in JSON like everything else on this route.
+  router.use(
+    (error: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+      if (res.headersSent) {
+        next(error);
+        return;
+      }
+      const status = error.status ?? 500;
+      res.status(status).json({
+        accepted: 0,
+        error:
+          error.type === 'entity.too.large'
+            ? `the request body is larger than ${options.maxBodyBytes ?? 10 * 1024 * 1024} bytes; split the batch`
+            : error.message,
+      });
+    },
+  );
+  return router;
+}
