@@ -45,6 +45,7 @@ describe('parseTime', () => {
     expect(parseTime('2026-11-18T09:00:00Z')).toBe(Date.UTC(2026, 10, 18, 9));
     expect(parseTime('2026-11-18T10:00:00.250+01:00')).toBe(Date.UTC(2026, 10, 18, 9, 0, 0, 250));
     expect(parseTime('18.11.2026')).toBeUndefined();
+    expect(parseTime('2026-11-18T10:00:00')).toBeUndefined();
     expect(parseTime(1_763_456_400_000)).toBeUndefined();
   });
 });

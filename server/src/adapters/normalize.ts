@@ -112,9 +112,14 @@ export function mapFields(
   return { values, rejected };
 }
 
-/** Parses an ISO 8601 time to ms epoch; undefined when it is not one. */
+/**
+ * Parses an ISO 8601 time with its zone (`Z` or `±hh:mm`) to ms epoch; undefined otherwise. A time
+ * without a zone would be read in the server's own zone, so it is refused: the caller knows the
+ * source's zone and converts (see `parkapi/parkingCommon.ts` for Europe/Berlin).
+ */
 export function parseTime(value: unknown): number | undefined {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(value)) return undefined;
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T.*(?:Z|[+-]\d{2}:?\d{2})$/i.test(value))
+    return undefined;
   const ms = Date.parse(value);
   return Number.isFinite(ms) ? ms : undefined;
 }
