@@ -24,6 +24,8 @@ import type { Config } from './config.ts';
 import { ConfigError } from './config.ts';
 import type { PushSource } from './adapters/push/pushRoute.ts';
 import { createPushRouter } from './adapters/push/pushRoute.ts';
+import type { MqttAdapter } from './adapters/mqtt/mqttAdapter.ts';
+import { createMqttAdapter } from './adapters/mqtt/mqttAdapter.ts';
 import { clientStatic, dataStatic } from './http/staticFiles.ts';
 import { Hub } from './hub/hub.ts';
 import type { LiveServer } from './live/liveGateway.ts';
@@ -72,6 +74,8 @@ export interface App {
   httpServer: HttpServer;
   io: LiveServer;
   simulator: SimulatorAdapter | undefined;
+  /** The MQTT sources of the config, in order. */
+  mqtt: readonly MqttAdapter[];
   /** Starts listening and the sources; resolves with the bound port. */
   listen(): Promise<number>;
   close(): Promise<void>;
@@ -136,7 +140,8 @@ export async function createApp(config: Config, components: AppComponents = {}):
   const defaultCity = cities.get(pack.city.id) as CityLive;
 
   const env = components.env ?? process.env;
-  const pushSources: PushSource[] = config.sources.map((source) => {
+  const pushSources: PushSource[] = config.sources.flatMap((source) => {
+    if (source.type !== 'push') return [];
     const apiKey = source.apiKey ?? (source.apiKeyEnv ? env[source.apiKeyEnv] : undefined);
     if (!apiKey || apiKey.length < 16)
       throw new ConfigError(
@@ -147,7 +152,28 @@ export async function createApp(config: Config, components: AppComponents = {}):
       throw new ConfigError(
         `push source ${source.id}: no city pack "${cityId}" (served: ${[...cities.keys()].join(', ')})`,
       );
-    return { id: source.id, cityId, apiKey };
+    return [{ id: source.id, cityId, apiKey }];
+  });
+  const mqttAdapters: MqttAdapter[] = config.sources.flatMap((source) => {
+    if (source.type !== 'mqtt') return [];
+    const city = cities.get(source.city ?? pack.city.id);
+    if (!city) throw new ConfigError(`mqtt source ${source.id}: no city pack "${source.city ?? ''}"`);
+    const password = source.passwordEnv ? env[source.passwordEnv] : undefined;
+    if (source.passwordEnv && !password)
+      throw new ConfigError(
+        `mqtt source ${source.id}: the environment variable ${source.passwordEnv} is not set`,
+      );
+    return [
+      createMqttAdapter({
+        source: {
+          ...source,
+          clientId: source.clientId ?? `citytwin-${city.pack.city.id}-${source.id}`,
+          password,
+        },
+        hub: city.hub,
+        logger,
+      }),
+    ];
   });
   const duplicateKey = pushSources.find((a, i) => pushSources.some((b, j) => j < i && b.apiKey === a.apiKey));
   if (duplicateKey)
@@ -279,6 +305,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
     httpServer,
     io,
     simulator,
+    mqtt: mqttAdapters,
     async listen() {
       await new Promise<void>((resolveListen, rejectListen) => {
         httpServer.once('error', rejectListen);
@@ -288,6 +315,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
         });
       });
       for (const city of cities.values()) city.simulator?.start();
+      for (const adapter of mqttAdapters) adapter.start();
       if (components.autoTick ?? true) {
         tickTimer = setInterval(tick, 1000 / config.tickHz);
       }
@@ -304,6 +332,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
       listening = false;
       if (tickTimer) clearInterval(tickTimer);
       for (const city of cities.values()) city.simulator?.stop();
+      await Promise.all(mqttAdapters.map((adapter) => adapter.stop()));
       await new Promise<void>((resolveClose) => {
         io.close(() => resolveClose());
       });

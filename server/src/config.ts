@@ -28,6 +28,51 @@ export const PushSourceSchema = z
   .strict();
 export type PushSourceConfig = z.infer<typeof PushSourceSchema>;
 
+const IdSchema = z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and -');
+
+/** How one device's payload fields become one sensor's quantities (server/src/adapters/normalize.ts). */
+const DeviceMappingSchema = z
+  .object({
+    sourceId: z.string().min(1),
+    sensorId: z.string().min(1),
+    fields: z
+      .array(
+        z
+          .object({
+            field: z.string().min(1),
+            quantity: z.string().min(1),
+            scale: z.number().finite().optional(),
+            offset: z.number().finite().optional(),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+
+/** An MQTT broker to subscribe to: The Things Stack v3, ChirpStack v4 or generic JSON topics. */
+export const MqttSourceSchema = z
+  .object({
+    type: z.literal('mqtt'),
+    id: IdSchema,
+    city: IdSchema.optional(),
+    /** `mqtt://host:1883`, `mqtts://…`. */
+    url: z.string().regex(/^mqtts?:\/\/|^wss?:\/\//, 'an mqtt://, mqtts://, ws:// or wss:// URL'),
+    /** Fixed, so the broker keeps the session (and queued QoS 1 messages) across restarts. */
+    clientId: z.string().min(1).optional(),
+    username: z.string().optional(),
+    /** Name of the environment variable holding the password (a TTN API key, say). */
+    passwordEnv: z.string().min(1).optional(),
+    format: z.enum(['tts', 'chirpstack', 'generic']),
+    topics: z.array(z.string().min(1)).min(1),
+    /** Generic JSON: which topic segment is the device id (negative counts from the end). */
+    deviceSegment: z.number().int().optional(),
+    timeField: z.string().min(1).optional(),
+    devices: z.array(DeviceMappingSchema).default([]),
+  })
+  .strict();
+export type MqttSourceConfig = z.infer<typeof MqttSourceSchema>;
+
 export const ConfigSchema = z
   .object({
     /** TCP port for HTTP and Socket.io; 0 picks a free one (tests). */
@@ -56,7 +101,7 @@ export const ConfigSchema = z
     /** How many rejected inputs the dead-letter list keeps for operators. */
     deadLetterLimit: z.coerce.number().int().min(0).max(100_000).default(500),
     /** Live data sources besides the simulator (config file only). */
-    sources: z.array(PushSourceSchema).default([]),
+    sources: z.array(z.discriminatedUnion('type', [PushSourceSchema, MqttSourceSchema])).default([]),
   })
   .strict();
 

@@ -1,0 +1,56 @@
+/**
+ * Generic JSON over MQTT: the device id is one segment of the topic (`stadt/sensoren/<id>/state`),
+ * the payload a JSON object whose fields the device mapping names. Pure.
+ */
+import type { DeviceMapping, NormalizeResult, RejectedInput } from '../normalize.ts';
+import { emptyResult, mapFields, parseTime, readPath } from '../normalize.ts';
+
+export interface GenericJsonOptions {
+  /** Index of the topic segment holding the device id (0-based; negative counts from the end). */
+  readonly deviceSegment: number;
+  /** Dot path of an ISO 8601 time in the payload; the receive time when absent or unreadable. */
+  readonly timeField?: string | undefined;
+}
+
+function reject(reason: RejectedInput['reason'], message: string, sourceId?: string): NormalizeResult {
+  return {
+    ...emptyResult(),
+    rejected: [{ reason, message, ...(sourceId === undefined ? {} : { sourceId }) }],
+  };
+}
+
+export function normalizeGenericJson(
+  topic: string,
+  raw: string,
+  mappings: ReadonlyMap<string, DeviceMapping>,
+  options: GenericJsonOptions,
+  receivedAtMs: number,
+): NormalizeResult {
+  const segments = topic.split('/');
+  const index = options.deviceSegment < 0 ? segments.length + options.deviceSegment : options.deviceSegment;
+  const deviceId = segments[index];
+  if (!deviceId) return reject('invalid-payload', `topic "${topic}" has no segment ${options.deviceSegment}`);
+  let payload: unknown;
+  try {
+    payload = JSON.parse(raw);
+  } catch (error) {
+    return reject('invalid-payload', `${topic}: not JSON (${(error as Error).message})`, deviceId);
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+    return reject('invalid-payload', `${topic}: the payload is not a JSON object`, deviceId);
+  const mapping = mappings.get(deviceId);
+  if (!mapping) return reject('unknown-device', `${topic}: no mapping for device "${deviceId}"`, deviceId);
+  const { values, rejected } = mapFields(payload, mapping);
+  const time = options.timeField ? parseTime(readPath(payload, options.timeField)) : undefined;
+  const result = emptyResult();
+  result.rejected.push(...rejected);
+  if (Object.keys(values).length > 0)
+    result.observations.push({
+      sensorId: mapping.sensorId,
+      observedAt: time ?? receivedAtMs,
+      values,
+      quality: 'good',
+    });
+  result.health.push({ sensorId: mapping.sensorId, seenAt: receivedAtMs });
+  return result;
+}
