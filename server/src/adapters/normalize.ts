@@ -73,6 +73,18 @@ export function emptyResult(): NormalizeResult {
   return { observations: [], rejected: [], health: [] };
 }
 
+/** A result that only turns the input away, for one reason. */
+export function rejectOnly(
+  reason: NormalizeRejectionReason,
+  message: string,
+  sourceId?: string,
+): NormalizeResult {
+  return {
+    ...emptyResult(),
+    rejected: [sourceId === undefined ? { reason, message } : { reason, message, sourceId }],
+  };
+}
+
 /** Reads a dot path (`air.no2`) from a JSON value; undefined when any step is missing. */
 export function readPath(value: unknown, path: string): unknown {
   let node: unknown = value;

@@ -12,6 +12,7 @@ import type { Observation } from '../../../../protocol/index.ts';
 import {
   emptyResult,
   mapFields,
+  rejectOnly,
   type DeviceHealth,
   type DeviceMapping,
   type NormalizeResult,
@@ -52,12 +53,6 @@ function inferEventType(event: JsonObject): string | undefined {
   return undefined;
 }
 
-function reject(reason: RejectedInput['reason'], message: string, sourceId?: string): NormalizeResult {
-  const rejected: RejectedInput =
-    sourceId === undefined ? { reason, message } : { reason, message, sourceId };
-  return { ...emptyResult(), rejected: [rejected] };
-}
-
 /**
  * Normalizes one ChirpStack v4 event. `topic` (when the event came over MQTT) gives the event type;
  * without it the type is inferred from the body. `mappings` is keyed by `deviceInfo.devEui` (any case)
@@ -70,7 +65,7 @@ export function normalizeChirpstackEvent(
   receivedAtMs: number,
 ): NormalizeResult {
   const parsed = parseJsonObject(raw);
-  if (!parsed.ok) return reject('invalid-payload', `ChirpStack event: ${parsed.why}`);
+  if (!parsed.ok) return rejectOnly('invalid-payload', `ChirpStack event: ${parsed.why}`);
   const event = parsed.value;
 
   const info = event['deviceInfo'];
@@ -79,23 +74,24 @@ export function normalizeChirpstackEvent(
 
   const type = chirpstackEventType(topic) ?? inferEventType(event);
   if (type === undefined) {
-    return reject(
+    return rejectOnly(
       'invalid-payload',
       `ChirpStack event${devEui !== undefined ? ` from ${devEui}` : ''}: no event type in the topic${topic !== undefined ? ` "${topic}"` : ''} and none recognisable in the body`,
       devEui,
     );
   }
   if (type !== 'up' && type !== 'status') {
-    return reject(
+    return rejectOnly(
       'not-a-reading',
       `${devEui ?? 'ChirpStack device'}: a ChirpStack "${type}" event carries no reading`,
       devEui,
     );
   }
 
-  if (!isObject(info)) return reject('invalid-payload', `ChirpStack "${type}" event: no "deviceInfo" object`);
+  if (!isObject(info))
+    return rejectOnly('invalid-payload', `ChirpStack "${type}" event: no "deviceInfo" object`);
   if (devEui === undefined) {
-    return reject(
+    return rejectOnly(
       'invalid-payload',
       `ChirpStack "${type}" event: "deviceInfo.devEui" is missing or not a string`,
       deviceName,
@@ -104,7 +100,7 @@ export function normalizeChirpstackEvent(
 
   const mapping = findMapping(mappings, { eui: devEui, names: [deviceName] });
   if (mapping === undefined) {
-    return reject(
+    return rejectOnly(
       'unknown-device',
       `ChirpStack device ${devEui}${deviceName !== undefined ? ` ("${deviceName}")` : ''} is not mapped to any sensor`,
       devEui,
@@ -113,7 +109,7 @@ export function normalizeChirpstackEvent(
 
   const time = parseNetworkTime(event['time']) ?? fallbackTime(receivedAtMs);
   if (time === undefined) {
-    return reject('invalid-payload', `${devEui}: no usable "time" and no receive time`, devEui);
+    return rejectOnly('invalid-payload', `${devEui}: no usable "time" and no receive time`, devEui);
   }
 
   if (type === 'status') return { ...emptyResult(), health: [statusHealth(mapping, time, event)] };

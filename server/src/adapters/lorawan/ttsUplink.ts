@@ -8,8 +8,8 @@
  */
 import type { Observation } from '../../../../protocol/index.ts';
 import {
-  emptyResult,
   mapFields,
+  rejectOnly,
   type DeviceHealth,
   type DeviceMapping,
   type NormalizeResult,
@@ -40,12 +40,6 @@ const NON_READING_KINDS = [
   'service_data',
 ] as const;
 
-function reject(reason: RejectedInput['reason'], message: string, sourceId?: string): NormalizeResult {
-  const rejected: RejectedInput =
-    sourceId === undefined ? { reason, message } : { reason, message, sourceId };
-  return { ...emptyResult(), rejected: [rejected] };
-}
-
 /**
  * Normalizes one TTS v3 message. `mappings` is keyed by `end_device_ids.device_id` (a key equal to
  * the device's `dev_eui` works too); `receivedAtMs` is used when the message carries no usable time.
@@ -56,14 +50,17 @@ export function normalizeTtsMessage(
   receivedAtMs: number,
 ): NormalizeResult {
   const parsed = parseJsonObject(raw);
-  if (!parsed.ok) return reject('invalid-payload', `TTS message: ${parsed.why}`);
+  if (!parsed.ok) return rejectOnly('invalid-payload', `TTS message: ${parsed.why}`);
   const msg = parsed.value;
 
   const ids = msg['end_device_ids'];
-  if (!isObject(ids)) return reject('invalid-payload', 'TTS message: no "end_device_ids" object');
+  if (!isObject(ids)) return rejectOnly('invalid-payload', 'TTS message: no "end_device_ids" object');
   const deviceId = nonEmptyString(ids['device_id']);
   if (deviceId === undefined) {
-    return reject('invalid-payload', 'TTS message: "end_device_ids.device_id" is missing or not a string');
+    return rejectOnly(
+      'invalid-payload',
+      'TTS message: "end_device_ids.device_id" is missing or not a string',
+    );
   }
   const devEui = nonEmptyString(ids['dev_eui']);
 
@@ -71,21 +68,21 @@ export function normalizeTtsMessage(
   if (uplink === undefined) {
     const kind = NON_READING_KINDS.find((k) => msg[k] !== undefined);
     if (kind !== undefined) {
-      return reject('not-a-reading', `${deviceId}: a TTS "${kind}" message carries no reading`, deviceId);
+      return rejectOnly('not-a-reading', `${deviceId}: a TTS "${kind}" message carries no reading`, deviceId);
     }
-    return reject(
+    return rejectOnly(
       'invalid-payload',
       `${deviceId}: TTS message has no "uplink_message" nor any known message kind (keys: ${Object.keys(msg).join(', ')})`,
       deviceId,
     );
   }
   if (!isObject(uplink)) {
-    return reject('invalid-payload', `${deviceId}: "uplink_message" is not an object`, deviceId);
+    return rejectOnly('invalid-payload', `${deviceId}: "uplink_message" is not an object`, deviceId);
   }
 
   const mapping = findMapping(mappings, { names: [deviceId], eui: devEui });
   if (mapping === undefined) {
-    return reject(
+    return rejectOnly(
       'unknown-device',
       `TTS device "${deviceId}"${devEui !== undefined ? ` (dev_eui ${devEui})` : ''} is not mapped to any sensor`,
       deviceId,
@@ -97,7 +94,7 @@ export function normalizeTtsMessage(
     parseNetworkTime(uplink['received_at']) ??
     fallbackTime(receivedAtMs);
   if (time === undefined) {
-    return reject(
+    return rejectOnly(
       'invalid-payload',
       `${deviceId}: no usable "received_at" time and no receive time`,
       deviceId,

@@ -2,21 +2,14 @@
  * Generic JSON over MQTT: the device id is one segment of the topic (`stadt/sensoren/<id>/state`),
  * the payload a JSON object whose fields the device mapping names. Pure.
  */
-import type { DeviceMapping, NormalizeResult, RejectedInput } from '../normalize.ts';
-import { emptyResult, mapFields, parseTime, readPath } from '../normalize.ts';
+import type { DeviceMapping, NormalizeResult } from '../normalize.ts';
+import { emptyResult, mapFields, parseTime, readPath, rejectOnly } from '../normalize.ts';
 
 export interface GenericJsonOptions {
   /** Index of the topic segment holding the device id (0-based; negative counts from the end). */
   readonly deviceSegment: number;
   /** Dot path of an ISO 8601 time in the payload; the receive time when absent or unreadable. */
   readonly timeField?: string | undefined;
-}
-
-function reject(reason: RejectedInput['reason'], message: string, sourceId?: string): NormalizeResult {
-  return {
-    ...emptyResult(),
-    rejected: [{ reason, message, ...(sourceId === undefined ? {} : { sourceId }) }],
-  };
 }
 
 export function normalizeGenericJson(
@@ -29,17 +22,19 @@ export function normalizeGenericJson(
   const segments = topic.split('/');
   const index = options.deviceSegment < 0 ? segments.length + options.deviceSegment : options.deviceSegment;
   const deviceId = segments[index];
-  if (!deviceId) return reject('invalid-payload', `topic "${topic}" has no segment ${options.deviceSegment}`);
+  if (!deviceId)
+    return rejectOnly('invalid-payload', `topic "${topic}" has no segment ${options.deviceSegment}`);
   let payload: unknown;
   try {
     payload = JSON.parse(raw);
   } catch (error) {
-    return reject('invalid-payload', `${topic}: not JSON (${(error as Error).message})`, deviceId);
+    return rejectOnly('invalid-payload', `${topic}: not JSON (${(error as Error).message})`, deviceId);
   }
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
-    return reject('invalid-payload', `${topic}: the payload is not a JSON object`, deviceId);
+    return rejectOnly('invalid-payload', `${topic}: the payload is not a JSON object`, deviceId);
   const mapping = mappings.get(deviceId);
-  if (!mapping) return reject('unknown-device', `${topic}: no mapping for device "${deviceId}"`, deviceId);
+  if (!mapping)
+    return rejectOnly('unknown-device', `${topic}: no mapping for device "${deviceId}"`, deviceId);
   const { values, rejected } = mapFields(payload, mapping);
   const time = options.timeField ? parseTime(readPath(payload, options.timeField)) : undefined;
   const result = emptyResult();
