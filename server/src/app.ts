@@ -26,6 +26,8 @@ import type { PushSource } from './adapters/push/pushRoute.ts';
 import { createPushRouter } from './adapters/push/pushRoute.ts';
 import type { MqttAdapter } from './adapters/mqtt/mqttAdapter.ts';
 import { createMqttAdapter } from './adapters/mqtt/mqttAdapter.ts';
+import type { ReplaySource } from './adapters/replay/replay.ts';
+import { createReplaySource } from './adapters/replay/replay.ts';
 import { clientStatic, dataStatic } from './http/staticFiles.ts';
 import { Hub } from './hub/hub.ts';
 import type { LiveServer } from './live/liveGateway.ts';
@@ -153,6 +155,22 @@ export async function createApp(config: Config, components: AppComponents = {}):
         `push source ${source.id}: no city pack "${cityId}" (served: ${[...cities.keys()].join(', ')})`,
       );
     return [{ id: source.id, cityId, apiKey }];
+  });
+  const replays: ReplaySource[] = config.sources.flatMap((source) => {
+    if (source.type !== 'replay') return [];
+    const city = cities.get(source.city ?? pack.city.id);
+    if (!city) throw new ConfigError(`replay source ${source.id}: no city pack "${source.city ?? ''}"`);
+    return [
+      createReplaySource({
+        id: source.id,
+        file: resolve(rootDir, source.file),
+        speed: source.speed,
+        loop: source.loop,
+        hub: city.hub,
+        logger,
+        now: () => clock.now(),
+      }),
+    ];
   });
   const mqttAdapters: MqttAdapter[] = config.sources.flatMap((source) => {
     if (source.type !== 'mqtt') return [];
@@ -316,6 +334,14 @@ export async function createApp(config: Config, components: AppComponents = {}):
       });
       for (const city of cities.values()) city.simulator?.start();
       for (const adapter of mqttAdapters) adapter.start();
+      for (const replay of replays)
+        replay
+          .start()
+          .catch((error: unknown) =>
+            logger.error('replay failed to start', {
+              error: error instanceof Error ? error.message : String(error),
+            }),
+          );
       if (components.autoTick ?? true) {
         tickTimer = setInterval(tick, 1000 / config.tickHz);
       }
@@ -333,6 +359,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
       if (tickTimer) clearInterval(tickTimer);
       for (const city of cities.values()) city.simulator?.stop();
       await Promise.all(mqttAdapters.map((adapter) => adapter.stop()));
+      for (const replay of replays) replay.stop();
       await new Promise<void>((resolveClose) => {
         io.close(() => resolveClose());
       });

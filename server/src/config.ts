@@ -73,6 +73,20 @@ export const MqttSourceSchema = z
   .strict();
 export type MqttSourceConfig = z.infer<typeof MqttSourceSchema>;
 
+/** An NDJSON recording of observations played into the hub (demos, tests, incident review). */
+export const ReplaySourceSchema = z
+  .object({
+    type: z.literal('replay'),
+    id: IdSchema,
+    city: IdSchema.optional(),
+    /** Path of the recording, relative to the working directory. */
+    file: z.string().min(1),
+    /** Recorded time per played time: 60 plays an hour in a minute. */
+    speed: z.number().positive().max(1_000_000).default(1),
+    loop: z.boolean().default(false),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     /** TCP port for HTTP and Socket.io; 0 picks a free one (tests). */
@@ -101,7 +115,9 @@ export const ConfigSchema = z
     /** How many rejected inputs the dead-letter list keeps for operators. */
     deadLetterLimit: z.coerce.number().int().min(0).max(100_000).default(500),
     /** Live data sources besides the simulator (config file only). */
-    sources: z.array(z.discriminatedUnion('type', [PushSourceSchema, MqttSourceSchema])).default([]),
+    sources: z
+      .array(z.discriminatedUnion('type', [PushSourceSchema, MqttSourceSchema, ReplaySourceSchema]))
+      .default([]),
   })
   .strict();
 
