@@ -335,13 +335,11 @@ export async function createApp(config: Config, components: AppComponents = {}):
       for (const city of cities.values()) city.simulator?.start();
       for (const adapter of mqttAdapters) adapter.start();
       for (const replay of replays)
-        replay
-          .start()
-          .catch((error: unknown) =>
-            logger.error('replay failed to start', {
-              error: error instanceof Error ? error.message : String(error),
-            }),
-          );
+        replay.start().catch((error: unknown) =>
+          logger.error('replay failed to start', {
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        );
       if (components.autoTick ?? true) {
         tickTimer = setInterval(tick, 1000 / config.tickHz);
       }
