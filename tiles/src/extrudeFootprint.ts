@@ -11,7 +11,7 @@
 import { BufferGeometry, Float32BufferAttribute, ShapeUtils, Uint32BufferAttribute, Vector2 } from 'three';
 import type { EnuM, Vec3 } from './geodesy.ts';
 import type { RoofShape } from './roofShapes.ts';
-import { buildRoofedShell, resolveRoof } from './roofShapes.ts';
+import { buildRoofedShell, resolveRoof, wallNormal } from './roofShapes.ts';
 
 /** Points closer than this along a ring are merged (duplicate vertices from digitising). */
 export const MIN_EDGE_LENGTH_M = 0.001;
@@ -176,14 +176,8 @@ export function extrudeFootprint(input: FootprintInput): ExtrusionResult {
       const a = ring[i];
       const b = ring[(i + 1) % ring.length];
       if (!a || !b) continue;
-      const edge: Vec3 = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
-      const outward: Vec3 = [
-        edge[1] * up[2] - edge[2] * up[1],
-        edge[2] * up[0] - edge[0] * up[2],
-        edge[0] * up[1] - edge[1] * up[0],
-      ];
-      const length = Math.hypot(...outward);
-      const normal: Vec3 = [outward[0] / length, outward[1] / length, outward[2] / length];
+      const normal = wallNormal(a, b, up);
+      if (!normal) continue;
       const aBottom = pushVertex(a, baseM, normal);
       const bBottom = pushVertex(b, baseM, normal);
       const bTop = pushVertex(b, heightM, normal);

@@ -27,6 +27,21 @@
 import { BufferGeometry, Float32BufferAttribute, ShapeUtils, Uint32BufferAttribute, Vector2 } from 'three';
 import type { EnuM, Vec3 } from './geodesy.ts';
 
+/**
+ * The outward unit normal of the wall over the ring edge a→b (counter-clockwise outline seen from
+ * above), perpendicular to `up`; undefined for an edge of no length.
+ */
+export function wallNormal(a: EnuM, b: EnuM, up: Vec3): Vec3 | undefined {
+  const edge: Vec3 = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
+  const outward: Vec3 = [
+    edge[1] * up[2] - edge[2] * up[1],
+    edge[2] * up[0] - edge[0] * up[2],
+    edge[0] * up[1] - edge[1] * up[0],
+  ];
+  const length = Math.hypot(...outward);
+  return length === 0 ? undefined : [outward[0] / length, outward[1] / length, outward[2] / length];
+}
+
 /** Roof shapes the pack may name (`roofShape`), after OSM's `roof:shape`; `unknown` builds flat. */
 export const ROOF_SHAPES = ['flat', 'gabled', 'hipped', 'pyramidal', 'skillion', 'dome', 'unknown'] as const;
 export type RoofShape = (typeof ROOF_SHAPES)[number];
@@ -394,15 +409,8 @@ export function buildRoofedShell(input: RoofedShellInput): BufferGeometry {
       const a = ring[i];
       const b = ring[(i + 1) % ring.length];
       if (!a || !b) continue;
-      const edge: Vec3 = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
-      const outward: Vec3 = [
-        edge[1] * up[2] - edge[2] * up[1],
-        edge[2] * up[0] - edge[0] * up[2],
-        edge[0] * up[1] - edge[1] * up[0],
-      ];
-      const length = Math.hypot(...outward);
-      if (length === 0) continue;
-      const normal: Vec3 = [outward[0] / length, outward[1] / length, outward[2] / length];
+      const normal = wallNormal(a, b, up);
+      if (!normal) continue;
       const points = [a, ...edgeCrossings(a, b, field.lines), b];
       for (let k = 0; k + 1 < points.length; k++) {
         const p = points[k];
