@@ -2,13 +2,18 @@
  * The Socket.io event maps, typed once and used by both sides. Names are `domain:verb`.
  * Telemetry (`live:diff`) may be coalesced under load; acknowledged requests are reliable.
  */
-import type { Ack, Diff, Hello, Snapshot, SubscribeRequest } from './schemas.ts';
+import type { Ack, ClientClass, Diff, Hello, Snapshot, SubscribeRequest } from './schemas.ts';
 
 export interface ServerToClientEvents {
   /** Once after connecting. */
   'server:hello': (hello: Hello) => void;
   /** At most one per tick per subscription, only with what changed. */
   'live:diff': (diff: Diff) => void;
+  /**
+   * The whole subscription again, unasked: sent to a client that was too slow to take the diffs it
+   * missed, once it can take messages again (latest value wins). Replaces the client's state.
+   */
+  'live:snapshot': (snapshot: Snapshot) => void;
 }
 
 export interface ClientToServerEvents {
@@ -24,4 +29,11 @@ export interface HandshakeAuth {
   protocolVersion: number;
   /** The city pack whose live data the socket wants; the server's default city when absent. */
   cityId?: string;
+  /**
+   * How often it wants diffs: `kiosk` (1 Hz by default), `public` (2 Hz), `operator` (10 Hz; needs an
+   * access key with a staff role). Left out: the fastest its role allows.
+   */
+  clientClass?: ClientClass;
+  /** A staff member's access key (from the server's config); without one the socket is `public`. */
+  accessKey?: string;
 }

@@ -71,14 +71,24 @@ export type SensorRegistry = z.infer<typeof SensorRegistrySchema>;
 export const QualitySchema = z.enum(['good', 'uncertain', 'bad']);
 export type Quality = z.infer<typeof QualitySchema>;
 
+/** The largest time a JavaScript Date can hold (ms epoch). */
+export const MAX_DATE_MS = 8.64e15;
+
+/** No sensor measures more quantities at once; a bigger map is a broken or hostile sender. */
+export const MAX_VALUES_PER_OBSERVATION = 64;
+
 /** One reading of one sensor at one instant. */
 export const ObservationSchema = z.object({
   sensorId: z.string().min(1),
-  /** Milliseconds since the Unix epoch (UTC). */
-  observedAt: z.number().int().nonnegative(),
+  /** Milliseconds since the Unix epoch (UTC), within what a JavaScript Date can hold. */
+  observedAt: z.number().int().nonnegative().max(MAX_DATE_MS, 'observedAt is beyond any date'),
   values: z
     .record(QuantityNameSchema, z.number().finite())
-    .refine((v) => Object.keys(v).length > 0, 'an observation needs at least one value'),
+    .refine((v) => Object.keys(v).length > 0, 'an observation needs at least one value')
+    .refine(
+      (v) => Object.keys(v).length <= MAX_VALUES_PER_OBSERVATION,
+      `an observation has at most ${MAX_VALUES_PER_OBSERVATION} values`,
+    ),
   quality: QualitySchema.default('good'),
 });
 export type Observation = z.infer<typeof ObservationSchema>;
@@ -87,11 +97,33 @@ export type Observation = z.infer<typeof ObservationSchema>;
 export const FreshnessSchema = z.enum(['live', 'stale', 'offline']);
 export type Freshness = z.infer<typeof FreshnessSchema>;
 
+/**
+ * What the source says about the device behind a sensor (LoRaWAN metadata, status messages): when it
+ * was last heard from, at all, and its battery and radio link where the payload has them.
+ */
+export const SensorHealthSchema = z.object({
+  /** When a message of the device last arrived, reading or not (ms epoch). */
+  lastSeenMs: z.number().int().nonnegative().max(MAX_DATE_MS),
+  /** 0–100 %. */
+  batteryPercent: z.number().min(0).max(100).optional(),
+  /** Received signal strength at the best gateway, dBm. */
+  rssiDbm: z.number().finite().optional(),
+  /** Signal-to-noise ratio at that gateway, dB. */
+  snrDb: z.number().finite().optional(),
+  /** The gateway that heard the device best. */
+  gatewayId: z.string().min(1).optional(),
+  /** The configured source the device reports through. */
+  source: z.string().min(1).optional(),
+});
+export type SensorHealth = z.infer<typeof SensorHealthSchema>;
+
 /** What a viewer knows about one sensor right now. A missing reading is `null`, never zeros. */
 export const SensorStateSchema = z.object({
   sensorId: z.string().min(1),
   observation: ObservationSchema.nullable(),
   freshness: FreshnessSchema,
+  /** Device health, when its source reports any. */
+  health: SensorHealthSchema.optional(),
 });
 export type SensorState = z.infer<typeof SensorStateSchema>;
 
@@ -106,11 +138,15 @@ export const BBoxSchema = z
   .refine(([, s, , n]) => s <= n, 'bbox south must not be north of north');
 export type BBox = z.infer<typeof BBoxSchema>;
 
-/** `live:subscribe` request: which kinds, optionally only inside a view rectangle. */
+/**
+ * `live:subscribe` request: which kinds, optionally only inside a view rectangle, plus kinds wanted in
+ * the whole town whatever the view (a list of every garage, say).
+ */
 export const SubscribeRequestSchema = z.object({
   protocolVersion: z.number().int(),
   kinds: z.array(SensorKindSchema).min(1),
   bbox: BBoxSchema.optional(),
+  everywhere: z.array(SensorKindSchema).optional(),
 });
 export type SubscribeRequest = z.infer<typeof SubscribeRequestSchema>;
 
@@ -145,6 +181,14 @@ export type ErrorPayload = z.infer<typeof ErrorPayloadSchema>;
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorPayload };
 
+/** Roles decide what a socket may see: `public` and `kiosk` only public, aggregated data. */
+export const RoleSchema = z.enum(['public', 'kiosk', 'planner', 'operator', 'admin']);
+export type Role = z.infer<typeof RoleSchema>;
+
+/** How often a client gets diffs: operators fast, the public slower, kiosks slowest. */
+export const ClientClassSchema = z.enum(['operator', 'public', 'kiosk']);
+export type ClientClass = z.infer<typeof ClientClassSchema>;
+
 /** Sent once to each socket after it connects. */
 export const HelloSchema = z.object({
   protocolVersion: z.number().int(),
@@ -152,5 +196,9 @@ export const HelloSchema = z.object({
   serverTimeMs: z.number(),
   /** Simulated seconds per real second; 1 for real time. Lets a viewer advance ages between diffs. */
   timeScale: z.number().positive(),
+  /** The role the server gave the socket. */
+  role: RoleSchema.default('public'),
+  /** Diffs per second the socket gets. */
+  tickHz: z.number().positive().optional(),
 });
 export type Hello = z.infer<typeof HelloSchema>;

@@ -134,6 +134,60 @@ describe.skipIf(!chromiumAvailable())('the twin in Chromium', () => {
     await expect.poll(() => panel.isVisible(), { timeout: 5000 }).toBe(false);
   });
 
+  it('opens a LoRaWAN station from the map with its battery, signal and gateway', async () => {
+    const info = (await (await fetch(`${baseUrl}/api/v1/city`)).json()) as {
+      sensors: { id: string; position: [number, number, number] }[];
+    };
+    const station = info.sensors.find((sensor) => sensor.id === 'env-elbenplatz');
+    if (!station) throw new Error('no station env-elbenplatz in the demo pack');
+    const point = await page.evaluate(
+      (position) =>
+        (
+          window as unknown as {
+            __citytwin: {
+              screenPositionOf: ((p: [number, number, number]) => [number, number] | null) | null;
+            };
+          }
+        ).__citytwin.screenPositionOf?.(position) ?? null,
+      station.position,
+    );
+    if (!point) throw new Error('the station is not in view');
+    const canvas = await page.locator('canvas').first().boundingBox();
+    if (!canvas) throw new Error('no map canvas');
+    await page.mouse.click(canvas.x + point[0], canvas.y + point[1]);
+    const panel = page.locator('[data-testid="info-panel"][data-sensor-id="env-elbenplatz"]');
+    await expect.poll(() => panel.isVisible(), { timeout: 10_000 }).toBe(true);
+    const device = page.locator('[data-testid="info-device"]');
+    await expect
+      .poll(async () => (await device.textContent()) ?? '', { timeout: 10_000 })
+      .toMatch(/Batterie/);
+    const text = (await device.textContent()) ?? '';
+    expect(text).toMatch(/Meldet alle\s*1 min/);
+    expect(text).toMatch(/Zuletzt gemeldet/);
+    expect(text).toMatch(/Funksignal\s*-\d+ dBm, SNR -?\d+(,\d)? dB/);
+    expect(text).toMatch(/Gateway\s*sim-gw-[1-3]/);
+    await page.screenshot({ path: join(resultsDir, 'twin-device.png') });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => panel.isVisible(), { timeout: 5000 }).toBe(false);
+  });
+
+  it('subscribes to what the camera sees (plus every garage), and follows the camera', async () => {
+    const subscriptions = () =>
+      [...app.io.sockets.sockets.values()].map((socket) => socket.data.subscription).filter(Boolean);
+    // The garage flight of an earlier test ended with the camera close above one garage.
+    await expect.poll(() => subscriptions()[0]?.bbox !== undefined, { timeout: 15_000 }).toBe(true);
+    const first = subscriptions()[0];
+    expect(first?.everywhere).toEqual(['parking']);
+    const [west, south, east, north] = first?.bbox ?? [0, 0, 0, 0];
+    expect(east - west).toBeLessThan(0.2);
+    expect(north - south).toBeLessThan(0.2);
+    // Flying home shows more of the town: the subscription changes with it.
+    await page.getByRole('button', { name: /Kamera zur Startansicht/ }).click();
+    await expect
+      .poll(() => JSON.stringify(subscriptions()[0]?.bbox ?? null), { timeout: 15_000 })
+      .not.toBe(JSON.stringify(first?.bbox));
+  });
+
   it('logged no console errors and sent no request beyond localhost', () => {
     expect(consoleErrors).toEqual([]);
     expect(foreignRequests).toEqual([]);

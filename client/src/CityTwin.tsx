@@ -8,6 +8,7 @@ import { createCityRuntime } from './cityRuntime.ts';
 import { useI18nStore } from './i18n/I18nContext.tsx';
 import { LiveClient } from './live/LiveClient.ts';
 import type { LiveStore } from './live/liveStore.ts';
+import { viewportBBox, type ViewRectangleDeg } from './live/viewport.ts';
 import type { CityTwinProbe } from './perfProbe.ts';
 import { ConnectionProblem } from './ui/ConnectionProblem.tsx';
 import { GarageList } from './ui/GarageList.tsx';
@@ -35,6 +36,9 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
   const i18n = useI18nStore();
   const runtime = useMemo(() => createCityRuntime(info, live), [info, live]);
   const viewerRef = useRef<CityViewer | null>(null);
+  const liveClientRef = useRef<LiveClient | null>(null);
+  /** The last ground rectangle the camera saw, for a live client started later. */
+  const lastViewRef = useRef<ViewRectangleDeg | null>(null);
   const [viewer, setViewer] = useState<CityViewer | null>(null);
   const [selection, setSelection] = useState<MapPick | null>(null);
   const [buildingColorMode, setBuildingColorMode] = useState<BuildingColorMode>('none');
@@ -62,13 +66,18 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
       store: runtime.live,
       cityId: runtime.info.city.id,
       kinds,
+      // The garage list shows every garage of the town, wherever the camera is.
+      everywhere: kinds.filter((kind) => kind === 'parking'),
+      bbox: viewportBBox(lastViewRef.current),
       onDiffApplied: (durationMs) => {
         probe.lastDiffApplyMs = durationMs;
         probe.diffCount += 1;
       },
     });
     client.start();
+    liveClientRef.current = client;
     return () => {
+      liveClientRef.current = null;
       client.stop();
       // The store is app-wide; another city must not start with this one's readings.
       runtime.live.clearState();
@@ -89,6 +98,11 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
     setSelection({ kind: 'sensor', sensorId });
   }, []);
   const closeInfo = useCallback(() => setSelection(null), []);
+  // Every viewer gets only what it sees: the live subscription follows the camera.
+  const onViewChanged = useCallback((view: ViewRectangleDeg | null) => {
+    lastViewRef.current = view;
+    liveClientRef.current?.setViewport(viewportBBox(view));
+  }, []);
 
   const parkingLayer = runtime.layers.liveLayerOf('parking');
   const garages = runtime.sensors.ofKind('parking');
@@ -111,7 +125,14 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
         <ConnectionProblem store={runtime.live} />
       </div>
       <div className="stage">
-        <MapView runtime={runtime} i18n={i18n} probe={probe} onViewer={onViewer} onPick={setSelection} />
+        <MapView
+          runtime={runtime}
+          i18n={i18n}
+          probe={probe}
+          onViewer={onViewer}
+          onPick={setSelection}
+          onViewChanged={onViewChanged}
+        />
         <LayerPanel
           layers={runtime.layers.layers}
           buildingColorMode={buildingColorMode}

@@ -52,6 +52,11 @@ export interface CityTwinProbe {
    * while a map exists, null otherwise.
    */
   setView: ((view: ProbeView) => void) | null;
+  /**
+   * Where a `[lon, lat, heightM]` point is on the map's canvas now (CSS pixels), or null when it is
+   * behind the camera; set while a map exists. Browser tests click sensors with it.
+   */
+  screenPositionOf: ((position: readonly [number, number, number]) => [number, number] | null) | null;
 }
 
 declare global {
@@ -83,6 +88,7 @@ export function installProbe(): CityTwinProbe {
     ready: false,
     tiles: createTileStreamingProbe(),
     setView: null,
+    screenPositionOf: null,
   };
   if (typeof window !== 'undefined') window.__citytwin = probe;
   return probe;

@@ -310,7 +310,11 @@ describe('generateDemoCity sensors', () => {
       expect(sensor.object.type).toBe('site');
       expect(basin, sensor.id).toBeDefined();
       const maxLevelCm = basin?.properties.maxLevelCm ?? NaN;
-      expect(sensor.attributes).toEqual({ maxLevelCm, volumeM3: basin?.properties.volumeM3 });
+      expect(sensor.attributes).toEqual({
+        maxLevelCm,
+        volumeM3: basin?.properties.volumeM3,
+        radio: 'lorawan',
+      });
       expect(sensor.thresholds.levelCm).toEqual({
         warn: Math.round(maxLevelCm * 0.7),
         alarm: Math.round(maxLevelCm * 0.9),

@@ -299,7 +299,9 @@ export function generateDemoCity(seed: number = DEFAULT_SEED): DemoCity {
         noiseDbA: { warn: 65, alarm: 75, direction: 'above' },
       },
       visibility: 'public',
-      attributes: {},
+      // Battery-powered LoRaWAN stations, as in Heilbronn's sensor net: the simulator reports their
+      // battery and radio link like a network server would.
+      attributes: { radio: 'lorawan' },
     })),
     ...BASINS.map((plan, index): Sensor => {
       const feature = basinFeatures[index] as BasinFeature;
@@ -321,7 +323,7 @@ export function generateDemoCity(seed: number = DEFAULT_SEED): DemoCity {
           },
         },
         visibility: 'public',
-        attributes: { maxLevelCm: plan.maxLevelCm, volumeM3: plan.volumeM3 },
+        attributes: { maxLevelCm: plan.maxLevelCm, volumeM3: plan.volumeM3, radio: 'lorawan' },
       };
     }),
   ];

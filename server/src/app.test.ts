@@ -83,7 +83,11 @@ beforeEach(async () => {
   writeFileSync(join(clientDir, 'index.html'), '<!doctype html><title>citytwin</title>');
   writeFileSync(join(clientDir, 'assets', 'index-abc123.js'), 'console.log(1)');
   const config = loadConfig({ env: { PORT: '0', HOST: '127.0.0.1', CITYTWIN_LOG_LEVEL: 'silent' } });
-  app = await createApp({ ...config, clientDir }, { clock, rootDir: repoRoot, autoTick: false });
+  // Every public diff on every tick: these tests drive the hub one tick at a time.
+  app = await createApp(
+    { ...config, clientDir, tickHzByClass: { ...config.tickHzByClass, public: config.tickHz } },
+    { clock, rootDir: repoRoot, autoTick: false },
+  );
   const port = await app.listen();
   baseUrl = `http://127.0.0.1:${port}`;
 });

@@ -22,12 +22,17 @@ import type { Clock } from './clock.ts';
 import { createSystemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { ConfigError } from './config.ts';
-import type { PushSource } from './adapters/push/pushRoute.ts';
-import { createPushRouter } from './adapters/push/pushRoute.ts';
+import type { LiveSources } from './adapters/liveSources.ts';
+import {
+  createLiveSources,
+  loadPackSources,
+  mappedSensorIds,
+  placeConfigSources,
+} from './adapters/liveSources.ts';
 import type { MqttAdapter } from './adapters/mqtt/mqttAdapter.ts';
-import { createMqttAdapter } from './adapters/mqtt/mqttAdapter.ts';
-import type { ReplaySource } from './adapters/replay/replay.ts';
-import { createReplaySource } from './adapters/replay/replay.ts';
+import { createNgsiLdRouter } from './adapters/ngsild/ngsiLdRoute.ts';
+import { createPushRouter } from './adapters/push/pushRoute.ts';
+import { createOperatorRouter } from './http/operatorRoutes.ts';
 import { clientStatic, dataStatic } from './http/staticFiles.ts';
 import { Hub } from './hub/hub.ts';
 import type { LiveServer } from './live/liveGateway.ts';
@@ -78,9 +83,35 @@ export interface App {
   simulator: SimulatorAdapter | undefined;
   /** The MQTT sources of the config, in order. */
   mqtt: readonly MqttAdapter[];
+  /** Every configured live source (server config and the packs' `sources.json`). */
+  sources: LiveSources;
   /** Starts listening and the sources; resolves with the bound port. */
   listen(): Promise<number>;
   close(): Promise<void>;
+}
+
+/** How long a dropped socket may take to come back and have what it missed replayed. */
+const RECOVERY_WINDOW_MS = 30_000;
+
+/**
+ * The operator key from the config or the environment variable it names. A named variable that is
+ * unset or short is an error: whoever configured it wants the operator API on.
+ */
+function operatorApiKey(config: Config, env: NodeJS.ProcessEnv): string | undefined {
+  if (config.operatorApiKey !== undefined || config.operatorApiKeyEnv === undefined)
+    return config.operatorApiKey;
+  const key = env[config.operatorApiKeyEnv];
+  if (!key || key.length < 16)
+    throw new ConfigError(
+      `operatorApiKeyEnv: the environment variable ${config.operatorApiKeyEnv} must hold a key of at least 16 characters`,
+    );
+  return key;
+}
+
+/** Whether no source but the simulator has fed the sensor yet. */
+function simulatorOwns(hub: Hub, sensorId: string): boolean {
+  const last = hub.lastSourceOf(sensorId);
+  return last === undefined || last === 'simulator';
 }
 
 export async function createApp(config: Config, components: AppComponents = {}): Promise<App> {
@@ -110,6 +141,11 @@ export async function createApp(config: Config, components: AppComponents = {}):
     }
   }
 
+  // Sources come from the server config and from each pack's own sources.json.
+  const placed = placeConfigSources(config.sources, pack.city.id);
+  for (const cityPack of packs) placed.push(...(await loadPackSources(cityPack.dir, cityPack.city.id)));
+  const env = components.env ?? process.env;
+
   const cities = new Map<string, CityLive>();
   for (const cityPack of packs) {
     const cityId = cityPack.city.id;
@@ -120,14 +156,22 @@ export async function createApp(config: Config, components: AppComponents = {}):
       metrics,
       deadLetterLimit: config.deadLetterLimit,
     });
+    // A sensor a real source feeds is not simulated: two writers would take turns on its value.
+    const fedByRealSource = new Set(
+      placed.filter((p) => p.cityId === cityId).flatMap((p) => mappedSensorIds(p.source)),
+    );
+    const simulated = cityPack.sensors.filter((sensor) => !fedByRealSource.has(sensor.id));
     const simulator =
-      config.simulator.enabled && cityPack.sensors.length > 0
+      config.simulator.enabled && simulated.length > 0
         ? createSimulatorAdapter({
-            sensors: cityPack.sensors,
+            sensors: simulated,
             seed: config.simulator.seed,
             clock,
             timeZone: cityPack.city.timezone,
             emit: (observation) => {
+              // Push and replay sources name no sensors up front: once one has fed a sensor, the
+              // simulator leaves it to them.
+              if (!simulatorOwns(cityHub, observation.sensorId)) return;
               const result = cityHub.ingest(observation, 'simulator');
               if (!result.accepted)
                 logger.warn('simulator reading rejected', {
@@ -135,67 +179,28 @@ export async function createApp(config: Config, components: AppComponents = {}):
                   reason: result.rejection.message,
                 });
             },
+            emitHealth: (fact) => {
+              if (simulatorOwns(cityHub, fact.sensorId)) cityHub.reportHealth(fact, 'simulator');
+            },
           })
         : undefined;
     cities.set(cityId, { pack: cityPack, hub: cityHub, simulator });
   }
   const defaultCity = cities.get(pack.city.id) as CityLive;
 
-  const env = components.env ?? process.env;
-  const pushSources: PushSource[] = config.sources.flatMap((source) => {
-    if (source.type !== 'push') return [];
-    const apiKey = source.apiKey ?? (source.apiKeyEnv ? env[source.apiKeyEnv] : undefined);
-    if (!apiKey || apiKey.length < 16)
-      throw new ConfigError(
-        `push source ${source.id}: no API key of at least 16 characters (set "apiKey", or "apiKeyEnv" and that environment variable)`,
-      );
-    const cityId = source.city ?? pack.city.id;
-    if (!cities.has(cityId))
-      throw new ConfigError(
-        `push source ${source.id}: no city pack "${cityId}" (served: ${[...cities.keys()].join(', ')})`,
-      );
-    return [{ id: source.id, cityId, apiKey }];
+  const sources = createLiveSources({
+    placed,
+    cities: new Map(
+      [...cities].map(([cityId, city]) => [
+        cityId,
+        { sensorIds: new Set(city.pack.sensors.map((sensor) => sensor.id)), hub: city.hub },
+      ]),
+    ),
+    env,
+    rootDir,
+    logger,
+    now: () => clock.now(),
   });
-  const replays: ReplaySource[] = config.sources.flatMap((source) => {
-    if (source.type !== 'replay') return [];
-    const city = cities.get(source.city ?? pack.city.id);
-    if (!city) throw new ConfigError(`replay source ${source.id}: no city pack "${source.city ?? ''}"`);
-    return [
-      createReplaySource({
-        id: source.id,
-        file: resolve(rootDir, source.file),
-        speed: source.speed,
-        loop: source.loop,
-        hub: city.hub,
-        logger,
-        now: () => clock.now(),
-      }),
-    ];
-  });
-  const mqttAdapters: MqttAdapter[] = config.sources.flatMap((source) => {
-    if (source.type !== 'mqtt') return [];
-    const city = cities.get(source.city ?? pack.city.id);
-    if (!city) throw new ConfigError(`mqtt source ${source.id}: no city pack "${source.city ?? ''}"`);
-    const password = source.passwordEnv ? env[source.passwordEnv] : undefined;
-    if (source.passwordEnv && !password)
-      throw new ConfigError(
-        `mqtt source ${source.id}: the environment variable ${source.passwordEnv} is not set`,
-      );
-    return [
-      createMqttAdapter({
-        source: {
-          ...source,
-          clientId: source.clientId ?? `citytwin-${city.pack.city.id}-${source.id}`,
-          password,
-        },
-        hub: city.hub,
-        logger,
-      }),
-    ];
-  });
-  const duplicateKey = pushSources.find((a, i) => pushSources.some((b, j) => j < i && b.apiKey === a.apiKey));
-  if (duplicateKey)
-    throw new ConfigError(`push source ${duplicateKey.id}: its API key is also another source's`);
   const hub = defaultCity.hub;
 
   const web = express();
@@ -261,11 +266,14 @@ export async function createApp(config: Config, components: AppComponents = {}):
     res.json(cityInfo(city.pack));
   });
 
+  const hubFor = (cityId: string) => cities.get(cityId)?.hub;
+  web.use(createPushRouter({ sources: sources.push, hubFor, logger }));
+  web.use(createNgsiLdRouter({ sources: sources.ngsiLd, hubFor, logger, now: () => clock.now() }));
   web.use(
-    createPushRouter({
-      sources: pushSources,
-      hubFor: (cityId) => cities.get(cityId)?.hub,
-      logger,
+    createOperatorRouter({
+      apiKey: operatorApiKey(config, env),
+      hubs: new Map([...cities].map(([cityId, city]) => [cityId, city.hub])),
+      sources: () => sources.statuses(),
     }),
   );
 
@@ -287,13 +295,27 @@ export async function createApp(config: Config, components: AppComponents = {}):
   });
 
   const httpServer = createServer(web);
-  const io: LiveServer = new Server(httpServer, { serveClient: false });
+  const io: LiveServer = new Server(httpServer, {
+    serveClient: false,
+    // A socket that comes back within this time gets what it missed replayed and keeps its rooms.
+    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: true },
+  });
   attachLiveGateway(io, {
     hubs: new Map([...cities].map(([cityId, city]) => [cityId, city.hub])),
     defaultCityId: pack.city.id,
     clock,
     metrics,
     logger,
+    tickHz: config.tickHz,
+    tickHzByClass: config.tickHzByClass,
+    accessKeys: config.accessKeys.map((entry) => {
+      const key = entry.apiKey ?? (entry.apiKeyEnv ? env[entry.apiKeyEnv] : undefined);
+      if (!key || key.length < 16)
+        throw new ConfigError(
+          `accessKeys ${entry.id}: no key of at least 16 characters (set "apiKey", or "apiKeyEnv" and that environment variable)`,
+        );
+      return { id: entry.id, role: entry.role, key };
+    }),
   });
   const simulator = defaultCity.simulator;
 
@@ -323,7 +345,8 @@ export async function createApp(config: Config, components: AppComponents = {}):
     httpServer,
     io,
     simulator,
-    mqtt: mqttAdapters,
+    mqtt: sources.mqtt,
+    sources,
     async listen() {
       await new Promise<void>((resolveListen, rejectListen) => {
         httpServer.once('error', rejectListen);
@@ -333,13 +356,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
         });
       });
       for (const city of cities.values()) city.simulator?.start();
-      for (const adapter of mqttAdapters) adapter.start();
-      for (const replay of replays)
-        replay.start().catch((error: unknown) =>
-          logger.error('replay failed to start', {
-            error: error instanceof Error ? error.message : String(error),
-          }),
-        );
+      sources.start();
       if (components.autoTick ?? true) {
         tickTimer = setInterval(tick, 1000 / config.tickHz);
       }
@@ -356,8 +373,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
       listening = false;
       if (tickTimer) clearInterval(tickTimer);
       for (const city of cities.values()) city.simulator?.stop();
-      await Promise.all(mqttAdapters.map((adapter) => adapter.stop()));
-      for (const replay of replays) replay.stop();
+      await sources.stop();
       await new Promise<void>((resolveClose) => {
         io.close(() => resolveClose());
       });

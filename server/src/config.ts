@@ -4,6 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DeviceMappingSchema, hasUserInfo, IdSchema, USER_INFO_MESSAGE } from './adapters/mappingSchema.ts';
+import { NgsiLdSourceSchema } from './adapters/ngsild/ngsiLdSourceConfig.ts';
+import { ParkingSourceSchema } from './adapters/parkapi/parkingSourceConfig.ts';
+import { SensorThingsSourceSchema } from './adapters/sensorthings/staSourceConfig.ts';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
@@ -28,28 +32,6 @@ export const PushSourceSchema = z
   .strict();
 export type PushSourceConfig = z.infer<typeof PushSourceSchema>;
 
-const IdSchema = z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and -');
-
-/** How one device's payload fields become one sensor's quantities (server/src/adapters/normalize.ts). */
-const DeviceMappingSchema = z
-  .object({
-    sourceId: z.string().min(1),
-    sensorId: z.string().min(1),
-    fields: z
-      .array(
-        z
-          .object({
-            field: z.string().min(1),
-            quantity: z.string().min(1),
-            scale: z.number().finite().optional(),
-            offset: z.number().finite().optional(),
-          })
-          .strict(),
-      )
-      .min(1),
-  })
-  .strict();
-
 /** An MQTT broker to subscribe to: The Things Stack v3, ChirpStack v4 or generic JSON topics. */
 export const MqttSourceSchema = z
   .object({
@@ -57,7 +39,10 @@ export const MqttSourceSchema = z
     id: IdSchema,
     city: IdSchema.optional(),
     /** `mqtt://host:1883`, `mqtts://…`. */
-    url: z.string().regex(/^mqtts?:\/\/|^wss?:\/\//, 'an mqtt://, mqtts://, ws:// or wss:// URL'),
+    url: z
+      .string()
+      .regex(/^mqtts?:\/\/|^wss?:\/\//, 'an mqtt://, mqtts://, ws:// or wss:// URL')
+      .refine((url) => !hasUserInfo(url), USER_INFO_MESSAGE),
     /** Fixed, so the broker keeps the session (and queued QoS 1 messages) across restarts. */
     clientId: z.string().min(1).optional(),
     username: z.string().optional(),
@@ -87,6 +72,17 @@ export const ReplaySourceSchema = z
   })
   .strict();
 
+/** Every kind of live source, told apart by `type`. */
+export const SourceSchema = z.discriminatedUnion('type', [
+  PushSourceSchema,
+  MqttSourceSchema,
+  ReplaySourceSchema,
+  SensorThingsSourceSchema,
+  ParkingSourceSchema,
+  NgsiLdSourceSchema,
+]);
+export type SourceConfig = z.infer<typeof SourceSchema>;
+
 export const ConfigSchema = z
   .object({
     /** TCP port for HTTP and Socket.io; 0 picks a free one (tests). */
@@ -100,8 +96,37 @@ export const ConfigSchema = z
     dataDir: z.string().min(1).default('data'),
     tilesDir: z.string().min(1).default('tiles/output'),
     clientDir: z.string().min(1).default('client/dist'),
-    /** Diffs per second sent to each subscription. */
+    /** Hub ticks per second: the fastest any client class gets diffs. */
     tickHz: z.coerce.number().min(0.1).max(60).default(10),
+    /** Diffs per second per client class; a rate above `tickHz` gets `tickHz`. */
+    tickHzByClass: z
+      .object({
+        operator: z.coerce.number().min(0.1).max(60).default(10),
+        public: z.coerce.number().min(0.1).max(60).default(2),
+        kiosk: z.coerce.number().min(0.1).max(60).default(1),
+      })
+      .strict()
+      .default({ operator: 10, public: 2, kiosk: 1 }),
+    /**
+     * Access keys of staff (planners, operators, admins): a socket that presents one in its
+     * handshake gets that role, internal sensors and the operator rate. Keys belong in the
+     * environment (`apiKeyEnv`); without any, every socket is public.
+     */
+    accessKeys: z
+      .array(
+        z
+          .object({
+            id: IdSchema,
+            role: z.enum(['planner', 'operator', 'admin']),
+            apiKey: z.string().min(16, 'access keys need at least 16 characters').optional(),
+            apiKeyEnv: z.string().min(1).optional(),
+          })
+          .strict()
+          .refine((entry) => entry.apiKey !== undefined || entry.apiKeyEnv !== undefined, {
+            message: 'set "apiKey", or "apiKeyEnv" naming the environment variable that holds it',
+          }),
+      )
+      .default([]),
     logLevel: z.enum(LOG_LEVELS).default('info'),
     simulator: z
       .object({
@@ -112,12 +137,20 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ enabled: true, seed: 20211, timeScale: 1 }),
+    /**
+     * The key of the operator API (`/api/v1/operator/…`: source status and every source's dead
+     * letters). Without one that API is off. Better given by environment than written in the file.
+     */
+    operatorApiKey: z.string().min(16, 'API keys need at least 16 characters').optional(),
+    /** Name of an environment variable holding the operator key. */
+    operatorApiKeyEnv: z.string().min(1).optional(),
     /** How many rejected inputs the dead-letter list keeps for operators. */
     deadLetterLimit: z.coerce.number().int().min(0).max(100_000).default(500),
-    /** Live data sources besides the simulator (config file only). */
-    sources: z
-      .array(z.discriminatedUnion('type', [PushSourceSchema, MqttSourceSchema, ReplaySourceSchema]))
-      .default([]),
+    /**
+     * Live data sources besides the simulator (config file only; a city pack can add its own in
+     * `sources.json`).
+     */
+    sources: z.array(SourceSchema).default([]),
   })
   .strict();
 
@@ -137,11 +170,15 @@ const ENV_FIELDS: Record<string, readonly string[]> = {
   CITYTWIN_TILES_DIR: ['tilesDir'],
   CITYTWIN_CLIENT_DIR: ['clientDir'],
   CITYTWIN_TICK_HZ: ['tickHz'],
+  CITYTWIN_TICK_HZ_OPERATOR: ['tickHzByClass', 'operator'],
+  CITYTWIN_TICK_HZ_PUBLIC: ['tickHzByClass', 'public'],
+  CITYTWIN_TICK_HZ_KIOSK: ['tickHzByClass', 'kiosk'],
   CITYTWIN_LOG_LEVEL: ['logLevel'],
   CITYTWIN_SIMULATOR: ['simulator', 'enabled'],
   CITYTWIN_SIM_SEED: ['simulator', 'seed'],
   CITYTWIN_SIM_TIME_SCALE: ['simulator', 'timeScale'],
   CITYTWIN_DEAD_LETTER_LIMIT: ['deadLetterLimit'],
+  CITYTWIN_OPERATOR_API_KEY: ['operatorApiKey'],
 };
 
 /** The environment variable names `loadConfig` reads, for documentation and error messages. */
@@ -168,7 +205,7 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
   if (last !== undefined) node[last] = value;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, source: Record<string, string>): string {
+export function describeIssue(issue: z.core.$ZodIssue, source: Record<string, string> = {}): string {
   const field = issue.path.join('.') || '(root)';
   const from = source[field] ? ` (from ${source[field]})` : '';
   switch (issue.code) {
@@ -188,6 +225,7 @@ function describeIssue(issue: z.core.$ZodIssue, source: Record<string, string>):
 function allowedKeys(path: readonly PropertyKey[]): string[] {
   if (path.length === 0) return Object.keys(ConfigSchema.shape);
   if (path[0] === 'simulator') return ['enabled', 'seed', 'timeScale'];
+  if (path[0] === 'tickHzByClass') return ['operator', 'public', 'kiosk'];
   return [];
 }
 

@@ -1,7 +1,9 @@
 /**
  * MQTT against a real Mosquitto: The Things Stack v3 uplinks published on the broker reach a
  * socket.io-client viewer through the server; the broker is stopped and started again mid-stream and
- * every QoS 1 uplink published around the outage arrives once it is back.
+ * every QoS 1 uplink published around the outage arrives once it is back. Started again without its
+ * state, the broker knows no subscription: the source must subscribe again, even when the broker says
+ * its session is present, and every uplink published after that arrives.
  */
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
@@ -9,13 +11,13 @@ import type { MqttClient } from 'mqtt';
 import { io as connect } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClientToServerEvents, Diff, ServerToClientEvents } from '../../protocol/index.ts';
+import type { ClientToServerEvents, Diff, SensorHealth, ServerToClientEvents } from '../../protocol/index.ts';
 import { PROTOCOL_VERSION } from '../../protocol/index.ts';
 import type { App } from './app.ts';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
-import type { TestBroker } from './testing/mosquitto.ts';
-import { createTestBroker, mosquittoAvailable } from './testing/mosquitto.ts';
+import type { MqttLink, TestBroker } from './testing/mosquitto.ts';
+import { createMqttLink, createTestBroker, mosquittoAvailable } from './testing/mosquitto.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const DEVICE = 'eui-luft-elbenplatz';
@@ -37,14 +39,18 @@ function uplink(no2: number, at: Date): string {
 
 describe.skipIf(!mosquittoAvailable())('MQTT source on a real Mosquitto', () => {
   let broker: TestBroker;
+  let link: MqttLink;
   let app: App;
   let publisher: MqttClient;
   let viewer: Socket<ServerToClientEvents, ClientToServerEvents>;
   const seenNo2 = new Set<number>();
+  const seenHealth: SensorHealth[] = [];
 
   beforeAll(async () => {
     broker = await createTestBroker();
     await broker.start();
+    // The server reaches the broker through a link that can drop its connection on purpose.
+    link = await createMqttLink(broker);
     const config = loadConfig({
       env: { PORT: '0', HOST: '127.0.0.1', CITYTWIN_LOG_LEVEL: 'silent', CITYTWIN_SIMULATOR: 'false' },
     });
@@ -56,7 +62,7 @@ describe.skipIf(!mosquittoAvailable())('MQTT source on a real Mosquitto', () => 
           {
             type: 'mqtt',
             id: 'ttn-luft',
-            url: broker.url,
+            url: link.url,
             format: 'tts',
             topics: ['v3/+/devices/+/up'],
             devices: [
@@ -83,8 +89,10 @@ describe.skipIf(!mosquittoAvailable())('MQTT source on a real Mosquitto', () => 
     });
     viewer.on('live:diff', (diff: Diff) => {
       for (const state of diff.upserts)
-        if (state.sensorId === SENSOR && state.observation)
+        if (state.sensorId === SENSOR && state.observation) {
           seenNo2.add(state.observation.values.no2UgM3 ?? -1);
+          if (state.health) seenHealth.push(state.health);
+        }
     });
     await new Promise<void>((resolve) => viewer.once('server:hello', () => resolve()));
     const ack = await viewer
@@ -104,16 +112,19 @@ describe.skipIf(!mosquittoAvailable())('MQTT source on a real Mosquitto', () => 
     viewer?.disconnect();
     await publisher?.endAsync();
     await app?.close();
+    await link?.close();
     await broker?.dispose();
   });
 
   it('delivers uplinks to a viewer, with the gateway and signal as health', async () => {
     await publisher.publishAsync(TOPIC, uplink(31, new Date()), { qos: 1 });
     await waitFor(() => seenNo2.has(31), 10_000, 'the viewer to see no2 = 31');
-    expect(app.mqtt[0]?.health().get(SENSOR)).toMatchObject({
+    await waitFor(() => seenHealth.length > 0, 5_000, 'the viewer to see the device health');
+    expect(seenHealth.at(-1)).toMatchObject({
       gatewayId: 'gw-rathaus',
       rssiDbm: -97,
       snrDb: 7.5,
+      source: 'ttn-luft',
     });
   }, 30_000);
 
@@ -148,10 +159,81 @@ describe.skipIf(!mosquittoAvailable())('MQTT source on a real Mosquitto', () => 
     expect(acceptedValues.filter((n) => n >= 100)).toHaveLength(60);
   }, 60_000);
 
+  it('subscribes again after a broker restart that lost its state; later uplinks reach the viewer', async () => {
+    const adapter = app.mqtt[0];
+    if (!adapter) throw new Error('no adapter');
+    for (let n = 400; n < 420; n++) await publishNext(n);
+    await waitFor(() => hubHas(419), 10_000, 'the readings before the outage');
+
+    await broker.stop();
+    broker.discardState();
+    // Published while the broker is down: the publisher's mqtt.js keeps them and sends them when it is
+    // back. The broker then acknowledges them, but it delivers each only if the server's SUBSCRIBE got
+    // there first, which no one can promise after a restart that lost every subscription: nothing is
+    // expected of them.
+    const during = Array.from({ length: 20 }, (_, i) => publishNext(500 + i));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(adapter.connected()).toBe(false);
+    await broker.start();
+    await Promise.all(during);
+    await waitFor(() => adapter.connected(), 10_000, 'the adapter to reconnect');
+
+    await untilSubscribed(900);
+    await expectEveryUplinkArrives(600);
+  }, 60_000);
+
+  it('subscribes again when the broker lost its state and the reconnect lost its SUBSCRIBE', async () => {
+    const adapter = app.mqtt[0];
+    if (!adapter) throw new Error('no adapter');
+    await broker.stop();
+    broker.discardState();
+    // The first reconnect's CONNECT makes the broker create a session for the server's client id, but
+    // its SUBSCRIBE never arrives: the next CONNACK says sessionPresent = 1 for a session without a
+    // subscription, and mqtt.js by itself resubscribes only when it says 0.
+    const cut = link.cutNextSubscribe();
+    await broker.start();
+    await cut;
+    await waitFor(() => adapter.connected(), 10_000, 'the adapter to reconnect again');
+
+    await untilSubscribed(1900);
+    await expectEveryUplinkArrives(800);
+  }, 60_000);
+
   /** Every NO2 value the hub accepted from the MQTT source, in order. */
   const acceptedValues: number[] = [];
   function hubHas(value: number): boolean {
     return acceptedValues.includes(value);
+  }
+
+  let lastReadingMs = 0;
+  /** Publishes uplink `no2` with QoS 1, timed after every uplink before it so the hub takes it. */
+  function publishNext(no2: number): Promise<unknown> {
+    lastReadingMs = Math.max(lastReadingMs + 1, Date.now());
+    return publisher.publishAsync(TOPIC, uplink(no2, new Date(lastReadingMs)), { qos: 1 });
+  }
+
+  /**
+   * Publishes probe uplinks `from`, `from + 1`, … until one reaches the hub, which shows the server is
+   * subscribed again. One published before the broker has the SUBSCRIBE has no subscriber to go to.
+   */
+  async function untilSubscribed(from: number): Promise<void> {
+    const started = Date.now();
+    for (let probe = from; !acceptedValues.some((n) => n >= from && n < from + 100); probe++) {
+      if (Date.now() - started > 10_000)
+        throw new Error(`no probe uplink reached the hub within 10 s after the broker was back`);
+      await publishNext(probe);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** Twenty uplinks published once the server is subscribed again: each reaches the hub and the viewer. */
+  async function expectEveryUplinkArrives(first: number): Promise<void> {
+    const sent = Array.from({ length: 20 }, (_, i) => first + i);
+    for (const n of sent) await publishNext(n);
+    await waitFor(() => hubHas(first + 19), 10_000, 'the readings after the restart');
+    expect(sent.filter((n) => !hubHas(n))).toEqual([]);
+    expect(acceptedValues.filter((n) => n >= first && n < first + 20)).toHaveLength(20);
+    await waitFor(() => seenNo2.has(first + 19), 5_000, `the viewer to see no2 = ${first + 19}`);
   }
 });
 

@@ -30,6 +30,7 @@ import { createApp } from '../../server/src/app.ts';
 import { ConfigSchema } from '../../server/src/config.ts';
 import { buildTileset, CONTENT_DIR } from '../src/buildTileset.ts';
 import { createSyntheticBuildings } from '../src/syntheticBuildings.ts';
+import { round, printBenchLine } from '../../scripts/benchLine.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TOWN_BUILDINGS = 50_000;
@@ -58,29 +59,8 @@ const MAX_HOME_BYTES_PERCENT = 50;
 const MAX_SETTLE_RATIO = 3;
 const MIN_FRAME_RATIO = 0.5;
 
-/** One benchmark result line (DESIGN.md, "Commands"). */
-interface BenchLine {
-  readonly bench: string;
-  readonly value: number;
-  readonly unit: string;
-  readonly baseline: number;
-  readonly ratio: number;
-  readonly target: string;
-  readonly pass: boolean;
-  readonly [extra: string]: unknown;
-}
-
 function log(message: string): void {
   process.stderr.write(`[bench:stream] ${message}\n`);
-}
-
-function printLine(line: BenchLine): void {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
-}
-
-function round(value: number, digits = 0): number {
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
 }
 
 /** A town written as a pack and tiled. */
@@ -485,7 +465,7 @@ async function main(): Promise<void> {
 
     const homePercent = homeBytesPercent(large, largeFigures);
     const baselinePercent = homeBytesPercent(small, smallFigures);
-    printLine({
+    printBenchLine({
       bench: 'stream.homeBytes50k',
       value: round(homePercent, 1),
       unit: '% of tileset bytes loaded at the home view',
@@ -501,7 +481,7 @@ async function main(): Promise<void> {
     });
 
     const settleRatio = largeFigures.home.settleMs / smallFigures.home.settleMs;
-    printLine({
+    printBenchLine({
       bench: 'stream.homeSettle50k',
       value: largeFigures.home.settleMs,
       unit: 'ms from navigation to a complete home view',
@@ -517,7 +497,7 @@ async function main(): Promise<void> {
 
     const worstCorner = Math.max(...largeFigures.corners.map((corner) => corner.settleMs));
     const streetRatio = worstCorner / smallFigures.home.settleMs;
-    printLine({
+    printBenchLine({
       bench: 'stream.street50k',
       value: worstCorner,
       unit: 'ms until the slower street-level corner view is complete',
@@ -542,7 +522,7 @@ async function main(): Promise<void> {
     });
 
     const frameRatio = largeFigures.orbit.frames / Math.max(1, smallFigures.orbit.frames);
-    printLine({
+    printBenchLine({
       bench: 'stream.orbit50k',
       value: largeFigures.orbit.frames,
       unit: `frames in a ${ORBIT_MS / 1000} s orbit (SwiftShader)`,

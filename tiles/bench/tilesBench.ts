@@ -26,6 +26,7 @@ import type { EnuM, Vec3 } from '../src/geodesy.ts';
 import { createEnuFrame, ecefDirectionToEnu, geodeticToEnu, geodeticUpEcef } from '../src/geodesy.ts';
 import { writeImportedPack } from '../src/import/writeImportedPack.ts';
 import { createSyntheticBuildings } from '../src/syntheticBuildings.ts';
+import { median, round, printBenchLine } from '../../scripts/benchLine.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURES = join(REPO_ROOT, '..', 'shared', 'fixtures');
@@ -39,37 +40,8 @@ const RUNS = 3;
 const TARGET_BUILDINGS_PER_S = 2000;
 const MIB = 1024 * 1024;
 
-/** One benchmark result line (DESIGN.md, "Commands"). */
-interface BenchLine {
-  readonly bench: string;
-  readonly value: number;
-  readonly unit: string;
-  readonly baseline: number;
-  readonly ratio: number;
-  readonly target: string;
-  readonly pass: boolean;
-  readonly [extra: string]: unknown;
-}
-
 function log(message: string): void {
   process.stderr.write(`[bench:tiles] ${message}\n`);
-}
-
-function printLine(line: BenchLine): void {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const value =
-    sorted.length % 2 === 1 ? sorted[middle] : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-  return value ?? Number.NaN;
-}
-
-function round(value: number, digits = 0): number {
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
 }
 
 /** Samples the resident set size while work runs; `stop()` returns the peak in MiB. */
@@ -168,7 +140,7 @@ async function benchExtrude(town: readonly EnuBuilding[]): Promise<number> {
   const value = town.length / (ours.ms / 1000);
   const baseline = town.length / (naive.ms / 1000);
   log(`triangles: extrudeFootprint ${ours.result}, ExtrudeGeometry ${naive.result}`);
-  printLine({
+  printBenchLine({
     bench: 'tiles.extrude',
     value: round(value),
     unit: 'buildings/s/core',
@@ -201,7 +173,7 @@ async function benchBuild(
       `${result.contentCount} GLBs, ${(result.totalBytes / MIB).toFixed(1)} MiB, ${result.featureCount} features`,
     );
     const value = result.featureCount / (ms / 1000);
-    printLine({
+    printBenchLine({
       bench: 'tiles.build10k',
       value: round(value),
       unit: 'buildings/s',
@@ -256,7 +228,7 @@ async function benchImportLod2(): Promise<void> {
     );
     const value = gml.result.buildings / (gml.ms / 1000);
     const baseline = json.result.buildings / (json.ms / 1000);
-    printLine({
+    printBenchLine({
       bench: 'tiles.importLod2',
       value: round(value),
       unit: 'buildings/s',

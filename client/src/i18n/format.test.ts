@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatNumber, formatTime } from './format.ts';
+import { formatAge, formatDuration, formatNumber, formatTime } from './format.ts';
 import { createTranslator } from './messages.ts';
 
 const de = createTranslator('de');
@@ -37,5 +37,15 @@ describe('formatTime', () => {
     const instant = Date.UTC(2024, 6, 1, 12, 30, 5);
     expect(formatTime(instant, 'de-DE', 'Europe/Berlin')).toBe('14:30:05');
     expect(formatTime(instant, 'en-GB', 'Europe/Berlin')).toBe('14:30:05');
+  });
+});
+
+describe('formatDuration', () => {
+  it('gives a span in its largest whole unit, rounded down', () => {
+    expect(formatDuration(20_000, de)).toBe('20 s');
+    expect(formatDuration(15 * 60_000 + 59_000, de)).toBe('15 min');
+    expect(formatDuration(3 * 3_600_000, en)).toBe('3 h');
+    expect(formatDuration(2 * 86_400_000 + 1, de)).toBe('2 Tg.');
+    expect(formatDuration(-5, en)).toBe('0 s');
   });
 });

@@ -73,3 +73,16 @@ export function formatAge(ageMs: number, translator: Translator): string {
   if (ageMs < DAY_MS) return relativeFormat(intlLocale, 'short').format(-Math.floor(ageMs / HOUR_MS), 'hour');
   return relativeFormat(intlLocale, 'short').format(-Math.floor(ageMs / DAY_MS), 'day');
 }
+
+/**
+ * A span of time in its largest whole unit: "20 s", "15 min", "2 h", "3 Tg." — for report intervals
+ * and silences, where "vor …" would not fit. Rounded down, so a span never reads longer than it is.
+ */
+export function formatDuration(durationMs: number, translator: Translator): string {
+  const ms = Math.max(0, durationMs);
+  const count = (unitMs: number) => formatNumber(Math.floor(ms / unitMs), translator.intlLocale, 0);
+  if (ms < MINUTE_MS) return translator.t('duration.seconds', { count: count(SECOND_MS) });
+  if (ms < HOUR_MS) return translator.t('duration.minutes', { count: count(MINUTE_MS) });
+  if (ms < DAY_MS) return translator.t('duration.hours', { count: count(HOUR_MS) });
+  return translator.t('duration.days', { count: count(DAY_MS) });
+}

@@ -56,11 +56,12 @@ export function createEnvironmentCesiumImpl(context: CesiumLayerContext): LayerI
     if (!visible) return;
     const states = context.live.getSnapshot().state?.sensors;
     const now = context.nowServerMs();
+    const connected = context.live.getSnapshot().connection === 'live';
     const translator = context.i18n.getTranslator();
     let changed = false;
     for (const station of stations) {
       const state: SensorState | undefined = states?.get(station.sensor.id);
-      const freshness = displayFreshness(state, station.sensor.intervalMs, now);
+      const freshness = displayFreshness(state, station.sensor.intervalMs, now, connected);
       const category = environmentCategory(
         station.sensor,
         station.quantity,

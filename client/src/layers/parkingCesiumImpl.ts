@@ -37,6 +37,7 @@ export function createParkingCesiumImpl(context: CesiumLayerContext): LayerImple
     if (!visible) return;
     const states = context.live.getSnapshot().state?.sensors;
     const now = context.nowServerMs();
+    const connected = context.live.getSnapshot().connection === 'live';
     const translator = context.i18n.getTranslator();
     let changed = false;
     for (const garage of garages) {
@@ -44,7 +45,7 @@ export function createParkingCesiumImpl(context: CesiumLayerContext): LayerImple
       if (!all && state === garage.lastState) continue;
       garage.lastState = state;
       const reading = parkingReading(garage.sensor, state);
-      const freshness = displayFreshness(state, garage.sensor.intervalMs, now);
+      const freshness = displayFreshness(state, garage.sensor.intervalMs, now, connected);
       const category = parkingCategory(reading, freshness);
       const buildingId = buildingIdOf(garage.sensor);
       if (buildingId) context.featureColors.setColor(buildingId, cesiumColor(parkingColor(category)));

@@ -138,6 +138,8 @@ describe('createTrafficCesiumImpl', () => {
     await impl.load();
     impl.setVisible(true);
     const before = renders();
+    // As LiveClient does: the connection is live before the first snapshot is applied.
+    live.setConnection('live', null);
     live.replaceState(
       {
         subscriptionId: 's',

@@ -49,12 +49,13 @@ export function createTrafficCesiumImpl(context: CesiumLayerContext): LayerImple
     if (!visible) return;
     const states = context.live.getSnapshot().state?.sensors;
     const now = context.nowServerMs();
+    const connected = context.live.getSnapshot().connection === 'live';
     let changed = false;
     for (const segment of segments) {
       const state = states?.get(segment.sensor.id);
       if (!all && state === segment.lastState) continue;
       segment.lastState = state;
-      const freshness = displayFreshness(state, segment.sensor.intervalMs, now);
+      const freshness = displayFreshness(state, segment.sensor.intervalMs, now, connected);
       const category = trafficCategory(
         relativeSpeed(segment.sensor, state, segment.speedLimitKmh),
         freshness,

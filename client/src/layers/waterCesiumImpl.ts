@@ -88,11 +88,12 @@ export function createWaterCesiumImpl(context: CesiumLayerContext): LayerImpleme
     if (!visible) return;
     const states = context.live.getSnapshot().state?.sensors;
     const now = context.nowServerMs();
+    const connected = context.live.getSnapshot().connection === 'live';
     const translator = context.i18n.getTranslator();
     let changed = false;
     for (const basin of basins) {
       const state = states?.get(basin.sensor.id);
-      const freshness = displayFreshness(state, basin.sensor.intervalMs, now);
+      const freshness = displayFreshness(state, basin.sensor.intervalMs, now, connected);
       const reading = waterReading(basin.sensor, state, basin.maxLevelCm);
       const category = waterCategory(reading, freshness);
       if (category !== basin.category) {

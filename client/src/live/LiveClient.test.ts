@@ -69,7 +69,13 @@ function diff(seq: number, freeSpaces: number, subscriptionId = 'sub-1'): Diff {
 }
 
 function hello(socket: ServerSocket, protocolVersion = PROTOCOL_VERSION): void {
-  socket.emit('server:hello', { protocolVersion, cityId: 'test', serverTimeMs: 5_000_000, timeScale: 1 });
+  socket.emit('server:hello', {
+    protocolVersion,
+    cityId: 'test',
+    serverTimeMs: 5_000_000,
+    timeScale: 1,
+    role: 'public',
+  });
 }
 
 afterEach(async () => {
@@ -119,6 +125,47 @@ describe('LiveClient', () => {
     expect(store.getSnapshot().state?.sensors.get('p1')?.observation?.values['freeSpaces']).toBe(80);
     expect(applied).toHaveLength(2);
     expect(applied.every((ms) => ms >= 0)).toBe(true);
+  });
+
+  it('subscribes again with the new view when the viewport changes, and takes a pushed snapshot', async () => {
+    const requests: unknown[] = [];
+    let server: ServerSocket | undefined;
+    const { url } = await startServer((io) =>
+      io.on('connection', (socket) => {
+        server = socket;
+        hello(socket);
+        socket.on('live:subscribe', (req, ack: (a: Ack<Snapshot>) => void) => {
+          requests.push(req);
+          ack({ ok: true, data: snapshot(requests.length * 10, `sub-${requests.length}`) });
+        });
+      }),
+    );
+    const store = new LiveStore();
+    const client = new LiveClient({
+      store,
+      kinds: ['traffic', 'parking'],
+      everywhere: ['parking'],
+      url,
+      logger: quietLogger(),
+    });
+    running.client = client;
+    client.start();
+    await until(() => store.getSnapshot().state?.seq === 10, 'the first snapshot');
+    client.setViewport([9, 48, 9.1, 48.1]);
+    await until(() => store.getSnapshot().state?.seq === 20, 'the snapshot of the new view');
+    client.setViewport([9, 48, 9.1, 48.1]);
+    expect(requests).toEqual([
+      { protocolVersion: PROTOCOL_VERSION, kinds: ['traffic', 'parking'], everywhere: ['parking'] },
+      {
+        protocolVersion: PROTOCOL_VERSION,
+        kinds: ['traffic', 'parking'],
+        bbox: [9, 48, 9.1, 48.1],
+        everywhere: ['parking'],
+      },
+    ]);
+    // The server pushes the whole state after skipping this client: it replaces the store's.
+    server?.emit('live:snapshot', snapshot(33, 'sub-2'));
+    await until(() => store.getSnapshot().state?.seq === 33, 'the pushed snapshot');
   });
 
   it('asks for a resync after a gap and continues from the new snapshot', async () => {

@@ -16,7 +16,8 @@ import {
   type SubscribeRequest,
 } from '../../../protocol/index.ts';
 import type { LiveStore } from './liveStore.ts';
-import { isVersionMismatch, parseAckSnapshot, parseDiff, parseHello } from './payloads.ts';
+import { sameBBox } from './viewport.ts';
+import { isVersionMismatch, parseAckSnapshot, parseDiff, parseHello, parseSnapshot } from './payloads.ts';
 
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -30,8 +31,10 @@ export interface LiveClientOptions {
   cityId?: string | undefined;
   /** The sensor kinds to subscribe to. */
   kinds: readonly SensorKind[];
-  /** Optional view rectangle `[west, south, east, north]` in degrees. */
+  /** Optional view rectangle `[west, south, east, north]` in degrees; `setViewport` changes it. */
   bbox?: BBox | undefined;
+  /** Kinds wanted in the whole town whatever the view (the garage list needs every garage). */
+  everywhere?: readonly SensorKind[] | undefined;
   /** Server URL; the page's own origin when left out (the production setup and the Vite proxy). */
   url?: string | undefined;
   /** How long to wait for a subscribe or resync answer. */
@@ -62,12 +65,25 @@ export class LiveClient {
   private generation = 0;
   private resyncing = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The view rectangle subscribed with; undefined is the whole town. */
+  private bbox: BBox | undefined;
 
   constructor(options: LiveClientOptions) {
     this.options = options;
     this.store = options.store;
     this.now = options.now ?? (() => performance.now());
     this.logger = options.logger ?? console;
+    this.bbox = options.bbox;
+  }
+
+  /**
+   * Subscribes again with another view rectangle (undefined: the whole town) when it differs from
+   * the current one; the answer's snapshot replaces the state, so sensors that left the view go.
+   */
+  setViewport(bbox: BBox | undefined): void {
+    if (sameBBox(bbox, this.bbox)) return;
+    this.bbox = bbox;
+    if (this.socket?.connected && this.store.getSnapshot().state !== null) this.subscribe();
   }
 
   /** Opens the connection (once). */
@@ -91,11 +107,18 @@ export class LiveClient {
     this.store.setConnection('connecting', null);
 
     socket.on('connect', () => {
+      if (socket.recovered && this.store.getSnapshot().state !== null) {
+        // Connection-state recovery: the server kept the subscription and replayed what was missed,
+        // so the sequence goes on (a gap, should there be one, still asks for a resync).
+        this.store.setConnection('live', null);
+        return;
+      }
       this.store.setConnection('connecting', null);
       this.subscribe();
     });
     socket.on('server:hello', (raw: unknown) => this.onHello(raw));
     socket.on('live:diff', (raw: unknown) => this.onDiff(raw));
+    socket.on('live:snapshot', (raw: unknown) => this.onPushedSnapshot(raw));
     socket.on('connect_error', (error: Error & { data?: unknown }) => this.onConnectError(error));
     socket.on('disconnect', (reason) => {
       if (this.stopped) return;
@@ -157,6 +180,17 @@ export class LiveClient {
     }
   }
 
+  /** The server's whole state after it skipped this client while it was slow: replaces the store. */
+  private onPushedSnapshot(raw: unknown): void {
+    const parsed = parseSnapshot(raw);
+    if (!parsed.ok) {
+      this.logger.warn(`[live] dropped a malformed live:snapshot: ${parsed.reason}`);
+      return;
+    }
+    this.resyncing = false;
+    this.applySnapshot(parsed.value);
+  }
+
   private onConnectError(error: Error & { data?: unknown }): void {
     if (this.stopped) return;
     const socket = this.socket;
@@ -201,7 +235,8 @@ export class LiveClient {
     const request: SubscribeRequest = {
       protocolVersion: PROTOCOL_VERSION,
       kinds: [...this.options.kinds],
-      ...(this.options.bbox ? { bbox: this.options.bbox } : {}),
+      ...(this.bbox ? { bbox: this.bbox } : {}),
+      ...(this.options.everywhere?.length ? { everywhere: [...this.options.everywhere] } : {}),
     };
     socket
       .timeout(this.options.ackTimeoutMs ?? 10_000)
@@ -257,7 +292,8 @@ export class LiveClient {
   }
 
   private applySnapshot(snapshot: Snapshot): void {
-    this.store.replaceState(snapshot, this.now());
+    // Live first: layers redraw on the state change and must not draw the fresh values as stale.
     this.store.setConnection('live', null);
+    this.store.replaceState(snapshot, this.now());
   }
 }

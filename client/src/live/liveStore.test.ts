@@ -130,7 +130,7 @@ describe('LiveStore', () => {
 
   it('advances the server clock by local time times the hello time scale', () => {
     const store = new LiveStore();
-    store.setHello({ protocolVersion: 1, cityId: 'x', serverTimeMs: 0, timeScale: 60 }, 0);
+    store.setHello({ protocolVersion: 1, cityId: 'x', serverTimeMs: 0, timeScale: 60, role: 'public' }, 0);
     store.replaceState(snapshot, 1_000);
     expect(store.nowServerMs(1_000)).toBe(2_000_000);
     expect(store.nowServerMs(3_000)).toBe(2_000_000 + 2_000 * 60);

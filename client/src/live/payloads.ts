@@ -38,6 +38,11 @@ export function parseHello(raw: unknown): Parsed<Hello> {
   return parseWith(HelloSchema, raw);
 }
 
+/** Parses a `live:snapshot` the server pushed. */
+export function parseSnapshot(raw: unknown): Parsed<Snapshot> {
+  return parseWith(SnapshotSchema, raw);
+}
+
 /** Parses `live:diff`. */
 export function parseDiff(raw: unknown): Parsed<Diff> {
   return parseWith(DiffSchema, raw);

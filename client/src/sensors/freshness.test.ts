@@ -26,3 +26,15 @@ describe('displayFreshness', () => {
     expect(displayFreshness(reading('a', { x: 1 }, 0), 1, null)).toBe('live');
   });
 });
+
+describe('displayFreshness while disconnected', () => {
+  it('shows a live reading as stale while the viewer is not connected, and keeps others as they are', () => {
+    const live = reading('p', { freeSpaces: 3 }, 1_000);
+    expect(displayFreshness(live, 60_000, 2_000, true)).toBe('live');
+    expect(displayFreshness(live, 60_000, 2_000, false)).toBe('stale');
+    expect(displayFreshness(reading('p', { freeSpaces: 3 }, 1_000, 'offline'), 60_000, 2_000, false)).toBe(
+      'offline',
+    );
+    expect(displayFreshness(noReading('p', 'live'), 60_000, 2_000, false)).toBe('noData');
+  });
+});

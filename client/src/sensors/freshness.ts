@@ -14,15 +14,18 @@ export const STALE_AFTER_INTERVALS = 2;
 
 /**
  * The freshness to draw for a sensor at server time `nowServerMs` (null when no server time is
- * known yet, then only the server's word counts).
+ * known yet, then only the server's word counts). While the viewer is not connected nothing can be
+ * called live: a newer value may exist that did not reach it, so live readings show as stale.
  */
 export function displayFreshness(
   state: SensorState | undefined,
   intervalMs: number,
   nowServerMs: number | null,
+  connected = true,
 ): DisplayFreshness {
   if (!state?.observation) return state?.freshness === 'offline' ? 'offline' : 'noData';
   if (state.freshness !== 'live') return state.freshness;
+  if (!connected) return 'stale';
   if (
     nowServerMs !== null &&
     readingAgeMs(state.observation.observedAt, nowServerMs) > STALE_AFTER_INTERVALS * intervalMs

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTranslator } from '../i18n/messages.ts';
 import { noReading, reading, sensor } from '../testing/fixtures.ts';
-import { describeSensor, summarizeGarage } from './sensorDetails.ts';
+import { describeDevice, describeSensor, summarizeGarage } from './sensorDetails.ts';
 
 const de = createTranslator('de');
 const en = createTranslator('en');
@@ -87,5 +87,63 @@ describe('summarizeGarage', () => {
     const missing = summarizeGarage(garage(), undefined, 0, de);
     expect(missing.freeSpaces).toBeNull();
     expect(missing.statusText).toBe('keine Daten');
+  });
+});
+
+describe('describeDevice (the info panel device section)', () => {
+  const at = Date.UTC(2024, 6, 1, 12, 0, 0);
+  const station = () =>
+    sensor({
+      id: 'env-1',
+      kind: 'environment',
+      quantities: ['no2UgM3'],
+      intervalMs: 15 * 60_000,
+      attributes: {},
+    });
+
+  it('shows interval, last heard, battery, signal, gateway and source from a LoRaWAN device', () => {
+    const state = {
+      ...reading('env-1', { no2UgM3: 31 }, at),
+      health: {
+        lastSeenMs: at + 60_000,
+        batteryPercent: 87,
+        rssiDbm: -97,
+        snrDb: 7.5,
+        gatewayId: 'gw-rathaus',
+        source: 'ttn-luft',
+      },
+    };
+    const device = describeDevice(station(), state, at + 90_000, de, 'Europe/Berlin');
+    expect(device.rows.map((row) => [row.key, row.value, row.unit])).toEqual([
+      ['reportInterval', '15 min', ''],
+      ['lastSeen', '14:01:00 (vor 30 s)', ''],
+      ['battery', '87', '%'],
+      ['signal', '-97 dBm, SNR 7,5 dB', ''],
+      ['gateway', 'gw-rathaus', ''],
+      ['source', 'ttn-luft', ''],
+    ]);
+    expect(device.batteryLow).toBe(false);
+    expect(device.silentNote).toBeNull();
+  });
+
+  it('uses the newest reading as last heard when the source reports no health', () => {
+    const device = describeDevice(station(), reading('env-1', { no2UgM3: 31 }, at), at + 5_000, en, 'UTC');
+    expect(device.rows.map((row) => row.key)).toEqual(['reportInterval', 'lastSeen']);
+    expect(device.rows[1]?.value).toBe('12:00:00 (5 sec ago)');
+  });
+
+  it('flags a low battery and a device silent for more than twice its interval', () => {
+    const state = { ...noReading('env-1'), health: { lastSeenMs: at, batteryPercent: 12 } };
+    const device = describeDevice(station(), state, at + 3 * 3_600_000, de);
+    expect(device.batteryLow).toBe(true);
+    expect(device.silentNote).toBe('Seit 3 h keine Meldung (erwartet alle 15 min).');
+  });
+
+  it('shows only the interval for a sensor never heard from', () => {
+    const device = describeDevice(station(), noReading('env-1'), at, en);
+    expect(device.rows).toEqual([
+      { key: 'reportInterval', label: 'Reports every', value: '15 min', unit: '' },
+    ]);
+    expect(device.silentNote).toBeNull();
   });
 });

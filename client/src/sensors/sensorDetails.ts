@@ -3,7 +3,7 @@
  * its live state and the estimated server time. Pure; the components only lay it out.
  */
 import type { Sensor, SensorState } from '../../../protocol/index.ts';
-import { formatAge, formatNumber, formatTime } from '../i18n/format.ts';
+import { formatAge, formatDuration, formatNumber, formatTime } from '../i18n/format.ts';
 import type { MessageKey, Translator } from '../i18n/messages.ts';
 import { parkingReading } from '../layers/parkingLayer.ts';
 import { relativeSpeed } from '../layers/trafficLayer.ts';
@@ -36,6 +36,86 @@ export interface SensorDetails {
   readonly measured: { readonly time: string; readonly age: string | null } | null;
   /** A warning when the source marked the reading uncertain or bad. */
   readonly qualityNote: string | null;
+  /** The device behind the sensor: how often it reports, when it was last heard, battery, radio. */
+  readonly device: DeviceDetails;
+}
+
+/** The device section of the info panel. */
+export interface DeviceDetails {
+  /** Report interval, last heard, battery, signal, gateway, source: only the rows with data. */
+  readonly rows: readonly DetailRow[];
+  /** Below this share the battery is flagged (the device may soon fall silent). */
+  readonly batteryLow: boolean;
+  /** Set when the device has been silent for longer than twice its interval: says for how long. */
+  readonly silentNote: string | null;
+}
+
+/** A battery at or below this many percent is flagged as low. */
+export const LOW_BATTERY_PERCENT = 20;
+
+function textRow(key: string, label: string, value: string): DetailRow {
+  return { key, label, value, unit: '' };
+}
+
+/**
+ * The device section: the expected report interval always; when the device was last heard (from
+ * its health, else from its newest reading) with the age; battery, signal and gateway when the
+ * source reports them (LoRaWAN metadata). Battery sensors report rarely, so an operator needs to see
+ * whether silence is normal or a flat battery.
+ */
+export function describeDevice(
+  sensor: Sensor,
+  state: SensorState | undefined,
+  nowServerMs: number | null,
+  translator: Translator,
+  timeZone?: string,
+): DeviceDetails {
+  const t = translator.t;
+  const health = state?.health;
+  const rows: DetailRow[] = [
+    textRow('reportInterval', t('info.reportInterval'), formatDuration(sensor.intervalMs, translator)),
+  ];
+  const lastSeenMs = Math.max(health?.lastSeenMs ?? -Infinity, state?.observation?.observedAt ?? -Infinity);
+  let silentNote: string | null = null;
+  if (Number.isFinite(lastSeenMs)) {
+    const time = formatTime(lastSeenMs, translator.intlLocale, timeZone);
+    const ageMs = nowServerMs === null ? null : readingAgeMs(lastSeenMs, nowServerMs);
+    rows.push(
+      textRow(
+        'lastSeen',
+        t('info.lastSeen'),
+        ageMs === null ? time : t('info.measuredAtValue', { time, age: formatAge(ageMs, translator) }),
+      ),
+    );
+    if (ageMs !== null && ageMs > 2 * sensor.intervalMs)
+      silentNote = t('info.silent', {
+        duration: formatDuration(ageMs, translator),
+        interval: formatDuration(sensor.intervalMs, translator),
+      });
+  }
+  const batteryLow = health?.batteryPercent !== undefined && health.batteryPercent <= LOW_BATTERY_PERCENT;
+  if (health?.batteryPercent !== undefined)
+    rows.push({
+      key: 'battery',
+      label: t('info.battery'),
+      value: formatNumber(health.batteryPercent, translator.intlLocale, 0),
+      unit: t('unit.percent'),
+    });
+  if (health?.rssiDbm !== undefined) {
+    const rssi = formatNumber(health.rssiDbm, translator.intlLocale, 0);
+    rows.push(
+      textRow(
+        'signal',
+        t('info.signal'),
+        health.snrDb === undefined
+          ? t('info.signalRssi', { rssi })
+          : t('info.signalValue', { rssi, snr: formatNumber(health.snrDb, translator.intlLocale, 1) }),
+      ),
+    );
+  }
+  if (health?.gatewayId) rows.push(textRow('gateway', t('info.gateway'), health.gatewayId));
+  if (health?.source) rows.push(textRow('source', t('info.source'), health.source));
+  return { rows, batteryLow, silentNote };
 }
 
 const KIND_KEYS: Readonly<Record<Sensor['kind'], MessageKey>> = {
@@ -117,7 +197,7 @@ function factsOf(sensor: Sensor, state: SensorState | undefined, translator: Tra
 /**
  * Describes a sensor for the info panel. Values the reading lacks are listed with `value: null`, so
  * the panel shows a dash and never a made-up 0. `timeZone` is the city's (readings are shown in local
- * time of the city).
+ * time of the city). While not `connected`, live readings show as stale.
  */
 export function describeSensor(
   sensor: Sensor,
@@ -125,9 +205,10 @@ export function describeSensor(
   nowServerMs: number | null,
   translator: Translator,
   timeZone?: string,
+  connected = true,
 ): SensorDetails {
   const observation = state?.observation ?? null;
-  const freshness = displayFreshness(state, sensor.intervalMs, nowServerMs);
+  const freshness = displayFreshness(state, sensor.intervalMs, nowServerMs, connected);
   const quantities = [...sensor.quantities];
   for (const q of Object.keys(observation?.values ?? {})) if (!quantities.includes(q)) quantities.push(q);
   const values = quantities.map((quantity): DetailRow => {
@@ -164,6 +245,7 @@ export function describeSensor(
         }
       : null,
     qualityNote,
+    device: describeDevice(sensor, state, nowServerMs, translator, timeZone),
   };
 }
 
@@ -184,8 +266,9 @@ export function summarizeGarage(
   state: SensorState | undefined,
   nowServerMs: number | null,
   translator: Translator,
+  connected = true,
 ): GarageSummary {
-  const freshness = displayFreshness(state, sensor.intervalMs, nowServerMs);
+  const freshness = displayFreshness(state, sensor.intervalMs, nowServerMs, connected);
   const reading = parkingReading(sensor, state);
   const freeSpaces = freshness === 'live' || freshness === 'stale' ? reading.freeSpaces : null;
   let statusText: string;

@@ -39,7 +39,13 @@ export function GarageList({ garages, store, subscribeTick, selectedId, onSelect
       ) : (
         <ul className="garage-list">
           {sorted.map((sensor) => {
-            const garage = summarizeGarage(sensor, snapshot.state?.sensors.get(sensor.id), now, translator);
+            const garage = summarizeGarage(
+              sensor,
+              snapshot.state?.sensors.get(sensor.id),
+              now,
+              translator,
+              snapshot.connection === 'live',
+            );
             return (
               <li
                 key={sensor.id}

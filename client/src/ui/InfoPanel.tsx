@@ -164,6 +164,7 @@ export function InfoPanel({ sensorId, info, sensors, store, subscribeTick, onClo
     now,
     translator,
     info.city.timezone,
+    snapshot.connection === 'live',
   );
 
   return (
@@ -206,6 +207,20 @@ export function InfoPanel({ sensorId, info, sensors, store, subscribeTick, onClo
         )}
       </dl>
       {details.qualityNote && <p className="quality-note">{details.qualityNote}</p>}
+      <h3 className="subheading">{translator.t('info.device')}</h3>
+      <dl className="details" data-testid="info-device">
+        <Rows rows={details.device.rows} />
+      </dl>
+      {details.device.batteryLow && (
+        <p className="quality-note" data-testid="info-battery-low">
+          {translator.t('info.batteryLow')}
+        </p>
+      )}
+      {details.device.silentNote && (
+        <p className="quality-note" data-testid="info-silent">
+          {details.device.silentNote}
+        </p>
+      )}
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { I18nStore } from '../i18n/i18nStore.ts';
 import { useTranslator } from '../i18n/I18nContext.tsx';
 import type { CityRuntime } from '../cityRuntime.ts';
+import type { ViewRectangleDeg } from '../live/viewport.ts';
 import type { CityTwinProbe } from '../perfProbe.ts';
 import type { CityViewer, MapPick } from '../viewer/cityViewer.ts';
 
@@ -18,10 +19,12 @@ export interface MapViewProps {
   readonly onViewer: (viewer: CityViewer | null) => void;
   /** Receives what a click in the map hit. */
   readonly onPick: (pick: MapPick | null) => void;
+  /** The ground rectangle the camera sees whenever it comes to rest. */
+  readonly onViewChanged?: ((view: ViewRectangleDeg | null) => void) | undefined;
 }
 
 /** The map; shows a short status while Cesium loads or when it fails to start. */
-export function MapView({ runtime, i18n, probe, onViewer, onPick }: MapViewProps) {
+export function MapView({ runtime, i18n, probe, onViewer, onPick, onViewChanged }: MapViewProps) {
   const translator = useTranslator();
   const containerRef = useRef<HTMLDivElement>(null);
   const [status, setStatus] = useState<
@@ -30,9 +33,9 @@ export function MapView({ runtime, i18n, probe, onViewer, onPick }: MapViewProps
     kind: 'loading',
   });
   // Callbacks are read through refs, so a new function from the parent does not recreate the viewer.
-  const callbacks = useRef({ onViewer, onPick });
+  const callbacks = useRef({ onViewer, onPick, onViewChanged });
   useEffect(() => {
-    callbacks.current = { onViewer, onPick };
+    callbacks.current = { onViewer, onPick, onViewChanged };
   });
 
   useEffect(() => {
@@ -53,6 +56,7 @@ export function MapView({ runtime, i18n, probe, onViewer, onPick }: MapViewProps
           subscribeTick: runtime.subscribeTick,
           probe,
           onPick: (pick) => callbacks.current.onPick(pick),
+          onViewChanged: (view) => callbacks.current.onViewChanged?.(view),
         });
         setStatus({ kind: 'ready' });
         callbacks.current.onViewer(viewer);

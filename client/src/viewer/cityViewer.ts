@@ -10,6 +10,7 @@ import {
   Cesium3DTileFeature,
   HeadingPitchRange,
   Math as CesiumMath,
+  SceneTransforms,
   ScreenSpaceEventHandler,
   ScreenSpaceEventType,
   type Cartesian2,
@@ -42,6 +43,7 @@ import { createWaterCesiumImpl } from '../layers/waterCesiumImpl.ts';
 import type { LiveStore } from '../live/liveStore.ts';
 import { createTileStreamingProbe, type CityTwinProbe } from '../perfProbe.ts';
 import type { SensorIndex } from '../sensors/sensorIndex.ts';
+import type { ViewRectangleDeg } from '../live/viewport.ts';
 import type { SubscribeTick } from '../time/ticker.ts';
 import { cesiumColor } from './cesiumColor.ts';
 import { createCesiumViewer } from './createCesiumViewer.ts';
@@ -60,6 +62,11 @@ export interface CityViewerOptions {
   readonly probe: CityTwinProbe;
   /** Called with what a click hit: a sensor, a building without a sensor, or null for anything else. */
   readonly onPick: (pick: MapPick | null) => void;
+  /**
+   * Called when the camera came to rest, with the rectangle of the ground it sees (null when it sees
+   * none, e.g. looking at the sky), so the live subscription can follow the view.
+   */
+  readonly onViewChanged?: ((view: ViewRectangleDeg | null) => void) | undefined;
   readonly fetchFn?: FetchLike | undefined;
 }
 
@@ -209,6 +216,22 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
     return null;
   }
 
+  const reportView = () => {
+    if (destroyed || !options.onViewChanged) return;
+    const rectangle = viewer.camera.computeViewRectangle();
+    options.onViewChanged(
+      rectangle
+        ? {
+            west: CesiumMath.toDegrees(rectangle.west),
+            south: CesiumMath.toDegrees(rectangle.south),
+            east: CesiumMath.toDegrees(rectangle.east),
+            north: CesiumMath.toDegrees(rectangle.north),
+          }
+        : null,
+    );
+  };
+  const stopViewReports = viewer.camera.moveEnd.addEventListener(reportView);
+
   const clicks = new ScreenSpaceEventHandler(scene.canvas);
   clicks.setInputAction((event: ScreenSpaceEventHandler.PositionedEvent) => {
     options.onPick(pickAt(event.position));
@@ -220,6 +243,12 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
     destination: Cartesian3.fromDegrees(home.lon, home.lat, Math.max(home.heightM * 8, 8000)),
   });
   flyHome(2.2);
+
+  probe.screenPositionOf = ([lon, lat, heightM]) => {
+    if (destroyed) return null;
+    const window = SceneTransforms.worldToWindowCoordinates(scene, Cartesian3.fromDegrees(lon, lat, heightM));
+    return window ? [window.x, window.y] : null;
+  };
 
   probe.setView = (view) => {
     if (destroyed) return;
@@ -261,8 +290,10 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
       // The probe outlives the viewer (switching town builds a new one); it is not ready until then.
       probe.ready = false;
       probe.setView = null;
+      probe.screenPositionOf = null;
       for (const layer of layers.layers) layer.unbind();
       clicks.destroy();
+      stopViewReports();
       removeRenderCount();
       viewer.destroy();
     },

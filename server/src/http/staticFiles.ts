@@ -25,7 +25,7 @@ export function clientStatic(clientDir: string): RequestHandler {
 
 /**
  * City-pack data and tiles. The sensor registry is left out on purpose: it can hold internal sensors,
- * and viewers get it through `/api/v1/city`, filtered by role.
+ * and viewers get it through `/api/v1/city`, filtered by role. So is the pack's `sources.json`.
  */
 export function dataStatic(dir: string): RequestHandler {
   const serve = express.static(dir, {
@@ -37,8 +37,21 @@ export function dataStatic(dir: string): RequestHandler {
     },
   });
   return (req, res, next) => {
-    if (basename(req.path) === 'sensors.json') {
+    // express.static decodes the path, so the check must too: `sources%2Ejson` is `sources.json`.
+    let file: string;
+    try {
+      file = basename(decodeURIComponent(req.path)).toLowerCase();
+    } catch {
+      res.status(400).json({ error: 'the path is not valid percent-encoding' });
+      return;
+    }
+    if (file === 'sensors.json') {
       res.status(404).json({ error: 'the sensor registry is served by /api/v1/city' });
+      return;
+    }
+    // A pack's live sources name brokers, feeds and users: server business only.
+    if (file === 'sources.json') {
+      res.status(404).json({ error: 'not served' });
       return;
     }
     serve(req, res, next);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Diff, Sensor } from '../../../protocol/index.ts';
+import type { Diff, Sensor, Snapshot } from '../../../protocol/index.ts';
 import { createManualClock } from '../clock.ts';
 import type { RejectionReason } from './hub.ts';
 import { Hub } from './hub.ts';
@@ -103,6 +103,47 @@ describe('Hub ingest', () => {
     expect(hub.state('p1')?.observation?.values.freeSpaces).toBe(4);
   });
 
+  it('refuses readings older than the allowed age, naming the limit', () => {
+    const { hub, rejected } = setup();
+    const old = hub.ingest(
+      { sensorId: 'p1', observedAt: T0 - 31 * 86_400_000, values: { freeSpaces: 1 } },
+      'x',
+    );
+    expect(old.accepted ? null : old.rejection.message).toMatch(/more than 30 days before the server clock/);
+    expect(rejected).toEqual(['past-timestamp']);
+    expect(hub.state('p1')?.observation).toBeNull();
+  });
+
+  it('drops an impossible value but keeps the plausible ones of the same reading', () => {
+    const { hub, rejected } = setup();
+    const result = hub.ingest(
+      { sensorId: 'p1', observedAt: T0, values: { freeSpaces: -4, occupiedSpaces: 120 } },
+      'x',
+    );
+    expect(result.accepted).toBe(true);
+    if (result.accepted) expect(result.warnings[0]?.message).toMatch(/freeSpaces = -4 is below 0/);
+    expect(hub.state('p1')?.observation?.values).toEqual({ occupiedSpaces: 120 });
+    expect(rejected).toEqual(['implausible-value']);
+  });
+
+  it('rejects a reading whose only value is impossible', () => {
+    const { hub } = setup();
+    const result = hub.ingest({ sensorId: 't1', observedAt: T0, values: { speedKmh: 1200 } }, 'x');
+    expect(result.accepted ? null : result.rejection.reason).toBe('implausible-value');
+    expect(hub.state('t1')?.observation).toBeNull();
+  });
+
+  it('counts a repeated reading as a duplicate and keeps the first', () => {
+    const { hub, rejected } = setup();
+    hub.ingest({ sensorId: 'p1', observedAt: T0, values: { freeSpaces: 10 } }, 'x');
+    const again = hub.ingest({ sensorId: 'p1', observedAt: T0, values: { freeSpaces: 10 } }, 'x');
+    const other = hub.ingest({ sensorId: 'p1', observedAt: T0, values: { freeSpaces: 11 } }, 'x');
+    expect(again.accepted ? null : again.rejection.reason).toBe('duplicate');
+    expect(other.accepted ? null : other.rejection.message).toMatch(/with other values: the first one stays/);
+    expect(rejected).toEqual(['duplicate', 'duplicate']);
+    expect(hub.state('p1')?.observation?.values).toEqual({ freeSpaces: 10 });
+  });
+
   it('keeps only the newest rejections in the dead-letter list', () => {
     const { hub } = setup();
     for (let i = 0; i < 5; i++) hub.ingest({ sensorId: `x${i}`, observedAt: T0, values: { a: 1 } }, 's');
@@ -167,9 +208,16 @@ describe('Hub subscriptions', () => {
     expect(diffs.at(-1)?.upserts[0]?.freshness).toBe('stale');
   });
 
-  it('coalesces diffs for a congested subscriber: latest value wins, sequence stays unbroken', () => {
+  it('skips a congested subscriber and then sends it the whole state: latest value wins, no gap', () => {
     const { hub, sink, diffs, setCongested } = setup();
-    const id = hub.subscribe({ kinds: ['parking'], visibilities: ['public'] }, sink);
+    const snapshots: Snapshot[] = [];
+    const id = hub.subscribe(
+      { kinds: ['parking'], visibilities: ['public'] },
+      {
+        ...sink,
+        resync: (snapshot) => snapshots.push(snapshot),
+      },
+    );
     hub.snapshot(id);
     setCongested(true);
     for (let i = 0; i < 5; i++) {
@@ -179,9 +227,12 @@ describe('Hub subscriptions', () => {
     expect(diffs).toHaveLength(0);
     setCongested(false);
     hub.tick();
-    expect(diffs).toHaveLength(1);
-    expect(diffs[0]?.seq).toBe(1);
-    expect(diffs[0]?.upserts[0]?.observation?.values.freeSpaces).toBe(4);
+    expect(snapshots).toHaveLength(1);
+    expect(snapshots[0]?.seq).toBe(5);
+    expect(snapshots[0]?.states.find((s) => s.sensorId === 'p1')?.observation?.values.freeSpaces).toBe(4);
+    hub.ingest({ sensorId: 'p1', observedAt: T0 + 10, values: { freeSpaces: 9 } }, 's');
+    hub.tick();
+    expect(diffs.map((d) => d.seq)).toEqual([6]);
   });
 
   it('stops sending after unsubscribe', () => {
@@ -192,5 +243,182 @@ describe('Hub subscriptions', () => {
     hub.tick();
     expect(diffs).toHaveLength(0);
     expect(hub.subscriberCount).toBe(0);
+  });
+});
+
+describe('Hub device health', () => {
+  it('merges health facts into the state, keeps the reading, and sends them in the next diff', () => {
+    const { hub, diffs, sink } = setup();
+    hub.ingest({ sensorId: 'p1', observedAt: T0 - 1000, values: { freeSpaces: 10 } }, 'ttn');
+    const id = hub.subscribe({ kinds: ['parking'], visibilities: ['public'] }, sink);
+    hub.snapshot(id);
+    hub.reportHealth({ sensorId: 'p1', seenAt: T0, rssiDbm: -101, snrDb: 4.5, gatewayId: 'gw-1' }, 'ttn');
+    hub.reportHealth({ sensorId: 'p1', seenAt: T0 + 500, batteryPercent: 140 }, 'ttn');
+    hub.tick();
+    expect(diffs).toHaveLength(1);
+    expect(diffs[0]?.upserts[0]).toEqual({
+      sensorId: 'p1',
+      observation: { sensorId: 'p1', observedAt: T0 - 1000, values: { freeSpaces: 10 }, quality: 'good' },
+      freshness: 'live',
+      health: {
+        lastSeenMs: T0 + 500,
+        rssiDbm: -101,
+        snrDb: 4.5,
+        gatewayId: 'gw-1',
+        batteryPercent: 100,
+        source: 'ttn',
+      },
+    });
+  });
+
+  it('keeps the health when a new reading arrives and never moves last-seen backwards', () => {
+    const { hub } = setup();
+    hub.reportHealth({ sensorId: 'p1', seenAt: T0, batteryPercent: 80 }, 'ttn');
+    hub.reportHealth({ sensorId: 'p1', seenAt: T0 - 60_000 }, 'ttn');
+    hub.ingest({ sensorId: 'p1', observedAt: T0, values: { freeSpaces: 3 } }, 'ttn');
+    expect(hub.state('p1')?.health).toEqual({ lastSeenMs: T0, batteryPercent: 80, source: 'ttn' });
+  });
+
+  it('ignores health facts for sensors not in the registry', () => {
+    const { hub } = setup();
+    hub.reportHealth({ sensorId: 'nowhere', seenAt: T0 }, 'ttn');
+    expect(hub.state('nowhere')).toBeUndefined();
+  });
+});
+
+describe('Hub with several streams per sensor', () => {
+  it('shows the values of two streams of one sensor together, neither hiding the other', () => {
+    const { hub, rejected } = setup();
+    hub.ingest({ sensorId: 'p1', observedAt: T0 - 2000, values: { freeSpaces: 12 } }, 'sta');
+    hub.ingest({ sensorId: 'p1', observedAt: T0 - 2000, values: { occupiedSpaces: 388 } }, 'sta');
+    expect(rejected).toEqual([]);
+    expect(hub.state('p1')?.observation).toMatchObject({
+      observedAt: T0 - 2000,
+      values: { freeSpaces: 12, occupiedSpaces: 388 },
+    });
+    expect(hub.holds({ sensorId: 'p1', observedAt: T0 - 2000, values: { freeSpaces: 12 } })).toBe(true);
+    expect(hub.holds({ sensorId: 'p1', observedAt: T0 - 2000, values: { freeSpaces: 13 } })).toBe(false);
+  });
+});
+
+describe('Hub against hostile and broken input', () => {
+  it('refuses a time beyond any date instead of throwing while describing it', () => {
+    const { hub } = setup();
+    const result = hub.ingest({ sensorId: 'p1', observedAt: 8.7e15, values: { freeSpaces: 1 } }, 'x');
+    expect(result.accepted ? null : result.rejection.reason).toBe('invalid-payload');
+  });
+
+  it('refuses an object whose getters throw, without throwing', () => {
+    const { hub } = setup();
+    const hostile = {
+      get sensorId(): string {
+        throw new Error('boom');
+      },
+    };
+    const result = hub.ingest(hostile, 'x');
+    expect(result.accepted ? null : result.rejection.message).toMatch(/cannot be read \(boom\)/);
+  });
+
+  it('writes one dead letter for all unknown quantities of a reading', () => {
+    const { hub, rejected } = setup();
+    const values: Record<string, number> = { freeSpaces: 5 };
+    for (let i = 0; i < 40; i++) values[`extra${i}Percent`] = i;
+    const result = hub.ingest({ sensorId: 'p1', observedAt: T0, values }, 'x');
+    expect(result.accepted).toBe(true);
+    expect(rejected).toEqual(['unknown-quantity']);
+    expect(hub.deadLetters().at(-1)?.message).toMatch(/no quantities "extra0Percent", "extra1Percent"/);
+  });
+
+  it('refuses a reading with more values than any sensor measures', () => {
+    const { hub } = setup();
+    const values: Record<string, number> = {};
+    for (let i = 0; i < 65; i++) values[`q${i}`] = i;
+    const result = hub.ingest({ sensorId: 'p1', observedAt: T0, values }, 'x');
+    expect(result.accepted ? null : result.rejection.message).toMatch(/at most 64 values/);
+  });
+
+  it('keeps only 2 KB of a huge input in a dead letter', () => {
+    const { hub } = setup();
+    hub.rejectInput({ reason: 'invalid-payload', message: 'bad' }, 'x', 'y'.repeat(1_000_000));
+    expect(hub.deadLetters().at(-1)?.input).toHaveLength(2049);
+  });
+
+  it('ignores a device-health time far in the future, so last-heard cannot freeze there', () => {
+    const { hub } = setup();
+    hub.reportHealth({ sensorId: 'p1', seenAt: T0 + 86_400_000, batteryPercent: 50 }, 'x');
+    expect(hub.state('p1')?.health).toBeUndefined();
+  });
+
+  it('remembers which source fed a sensor last', () => {
+    const { hub } = setup();
+    expect(hub.lastSourceOf('p1')).toBeUndefined();
+    hub.ingest({ sensorId: 'p1', observedAt: T0, values: { freeSpaces: 5 } }, 'stadtwerke');
+    expect(hub.lastSourceOf('p1')).toBe('stadtwerke');
+  });
+});
+
+describe('Hub groups of identical subscriptions', () => {
+  it('puts identical subscriptions in one group and builds its diff once for all', () => {
+    const { hub } = setup();
+    const broadcasts: { groupId: string; diff: Diff; skip: readonly string[] }[] = [];
+    hub.setBroadcast((groupId, diff, skip) => broadcasts.push({ groupId, diff, skip }));
+    const sink = { send: () => undefined, isCongested: () => false, viaBroadcast: true };
+    const a = hub.subscribe({ kinds: ['parking'], visibilities: ['public'] }, sink, { memberId: 'a' });
+    const b = hub.subscribe({ kinds: ['parking'], visibilities: ['public'] }, sink, { memberId: 'b' });
+    const c = hub.subscribe({ kinds: ['traffic'], visibilities: ['public'] }, sink, { memberId: 'c' });
+    expect(hub.groupOf(a)).toBe(hub.groupOf(b));
+    expect(hub.groupOf(c)).not.toBe(hub.groupOf(a));
+    expect(hub.groupCount).toBe(2);
+    hub.ingest({ sensorId: 'p1', observedAt: T0, values: { freeSpaces: 3 } }, 's');
+    hub.tick();
+    // Only the parking group holds p1: one broadcast, none for the traffic group.
+    expect(broadcasts).toHaveLength(1);
+    expect(broadcasts[0]?.groupId).toBe(hub.groupOf(a));
+    expect(broadcasts[0]?.diff.upserts.map((u) => u.sensorId)).toEqual(['p1']);
+    hub.unsubscribe(a);
+    hub.unsubscribe(b);
+    expect(hub.groupCount).toBe(1);
+  });
+
+  it('names congested members to skip in the broadcast', () => {
+    const { hub } = setup();
+    const broadcasts: (readonly string[])[] = [];
+    hub.setBroadcast((_groupId, _diff, skip) => broadcasts.push(skip));
+    hub.subscribe(
+      { kinds: ['parking'], visibilities: ['public'] },
+      { send: () => undefined, isCongested: () => false, viaBroadcast: true },
+      { memberId: 'fast' },
+    );
+    hub.subscribe(
+      { kinds: ['parking'], visibilities: ['public'] },
+      { send: () => undefined, isCongested: () => true, viaBroadcast: true },
+      { memberId: 'slow' },
+    );
+    hub.ingest({ sensorId: 'p1', observedAt: T0, values: { freeSpaces: 3 } }, 's');
+    const direct: Diff[] = [];
+    hub.subscribe(
+      { kinds: ['parking'], visibilities: ['public'] },
+      { send: (diff) => direct.push(diff), isCongested: () => false },
+      { memberId: 'in-process' },
+    );
+    hub.tick();
+    expect(broadcasts).toEqual([['slow']]);
+    // A member outside the broadcast (an in-process subscriber) still gets the same diff itself.
+    expect(direct).toHaveLength(1);
+  });
+
+  it('sends a slower class every n-th tick, with all changes since its last diff', () => {
+    const { hub, diffs, sink } = setup();
+    const id = hub.subscribe({ kinds: ['parking'], visibilities: ['public'] }, sink, { periodTicks: 5 });
+    hub.snapshot(id);
+    for (let i = 1; i <= 10; i++) {
+      hub.ingest({ sensorId: i % 2 ? 'p1' : 'p2', observedAt: T0 + i, values: { freeSpaces: i } }, 's');
+      hub.tick();
+    }
+    expect(diffs.map((d) => d.seq)).toEqual([1, 2]);
+    expect(diffs[1]?.upserts.map((u) => [u.sensorId, u.observation?.values.freeSpaces])).toEqual([
+      ['p2', 10],
+      ['p1', 9],
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Sensor, SensorState } from '../../../protocol/index.ts';
-import { buildDiff, freshnessOf, isInBBox, matchesFilter } from './liveState.ts';
+import { buildDiff, freshnessOf, isInBBox, matchesFilter, mergeReading } from './liveState.ts';
 
 const sensor: Sensor = {
   id: 'parking-elbenplatz',
@@ -81,5 +81,85 @@ describe('buildDiff', () => {
       removed: ['gone'],
     });
     expect(states.size).toBe(1);
+  });
+});
+
+describe('mergeReading', () => {
+  it('mixes no values of another source in', () => {
+    const T1 = Date.UTC(2026, 10, 20, 12, 0, 0);
+    const simulated = mergeReading(
+      undefined,
+      { sensorId: 's1', observedAt: T1, values: { freeSpaces: 10, occupiedSpaces: 90 }, quality: 'good' },
+      60_000,
+      'simulator',
+    );
+    if (!simulated.ok) throw new Error('refused');
+    const real = mergeReading(
+      simulated.held,
+      { sensorId: 's1', observedAt: T1 + 1000, values: { freeSpaces: 77 }, quality: 'good' },
+      60_000,
+      'stadtwerke',
+    );
+    expect(real.ok && real.observation).toEqual({
+      sensorId: 's1',
+      observedAt: T1 + 1000,
+      values: { freeSpaces: 77 },
+      quality: 'good',
+    });
+  });
+
+  const T = Date.UTC(2026, 10, 20, 12, 0, 0);
+  const obs = (observedAt: number, values: Record<string, number>, quality: 'good' | 'uncertain' = 'good') =>
+    Object.freeze({ sensorId: 's1', observedAt, values: Object.freeze(values), quality });
+
+  it('keeps the values of two streams of one sensor, timed by the older one', () => {
+    const first = mergeReading(undefined, obs(T, { no2UgM3: 31 }), 600_000, 'sta');
+    if (!first.ok) throw new Error('refused');
+    const second = mergeReading(first.held, obs(T + 5_000, { pm10UgM3: 18 }, 'uncertain'), 600_000, 'sta');
+    if (!second.ok) throw new Error('refused');
+    expect(second.observation).toEqual({
+      sensorId: 's1',
+      observedAt: T,
+      values: { no2UgM3: 31, pm10UgM3: 18 },
+      quality: 'uncertain',
+    });
+  });
+
+  it('takes an older value of a quantity the held reading has newer of no further', () => {
+    const first = mergeReading(undefined, obs(T, { no2UgM3: 31, pm10UgM3: 18 }), 600_000, 'sta');
+    if (!first.ok) throw new Error('refused');
+    const late = mergeReading(first.held, obs(T - 1_000, { pm10UgM3: 99, pm25UgM3: 7 }), 600_000, 'sta');
+    if (!late.ok) throw new Error('refused');
+    // pm25 is new to the sensor and taken; the late pm10 is not.
+    expect(late.observation.values).toEqual({ no2UgM3: 31, pm10UgM3: 18, pm25UgM3: 7 });
+    expect(late.observation.observedAt).toBe(T - 1_000);
+    expect(mergeReading(late.held, obs(T - 2_000, { pm10UgM3: 1 }), 600_000, 'sta')).toEqual({
+      ok: false,
+      reason: 'out-of-order',
+      sameValues: true,
+    });
+  });
+
+  it('calls a reading held at its time a duplicate, and says whether its values differ', () => {
+    const first = mergeReading(undefined, obs(T, { no2UgM3: 31 }), 600_000, 'sta');
+    if (!first.ok) throw new Error('refused');
+    expect(mergeReading(first.held, obs(T, { no2UgM3: 31 }), 600_000, 'sta')).toMatchObject({
+      ok: false,
+      reason: 'duplicate',
+      sameValues: true,
+    });
+    expect(mergeReading(first.held, obs(T, { no2UgM3: 30 }), 600_000, 'sta')).toMatchObject({
+      reason: 'duplicate',
+      sameValues: false,
+    });
+  });
+
+  it('drops a stream that fell silent for more than twice the interval', () => {
+    const first = mergeReading(undefined, obs(T, { no2UgM3: 31, pm10UgM3: 18 }), 60_000, 'sta');
+    if (!first.ok) throw new Error('refused');
+    const later = mergeReading(first.held, obs(T + 121_000, { no2UgM3: 40 }), 60_000, 'sta');
+    if (!later.ok) throw new Error('refused');
+    expect(later.observation).toMatchObject({ observedAt: T + 121_000, values: { no2UgM3: 40 } });
+    expect(later.held.has('pm10UgM3')).toBe(false);
   });
 });

@@ -32,6 +32,8 @@ export function freshnessOf(observedAtMs: number | undefined, intervalMs: number
 export interface SubscriptionFilter {
   kinds: readonly SensorKind[];
   bbox?: BBox | undefined;
+  /** Kinds taken in the whole town, whatever `bbox` says. */
+  everywhere?: readonly SensorKind[] | undefined;
   /** Visibilities the subscriber's role may see. */
   visibilities: readonly Visibility[];
 }
@@ -45,8 +47,9 @@ export function isInBBox(position: readonly [number, number, number], bbox: BBox
 }
 
 export function matchesFilter(sensor: Sensor, filter: SubscriptionFilter): boolean {
-  if (!filter.kinds.includes(sensor.kind)) return false;
   if (!filter.visibilities.includes(sensor.visibility)) return false;
+  if (filter.everywhere?.includes(sensor.kind)) return true;
+  if (!filter.kinds.includes(sensor.kind)) return false;
   return filter.bbox === undefined || isInBBox(sensor.position, filter.bbox);
 }
 
@@ -73,4 +76,85 @@ export function buildDiff(
 /** Whether `next` should replace `current` as a sensor's latest reading. */
 export function isNewer(next: Observation, current: Observation | null): boolean {
   return current === null || next.observedAt > current.observedAt;
+}
+
+/** One quantity's newest value as the hub holds it, with its own time and quality. */
+export interface HeldValue {
+  readonly value: number;
+  readonly observedAtMs: number;
+  readonly quality: Observation['quality'];
+  /** The source that sent it. */
+  readonly source: string;
+}
+
+/** What the hub holds of one sensor: the newest value of each quantity. */
+export type HeldReading = ReadonlyMap<string, HeldValue>;
+
+export type MergeResult =
+  | { readonly ok: true; readonly held: HeldReading; readonly observation: Observation }
+  | {
+      readonly ok: false;
+      /** `duplicate`: every value is held at exactly this time; `out-of-order`: some are held newer. */
+      readonly reason: 'duplicate' | 'out-of-order';
+      /** For a duplicate: whether the values are the same as the ones held. */
+      readonly sameValues: boolean;
+    };
+
+const QUALITY_RANK: Readonly<Record<Observation['quality'], number>> = { good: 0, uncertain: 1, bad: 2 };
+
+/**
+ * Folds an incoming reading into what is held of a sensor, quantity by quantity. A sensor is often
+ * fed by several streams (one SensorThings datastream or NGSI-LD attribute per quantity), each with
+ * its own time, so a value replaces only the held value of its own quantity, and only when it is
+ * newer. Held values of other quantities stay while they are at most twice the sensor's interval
+ * older than the newest value (a stream that fell silent drops out rather than being shown as
+ * current). Values of another source are not mixed in: when a real source takes a sensor over
+ * from the simulator, its first reading replaces everything. The resulting observation carries the
+ * OLDEST time among its values and the worst quality: an age or freshness judged from it never
+ * makes a value look newer than it is.
+ */
+export function mergeReading(
+  held: HeldReading | undefined,
+  incoming: Observation,
+  intervalMs: number,
+  source: string,
+): MergeResult {
+  const next = new Map(held);
+  let taken = 0;
+  let heldSameTime = 0;
+  let sameValues = true;
+  for (const [quantity, value] of Object.entries(incoming.values)) {
+    const current = held?.get(quantity);
+    if (current === undefined || incoming.observedAt > current.observedAtMs) {
+      next.set(quantity, { value, observedAtMs: incoming.observedAt, quality: incoming.quality, source });
+      taken += 1;
+    } else if (current.observedAtMs === incoming.observedAt) {
+      heldSameTime += 1;
+      if (current.value !== value) sameValues = false;
+    }
+  }
+  if (taken === 0) {
+    const all = Object.keys(incoming.values).length;
+    return { ok: false, reason: heldSameTime === all ? 'duplicate' : 'out-of-order', sameValues };
+  }
+  let newestMs = -Infinity;
+  for (const entry of next.values()) newestMs = Math.max(newestMs, entry.observedAtMs);
+  const keepFromMs = newestMs - 2 * intervalMs;
+  const values: Record<string, number> = {};
+  let oldestMs = newestMs;
+  let quality: Observation['quality'] = 'good';
+  for (const [quantity, entry] of next) {
+    if (entry.observedAtMs < keepFromMs || entry.source !== source) {
+      next.delete(quantity);
+      continue;
+    }
+    values[quantity] = entry.value;
+    oldestMs = Math.min(oldestMs, entry.observedAtMs);
+    if (QUALITY_RANK[entry.quality] > QUALITY_RANK[quality]) quality = entry.quality;
+  }
+  return {
+    ok: true,
+    held: next,
+    observation: { sensorId: incoming.sensorId, observedAt: oldestMs, values, quality },
+  };
 }

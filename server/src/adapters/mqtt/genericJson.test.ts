@@ -57,3 +57,24 @@ describe('normalizeGenericJson', () => {
     }
   });
 });
+
+describe('payload times', () => {
+  const at = (ts: unknown) =>
+    normalizeGenericJson(
+      'stadt/pegel/pegel-7/state',
+      JSON.stringify({ level: { mm: 412 }, ts }),
+      mappings,
+      options,
+      AT,
+    ).observations[0];
+
+  it('reads Unix times in seconds and in milliseconds', () => {
+    expect(at((AT - 60_000) / 1000)?.observedAt).toBe(AT - 60_000);
+    expect(at(AT - 60_000)?.observedAt).toBe(AT - 60_000);
+  });
+
+  it('uses the receive time, marked uncertain, for a time field it cannot read', () => {
+    expect(at('gestern')).toMatchObject({ observedAt: AT, quality: 'uncertain' });
+    expect(at('2026-11-18T08:59:30')).toMatchObject({ observedAt: AT, quality: 'uncertain' });
+  });
+});

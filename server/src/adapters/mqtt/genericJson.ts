@@ -36,7 +36,8 @@ export function normalizeGenericJson(
   if (!mapping)
     return rejectOnly('unknown-device', `${topic}: no mapping for device "${deviceId}"`, deviceId);
   const { values, rejected } = mapFields(payload, mapping);
-  const time = options.timeField ? parseTime(readPath(payload, options.timeField)) : undefined;
+  const rawTime = options.timeField ? readPath(payload, options.timeField) : undefined;
+  const time = rawTime === undefined ? undefined : payloadTime(rawTime);
   const result = emptyResult();
   result.rejected.push(...rejected);
   if (Object.keys(values).length > 0)
@@ -44,8 +45,21 @@ export function normalizeGenericJson(
       sensorId: mapping.sensorId,
       observedAt: time ?? receivedAtMs,
       values,
-      quality: 'good',
+      // A time field that is there but unreadable leaves the receive time, which is only close.
+      quality: rawTime !== undefined && time === undefined ? 'uncertain' : 'good',
     });
   result.health.push({ sensorId: mapping.sensorId, seenAt: receivedAtMs });
   return result;
+}
+
+/**
+ * A payload's time: an ISO 8601 string with its zone, or a Unix time as a number, in seconds when
+ * below 1e11 (which in seconds is the year 5138) and in milliseconds otherwise.
+ */
+export function payloadTime(value: unknown): number | undefined {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value <= 0) return undefined;
+    return Math.round(value < 1e11 ? value * 1000 : value);
+  }
+  return parseTime(value);
 }

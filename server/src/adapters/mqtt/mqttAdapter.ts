@@ -3,14 +3,22 @@
  * (fixed client id, `clean: false`), so readings published while the server or the broker was away
  * arrive when it is back; mqtt.js reconnects by itself. Each message goes through the source's
  * normalizer (The Things Stack v3, ChirpStack v4 or generic JSON) into the hub.
+ *
+ * The adapter, not mqtt.js, owns the subscriptions: it sends a SUBSCRIBE after every CONNACK. mqtt.js's
+ * own bookkeeping (`resubscribe: true`, the default) would make that call a silent no-op for a topic
+ * it has sent once, and it resubscribes by itself only when the CONNACK says sessionPresent = 0. A
+ * broker can answer sessionPresent = 1 for a session that has no subscription in it: one that lost its
+ * state and then saw a CONNECT whose SUBSCRIBE did not reach it before the connection dropped. That
+ * source would stay connected and receive nothing, for good.
  */
-import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
+import { connectPersistent } from './persistentConnect.ts';
 import type { Hub } from '../../hub/hub.ts';
 import type { Logger } from '../../logger.ts';
 import { normalizeChirpstackEvent } from '../lorawan/chirpstackEvent.ts';
 import { normalizeTtsMessage } from '../lorawan/ttsUplink.ts';
-import type { DeviceHealth, DeviceMapping, NormalizeResult } from '../normalize.ts';
+import { deliverNormalized } from '../deliver.ts';
+import type { DeviceMapping, NormalizeResult } from '../normalize.ts';
 import { normalizeGenericJson } from './genericJson.ts';
 
 /** Payloads bigger than this are turned away unread. */
@@ -41,8 +49,6 @@ export interface MqttAdapter {
   stop(): Promise<void>;
   /** Messages received since start (before normalizing). */
   readonly received: () => number;
-  /** Latest health facts per sensor. */
-  readonly health: () => ReadonlyMap<string, DeviceHealth>;
   readonly connected: () => boolean;
 }
 
@@ -50,7 +56,6 @@ export function createMqttAdapter(options: MqttAdapterOptions): MqttAdapter {
   const { source, hub, logger } = options;
   const now = options.now ?? Date.now;
   const mappings = new Map(source.devices.map((device) => [device.sourceId, device]));
-  const health = new Map<string, DeviceHealth>();
   let client: MqttClient | undefined;
   let received = 0;
 
@@ -97,32 +102,35 @@ export function createMqttAdapter(options: MqttAdapterOptions): MqttAdapter {
       );
       return;
     }
-    for (const rejected of result.rejected) hub.rejectInput(rejected, source.id, text);
-    for (const observation of result.observations) hub.ingest(observation, source.id);
-    for (const fact of result.health) health.set(fact.sensorId, { ...health.get(fact.sensorId), ...fact });
+    deliverNormalized(hub, source.id, result, text);
   };
 
   return {
     start() {
       if (client) return;
-      client = mqtt.connect(source.url, {
-        clientId: source.clientId,
-        clean: false,
-        reconnectPeriod: 1000,
-        connectTimeout: 10_000,
-        ...(source.username === undefined ? {} : { username: source.username }),
-        ...(source.password === undefined ? {} : { password: source.password }),
-      });
-      client.on('connect', (connack) => {
+      const current = connectPersistent(source.url, source);
+      client = current;
+      current.on('connect', (connack) => {
         logger.info(`mqtt source ${source.id} connected`, { sessionPresent: connack.sessionPresent });
-        // Re-subscribing on a present session is harmless and covers a broker that lost it.
-        client?.subscribe([...source.topics], { qos: 1 }, (error) => {
-          if (error) logger.error(`mqtt source ${source.id}: subscribe failed`, { error: error.message });
+        // On every connect, whatever sessionPresent says: on a session that has the subscriptions it
+        // replaces them and keeps the queued messages (a retained message comes again, and the hub turns
+        // it away as not newer); on one that lost them it is the only way back.
+        current.subscribe([...source.topics], { qos: 1 }, (error, granted) => {
+          if (error) {
+            // Either the connection closed before the SUBACK (the next connect subscribes again) or
+            // the broker refused a topic (a permission to fix on the broker).
+            logger.error(`mqtt source ${source.id}: subscribe failed`, { error: error.message });
+            return;
+          }
+          // The granted QoS tells an operator whether readings are kept while away (The Things Stack's
+          // MQTT server grants QoS 0 only).
+          const grants = (granted ?? []).map(({ topic, qos }) => ({ topic, qos }));
+          logger.info(`mqtt source ${source.id} subscribed`, { granted: grants });
         });
       });
-      client.on('message', onMessage);
-      client.on('error', (error) => logger.warn(`mqtt source ${source.id}: ${error.message}`));
-      client.on('offline', () => logger.warn(`mqtt source ${source.id} offline; reconnecting`));
+      current.on('message', onMessage);
+      current.on('error', (error) => logger.warn(`mqtt source ${source.id}: ${error.message}`));
+      current.on('offline', () => logger.warn(`mqtt source ${source.id} offline; reconnecting`));
     },
     async stop() {
       const current = client;
@@ -130,7 +138,6 @@ export function createMqttAdapter(options: MqttAdapterOptions): MqttAdapter {
       if (current) await current.endAsync();
     },
     received: () => received,
-    health: () => health,
     connected: () => client?.connected ?? false,
   };
 }

@@ -33,10 +33,12 @@ function describeIssues(error: {
 }
 
 function checkItem(value: unknown, index: number, line: number | undefined): BatchItem {
-  const where = line === undefined ? `item ${index}` : `line ${line}`;
   const parsed = ObservationSchema.safeParse(value);
   if (parsed.success)
-    return { index, ...(line === undefined ? {} : { line }), ok: true, observation: parsed.data };
+    return line === undefined
+      ? { index, ok: true, observation: parsed.data }
+      : { index, line, ok: true, observation: parsed.data };
+  const where = line === undefined ? `item ${index}` : `line ${line}`;
   const sensorId =
     typeof value === 'object' &&
     value !== null &&
@@ -82,16 +84,20 @@ function tooMany(count: number, limits: BatchLimits): BatchParse {
 function parseNdjson(body: string, limits: BatchLimits): BatchParse {
   const items: BatchItem[] = [];
   const lines = body.split('\n');
-  for (const [lineIndex, rawLine] of lines.entries()) {
-    const text = rawLine.trim();
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit, so a short line needs no byte count.
+  const surelySmallChars = Math.floor(limits.maxItemBytes / 3);
+  for (let lineIndex = 0; lineIndex < lines.length; lineIndex++) {
+    const text = (lines[lineIndex] as string).trim();
     if (text === '') continue;
     const index = items.length;
     if (index >= limits.maxItems) return tooMany(lines.filter((l) => l.trim() !== '').length, limits);
     const line = lineIndex + 1;
-    const bytes = Buffer.byteLength(text);
-    if (bytes > limits.maxItemBytes) {
-      items.push(tooLarge(index, line, bytes, limits));
-      continue;
+    if (text.length > surelySmallChars) {
+      const bytes = Buffer.byteLength(text);
+      if (bytes > limits.maxItemBytes) {
+        items.push(tooLarge(index, line, bytes, limits));
+        continue;
+      }
     }
     let value: unknown;
     try {

@@ -4,11 +4,11 @@
  * from it. Every item of a batch is answered on its own: the good ones reach the hub even when others
  * in the same request are rejected.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { Hub } from '../../hub/hub.ts';
 import type { Logger } from '../../logger.ts';
+import { createApiKeyAuth } from './apiKeyAuth.ts';
 import type { BatchLimits } from './observationBatch.ts';
 import { DEFAULT_BATCH_LIMITS, parseObservationBatch } from './observationBatch.ts';
 
@@ -36,35 +36,14 @@ export interface PushItemRejection {
   readonly message: string;
 }
 
-const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
-
-/** The key from `Authorization: Bearer <key>` or `X-API-Key`. */
-function presentedKey(req: Request): string | undefined {
-  const header = req.get('authorization');
-  const bearer = header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
-  return bearer ?? req.get('x-api-key')?.trim() ?? undefined;
-}
-
 const BODY_TYPES = ['application/json', 'application/x-ndjson', 'application/ndjson', 'application/jsonl'];
 
 export function createPushRouter(options: PushRouteOptions): Router {
   const limits = options.limits ?? DEFAULT_BATCH_LIMITS;
-  const keyed = options.sources.map((source) => ({ source, digest: digest(source.apiKey) }));
   const router = express.Router();
 
   /** The source whose key the request presents; compared in constant time. */
-  const authenticate = (req: Request, res: Response): PushSource | undefined => {
-    const key = presentedKey(req);
-    if (key) {
-      const presented = digest(key);
-      const match = keyed.find((entry) => timingSafeEqual(entry.digest, presented));
-      if (match) return match.source;
-    }
-    res.status(401).json({
-      error: key ? 'unknown API key' : 'send the source\'s API key as "Authorization: Bearer <key>"',
-    });
-    return undefined;
-  };
+  const authenticate = createApiKeyAuth(options.sources);
 
   router.post(
     '/api/v1/observations',
@@ -100,7 +79,7 @@ export function createPushRouter(options: PushRouteOptions): Router {
           rejected.push({ ...where, reason: item.rejection.reason, message: item.rejection.message });
           continue;
         }
-        const result = hub.ingest(item.observation, source.id);
+        const result = hub.ingestObservation(item.observation, source.id);
         if (result.accepted) {
           accepted += 1;
           for (const warning of result.warnings)

@@ -56,8 +56,8 @@ describe('createReplaySource', () => {
       now: () => clock.now(),
     });
     const times: number[] = [];
-    const ingest = hub.ingest.bind(hub);
-    hub.ingest = (input, source) => {
+    const ingest = hub.ingestObservation.bind(hub);
+    hub.ingestObservation = (input, source) => {
       const result = ingest(input, source);
       if (result.accepted) times.push(result.observation.observedAt);
       return result;
@@ -77,6 +77,28 @@ describe('createReplaySource', () => {
     expect(hub.deadLetters().map((l) => [l.source, l.reason])).toEqual([
       ['replay-morgen', 'invalid-payload'],
     ]);
+  });
+
+  it('keeps every reading of a sensor at a speed that squeezes them into one millisecond', async () => {
+    const file = join(dir, 'schnell.ndjson');
+    writeFileSync(file, [0, 1000, 2000, 3000, 4000].map((at, i) => reading(at, 100 - i)).join('\n'));
+    const clock = createSystemClock(1);
+    const hub = new Hub({ sensors: pack.sensors, clock });
+    const replay = createReplaySource({
+      id: 'replay-schnell',
+      file,
+      speed: 1_000_000,
+      loop: false,
+      hub,
+      logger: createLogger('silent'),
+      now: () => clock.now(),
+    });
+    await replay.start();
+    const deadline = Date.now() + 5000;
+    while (replay.played() < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    replay.stop();
+    expect(hub.deadLetters()).toEqual([]);
+    expect(hub.state('parking-elbenplatz')?.observation?.values.freeSpaces).toBe(96);
   });
 
   it('runs as a configured source of the server', async () => {

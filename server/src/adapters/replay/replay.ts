@@ -81,6 +81,9 @@ export function createReplaySource(options: ReplayOptions): ReplaySource {
   const run = (plan: ReplayPlan) => {
     const startedAt = options.now();
     let next = 0;
+    // At high speeds readings of one sensor recorded apart can land on the same played millisecond;
+    // they are nudged a millisecond apart so the hub takes each as newer instead of a duplicate.
+    const lastPlayed = new Map<string, { atMs: number; observedAt: number }>();
     const tick = () => {
       if (stopped) return;
       const elapsedRecordedMs = (options.now() - startedAt) * options.speed;
@@ -88,10 +91,14 @@ export function createReplaySource(options: ReplayOptions): ReplaySource {
         const step = plan.steps[next] as ReplayStep;
         next += 1;
         played += 1;
-        hub.ingest(
-          { ...step.observation, observedAt: startedAt + Math.round(step.atMs / options.speed) },
-          options.id,
-        );
+        const sensorId = step.observation.sensorId;
+        const previous = lastPlayed.get(sensorId);
+        let observedAt = startedAt + Math.round(step.atMs / options.speed);
+        if (previous && step.atMs > previous.atMs && observedAt <= previous.observedAt)
+          observedAt = previous.observedAt + 1;
+        lastPlayed.set(sensorId, { atMs: step.atMs, observedAt });
+        // The plan parsed every line with the protocol's schema already.
+        hub.ingestObservation({ ...step.observation, observedAt }, options.id);
       }
       if (next < plan.steps.length) {
         const waitMs = ((plan.steps[next]?.atMs ?? 0) - elapsedRecordedMs) / options.speed;

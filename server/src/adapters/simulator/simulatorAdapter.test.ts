@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Observation, Sensor } from '../../../../protocol/index.ts';
 import { createManualClock } from '../../clock.ts';
+import type { DeviceHealth } from '../normalize.ts';
 import { createSimulatorAdapter } from './simulatorAdapter.ts';
+import { simulateHealth } from './simulatorModel.ts';
 
 const sensors: Sensor[] = ['a', 'b', 'c'].map((id) => ({
   id: `parking-${id}`,
@@ -73,5 +75,45 @@ describe('simulator adapter', () => {
     };
     expect(run(5)).toEqual(run(5));
     expect(run(5)).not.toEqual(run(6));
+  });
+});
+
+describe('simulated device health', () => {
+  it('reports battery, signal and gateway for LoRaWAN sensors only, with each reading', () => {
+    const clock = createManualClock(Date.UTC(2026, 10, 18, 10, 0, 0));
+    const station: Sensor = {
+      ...(sensors[0] as Sensor),
+      id: 'env-a',
+      kind: 'environment',
+      quantities: ['no2UgM3'],
+      attributes: { radio: 'lorawan' },
+    };
+    const health: DeviceHealth[] = [];
+    const sim = createSimulatorAdapter({
+      sensors: [station, sensors[1] as Sensor],
+      seed: 7,
+      clock,
+      timeZone: 'Europe/Berlin',
+      emit: () => undefined,
+      emitHealth: (fact) => health.push(fact),
+    });
+    sim.poll();
+    expect(health).toHaveLength(1);
+    const first = health[0] as DeviceHealth;
+    expect(first.sensorId).toBe('env-a');
+    expect(first.seenAt).toBeLessThanOrEqual(clock.now());
+    expect(first.batteryPercent).toBeGreaterThanOrEqual(1);
+    expect(first.batteryPercent).toBeLessThanOrEqual(100);
+    expect(first.rssiDbm).toBeLessThan(-70);
+    expect(first.rssiDbm).toBeGreaterThan(-125);
+    expect(first.gatewayId).toMatch(/^sim-gw-[1-3]$/);
+  });
+
+  it('drains the battery over the years, never back up', () => {
+    const station = { ...(sensors[0] as Sensor), attributes: { radio: 'lorawan' } };
+    const at = (year: number) => simulateHealth(station, 3, Date.UTC(year, 5, 1))?.batteryPercent ?? NaN;
+    expect(at(2023)).toBeGreaterThanOrEqual(at(2025));
+    expect(at(2025)).toBeGreaterThan(at(2028));
+    expect(simulateHealth(sensors[0] as Sensor, 3, Date.UTC(2026, 0, 1))).toBeUndefined();
   });
 });

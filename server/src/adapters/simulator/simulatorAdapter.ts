@@ -4,7 +4,8 @@
  */
 import type { Observation, Sensor } from '../../../../protocol/index.ts';
 import type { Clock } from '../../clock.ts';
-import { latestReportAt, simulateValues } from './simulatorModel.ts';
+import type { DeviceHealth } from '../normalize.ts';
+import { latestReportAt, simulateHealth, simulateValues } from './simulatorModel.ts';
 
 export interface SimulatorOptions {
   sensors: readonly Sensor[];
@@ -13,6 +14,8 @@ export interface SimulatorOptions {
   timeZone: string;
   /** Receives every reading; the app passes the hub's ingest. */
   emit: (observation: Observation) => void;
+  /** Receives the device health of simulated LoRaWAN sensors with each of their readings. */
+  emitHealth?: (health: DeviceHealth) => void;
   /** Real milliseconds between checks for due reports. */
   pollIntervalMs?: number;
 }
@@ -46,6 +49,8 @@ export function createSimulatorAdapter(options: SimulatorOptions): SimulatorAdap
         values: simulateValues(sensor, seed, dueMs, timeZone),
         quality: 'good',
       });
+      const health = options.emitHealth && simulateHealth(sensor, seed, dueMs);
+      if (health) options.emitHealth?.({ sensorId: sensor.id, seenAt: dueMs, ...health });
       count += 1;
     }
     return count;

@@ -324,3 +324,34 @@ export function latestReportAt(seed: number, sensor: Pick<Sensor, 'id' | 'interv
   const phase = reportPhaseMs(seed, sensor);
   return Math.floor((tMs - phase) / sensor.intervalMs) * sensor.intervalMs + phase;
 }
+
+/** What a simulated LoRaWAN device's network server would say about it at one report. */
+export interface SimulatedHealth {
+  readonly batteryPercent: number;
+  readonly rssiDbm: number;
+  readonly snrDb: number;
+  readonly gatewayId: string;
+}
+
+/** The demo's devices were installed from 2023 on; a battery lasts four to six years. */
+const FIRST_INSTALL_MS = Date.UTC(2023, 0, 1);
+
+/**
+ * Device health for sensors registered with `attributes.radio = 'lorawan'` (undefined for others):
+ * a battery that drains linearly over the device's seeded lifetime from its seeded install day, and a
+ * radio link whose strength depends on the device's (seeded) distance to its gateway, with a little
+ * jitter per report. SNR follows RSSI, as it does near the noise floor.
+ */
+export function simulateHealth(sensor: Sensor, seed: number, tMs: number): SimulatedHealth | undefined {
+  if (sensor.attributes.radio !== 'lorawan') return undefined;
+  const key = sensor.id;
+  const installedMs = FIRST_INSTALL_MS + Math.floor(unitNoise(seed, `${key}:installed`, 0) * 900) * DAY_MS;
+  const lifetimeMs = (1460 + unitNoise(seed, `${key}:battery`, 0) * 730) * DAY_MS;
+  const used = clamp((tMs - installedMs) / lifetimeMs, 0, 0.99);
+  const slot = Math.floor(tMs / Math.max(1, sensor.intervalMs));
+  const linkDbm = -78 - 40 * unitNoise(seed, `${key}:distance`, 0);
+  const rssiDbm = Math.round(linkDbm + 6 * (unitNoise(seed, `${key}:rssi`, slot) - 0.5));
+  const snrDb = round1(clamp((rssiDbm + 118) / 3 + 2 * (unitNoise(seed, `${key}:snr`, slot) - 0.5), -20, 12));
+  const gateway = 1 + Math.floor(unitNoise(seed, `${key}:gateway`, 0) * 3);
+  return { batteryPercent: Math.round(100 * (1 - used)), rssiDbm, snrDb, gatewayId: `sim-gw-${gateway}` };
+}
