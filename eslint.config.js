@@ -57,8 +57,9 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [cesiumOnlyInViewer, socketOnlyInLive] }] },
   },
   {
-    // Server integration tests talk to the real server through real socket.io-client sockets.
-    files: ['server/**/*.test.ts'],
+    // Server integration tests (and their helpers) talk to the real server through real
+    // socket.io-client sockets.
+    files: ['server/**/*.test.ts', 'server/src/testing/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [cesiumOnlyInViewer] }] },
   },
 );

@@ -2,13 +2,14 @@
  * The Socket.io event maps, typed once and used by both sides. Names are `domain:verb`.
  * Telemetry (`live:diff`) may be coalesced under load; acknowledged requests are reliable.
  */
-import type { Ack, ClientClass, Diff, Hello, Snapshot, SubscribeRequest } from './schemas.ts';
+import type { Ack, ClientClass, Hello, Snapshot, SubscribeRequest } from './schemas.ts';
+import type { WireDiff } from './wireDiff.ts';
 
 export interface ServerToClientEvents {
   /** Once after connecting. */
   'server:hello': (hello: Hello) => void;
-  /** At most one per tick per subscription, only with what changed. */
-  'live:diff': (diff: Diff) => void;
+  /** At most one per tick per subscription, only with what changed, in the compact form (`wireDiff.ts`). */
+  'live:diff': (diff: WireDiff) => void;
   /**
    * The whole subscription again, unasked: sent to a client that was too slow to take the diffs it
    * missed, once it can take messages again (latest value wins). Replaces the client's state.

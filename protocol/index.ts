@@ -2,3 +2,4 @@ export * from './schemas.ts';
 export * from './events.ts';
 export * from './version.ts';
 export * from './cityPack.ts';
+export * from './wireDiff.ts';

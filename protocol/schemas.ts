@@ -150,7 +150,10 @@ export const SubscribeRequestSchema = z.object({
 });
 export type SubscribeRequest = z.infer<typeof SubscribeRequestSchema>;
 
-/** The full state of a subscription; `seq` starts the diff sequence. */
+/**
+ * The full state of a subscription; `seq` starts the diff sequence. The order of `states` is the
+ * subscription's: a `live:diff` names a sensor by its position here (see `wireDiff.ts`).
+ */
 export const SnapshotSchema = z.object({
   subscriptionId: z.string(),
   seq: z.number().int().nonnegative(),

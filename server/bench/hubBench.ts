@@ -87,7 +87,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
+import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { median, printBenchLine, round } from '../../scripts/benchLine.ts';
 import type { App } from '../src/app.ts';
@@ -120,6 +120,7 @@ import { startNaiveServer } from './hubNaiveServer.ts';
 import type { ReadingDriver } from './hubReadingDriver.ts';
 import { startReadingDriver } from './hubReadingDriver.ts';
 import type { BBox } from '../../protocol/index.ts';
+import { recoveryBufferStats } from '../src/live/recoveryAdapter.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FLEET_FILE = fileURLToPath(new URL('./hubClientFleet.ts', import.meta.url));
@@ -166,6 +167,8 @@ const FD_RESERVE = 200;
 
 /** Longest wait after a run for its last diffs to reach the clients. */
 const SETTLE_TIMEOUT_MS = 30_000;
+/** How long the server's count of written diffs must stay the same to count as final. */
+const SETTLE_QUIET_MS = 600;
 const CONNECT_CONCURRENCY = 50;
 
 function log(message: string): void {
@@ -237,7 +240,15 @@ function ephemeralPorts(): number {
  */
 function serverConfig(hubHz: number, clientHz: number): { config: Config; hubHz: number; classes: boolean } {
   const base = loadConfig({
-    env: { PORT: '0', HOST: '127.0.0.1', CITYTWIN_LOG_LEVEL: 'silent', CITYTWIN_SIMULATOR: 'false' },
+    env: {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      CITYTWIN_LOG_LEVEL: 'silent',
+      CITYTWIN_SIMULATOR: 'false',
+      ...(process.env.HUB_BENCH_RECOVERY_MIB
+        ? { CITYTWIN_RECOVERY_BUFFER_MIB: process.env.HUB_BENCH_RECOVERY_MIB }
+        : {}),
+    },
   });
   const config: Record<string, unknown> = { ...base };
   const byClass = config.tickHzByClass;
@@ -264,7 +275,8 @@ interface EngineSocketLike {
   on(event: 'packetCreate', listener: (packet: { type: string; data?: unknown }) => void): void;
 }
 
-const DIFF_TIME = /"serverTimeMs":(\d+)/;
+/** `t` (`serverTimeMs`) at the head of a diff's wire form (`protocol/wireDiff.ts`). */
+const DIFF_TIME = /"t":(\d+)/;
 
 /**
  * Counts every `live:diff` the server writes, as engine.io packets (`packetCreate` is emitted for
@@ -293,13 +305,9 @@ function countDiffPackets(app: App): PacketCount {
   return count;
 }
 
-/**
- * Packets Socket.io keeps for connection-state recovery (its session-aware adapter's buffer; not
- * public API, so read loosely), or null where there is none.
- */
+/** Packets kept for connection-state recovery (the bounded adapter's buffer), or null without one. */
 function recoveryBufferPackets(app: App): number | null {
-  const adapter = app.io.of('/').adapter as unknown as { packets?: unknown };
-  return Array.isArray(adapter.packets) ? adapter.packets.length : null;
+  return recoveryBufferStats(app.io.of('/').adapter)?.packets ?? null;
 }
 
 /** The synthetic town. */
@@ -521,9 +529,19 @@ async function settle(
   serverDiffs: () => number,
 ): Promise<void> {
   const startMs = performance.now();
+  // Readings taken just before the load stopped still go out with the next tick (or the one after,
+  // for a slower class): the server's count is final only once it stayed put that long.
+  let written = serverDiffs();
+  let writtenSinceMs = performance.now();
   for (;;) {
     const counts = await reportFleets(fleets, fromMs, toMs, false);
-    if (counts.window.diffs >= serverDiffs() || performance.now() - startMs > SETTLE_TIMEOUT_MS) return;
+    const now = performance.now();
+    if (serverDiffs() !== written) {
+      written = serverDiffs();
+      writtenSinceMs = now;
+    }
+    const final = now - writtenSinceMs >= SETTLE_QUIET_MS;
+    if ((final && counts.window.diffs >= written) || now - startMs > SETTLE_TIMEOUT_MS) return;
     await sleep(100);
   }
 }
@@ -951,6 +969,8 @@ async function benchManyClients(town: Town): Promise<void> {
       rssRunning = sampleMemory();
     }
     const heapUsed = process.memoryUsage().heapUsed;
+    // For finding where the memory goes: HUB_BENCH_HEAP_SNAPSHOT=file writes the server's heap here.
+    if (process.env.HUB_BENCH_HEAP_SNAPSHOT) writeHeapSnapshot(process.env.HUB_BENCH_HEAP_SNAPSHOT);
 
     const kibPerClient = (rssRunning - rssBefore) / clients / 1024;
     const bareKibPerClient = (rssConnected - rssBefore) / clients / 1024;

@@ -38,7 +38,8 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
-import type { BBox, SensorState, Snapshot } from '../../protocol/index.ts';
+import type { BBox, Diff, SensorState, Snapshot, WireDiff } from '../../protocol/index.ts';
+import { decodeDiff } from '../../protocol/index.ts';
 import { PROTOCOL_VERSION } from '../../protocol/index.ts';
 import type {
   FleetConfig,
@@ -114,6 +115,8 @@ interface Client {
   readonly viewSize: number;
   periodMs: number;
   subscriptionId: string | undefined;
+  /** Sensor ids of its last snapshot in order: how a diff's rows name them. */
+  order: readonly string[];
   /** `seq` of the last diff or snapshot applied; -1 before the first snapshot. */
   lastSeq: number;
   resyncing: boolean;
@@ -254,6 +257,7 @@ function checkSnapshot(client: Client, snapshot: Snapshot, label: string): void 
       `${label} has ${snapshot.states.length} states; its view holds ${client.viewSize} sensors`,
     );
   for (const state of snapshot.states) checkState(client, state, false);
+  client.order = snapshot.states.map((s) => s.sensorId);
 }
 
 type SnapshotAnswer = { ok: boolean; data?: Snapshot; error?: { message: string } };
@@ -305,22 +309,16 @@ function resync(client: Client): void {
   });
 }
 
-/** A diff packet parsed in full: the array `["live:diff", diff]`. */
-function parseDiffPacket(packet: string): {
-  seq: number;
-  serverTimeMs: number;
-  subscriptionId: string;
-  upserts: SensorState[];
-  removed: string[];
-} {
-  const [, diff] = JSON.parse(packet.slice(1)) as [string, unknown];
-  return diff as {
-    seq: number;
-    serverTimeMs: number;
-    subscriptionId: string;
-    upserts: SensorState[];
-    removed: string[];
-  };
+/**
+ * A diff packet (`["live:diff", wire]`) parsed in full and read against the client's snapshot order,
+ * as the viewer does; undefined, with a problem recorded, when its rows do not fit.
+ */
+function parseDiffPacket(client: Client, packet: string): Diff | undefined {
+  const [, wire] = JSON.parse(packet.slice(1)) as [string, WireDiff];
+  const decoded = decodeDiff(wire, client.order);
+  if (decoded.ok) return decoded.diff;
+  problem(client, `diff ${wire.seq} does not fit its snapshot: ${decoded.reason}`);
+  return undefined;
 }
 
 function onDiff(client: Client, raw: unknown): void {
@@ -333,9 +331,10 @@ function onDiff(client: Client, raw: unknown): void {
   client.received++;
   let header = readDiffHeader(packet);
   if (header === undefined) unreadHeaders++;
-  let diff: ReturnType<typeof parseDiffPacket> | undefined;
+  let diff: Diff | undefined;
   if (verify || header === undefined) {
-    diff = parseDiffPacket(packet);
+    diff = parseDiffPacket(client, packet);
+    if (!diff) return;
     const counted = header;
     header = {
       subscriptionId: diff.subscriptionId,
@@ -438,6 +437,7 @@ async function openClient(number: number, helloHz: number[]): Promise<Client> {
     viewSize,
     periodMs: 1000 / config.expectedHz,
     subscriptionId: undefined,
+    order: [],
     lastSeq: -1,
     resyncing: false,
     received: 0,

@@ -24,6 +24,7 @@ import { createApp } from './app.ts';
 import { createManualClock } from './clock.ts';
 import type { ManualClock } from './clock.ts';
 import { loadConfig } from './config.ts';
+import { DiffReader } from './testing/diffReader.ts';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -55,8 +56,13 @@ function connected(socket: ClientSocket): Promise<Hello> {
   });
 }
 
-function subscribe(socket: ClientSocket, request: unknown): Promise<Ack<Snapshot>> {
-  return socket.timeout(5000).emitWithAck('live:subscribe', request as SubscribeRequest);
+/** Keeps the order of every snapshot answered, to read the diffs that follow. */
+const reader = new DiffReader();
+
+async function subscribe(socket: ClientSocket, request: unknown): Promise<Ack<Snapshot>> {
+  const answer = await socket.timeout(5000).emitWithAck('live:subscribe', request as SubscribeRequest);
+  if (answer.ok) reader.take(answer.data);
+  return answer;
 }
 
 function nextDiff(socket: ClientSocket): Promise<Diff> {
@@ -64,7 +70,7 @@ function nextDiff(socket: ClientSocket): Promise<Diff> {
     const timer = setTimeout(() => reject(new Error('no diff within 5 s')), 5000);
     socket.once('live:diff', (diff) => {
       clearTimeout(timer);
-      resolve(diff);
+      resolve(reader.read(diff));
     });
   });
 }

@@ -37,6 +37,8 @@ import { clientStatic, dataStatic } from './http/staticFiles.ts';
 import { Hub } from './hub/hub.ts';
 import type { LiveServer } from './live/liveGateway.ts';
 import { attachLiveGateway } from './live/liveGateway.ts';
+import { preEncodingParser } from './live/preEncoded.ts';
+import { boundedRecoveryAdapter } from './live/recoveryAdapter.ts';
 import type { Logger } from './logger.ts';
 import { createLogger } from './logger.ts';
 import type { AppMetrics } from './metrics.ts';
@@ -299,6 +301,10 @@ export async function createApp(config: Config, components: AppComponents = {}):
     serveClient: false,
     // A socket that comes back within this time gets what it missed replayed and keeps its rooms.
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: true },
+    // Bounded by size: under heavy load the oldest packets go, and a viewer beyond them resubscribes.
+    adapter: boundedRecoveryAdapter({ maxBytes: config.recoveryBufferMiB * 1024 * 1024 }),
+    // Diffs and pushed snapshots are written to JSON once and spliced into every packet as text.
+    parser: preEncodingParser,
   });
   attachLiveGateway(io, {
     hubs: new Map([...cities].map(([cityId, city]) => [cityId, city.hub])),

@@ -108,6 +108,12 @@ export const ConfigSchema = z
       .strict()
       .default({ operator: 10, public: 2, kiosk: 1 }),
     /**
+     * Most MiB of sent packets kept for connection-state recovery (a viewer back within 30 s gets
+     * what it missed replayed). Under heavy load the oldest go first; a viewer whose gap is beyond
+     * the buffer connects afresh and gets a snapshot.
+     */
+    recoveryBufferMiB: z.coerce.number().min(0).max(4096).default(16),
+    /**
      * Access keys of staff (planners, operators, admins): a socket that presents one in its
      * handshake gets that role, internal sensors and the operator rate. Keys belong in the
      * environment (`apiKeyEnv`); without any, every socket is public.
@@ -178,6 +184,7 @@ const ENV_FIELDS: Record<string, readonly string[]> = {
   CITYTWIN_SIM_SEED: ['simulator', 'seed'],
   CITYTWIN_SIM_TIME_SCALE: ['simulator', 'timeScale'],
   CITYTWIN_DEAD_LETTER_LIMIT: ['deadLetterLimit'],
+  CITYTWIN_RECOVERY_BUFFER_MIB: ['recoveryBufferMiB'],
   CITYTWIN_OPERATOR_API_KEY: ['operatorApiKey'],
 };
 

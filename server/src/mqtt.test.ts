@@ -11,12 +11,13 @@ import type { MqttClient } from 'mqtt';
 import { io as connect } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClientToServerEvents, Diff, SensorHealth, ServerToClientEvents } from '../../protocol/index.ts';
+import type { ClientToServerEvents, SensorHealth, ServerToClientEvents } from '../../protocol/index.ts';
 import { PROTOCOL_VERSION } from '../../protocol/index.ts';
 import type { App } from './app.ts';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import type { MqttLink, TestBroker } from './testing/mosquitto.ts';
+import { DiffReader } from './testing/diffReader.ts';
 import { createMqttLink, createTestBroker, mosquittoAvailable } from './testing/mosquitto.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -87,7 +88,9 @@ describe.skipIf(!mosquittoAvailable())('MQTT source on a real Mosquitto', () => 
       transports: ['websocket'],
       forceNew: true,
     });
-    viewer.on('live:diff', (diff: Diff) => {
+    const reader = new DiffReader();
+    viewer.on('live:diff', (wire) => {
+      const diff = reader.read(wire);
       for (const state of diff.upserts)
         if (state.sensorId === SENSOR && state.observation) {
           seenNo2.add(state.observation.values.no2UgM3 ?? -1);
@@ -95,9 +98,7 @@ describe.skipIf(!mosquittoAvailable())('MQTT source on a real Mosquitto', () => 
         }
     });
     await new Promise<void>((resolve) => viewer.once('server:hello', () => resolve()));
-    const ack = await viewer
-      .timeout(5000)
-      .emitWithAck('live:subscribe', { protocolVersion: PROTOCOL_VERSION, kinds: ['environment'] });
+    const ack = await reader.subscribe(viewer, { protocolVersion: PROTOCOL_VERSION, kinds: ['environment'] });
     if (!ack.ok) throw new Error(ack.error.message);
     await waitFor(() => app.mqtt[0]?.connected() === true, 10_000, 'the adapter to connect');
     publisher = mqtt.connect(broker.url, {

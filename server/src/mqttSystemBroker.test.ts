@@ -13,11 +13,12 @@ import type { MqttClient } from 'mqtt';
 import { io as connect } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClientToServerEvents, Diff, SensorState, ServerToClientEvents } from '../../protocol/index.ts';
+import type { ClientToServerEvents, SensorState, ServerToClientEvents } from '../../protocol/index.ts';
 import { PROTOCOL_VERSION } from '../../protocol/index.ts';
 import type { App } from './app.ts';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
+import { DiffReader } from './testing/diffReader.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const BROKER = 'mqtt://127.0.0.1:1883';
@@ -111,13 +112,16 @@ describe.skipIf(!available)('MQTT sources on the machine’s Mosquitto (127.0.0.
       transports: ['websocket'],
       forceNew: true,
     });
-    viewer.on('live:diff', (diff: Diff) => {
+    const reader = new DiffReader();
+    viewer.on('live:diff', (wire) => {
+      const diff = reader.read(wire);
       for (const state of diff.upserts) latest.set(state.sensorId, state);
     });
     await new Promise<void>((resolve) => viewer.once('server:hello', () => resolve()));
-    const ack = await viewer
-      .timeout(5000)
-      .emitWithAck('live:subscribe', { protocolVersion: PROTOCOL_VERSION, kinds: ['water', 'environment'] });
+    const ack = await reader.subscribe(viewer, {
+      protocolVersion: PROTOCOL_VERSION,
+      kinds: ['water', 'environment'],
+    });
     if (!ack.ok) throw new Error(ack.error.message);
     await waitFor(() => app.mqtt.every((adapter) => adapter.connected()), 'both sources to connect');
     publisher = mqtt.connect(BROKER, { clientId: `${RUN}-publisher`, clean: true });

@@ -9,6 +9,7 @@ import { io as connect } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
+  Ack,
   BBox,
   ClientToServerEvents,
   Diff,
@@ -28,6 +29,7 @@ import { createManualClock } from './clock.ts';
 import type { ManualClock } from './clock.ts';
 import { loadConfig } from './config.ts';
 import { isInBBox } from './hub/liveState.ts';
+import { DiffReader } from './testing/diffReader.ts';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -99,18 +101,24 @@ async function open(auth: Record<string, unknown> = {}): Promise<TestClient> {
     diffs: [],
     gaps: 0,
   };
+  const reader = new DiffReader();
   const take = (snapshot: Snapshot) => {
+    reader.take(snapshot);
     client.subscriptionId = snapshot.subscriptionId;
     client.seq = snapshot.seq;
     client.states = new Map(snapshot.states.map((s) => [s.sensorId, s]));
   };
   socket.on('live:snapshot', take);
-  socket.on('live:diff', (diff) => {
+  socket.on('live:diff', (wire) => {
+    // Every diff is read against its own subscription's snapshot, also one the client left since.
+    const diff = reader.read(wire);
     client.diffs.push(diff);
     if (diff.subscriptionId !== client.subscriptionId || diff.seq <= client.seq) return;
     if (diff.seq !== client.seq + 1) {
       client.gaps += 1;
-      void socket.emitWithAck('live:resync').then((answer) => answer.ok && take(answer.data));
+      socket.emit('live:resync', (answer) => {
+        if (answer.ok) take(answer.data);
+      });
       return;
     }
     client.seq = diff.seq;
@@ -123,11 +131,24 @@ async function open(auth: Record<string, unknown> = {}): Promise<TestClient> {
 }
 
 async function subscribe(client: TestClient, kinds: SensorKind[], bbox?: BBox): Promise<void> {
-  const answer = await client.socket
-    .timeout(5000)
-    .emitWithAck('live:subscribe', { protocolVersion: PROTOCOL_VERSION, kinds, ...(bbox ? { bbox } : {}) });
-  if (!answer.ok) throw new Error(answer.error.message);
-  (client as TestClient & { take: (s: Snapshot) => void }).take(answer.data);
+  const take = (client as TestClient & { take: (s: Snapshot) => void }).take;
+  // Taken in the acknowledgement callback itself, before any diff that follows it is handled.
+  await new Promise<void>((resolve, reject) => {
+    client.socket
+      .timeout(5000)
+      .emit(
+        'live:subscribe',
+        { protocolVersion: PROTOCOL_VERSION, kinds, ...(bbox ? { bbox } : {}) },
+        (error: Error | null, answer: Ack<Snapshot>) => {
+          if (error) reject(error);
+          else if (!answer.ok) reject(new Error(answer.error.message));
+          else {
+            take(answer.data);
+            resolve();
+          }
+        },
+      );
+  });
 }
 
 /** The sensors a subscription should hold, worked out from the registry. */
@@ -205,6 +226,8 @@ describe('client classes', () => {
     expect(operator.diffs).toHaveLength(20);
     expect(visitor.diffs).toHaveLength(4);
     expect(kiosk.diffs).toHaveLength(2);
+    // Ticks without news: each class sends what changed since its last diff within its period.
+    await step(0, 10);
     // Fewer messages, same end state: every class holds the server's current readings.
     for (const client of [visitor, kiosk])
       for (const [id, state] of client.states)

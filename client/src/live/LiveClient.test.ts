@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  encodeDiff,
   PROTOCOL_VERSION,
   versionMismatchMessage,
   type Ack,
@@ -14,6 +15,7 @@ import {
   type Diff,
   type ServerToClientEvents,
   type Snapshot,
+  type WireDiff,
 } from '../../../protocol/index.ts';
 import { reading } from '../testing/fixtures.ts';
 import { LiveClient } from './LiveClient.ts';
@@ -58,14 +60,16 @@ function snapshot(seq: number, subscriptionId = 'sub-1'): Snapshot {
   return { subscriptionId, seq, serverTimeMs: 5_000_000, states: [reading('p1', { freeSpaces: 100 })] };
 }
 
-function diff(seq: number, freeSpaces: number, subscriptionId = 'sub-1'): Diff {
-  return {
+/** A `live:diff` as the server sends it: the compact form, p1 being the snapshot's first sensor. */
+function diff(seq: number, freeSpaces: number, subscriptionId = 'sub-1'): WireDiff {
+  const readable: Diff = {
     subscriptionId,
     seq,
     serverTimeMs: 5_000_000 + seq,
     upserts: [reading('p1', { freeSpaces })],
     removed: [],
   };
+  return encodeDiff(readable, new Map([['p1', 0]]));
 }
 
 function hello(socket: ServerSocket, protocolVersion = PROTOCOL_VERSION): void {

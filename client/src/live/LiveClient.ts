@@ -177,6 +177,11 @@ export class LiveClient {
         `[live] sequence gap (expected ${outcome.expectedSeq}, got ${outcome.receivedSeq}); resyncing`,
       );
       this.resync();
+    } else if (outcome.kind === 'malformed') {
+      this.logger.warn(
+        `[live] dropped a live:diff that does not fit the subscription: ${outcome.reason}; resyncing`,
+      );
+      this.resync();
     }
   }
 

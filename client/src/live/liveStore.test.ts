@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { Diff } from '../../../protocol/index.ts';
+import type { Diff, WireDiff } from '../../../protocol/index.ts';
+import { encodeDiff } from '../../../protocol/index.ts';
 import { deepFreeze, liveState, noReading, reading } from '../testing/fixtures.ts';
-import { applyDiff, LiveStore, stateFromSnapshot } from './liveStore.ts';
+import { applyDiff, applyWireDiff, LiveStore, stateFromSnapshot } from './liveStore.ts';
 
 function diff(overrides: Partial<Diff> = {}): Diff {
   return { subscriptionId: 'sub-1', seq: 6, serverTimeMs: 2_000_100, upserts: [], removed: [], ...overrides };
+}
+
+/** The wire form of `diff(overrides)` for a subscription of the sensors `order`. */
+function wire(overrides: Partial<Diff> = {}, order: readonly string[] = ['a', 'b']): WireDiff {
+  return encodeDiff(diff(overrides), new Map(order.map((id, i) => [id, i])));
 }
 
 describe('applyDiff', () => {
@@ -81,6 +87,48 @@ describe('applyDiff', () => {
   });
 });
 
+describe('applyWireDiff', () => {
+  it('reads the rows against the snapshot order and applies them', () => {
+    const before = deepFreeze(
+      liveState([reading('a', { freeSpaces: 10 }), reading('b', { freeSpaces: 20 })]),
+    );
+    const outcome = applyWireDiff(
+      before,
+      deepFreeze(wire({ upserts: [reading('b', { freeSpaces: 3 }, 2_000_000)] })),
+    );
+    expect(outcome.kind).toBe('applied');
+    if (outcome.kind !== 'applied') return;
+    expect(outcome.changedIds).toEqual(['b']);
+    expect(outcome.state.sensors.get('b')).toEqual(reading('b', { freeSpaces: 3 }, 2_000_000));
+    expect(outcome.state.sensors.get('a')).toBe(before.sensors.get('a'));
+    expect(outcome.state.order).toBe(before.order);
+  });
+
+  it('tells a gap, another subscription and an old diff before reading any row', () => {
+    const before = liveState([reading('a', { freeSpaces: 10 })]);
+    const broken: WireDiff = { ...wire(), u: [[99, 0, 0, 0, 0, 1]] };
+    expect(applyWireDiff(before, { ...broken, seq: 8 }).kind).toBe('gap');
+    expect(applyWireDiff(before, { ...broken, id: 'sub-2' })).toEqual({
+      kind: 'ignored',
+      reason: 'other-subscription',
+    });
+    expect(applyWireDiff(before, { ...broken, seq: 5 })).toEqual({
+      kind: 'ignored',
+      reason: 'already-applied',
+    });
+  });
+
+  it('applies nothing of a diff whose rows do not fit the snapshot, and says why', () => {
+    const before = liveState([reading('a', { freeSpaces: 10 })]);
+    const good = wire({ upserts: [reading('a', { freeSpaces: 1 })] }, ['a']);
+    const outcome = applyWireDiff(before, { ...good, u: [...good.u, [1, 0, 0, 0, 0, 5]] });
+    expect(outcome).toEqual({
+      kind: 'malformed',
+      reason: 'row 1: index 1 is not in the snapshot of 1 sensors',
+    });
+  });
+});
+
 describe('stateFromSnapshot', () => {
   it('indexes the snapshot states by sensor id', () => {
     const state = stateFromSnapshot({
@@ -91,6 +139,7 @@ describe('stateFromSnapshot', () => {
     });
     expect(state.seq).toBe(3);
     expect([...state.sensors.keys()]).toEqual(['a', 'b']);
+    expect(state.order).toEqual(['a', 'b']);
   });
 });
 
@@ -119,13 +168,13 @@ describe('LiveStore', () => {
     store.replaceState(snapshot, 0);
     let calls = 0;
     store.subscribe(() => calls++);
-    expect(store.applyDiff(diff({ seq: 9 }), 0).kind).toBe('gap');
-    expect(store.applyDiff(diff({ subscriptionId: 'old' }), 0).kind).toBe('ignored');
+    expect(store.applyDiff(wire({ seq: 9 }), 0).kind).toBe('gap');
+    expect(store.applyDiff(wire({ subscriptionId: 'old' }), 0).kind).toBe('ignored');
     expect(calls).toBe(0);
   });
 
   it('ignores diffs before the first snapshot', () => {
-    expect(new LiveStore().applyDiff(diff(), 0)).toEqual({ kind: 'ignored', reason: 'no-state' });
+    expect(new LiveStore().applyDiff(wire(), 0)).toEqual({ kind: 'ignored', reason: 'no-state' });
   });
 
   it('advances the server clock by local time times the hello time scale', () => {
@@ -134,7 +183,7 @@ describe('LiveStore', () => {
     store.replaceState(snapshot, 1_000);
     expect(store.nowServerMs(1_000)).toBe(2_000_000);
     expect(store.nowServerMs(3_000)).toBe(2_000_000 + 2_000 * 60);
-    store.applyDiff(diff(), 5_000);
+    store.applyDiff(wire(), 5_000);
     expect(store.nowServerMs(5_500)).toBe(2_000_100 + 500 * 60);
   });
 

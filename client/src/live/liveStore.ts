@@ -3,7 +3,8 @@
  * holder that React (`useSyncExternalStore`) and the Cesium bindings read. No socket in here; the
  * `LiveClient` feeds it parsed payloads.
  */
-import type { Diff, Hello, SensorState, Snapshot } from '../../../protocol/index.ts';
+import type { Diff, Hello, SensorState, Snapshot, WireDiff } from '../../../protocol/index.ts';
+import { decodeDiff } from '../../../protocol/index.ts';
 import { anchorClock, serverNowMs, type ServerClockAnchor } from '../time/serverClock.ts';
 
 /** The state of one subscription: its sensors at the message with sequence number `seq`. */
@@ -12,6 +13,8 @@ export interface LiveState {
   readonly seq: number;
   readonly serverTimeMs: number;
   readonly sensors: ReadonlyMap<string, SensorState>;
+  /** The sensor ids of the subscription's snapshot in order: a wire diff names sensors by position. */
+  readonly order: readonly string[];
 }
 
 /** What applying a diff led to. */
@@ -25,7 +28,9 @@ export type DiffOutcome =
   /** The diff does not follow `state.seq`: messages were lost, ask for a new snapshot. */
   | { readonly kind: 'gap'; readonly expectedSeq: number; readonly receivedSeq: number }
   /** The diff belongs to a replaced subscription or repeats an applied one: drop it. */
-  | { readonly kind: 'ignored'; readonly reason: 'other-subscription' | 'already-applied' };
+  | { readonly kind: 'ignored'; readonly reason: 'other-subscription' | 'already-applied' }
+  /** The wire diff does not fit the subscription's snapshot: not applied, ask for a new snapshot. */
+  | { readonly kind: 'malformed'; readonly reason: string };
 
 /** The state a snapshot describes. */
 export function stateFromSnapshot(snapshot: Snapshot): LiveState {
@@ -34,6 +39,7 @@ export function stateFromSnapshot(snapshot: Snapshot): LiveState {
     seq: snapshot.seq,
     serverTimeMs: snapshot.serverTimeMs,
     sensors: new Map(snapshot.states.map((s) => [s.sensorId, s])),
+    order: snapshot.states.map((s) => s.sensorId),
   };
 }
 
@@ -59,9 +65,28 @@ export function applyDiff(state: LiveState, diff: Diff): DiffOutcome {
   }
   return {
     kind: 'applied',
-    state: { subscriptionId: state.subscriptionId, seq: diff.seq, serverTimeMs: diff.serverTimeMs, sensors },
+    state: {
+      subscriptionId: state.subscriptionId,
+      seq: diff.seq,
+      serverTimeMs: diff.serverTimeMs,
+      sensors,
+      order: state.order,
+    },
     changedIds,
   };
+}
+
+/**
+ * {@link applyDiff} for a diff as it arrives (`live:diff`, the compact form of `wireDiff.ts`): checks
+ * subscription and sequence first, then reads its rows against the snapshot's order.
+ */
+export function applyWireDiff(state: LiveState, wire: WireDiff): DiffOutcome {
+  if (wire.id !== state.subscriptionId) return { kind: 'ignored', reason: 'other-subscription' };
+  if (wire.seq <= state.seq) return { kind: 'ignored', reason: 'already-applied' };
+  if (wire.seq !== state.seq + 1) return { kind: 'gap', expectedSeq: state.seq + 1, receivedSeq: wire.seq };
+  const decoded = decodeDiff(wire, state.order);
+  if (!decoded.ok) return { kind: 'malformed', reason: decoded.reason };
+  return applyDiff(state, decoded.diff);
 }
 
 /** Connection as the badge shows it. */
@@ -134,15 +159,18 @@ export class LiveStore {
     });
   }
 
-  /** Applies a diff when it follows the current state; the outcome tells the caller about gaps. */
-  applyDiff(diff: Diff, localTimeMs: number): DiffOutcome | { kind: 'ignored'; reason: 'no-state' } {
+  /**
+   * Applies a `live:diff` when it follows the current state; the outcome tells the caller about gaps
+   * and diffs that do not fit.
+   */
+  applyDiff(diff: WireDiff, localTimeMs: number): DiffOutcome | { kind: 'ignored'; reason: 'no-state' } {
     const current = this.snapshot.state;
     if (!current) return { kind: 'ignored', reason: 'no-state' };
-    const outcome = applyDiff(current, diff);
+    const outcome = applyWireDiff(current, diff);
     if (outcome.kind === 'applied') {
       this.update({
         state: outcome.state,
-        clock: anchorClock(diff.serverTimeMs, localTimeMs, this.timeScale()),
+        clock: anchorClock(diff.t, localTimeMs, this.timeScale()),
       });
     }
     return outcome;

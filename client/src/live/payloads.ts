@@ -4,12 +4,12 @@
  */
 import { z } from 'zod';
 import {
-  DiffSchema,
+  WireDiffSchema,
   ErrorPayloadSchema,
   HelloSchema,
   SnapshotSchema,
   type Ack,
-  type Diff,
+  type WireDiff,
   type Hello,
   type Snapshot,
 } from '../../../protocol/index.ts';
@@ -43,9 +43,9 @@ export function parseSnapshot(raw: unknown): Parsed<Snapshot> {
   return parseWith(SnapshotSchema, raw);
 }
 
-/** Parses `live:diff`. */
-export function parseDiff(raw: unknown): Parsed<Diff> {
-  return parseWith(DiffSchema, raw);
+/** Parses `live:diff` (its compact wire form; `applyWireDiff` reads the rows). */
+export function parseDiff(raw: unknown): Parsed<WireDiff> {
+  return parseWith(WireDiffSchema, raw);
 }
 
 /** Parses the acknowledgement of `live:subscribe` / `live:resync`. */

@@ -41,6 +41,7 @@ export function liveState(states: readonly SensorState[], seq = 5, subscriptionI
     seq,
     serverTimeMs: 2_000_000,
     sensors: new Map(states.map((s) => [s.sensorId, s])),
+    order: states.map((s) => s.sensorId),
   };
 }
 

@@ -411,14 +411,51 @@ describe('Hub groups of identical subscriptions', () => {
     const { hub, diffs, sink } = setup();
     const id = hub.subscribe({ kinds: ['parking'], visibilities: ['public'] }, sink, { periodTicks: 5 });
     hub.snapshot(id);
+    const sentAt: number[] = [];
+    const latest = new Map<string, number>();
     for (let i = 1; i <= 10; i++) {
-      hub.ingest({ sensorId: i % 2 ? 'p1' : 'p2', observedAt: T0 + i, values: { freeSpaces: i } }, 's');
+      const sensorId = i % 2 ? 'p1' : 'p2';
+      hub.ingest({ sensorId, observedAt: T0 + i, values: { freeSpaces: i } }, 's');
+      latest.set(sensorId, i);
+      const before = diffs.length;
       hub.tick();
+      if (diffs.length > before) {
+        sentAt.push(i);
+        // Every change since the last diff, each sensor's newest value.
+        const sent = new Map(
+          diffs.at(-1)?.upserts.map((u) => [u.sensorId, u.observation?.values.freeSpaces]),
+        );
+        expect(sent).toEqual(latest);
+      }
     }
     expect(diffs.map((d) => d.seq)).toEqual([1, 2]);
-    expect(diffs[1]?.upserts.map((u) => [u.sensorId, u.observation?.values.freeSpaces])).toEqual([
-      ['p2', 10],
-      ['p1', 9],
-    ]);
+    expect(sentAt[1]! - sentAt[0]!).toBe(5);
+  });
+
+  it('spreads groups of one rate over the ticks of their period', () => {
+    const { hub, diffs, sink } = setup();
+    // Ten distinct views (each a different box around the town) at every 5th tick.
+    for (let g = 0; g < 10; g++) {
+      const id = hub.subscribe(
+        { kinds: ['parking'], bbox: [-180 + g, -90, 180, 90], visibilities: ['public'] },
+        sink,
+        { periodTicks: 5 },
+      );
+      hub.snapshot(id);
+    }
+    expect(hub.groupCount).toBe(10);
+    const perTick: number[] = [];
+    for (let i = 1; i <= 10; i++) {
+      hub.ingest({ sensorId: 'p1', observedAt: T0 + i, values: { freeSpaces: i } }, 's');
+      const before = diffs.length;
+      hub.tick();
+      perTick.push(diffs.length - before);
+    }
+    // Two groups a tick, not ten every fifth tick; each group still every fifth tick.
+    expect(perTick).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
+    const bySubscription = new Map<string, number>();
+    for (const diff of diffs)
+      bySubscription.set(diff.subscriptionId, (bySubscription.get(diff.subscriptionId) ?? 0) + 1);
+    expect([...bySubscription.values()]).toEqual(Array(10).fill(2));
   });
 });

@@ -9,6 +9,7 @@ import type {
   Sensor,
   SensorHealth,
   SensorState,
+  SensorIndex,
   Snapshot,
 } from '../../../protocol/index.ts';
 import { ObservationSchema } from '../../../protocol/index.ts';
@@ -99,12 +100,21 @@ interface Group {
   readonly id: string;
   readonly filter: SubscriptionFilter;
   readonly periodTicks: number;
-  /** The sensors in the group's view. */
-  readonly sensorIds: ReadonlySet<string>;
+  /**
+   * Which tick of each period the group sends on. Groups of one rate are spread over the ticks of
+   * the period, so a 10 Hz hub with thousands of 2 Hz groups sends a fifth of them each tick rather
+   * than all of them every fifth tick.
+   */
+  readonly phase: number;
+  /**
+   * Registry numbers of the sensors in the group's view, ascending. A sensor's position here is its
+   * place in the group's snapshots, and how the wire form of a diff names it.
+   */
+  readonly numbers: Int32Array;
   readonly members: Map<string, Member>;
   seq: number;
-  /** Changed since the group's last diff. */
-  readonly pending: Set<string>;
+  /** The tick of the group's last diff (or of its making): what changed after it goes in the next. */
+  sentAtTick: number;
 }
 
 interface Member {
@@ -158,12 +168,18 @@ export class Hub {
   /** The newest value of each quantity per sensor, with its own time (see `mergeReading`). */
   private readonly held = new Map<string, HeldReading>();
   private readonly lastSources = new Map<string, string>();
-  private readonly dirty = new Set<string>();
+  /** Sensors in registry order; a sensor's number is its position here. */
+  private readonly sensorList: readonly Sensor[];
+  private readonly numberOf = new Map<string, number>();
+  /**
+   * Per sensor number, the tick whose diffs first carry its newest state. A due group sends the
+   * sensors of its view changed since its last diff: no per-group queue of changes, so a group
+   * costs the server little more than the list of its sensors.
+   */
+  private readonly changedAt: Int32Array;
   private readonly groups = new Map<string, Group>();
   private readonly groupsByKey = new Map<string, Group>();
   private readonly members = new Map<string, Member>();
-  /** For each sensor, the groups whose view holds it: routing a change costs its audience only. */
-  private readonly groupsBySensor = new Map<string, Set<Group>>();
   private broadcast: GroupBroadcast | undefined;
   /** Members skipped while congested, waiting to be sent the whole state. */
   private readonly behind = new Set<Member>();
@@ -180,10 +196,20 @@ export class Hub {
     this.maxPastAgeMs = options.maxPastAgeMs ?? DEFAULT_MAX_PAST_AGE_MS;
     const sensors = new Map<string, Sensor>();
     for (const sensor of options.sensors) {
+      if (sensors.has(sensor.id)) continue;
       sensors.set(sensor.id, sensor);
+      this.numberOf.set(sensor.id, this.numberOf.size);
       this.states.set(sensor.id, { sensorId: sensor.id, observation: null, freshness: 'offline' });
     }
     this.sensors = sensors;
+    this.sensorList = [...sensors.values()];
+    this.changedAt = new Int32Array(this.sensorList.length);
+  }
+
+  /** Marks a sensor's state as changed: the diffs of the next tick carry it. */
+  private markChanged(sensorId: string): void {
+    const number = this.numberOf.get(sensorId);
+    if (number !== undefined) this.changedAt[number] = this.tickCount + 1;
   }
 
   /**
@@ -304,7 +330,7 @@ export class Hub {
     };
     if (state?.health !== undefined) next.health = state.health;
     this.states.set(sensor.id, next);
-    this.dirty.add(sensor.id);
+    this.markChanged(sensor.id);
     this.lastSources.set(sensor.id, source);
     this.metrics?.readingAccepted(source);
     return { accepted: true, observation: accepted, warnings };
@@ -382,7 +408,7 @@ export class Hub {
     if (fact.snrDb !== undefined && Number.isFinite(fact.snrDb)) merged.snrDb = fact.snrDb;
     if (fact.gatewayId) merged.gatewayId = fact.gatewayId;
     this.states.set(fact.sensorId, { ...state, health: merged });
-    this.dirty.add(fact.sensorId);
+    this.markChanged(fact.sensorId);
   }
 
   /** The source whose reading of the sensor the hub took last, if any. */
@@ -419,24 +445,23 @@ export class Hub {
     const key = groupKey(filter, periodTicks);
     let group = this.groupsByKey.get(key);
     if (!group) {
-      const sensorIds = new Set<string>();
-      for (const sensor of this.sensors.values()) if (matchesFilter(sensor, filter)) sensorIds.add(sensor.id);
+      const inView: number[] = [];
+      this.sensorList.forEach((sensor, number) => {
+        if (matchesFilter(sensor, filter)) inView.push(number);
+      });
+      const number = this.nextGroupNumber++;
       group = {
-        id: `g${this.nextGroupNumber++}`,
+        id: `g${number}`,
         filter,
         periodTicks,
-        sensorIds,
+        phase: number % periodTicks,
+        numbers: Int32Array.from(inView),
         members: new Map(),
         seq: 0,
-        pending: new Set(),
+        sentAtTick: this.tickCount,
       };
       this.groups.set(group.id, group);
       this.groupsByKey.set(key, group);
-      for (const sensorId of sensorIds) {
-        let audience = this.groupsBySensor.get(sensorId);
-        if (!audience) this.groupsBySensor.set(sensorId, (audience = new Set()));
-        audience.add(group);
-      }
     }
     const member: Member = { id: memberId, group, sink, behind: false };
     group.members.set(memberId, member);
@@ -455,7 +480,6 @@ export class Hub {
     if (group.members.size > 0) return;
     this.groups.delete(group.id);
     this.groupsByKey.delete(groupKey(group.filter, group.periodTicks));
-    for (const sensorId of group.sensorIds) this.groupsBySensor.get(sensorId)?.delete(group);
   }
 
   get subscriberCount(): number {
@@ -465,6 +489,33 @@ export class Hub {
   /** Groups of identical subscriptions now (each is sent one diff per send). */
   get groupCount(): number {
     return this.groups.size;
+  }
+
+  /**
+   * Each sensor's position in the snapshots of a group (its `subscriptionId`): what the encoder
+   * needs to write the group's diffs in their wire form.
+   */
+  sensorOrder(groupId: string): SensorIndex | undefined {
+    const group = this.groups.get(groupId);
+    if (!group) return undefined;
+    const numbers = group.numbers;
+    return {
+      get: (sensorId) => {
+        const number = this.numberOf.get(sensorId);
+        if (number === undefined) return undefined;
+        // Binary search: the view's numbers are ascending.
+        let low = 0;
+        let high = numbers.length - 1;
+        while (low <= high) {
+          const middle = (low + high) >>> 1;
+          const at = numbers[middle] as number;
+          if (at === number) return middle;
+          if (at < number) low = middle + 1;
+          else high = middle - 1;
+        }
+        return undefined;
+      },
+    };
   }
 
   /** The group (its id is the `subscriptionId` of diffs) a member is in. */
@@ -487,10 +538,11 @@ export class Hub {
   }
 
   private groupSnapshot(group: Group): Snapshot {
+    // Every registered sensor has a state from the start, so `states` lines up with `numbers`.
     const states: SensorState[] = [];
-    for (const id of group.sensorIds) {
-      const state = this.states.get(id);
-      if (state) states.push(state);
+    for (const number of group.numbers) {
+      const id = (this.sensorList[number] as Sensor).id;
+      states.push(this.states.get(id) ?? { sensorId: id, observation: null, freshness: 'offline' });
     }
     return { subscriptionId: group.id, seq: group.seq, serverTimeMs: this.clock.now(), states };
   }
@@ -502,28 +554,24 @@ export class Hub {
       const freshness = freshnessOf(state.observation?.observedAt, sensor.intervalMs, nowMs);
       if (freshness !== state.freshness) {
         this.states.set(id, { ...state, freshness });
-        this.dirty.add(id);
+        this.markChanged(id);
       }
     }
   }
 
   /**
-   * One tick: re-judge freshness, route what changed to the groups whose view holds it, and send
-   * each group that is due (every `periodTicks` ticks) one diff, built and encoded once for all its
-   * members. A congested member is skipped, not queued for: once it can take messages again it gets
-   * the whole state (latest value wins), so a slow client never grows the server's memory.
+   * One tick: re-judge freshness, and send each group that is due (every `periodTicks` ticks, at its
+   * phase) one diff of the sensors in its view that changed since its last, built and encoded once
+   * for all its members. A congested member is skipped, not queued for: once it can take messages
+   * again it gets the whole state (latest value wins), so a slow client never grows the server's
+   * memory.
    */
   tick(): void {
     const nowMs = this.clock.now();
-    this.tickCount += 1;
+    // Freshness first: what it changes is marked for this tick's diffs.
     this.refreshFreshness(nowMs);
-    if (this.dirty.size > 0) {
-      for (const id of this.dirty) {
-        const audience = this.groupsBySensor.get(id);
-        if (audience) for (const group of audience) group.pending.add(id);
-      }
-      this.dirty.clear();
-    }
+    this.tickCount += 1;
+    const tick = this.tickCount;
     for (const member of this.behind) {
       if (member.sink.isCongested()) continue;
       this.behind.delete(member);
@@ -531,10 +579,15 @@ export class Hub {
       member.sink.resync?.(this.groupSnapshot(member.group));
     }
     for (const group of this.groups.values()) {
-      if (group.pending.size === 0 || this.tickCount % group.periodTicks !== 0) continue;
+      if ((tick + group.phase) % group.periodTicks !== 0) continue;
+      const since = group.sentAtTick;
+      group.sentAtTick = tick;
+      const changed: string[] = [];
+      for (const number of group.numbers)
+        if ((this.changedAt[number] as number) > since) changed.push((this.sensorList[number] as Sensor).id);
+      if (changed.length === 0) continue;
       group.seq += 1;
-      const diff = buildDiff(group.id, group.seq, nowMs, group.pending, this.states);
-      group.pending.clear();
+      const diff = buildDiff(group.id, group.seq, nowMs, changed, this.states);
       const skip: string[] = [];
       let reached = 0;
       for (const member of group.members.values()) {

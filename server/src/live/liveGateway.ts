@@ -2,7 +2,8 @@
  * Socket.io side of the live path. At the handshake it checks the protocol version, the city and the
  * access key, and settles the socket's role (what it may see) and class (how often it gets diffs).
  * `live:subscribe` puts the socket in the hub group of its filter and rate, which is also a Socket.io
- * room: each group's diff is encoded once and written to every member (`io.to(room).emit`), except
+ * room: each group's diff is put in its compact wire form (`protocol/wireDiff.ts`) and encoded once,
+ * then written to every member (`io.to(room).emit`), except
  * members whose connection is congested; those get the whole state once they can take it again
  * (`live:snapshot`). Connection-state recovery is on, so a short drop replays what was missed.
  * Every inbound payload is parsed; a malformed request gets an error answer and the socket stays up.
@@ -23,6 +24,7 @@ import type {
 } from '../../../protocol/index.ts';
 import {
   ClientClassSchema,
+  DiffTextEncoder,
   PROTOCOL_VERSION,
   SubscribeRequestSchema,
   versionMismatchMessage,
@@ -31,6 +33,7 @@ import type { Clock } from '../clock.ts';
 import type { Hub, SubscriberSink } from '../hub/hub.ts';
 import type { Logger } from '../logger.ts';
 import type { AppMetrics } from '../metrics.ts';
+import { preEncoded } from './preEncoded.ts';
 
 /** What the server keeps on a socket (`socket.data`); it survives connection-state recovery. */
 export interface LiveSocketData {
@@ -130,11 +133,21 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
   const periodTicks = (clientClass: ClientClass) =>
     Math.max(1, Math.round(options.tickHz / Math.min(options.tickHz, options.tickHzByClass[clientClass])));
 
+  const encoders = new Map<Hub, DiffTextEncoder>();
+  const encoderOf = (hub: Hub) => encoders.get(hub) ?? new DiffTextEncoder();
   for (const [cityId, hub] of hubs) {
+    // One encoder per hub: a sensor's row is written once per tick for all the groups that see it.
+    const encoder = new DiffTextEncoder();
+    encoders.set(hub, encoder);
     hub.setBroadcast((groupId, diff, skip) => {
+      const order = hub.sensorOrder(groupId);
+      if (!order) return;
       const room = roomOf(cityId, groupId);
       // `except` names the skipped sockets by their own rooms (every socket is in a room of its id).
-      (skip.length > 0 ? io.to(room).except([...skip]) : io.to(room)).emit('live:diff', diff);
+      (skip.length > 0 ? io.to(room).except([...skip]) : io.to(room)).emit(
+        'live:diff',
+        preEncoded(encoder.encode(diff, order)),
+      );
       metrics.diffsSent.inc();
     });
   }
@@ -199,11 +212,13 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
 
     const sink: SubscriberSink = {
       send: (diff) => {
+        const order = hub.sensorOrder(diff.subscriptionId);
+        if (!order) return;
         metrics.diffsSent.inc();
-        socket.emit('live:diff', diff);
+        socket.emit('live:diff', preEncoded(encoderOf(hub).encode(diff, order)));
       },
       isCongested: () => isCongested(socket),
-      resync: (snapshot) => socket.emit('live:snapshot', snapshot),
+      resync: (snapshot) => socket.emit('live:snapshot', preEncoded(JSON.stringify(snapshot))),
       viaBroadcast: true,
     };
 

@@ -1,0 +1,222 @@
+/**
+ * `live:diff` as it travels: the compact form of a {@link Diff}.
+ *
+ * A diff of the whole town reaches every viewer ten times a second, so its size is what the server's
+ * kernel, the network and the client's parser pay for most. The readable form spends about 150 bytes
+ * on one sensor's state (its id twice, every key name, the freshness word); here one state is a row of
+ * numbers, about 25 bytes:
+ *
+ *     [index, shape, ageMs, freshness, quality, ...values]
+ *
+ * - `index`: the sensor's position in the `states` of the subscription's snapshot (the order a
+ *   subscription keeps for its whole life; a new subscription comes with a new snapshot).
+ * - `shape`: the number under which `k` lists the names of the values, in order (numbers are the
+ *   server's, stable while it runs); {@link NO_READING} for a sensor without a reading (its `ageMs`,
+ *   `quality` and values mean nothing then; the row has the head only).
+ * - `ageMs`: `t - observedAt`, a small integer where the epoch time is 13 digits.
+ * - `freshness`, `quality`: positions in {@link FreshnessSchema} and {@link QualitySchema}.
+ *
+ * Device health, where the sensor has some, is in `h` under the row's index. The server encodes
+ * (once per group of identical subscriptions, each sensor's row once per tick); the viewer decodes.
+ */
+import { z } from 'zod';
+import type { Diff, Observation, SensorState } from './schemas.ts';
+import {
+  FreshnessSchema,
+  MAX_VALUES_PER_OBSERVATION,
+  QualitySchema,
+  QuantityNameSchema,
+  SensorHealthSchema,
+} from './schemas.ts';
+
+/** Each sensor's position in a subscription's snapshot (a `Map` is one). */
+export interface SensorIndex {
+  get(sensorId: string): number | undefined;
+}
+
+/** The `shape` of a row for a sensor without a reading. */
+export const NO_READING = -1;
+/** Cells in front of a row's values. */
+const ROW_HEAD = 5;
+
+const FRESHNESS = FreshnessSchema.options;
+const QUALITY = QualitySchema.options;
+
+export const WireDiffSchema = z.object({
+  /** `subscriptionId`. */
+  id: z.string(),
+  seq: z.number().int().positive(),
+  /** `serverTimeMs`. */
+  t: z.number().int().nonnegative(),
+  /** Shapes by number: the quantity names of rows' values, for the shapes the rows use. */
+  k: z.record(z.string().regex(/^\d+$/), z.array(QuantityNameSchema).min(1).max(MAX_VALUES_PER_OBSERVATION)),
+  /** One row per upserted sensor. */
+  u: z.array(z.array(z.number())),
+  /** Device health by row index. */
+  h: z.record(z.string().regex(/^\d+$/), SensorHealthSchema).optional(),
+  /** Sensors that left the subscription, by id. */
+  r: z.array(z.string()).optional(),
+});
+export type WireDiff = z.infer<typeof WireDiffSchema>;
+
+/**
+ * Writes diffs in their wire form as JSON text. One encoder serves a hub: in one tick a sensor's
+ * state goes to every group whose view holds it, and its row but for the index is the same in each
+ * (same `t`, same shape numbers), so it is written once per tick and reused. Shape numbers are the
+ * encoder's own, stable for its life; a diff lists the ones it uses in `k`.
+ *
+ * The text is built by one `join`, so it is a flat string: kept for connection-state recovery, it
+ * costs its characters, not a tree of the pieces it was made of.
+ */
+export class DiffTextEncoder {
+  private t = Number.NaN;
+  /** Per state object: `shape,age,freshness,quality,values]` at `t`; cleared when `t` changes. */
+  private readonly rowTails = new Map<SensorState, EncodedRow>();
+  private readonly shapeOf = new Map<string, number>();
+  /** `"<shape>":["name",...]` per shape number. */
+  private readonly shapeEntries: string[] = [];
+
+  /**
+   * `indexOf` gives each sensor's position in the subscription's snapshot; a sensor not in it is a
+   * bug of the caller and throws, naming it. Values are finite (the observation schema), so
+   * `String(n)` writes them as JSON does.
+   */
+  encode(diff: Diff, indexOf: SensorIndex): string {
+    const t = diff.serverTimeMs;
+    if (t !== this.t) {
+      this.t = t;
+      this.rowTails.clear();
+    }
+    const used: number[] = [];
+    const rows: string[] = [];
+    const health: string[] = [];
+    for (const state of diff.upserts) {
+      const index = indexOf.get(state.sensorId);
+      if (index === undefined)
+        throw new Error(`sensor "${state.sensorId}" is not in subscription ${diff.subscriptionId}`);
+      const row = this.rowOf(state, t);
+      if (row.shape !== NO_READING && !used.includes(row.shape)) used.push(row.shape);
+      rows.push(`[${index},${row.tail}`);
+      if (row.health !== undefined) health.push(`"${index}":${row.health}`);
+    }
+    const parts = [
+      `{"id":${JSON.stringify(diff.subscriptionId)},"seq":${diff.seq},"t":${t},"k":{`,
+      used.map((shape) => this.shapeEntries[shape]).join(','),
+      '},"u":[',
+      rows.join(','),
+      ']',
+    ];
+    if (health.length > 0) parts.push(',"h":{', health.join(','), '}');
+    if (diff.removed.length > 0) parts.push(',"r":', JSON.stringify(diff.removed));
+    parts.push('}');
+    return parts.join('');
+  }
+
+  private rowOf(state: SensorState, t: number): EncodedRow {
+    const known = this.rowTails.get(state);
+    if (known) return known;
+    const freshness = FRESHNESS.indexOf(state.freshness);
+    const observation = state.observation;
+    let row: EncodedRow;
+    if (observation === null) {
+      row = { shape: NO_READING, tail: `${NO_READING},0,${freshness},0]` };
+    } else {
+      let key = '';
+      let cells = '';
+      // Quantity names are never integer-like, so this is their insertion order, as Object.keys gives.
+      for (const name in observation.values) {
+        key += `${name},`;
+        cells += `,${String(observation.values[name])}`;
+      }
+      let shape = this.shapeOf.get(key);
+      if (shape === undefined) {
+        shape = this.shapeEntries.length;
+        this.shapeOf.set(key, shape);
+        this.shapeEntries.push(`"${shape}":${JSON.stringify(Object.keys(observation.values))}`);
+      }
+      const quality = QUALITY.indexOf(observation.quality);
+      row = { shape, tail: `${shape},${t - observation.observedAt},${freshness},${quality}${cells}]` };
+    }
+    if (state.health !== undefined) row.health = JSON.stringify(state.health);
+    this.rowTails.set(state, row);
+    return row;
+  }
+}
+
+/** A sensor state's row but for its index, and its health as JSON. */
+interface EncodedRow {
+  readonly shape: number;
+  readonly tail: string;
+  health?: string;
+}
+
+/** The wire form of one diff as JSON text (a fresh {@link DiffTextEncoder}: shapes numbered from 0). */
+export function encodeDiffText(diff: Diff, indexOf: SensorIndex): string {
+  return new DiffTextEncoder().encode(diff, indexOf);
+}
+
+/** The wire form of `diff` as an object: what a viewer gets from the text. */
+export function encodeDiff(diff: Diff, indexOf: SensorIndex): WireDiff {
+  return JSON.parse(encodeDiffText(diff, indexOf)) as WireDiff;
+}
+
+export type DecodedDiff = { ok: true; diff: Diff } | { ok: false; reason: string };
+
+const cellIs = (value: number | undefined, min: number, max: number): value is number =>
+  value !== undefined && Number.isInteger(value) && value >= min && value <= max;
+
+/**
+ * The readable form of `wire`, given the sensor ids of the subscription's snapshot in order. A row
+ * that does not fit (an index beyond the snapshot, an unknown shape, a value missing) makes the whole
+ * diff unusable, with the reason: applying part of it would leave the state wrong without a gap to tell.
+ */
+export function decodeDiff(wire: WireDiff, order: readonly string[]): DecodedDiff {
+  const upserts: SensorState[] = [];
+  for (let r = 0; r < wire.u.length; r++) {
+    const row = wire.u[r] as number[];
+    const [index, shape, age, freshness, quality] = row;
+    const where = `row ${r}`;
+    if (!cellIs(index, 0, order.length - 1))
+      return {
+        ok: false,
+        reason: `${where}: index ${String(index)} is not in the snapshot of ${order.length} sensors`,
+      };
+    const names = shape === NO_READING ? undefined : wire.k[String(shape)];
+    if (!Number.isInteger(shape) || (shape !== NO_READING && names === undefined))
+      return { ok: false, reason: `${where}: shape ${String(shape)} is not in k` };
+    if (!cellIs(freshness, 0, FRESHNESS.length - 1))
+      return {
+        ok: false,
+        reason: `${where}: freshness ${String(freshness)} is not 0-${FRESHNESS.length - 1}`,
+      };
+    const sensorId = order[index] as string;
+    const healthOf = wire.h?.[String(index)];
+    let observation: Observation | null = null;
+    if (names !== undefined) {
+      if (row.length !== ROW_HEAD + names.length)
+        return {
+          ok: false,
+          reason: `${where}: ${row.length - ROW_HEAD} values for the ${names.length} of shape ${shape}`,
+        };
+      if (!cellIs(quality, 0, QUALITY.length - 1))
+        return { ok: false, reason: `${where}: quality ${String(quality)} is not 0-${QUALITY.length - 1}` };
+      const observedAt = wire.t - (age as number);
+      if (!Number.isInteger(observedAt) || observedAt < 0)
+        return { ok: false, reason: `${where}: age ${String(age)} gives no valid time` };
+      const values: Record<string, number> = {};
+      for (let i = 0; i < names.length; i++) values[names[i] as string] = row[ROW_HEAD + i] as number;
+      observation = { sensorId, observedAt, values, quality: QUALITY[quality] as Observation['quality'] };
+    }
+    const state: SensorState = {
+      sensorId,
+      observation,
+      freshness: FRESHNESS[freshness] as SensorState['freshness'],
+    };
+    if (healthOf !== undefined) state.health = healthOf;
+    upserts.push(state);
+  }
+  return {
+    ok: true,
+    diff: { subscriptionId: wire.id, seq: wire.seq, serverTimeMs: wire.t, upserts, removed: wire.r ?? [] },
+  };
+}
