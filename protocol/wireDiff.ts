@@ -60,18 +60,19 @@ export const WireDiffSchema = z.object({
 export type WireDiff = z.infer<typeof WireDiffSchema>;
 
 /**
- * Writes diffs in their wire form as JSON text. One encoder serves a hub: in one tick a sensor's
- * state goes to every group whose view holds it, and its row but for the index is the same in each
- * (same `t`, same shape numbers), so it is written once per tick and reused. Shape numbers are the
- * encoder's own, stable for its life; a diff lists the ones it uses in `k`.
+ * Writes diffs in their wire form as JSON text. One encoder serves a hub: a sensor's state goes to
+ * every group whose view holds it, at every send of each, and its row but for the index and the age
+ * is the same each time. So the rest of the row is written once per state object (states are
+ * immutable: a change is a new object) and kept while the state is; only the age is written per
+ * diff. Shape numbers are the encoder's own, stable for its life; a diff lists the ones it uses in
+ * `k`.
  *
  * The text is built by one `join`, so it is a flat string: kept for connection-state recovery, it
  * costs its characters, not a tree of the pieces it was made of.
  */
 export class DiffTextEncoder {
-  private t = Number.NaN;
-  /** Per state object: `shape,age,freshness,quality,values]` at `t`; cleared when `t` changes. */
-  private readonly rowTails = new Map<SensorState, EncodedRow>();
+  /** Per state object, its row's parts; gone with the state. */
+  private readonly rows = new WeakMap<SensorState, EncodedRow>();
   private readonly shapeOf = new Map<string, number>();
   /** `"<shape>":["name",...]` per shape number. */
   private readonly shapeEntries: string[] = [];
@@ -83,10 +84,6 @@ export class DiffTextEncoder {
    */
   encode(diff: Diff, indexOf: SensorIndex): string {
     const t = diff.serverTimeMs;
-    if (t !== this.t) {
-      this.t = t;
-      this.rowTails.clear();
-    }
     const used: number[] = [];
     const rows: string[] = [];
     const health: string[] = [];
@@ -94,9 +91,12 @@ export class DiffTextEncoder {
       const index = indexOf.get(state.sensorId);
       if (index === undefined)
         throw new Error(`sensor "${state.sensorId}" is not in subscription ${diff.subscriptionId}`);
-      const row = this.rowOf(state, t);
-      if (row.shape !== NO_READING && !used.includes(row.shape)) used.push(row.shape);
-      rows.push(`[${index},${row.tail}`);
+      const row = this.rowOf(state);
+      if (row.shape === NO_READING) rows.push(`[${index},${row.rest}`);
+      else {
+        if (!used.includes(row.shape)) used.push(row.shape);
+        rows.push(`[${index},${row.shape},${t - row.observedAt}${row.rest}`);
+      }
       if (row.health !== undefined) health.push(`"${index}":${row.health}`);
     }
     const parts = [
@@ -112,14 +112,14 @@ export class DiffTextEncoder {
     return parts.join('');
   }
 
-  private rowOf(state: SensorState, t: number): EncodedRow {
-    const known = this.rowTails.get(state);
+  private rowOf(state: SensorState): EncodedRow {
+    const known = this.rows.get(state);
     if (known) return known;
     const freshness = FRESHNESS.indexOf(state.freshness);
     const observation = state.observation;
     let row: EncodedRow;
     if (observation === null) {
-      row = { shape: NO_READING, tail: `${NO_READING},0,${freshness},0]` };
+      row = { shape: NO_READING, observedAt: 0, rest: `${NO_READING},0,${freshness},0]` };
     } else {
       let key = '';
       let cells = '';
@@ -135,18 +135,22 @@ export class DiffTextEncoder {
         this.shapeEntries.push(`"${shape}":${JSON.stringify(Object.keys(observation.values))}`);
       }
       const quality = QUALITY.indexOf(observation.quality);
-      row = { shape, tail: `${shape},${t - observation.observedAt},${freshness},${quality}${cells}]` };
+      row = { shape, observedAt: observation.observedAt, rest: `,${freshness},${quality}${cells}]` };
     }
     if (state.health !== undefined) row.health = JSON.stringify(state.health);
-    this.rowTails.set(state, row);
+    this.rows.set(state, row);
     return row;
   }
 }
 
-/** A sensor state's row but for its index, and its health as JSON. */
+/**
+ * A sensor state's row in parts: `[index,` + `shape,` + age + `rest` (for a state without a reading,
+ * `[index,` + `rest`), and its health as JSON.
+ */
 interface EncodedRow {
   readonly shape: number;
-  readonly tail: string;
+  readonly observedAt: number;
+  readonly rest: string;
   health?: string;
 }
 

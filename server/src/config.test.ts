@@ -27,7 +27,7 @@ describe('loadConfig', () => {
     expect(config.port).toBe(8080);
     expect(config.city).toBe('boeblingen-demo');
     expect(config.simulator).toEqual({ enabled: true, seed: 20211, timeScale: 1 });
-    expect(config.tickHz).toBe(10);
+    expect(config.tickHz).toBe(50);
   });
 
   it('reads PORT and the simulator settings from the environment', () => {

@@ -97,7 +97,7 @@ export const ConfigSchema = z
     tilesDir: z.string().min(1).default('tiles/output'),
     clientDir: z.string().min(1).default('client/dist'),
     /** Hub ticks per second: the fastest any client class gets diffs. */
-    tickHz: z.coerce.number().min(0.1).max(60).default(10),
+    tickHz: z.coerce.number().min(0.1).max(60).default(50),
     /** Diffs per second per client class; a rate above `tickHz` gets `tickHz`. */
     tickHzByClass: z
       .object({

@@ -171,6 +171,7 @@ function halves(): { west: BBox; east: BBox } {
 }
 
 /** Moves the clock, lets the simulator report, runs `ticks` hub ticks and waits for delivery. */
+/** Moves the clock on by `ms`, then runs `ticks` hub ticks (50 a second: an operator's diff every 5th). */
 async function step(ms: number, ticks = 1): Promise<void> {
   clock.advance(ms);
   app.simulator?.poll();
@@ -192,7 +193,7 @@ describe('subscriptions are kinds × view × role', () => {
     expect(expected(['traffic'], east, true).length).toBeGreaterThan(visitor.states.size);
 
     // A minute of readings: every diff carries only sensors of the client's own subscription.
-    await step(60_000, 10);
+    await step(60_000, 50);
     const seen = (client: TestClient) =>
       new Set(client.diffs.flatMap((d) => d.upserts.map((u) => u.sensorId)));
     expect([...seen(operator)].every((id) => expected(['traffic', 'parking'], west, true).includes(id))).toBe(
@@ -205,7 +206,7 @@ describe('subscriptions are kinds × view × role', () => {
     await subscribe(visitor, ['traffic'], west);
     expect([...visitor.states.keys()].sort()).toEqual(expected(['traffic'], west, false));
     visitor.diffs.length = 0;
-    await step(60_000, 10);
+    await step(60_000, 50);
     expect(seen(visitor).size).toBeGreaterThan(0);
     expect([...seen(visitor)].every((id) => expected(['traffic'], west, false).includes(id))).toBe(true);
   });
@@ -216,18 +217,19 @@ describe('subscriptions are kinds × view × role', () => {
 });
 
 describe('client classes', () => {
-  it('sends operators every tick, the public every 5th and kiosks every 10th', async () => {
+  it('sends operators 10 diffs a second, the public 2 and kiosks 1, on the 50 Hz hub', async () => {
     const operator = await open({ accessKey: OPERATOR_KEY });
     const visitor = await open();
     const kiosk = await open({ clientClass: 'kiosk' });
     expect(kiosk.hello).toMatchObject({ role: 'kiosk', tickHz: 1 });
     for (const client of [operator, visitor, kiosk]) await subscribe(client, ['traffic']);
-    for (let i = 0; i < 20; i++) await step(1000, 1);
+    // A hundred hub ticks (two seconds at 50 Hz), a second of readings before every fifth.
+    for (let i = 0; i < 20; i++) await step(1000, 5);
     expect(operator.diffs).toHaveLength(20);
     expect(visitor.diffs).toHaveLength(4);
     expect(kiosk.diffs).toHaveLength(2);
     // Ticks without news: each class sends what changed since its last diff within its period.
-    await step(0, 10);
+    await step(0, 50);
     // Fewer messages, same end state: every class holds the server's current readings.
     for (const client of [visitor, kiosk])
       for (const [id, state] of client.states)
@@ -239,13 +241,14 @@ describe('reconnecting', () => {
   it('leaves no stale value: after a dropped connection every value is the server’s within one tick', async () => {
     const visitor = await open({ clientClass: 'operator', accessKey: OPERATOR_KEY });
     await subscribe(visitor, ['parking', 'traffic', 'environment', 'water']);
-    await step(20_000);
+    await step(20_000, 5);
     // The transport drops; readings change while the client is away.
     const back = new Promise<void>((resolve) => visitor.socket.io.once('reconnect', () => resolve()));
     visitor.socket.io.engine.close();
-    await step(120_000, 3);
+    await step(120_000, 15);
     await back;
-    await step(0, 1);
+    // One operator tick (five hub ticks) after it is back.
+    await step(0, 5);
     expect(visitor.socket.recovered).toBe(true);
     const stale = [...visitor.states].filter(
       ([id, state]) => JSON.stringify(state) !== JSON.stringify(app.hub.state(id)),

@@ -458,4 +458,29 @@ describe('Hub groups of identical subscriptions', () => {
       bySubscription.set(diff.subscriptionId, (bySubscription.get(diff.subscriptionId) ?? 0) + 1);
     expect([...bySubscription.values()]).toEqual(Array(10).fill(2));
   });
+
+  it('spreads identical subscriptions over the phases too, one group per phase', () => {
+    const { hub, diffs, sink } = setup();
+    const filter = { kinds: ['parking' as const], visibilities: ['public' as const] };
+    const members: string[] = [];
+    for (let m = 0; m < 10; m++) members.push(hub.subscribe(filter, sink, { periodTicks: 5 }));
+    // Five phases, two members each: five groups, not one group of ten.
+    expect(hub.groupCount).toBe(5);
+    const perTick: number[] = [];
+    for (let i = 1; i <= 10; i++) {
+      hub.ingest({ sensorId: 'p1', observedAt: T0 + i, values: { freeSpaces: i } }, 's');
+      const before = diffs.length;
+      hub.tick();
+      perTick.push(diffs.length - before);
+    }
+    // Each tick writes to two members; every member still gets every fifth tick's diff.
+    expect(perTick).toEqual(Array(10).fill(2));
+    // A member that leaves frees its phase: the next identical subscriber takes that phase.
+    const leaving = members[3] as string;
+    const phaseGroup = hub.groupOf(leaving);
+    hub.unsubscribe(leaving);
+    const next = hub.subscribe(filter, sink, { periodTicks: 5 });
+    expect(hub.groupOf(next)).toBe(phaseGroup);
+    expect(hub.groupCount).toBe(5);
+  });
 });

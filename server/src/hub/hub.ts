@@ -101,9 +101,11 @@ interface Group {
   readonly filter: SubscriptionFilter;
   readonly periodTicks: number;
   /**
-   * Which tick of each period the group sends on. Groups of one rate are spread over the ticks of
-   * the period, so a 10 Hz hub with thousands of 2 Hz groups sends a fifth of them each tick rather
-   * than all of them every fifth tick.
+   * Which tick of each period the group sends on. Subscribers of one rate are spread evenly over
+   * the ticks of their period (identical subscriptions too: they make one group per phase), so a
+   * 50 Hz hub with a thousand 10 Hz viewers writes to a fifth of them each tick rather than to all
+   * of them every fifth tick. A tick's writes are a burst the last viewer waits for; spread, the
+   * burst is a fraction of the period (decision 0006).
    */
   readonly phase: number;
   /**
@@ -125,16 +127,20 @@ interface Member {
   behind: boolean;
 }
 
-/** The key under which identical subscriptions share a group. */
-function groupKey(filter: SubscriptionFilter, periodTicks: number): string {
+/** The key under which identical subscriptions of one phase share a group. */
+function groupKey(filter: SubscriptionFilter, periodTicks: number, phase: number): string {
   return JSON.stringify([
     [...filter.kinds].sort(),
     filter.bbox ?? null,
     [...(filter.everywhere ?? [])].sort(),
     [...filter.visibilities].sort(),
     periodTicks,
+    phase,
   ]);
 }
+
+/** Freshness is judged at most this often (ticks may come 50 times a second; ages are seconds). */
+const FRESHNESS_EVERY_MS = 100;
 
 const MAX_DEAD_LETTER_INPUT_CHARS = 2048;
 
@@ -184,6 +190,9 @@ export class Hub {
   /** Members skipped while congested, waiting to be sent the whole state. */
   private readonly behind = new Set<Member>();
   private tickCount = 0;
+  /** Per period (in ticks), how many members send at each of its phases. */
+  private readonly membersAtPhase = new Map<number, Int32Array>();
+  private freshnessJudgedAtMs = Number.NEGATIVE_INFINITY;
   private nextGroupNumber = 1;
   private readonly deadLetterList: DeadLetter[] = [];
   private nextSubscriberNumber = 1;
@@ -442,7 +451,8 @@ export class Hub {
     const periodTicks = Math.max(1, Math.round(options.periodTicks ?? 1));
     const memberId = options.memberId ?? `sub-${this.nextSubscriberNumber++}`;
     this.unsubscribe(memberId);
-    const key = groupKey(filter, periodTicks);
+    const phase = this.quietestPhase(periodTicks);
+    const key = groupKey(filter, periodTicks, phase);
     let group = this.groupsByKey.get(key);
     if (!group) {
       const inView: number[] = [];
@@ -454,7 +464,7 @@ export class Hub {
         id: `g${number}`,
         filter,
         periodTicks,
-        phase: number % periodTicks,
+        phase,
         numbers: Int32Array.from(inView),
         members: new Map(),
         seq: 0,
@@ -466,7 +476,24 @@ export class Hub {
     const member: Member = { id: memberId, group, sink, behind: false };
     group.members.set(memberId, member);
     this.members.set(memberId, member);
+    const counts = this.phaseCounts(periodTicks);
+    counts[phase] = (counts[phase] as number) + 1;
     return memberId;
+  }
+
+  private phaseCounts(periodTicks: number): Int32Array {
+    let counts = this.membersAtPhase.get(periodTicks);
+    if (!counts) this.membersAtPhase.set(periodTicks, (counts = new Int32Array(periodTicks)));
+    return counts;
+  }
+
+  /** The phase of `periodTicks` with the fewest members (the first of them on a tie). */
+  private quietestPhase(periodTicks: number): number {
+    const counts = this.phaseCounts(periodTicks);
+    let best = 0;
+    for (let phase = 1; phase < periodTicks; phase++)
+      if ((counts[phase] as number) < (counts[best] as number)) best = phase;
+    return best;
   }
 
   /** Removes a subscriber; its group goes when it was the last. */
@@ -477,9 +504,11 @@ export class Hub {
     this.behind.delete(member);
     const group = member.group;
     group.members.delete(memberId);
+    const counts = this.phaseCounts(group.periodTicks);
+    counts[group.phase] = (counts[group.phase] as number) - 1;
     if (group.members.size > 0) return;
     this.groups.delete(group.id);
-    this.groupsByKey.delete(groupKey(group.filter, group.periodTicks));
+    this.groupsByKey.delete(groupKey(group.filter, group.periodTicks, group.phase));
   }
 
   get subscriberCount(): number {
@@ -548,6 +577,7 @@ export class Hub {
   }
 
   private refreshFreshness(nowMs: number): void {
+    this.freshnessJudgedAtMs = nowMs;
     for (const [id, state] of this.states) {
       const sensor = this.sensors.get(id);
       if (!sensor) continue;
@@ -569,7 +599,7 @@ export class Hub {
   tick(): void {
     const nowMs = this.clock.now();
     // Freshness first: what it changes is marked for this tick's diffs.
-    this.refreshFreshness(nowMs);
+    if (nowMs - this.freshnessJudgedAtMs >= FRESHNESS_EVERY_MS) this.refreshFreshness(nowMs);
     this.tickCount += 1;
     const tick = this.tickCount;
     for (const member of this.behind) {
