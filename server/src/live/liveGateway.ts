@@ -57,7 +57,7 @@ type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServer
 /** Packets queued in engine.io for a socket beyond which it counts as congested and is skipped. */
 const CONGESTED_PACKETS = 16;
 /** Bytes queued in the WebSocket (and its TCP socket) beyond which it counts as congested. */
-const CONGESTED_BYTES = 512 * 1024;
+const CONGESTED_BYTES = 128 * 1024;
 
 /** A staff access key with its role. */
 export interface AccessKey {
