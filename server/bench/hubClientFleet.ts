@@ -66,10 +66,13 @@ const config = JSON.parse(process.argv[2] ?? '{}') as FleetConfig;
 
 // The fleets yield the CPU to the server (nice 10): on a small machine the clients would otherwise
 // starve it, and its ticks would run late for reasons a real deployment (clients elsewhere) lacks.
-try {
-  setPriority(10);
-} catch {
-  // Not permitted here: the fleets run at normal priority.
+// The latency probes keep normal priority (see `hubBench.ts`, hub.latency).
+if (config.yieldCpu !== false) {
+  try {
+    setPriority(10);
+  } catch {
+    // Not permitted here: the fleets run at normal priority.
+  }
 }
 
 /**

@@ -188,6 +188,11 @@ export interface FleetConfig {
   readonly verifyEvery: number;
   /** Connections a fleet opens at once. */
   readonly connectConcurrency: number;
+  /**
+   * Whether the fleet runs at nice 10, yielding the CPU to the server (default). The latency probes
+   * do not: they stand for a viewer on a machine of its own.
+   */
+  readonly yieldCpu?: boolean;
 }
 
 /** Counts of one window, summed over a fleet's clients. */
