@@ -192,6 +192,8 @@ export class Hub {
   private tickCount = 0;
   /** Per period (in ticks), how many members send at each of its phases. */
   private readonly membersAtPhase = new Map<number, Int32Array>();
+  /** Per period (in ticks), the groups of each of its phases: a tick visits only the due ones. */
+  private readonly groupsAtPhase = new Map<number, Set<Group>[]>();
   private freshnessJudgedAtMs = Number.NEGATIVE_INFINITY;
   private nextGroupNumber = 1;
   private readonly deadLetterList: DeadLetter[] = [];
@@ -472,6 +474,7 @@ export class Hub {
       };
       this.groups.set(group.id, group);
       this.groupsByKey.set(key, group);
+      this.phaseGroups(periodTicks, phase).add(group);
     }
     const member: Member = { id: memberId, group, sink, behind: false };
     group.members.set(memberId, member);
@@ -479,6 +482,13 @@ export class Hub {
     const counts = this.phaseCounts(periodTicks);
     counts[phase] = (counts[phase] as number) + 1;
     return memberId;
+  }
+
+  private phaseGroups(periodTicks: number, phase: number): Set<Group> {
+    let phases = this.groupsAtPhase.get(periodTicks);
+    if (!phases)
+      this.groupsAtPhase.set(periodTicks, (phases = Array.from({ length: periodTicks }, () => new Set())));
+    return phases[phase] as Set<Group>;
   }
 
   private phaseCounts(periodTicks: number): Int32Array {
@@ -509,6 +519,7 @@ export class Hub {
     if (group.members.size > 0) return;
     this.groups.delete(group.id);
     this.groupsByKey.delete(groupKey(group.filter, group.periodTicks, group.phase));
+    this.phaseGroups(group.periodTicks, group.phase).delete(group);
   }
 
   get subscriberCount(): number {
@@ -608,27 +619,33 @@ export class Hub {
       member.behind = false;
       member.sink.resync?.(this.groupSnapshot(member.group));
     }
-    for (const group of this.groups.values()) {
-      if ((tick + group.phase) % group.periodTicks !== 0) continue;
-      const since = group.sentAtTick;
-      group.sentAtTick = tick;
-      const changed: string[] = [];
-      for (const number of group.numbers)
-        if ((this.changedAt[number] as number) > since) changed.push((this.sensorList[number] as Sensor).id);
-      if (changed.length === 0) continue;
-      group.seq += 1;
-      const diff = buildDiff(group.id, group.seq, nowMs, changed, this.states);
-      const skip: string[] = [];
-      let reached = 0;
-      for (const member of group.members.values()) {
-        if (member.behind || member.sink.isCongested()) {
-          member.behind = true;
-          this.behind.add(member);
-          if (member.sink.viaBroadcast) skip.push(member.id);
-        } else if (member.sink.viaBroadcast && this.broadcast) reached += 1;
-        else member.sink.send(diff);
-      }
-      if (reached > 0) this.broadcast?.(group.id, diff, skip);
+    for (const [periodTicks, phases] of this.groupsAtPhase) {
+      // Due: the groups whose phase makes (tick + phase) a multiple of the period.
+      for (const group of phases[(periodTicks - (tick % periodTicks)) % periodTicks] as Set<Group>)
+        this.sendDue(group, tick, nowMs);
     }
+  }
+
+  /** Sends `group` its diff of what changed in its view since its last, if anything did. */
+  private sendDue(group: Group, tick: number, nowMs: number): void {
+    const since = group.sentAtTick;
+    group.sentAtTick = tick;
+    const changed: string[] = [];
+    for (const number of group.numbers)
+      if ((this.changedAt[number] as number) > since) changed.push((this.sensorList[number] as Sensor).id);
+    if (changed.length === 0) return;
+    group.seq += 1;
+    const diff = buildDiff(group.id, group.seq, nowMs, changed, this.states);
+    const skip: string[] = [];
+    let reached = 0;
+    for (const member of group.members.values()) {
+      if (member.behind || member.sink.isCongested()) {
+        member.behind = true;
+        this.behind.add(member);
+        if (member.sink.viaBroadcast) skip.push(member.id);
+      } else if (member.sink.viaBroadcast && this.broadcast) reached += 1;
+      else member.sink.send(diff);
+    }
+    if (reached > 0) this.broadcast?.(group.id, diff, skip);
   }
 }
