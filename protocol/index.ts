@@ -3,3 +3,4 @@ export * from './events.ts';
 export * from './version.ts';
 export * from './cityPack.ts';
 export * from './wireDiff.ts';
+export * from './parseObservation.ts';

@@ -12,7 +12,7 @@ import type {
   SensorIndex,
   Snapshot,
 } from '../../../protocol/index.ts';
-import { ObservationSchema } from '../../../protocol/index.ts';
+import { parseObservation, type ObservationParse } from '../../../protocol/index.ts';
 import type { Clock } from '../clock.ts';
 import type { SubscriptionFilter } from './liveState.ts';
 import type { HeldReading } from './liveState.ts';
@@ -228,9 +228,9 @@ export class Hub {
    * dead-letter list; it never throws and never affects other sensors.
    */
   ingest(input: unknown, source: string): IngestResult {
-    let parsed: ReturnType<typeof ObservationSchema.safeParse>;
+    let parsed: ObservationParse;
     try {
-      parsed = ObservationSchema.safeParse(input);
+      parsed = parseObservation(input);
     } catch (error) {
       // Only an in-process caller can hand over an object whose getters throw; still no throw here.
       return this.reject(
@@ -286,7 +286,10 @@ export class Hub {
     const warnings: DeadLetter[] = [];
     const values: Record<string, number> = {};
     const unknown: string[] = [];
-    for (const [quantity, value] of Object.entries(observation.values)) {
+    let kept = 0;
+    const given = observation.values;
+    for (const quantity in given) {
+      const value = given[quantity] as number;
       if (!sensor.quantities.includes(quantity)) {
         unknown.push(quantity);
         continue;
@@ -297,6 +300,7 @@ export class Hub {
         continue;
       }
       values[quantity] = value;
+      kept += 1;
     }
     if (unknown.length > 0)
       // One dead letter for all of them: a reading with many unknown quantities costs one, not many.
@@ -308,7 +312,7 @@ export class Hub {
           input,
         ),
       );
-    if (Object.keys(values).length === 0) {
+    if (kept === 0) {
       const rejection = warnings[0];
       if (rejection) return { accepted: false, rejection };
     }

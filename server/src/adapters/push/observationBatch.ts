@@ -3,7 +3,7 @@
  * line). Pure: every item is checked on its own against the protocol's schema, so one bad item is
  * answered with its index, line and reason while the good ones around it go on to the hub.
  */
-import { ObservationSchema, type Observation } from '../../../../protocol/index.ts';
+import { parseObservation, type Observation } from '../../../../protocol/index.ts';
 import type { RejectedInput } from '../normalize.ts';
 
 /** Limits of one request body. */
@@ -33,7 +33,7 @@ function describeIssues(error: {
 }
 
 function checkItem(value: unknown, index: number, line: number | undefined): BatchItem {
-  const parsed = ObservationSchema.safeParse(value);
+  const parsed = parseObservation(value);
   if (parsed.success)
     return line === undefined
       ? { index, ok: true, observation: parsed.data }
