@@ -42,12 +42,19 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): AppMe
     help: 'Diff messages sent to subscribers.',
     registers: [registry],
   });
+  const acceptedBySource = new Map<string, ReturnType<typeof readingsIn.labels>>();
   return {
     registry,
     connectedClients,
     tickDuration,
     diffsSent,
-    readingAccepted: (source: string) => readingsIn.inc({ source }),
+    // Every accepted reading counts: the labelled child is looked up once per source, not hashed
+    // from a label object each time.
+    readingAccepted: (source: string) => {
+      let child = acceptedBySource.get(source);
+      if (!child) acceptedBySource.set(source, (child = readingsIn.labels(source)));
+      child.inc();
+    },
     readingRejected: (reason: RejectionReason, source: string) => rejections.inc({ reason, source }),
   };
 }

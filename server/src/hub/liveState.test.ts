@@ -112,6 +112,36 @@ describe('mergeReading', () => {
   const obs = (observedAt: number, values: Record<string, number>, quality: 'good' | 'uncertain' = 'good') =>
     Object.freeze({ sensorId: 's1', observedAt, values: Object.freeze(values), quality });
 
+  it('replaces a whole newer reading of the held quantities as the quantity-by-quantity merge does', () => {
+    const first = mergeReading(undefined, obs(T, { freeSpaces: 10, occupiedSpaces: 90 }), 60_000, 'sta');
+    if (!first.ok) throw new Error('refused');
+    // Same quantities in the held order (the shortcut) and in another order (the general merge).
+    const whole = mergeReading(
+      first.held,
+      obs(T + 5, { freeSpaces: 12, occupiedSpaces: 88 }, 'uncertain'),
+      60_000,
+      'sta',
+    );
+    const general = mergeReading(
+      first.held,
+      obs(T + 5, { occupiedSpaces: 88, freeSpaces: 12 }, 'uncertain'),
+      60_000,
+      'sta',
+    );
+    expect(whole).toEqual(general);
+    expect(whole.ok && Object.keys(whole.observation.values)).toEqual(['freeSpaces', 'occupiedSpaces']);
+    expect(whole.ok && [...whole.held.values()].map((v) => [v.value, v.observedAtMs, v.quality])).toEqual([
+      [12, T + 5, 'uncertain'],
+      [88, T + 5, 'uncertain'],
+    ]);
+    // Not newer: still a duplicate, not a replacement.
+    expect(mergeReading(first.held, obs(T, { freeSpaces: 10, occupiedSpaces: 90 }), 60_000, 'sta')).toEqual({
+      ok: false,
+      reason: 'duplicate',
+      sameValues: true,
+    });
+  });
+
   it('keeps the values of two streams of one sensor, timed by the older one', () => {
     const first = mergeReading(undefined, obs(T, { no2UgM3: 31 }), 600_000, 'sta');
     if (!first.ok) throw new Error('refused');

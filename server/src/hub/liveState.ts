@@ -103,6 +103,46 @@ export type MergeResult =
 const QUALITY_RANK: Readonly<Record<Observation['quality'], number>> = { good: 0, uncertain: 1, bad: 2 };
 
 /**
+ * The common case of {@link mergeReading}, without its general bookkeeping: the first reading of a
+ * sensor, or a reading of the same source with exactly the held quantities in the held order, newer
+ * than every held value. It replaces everything, which is what the general merge would come to (all
+ * taken, nothing older left to drop, one time and one quality). Undefined for every other case.
+ */
+function mergeWhole(
+  held: HeldReading | undefined,
+  incoming: Observation,
+  source: string,
+): MergeResult | undefined {
+  const names = Object.keys(incoming.values);
+  if (names.length === 0) return undefined;
+  if (held !== undefined) {
+    if (held.size !== names.length) return undefined;
+    let i = 0;
+    for (const [quantity, entry] of held) {
+      if (quantity !== names[i++] || entry.source !== source || !(incoming.observedAt > entry.observedAtMs))
+        return undefined;
+    }
+  }
+  const next = new Map<string, HeldValue>();
+  const values: Record<string, number> = {};
+  for (const name of names) {
+    const value = incoming.values[name] as number;
+    next.set(name, { value, observedAtMs: incoming.observedAt, quality: incoming.quality, source });
+    values[name] = value;
+  }
+  return {
+    ok: true,
+    held: next,
+    observation: {
+      sensorId: incoming.sensorId,
+      observedAt: incoming.observedAt,
+      values,
+      quality: incoming.quality,
+    },
+  };
+}
+
+/**
  * Folds an incoming reading into what is held of a sensor, quantity by quantity. A sensor is often
  * fed by several streams (one SensorThings datastream or NGSI-LD attribute per quantity), each with
  * its own time, so a value replaces only the held value of its own quantity, and only when it is
@@ -119,6 +159,8 @@ export function mergeReading(
   intervalMs: number,
   source: string,
 ): MergeResult {
+  const whole = mergeWhole(held, incoming, source);
+  if (whole !== undefined) return whole;
   const next = new Map(held);
   let taken = 0;
   let heldSameTime = 0;
