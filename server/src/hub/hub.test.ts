@@ -95,6 +95,23 @@ describe('Hub ingest', () => {
     expect(hub.deadLetters()[0]?.message).toContain('"colour"');
   });
 
+  it('keeps the good values before and after a dropped one, in their order, and the input untouched', () => {
+    const { hub, rejected } = setup();
+    const values = Object.freeze({ occupiedSpaces: 12, colour: 2, freeSpaces: 4 });
+    const result = hub.ingest({ sensorId: 'p1', observedAt: T0, values }, 'mqtt');
+    expect(result.accepted).toBe(true);
+    const kept = hub.state('p1')?.observation?.values ?? {};
+    expect(Object.entries(kept)).toEqual([
+      ['occupiedSpaces', 12],
+      ['freeSpaces', 4],
+    ]);
+    expect(rejected).toEqual(['unknown-quantity']);
+    // A reading with nothing to drop is taken as it is.
+    expect(
+      hub.ingest({ sensorId: 'p1', observedAt: T0 + 1, values: { freeSpaces: 5, occupiedSpaces: 11 } }, 's'),
+    ).toMatchObject({ accepted: true, observation: { values: { freeSpaces: 5, occupiedSpaces: 11 } } });
+  });
+
   it('does not let an older reading replace a newer one', () => {
     const { hub } = setup();
     hub.ingest({ sensorId: 'p1', observedAt: T0, values: { freeSpaces: 4 } }, 's');

@@ -284,23 +284,33 @@ export class Hub {
     // Unknown quantities and impossible values are dropped one by one so the sensor's good values
     // still count.
     const warnings: DeadLetter[] = [];
-    const values: Record<string, number> = {};
     const unknown: string[] = [];
+    // The values kept, made only once one is dropped: most readings keep all of them as they are.
+    let values: Record<string, number> | undefined;
     let kept = 0;
+    let seen = 0;
     const given = observation.values;
     for (const quantity in given) {
       const value = given[quantity] as number;
-      if (!sensor.quantities.includes(quantity)) {
-        unknown.push(quantity);
-        continue;
-      }
-      const problem = implausibility(sensor, quantity, value);
-      if (problem !== undefined) {
+      seen += 1;
+      let problem: string | undefined;
+      if (!sensor.quantities.includes(quantity)) unknown.push(quantity);
+      else if ((problem = implausibility(sensor, quantity, value)) !== undefined)
         warnings.push(this.recordRejection('implausible-value', source, problem, input));
+      else {
+        if (values !== undefined) values[quantity] = value;
+        kept += 1;
         continue;
       }
-      values[quantity] = value;
-      kept += 1;
+      if (values === undefined) {
+        // Everything before this one was kept.
+        values = {};
+        let copied = 0;
+        for (const earlier in given) {
+          if (++copied >= seen) break;
+          values[earlier] = given[earlier] as number;
+        }
+      }
     }
     if (unknown.length > 0)
       // One dead letter for all of them: a reading with many unknown quantities costs one, not many.
@@ -316,7 +326,7 @@ export class Hub {
       const rejection = warnings[0];
       if (rejection) return { accepted: false, rejection };
     }
-    const accepted: Observation = { ...observation, values };
+    const accepted: Observation = values === undefined ? observation : { ...observation, values };
     const state = this.states.get(sensor.id);
     const merged = mergeReading(this.held.get(sensor.id), accepted, sensor.intervalMs, source);
     if (!merged.ok) {

@@ -80,41 +80,52 @@ function tooMany(count: number, limits: BatchLimits): BatchParse {
   };
 }
 
+/**
+ * One NDJSON line (`line` counts from 1) as item `index`: its observation or why not; undefined for
+ * a blank line. `surelySmallChars`: lines up to this many characters need no byte count (UTF-8 takes
+ * at most 3 bytes per UTF-16 code unit).
+ */
+export function parseNdjsonLine(
+  raw: string,
+  index: number,
+  line: number,
+  limits: BatchLimits,
+  surelySmallChars = Math.floor(limits.maxItemBytes / 3),
+): BatchItem | undefined {
+  const text = raw.trim();
+  if (text === '') return undefined;
+  if (text.length > surelySmallChars) {
+    const bytes = Buffer.byteLength(text);
+    if (bytes > limits.maxItemBytes) return tooLarge(index, line, bytes, limits);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return {
+      index,
+      line,
+      ok: false,
+      rejection: {
+        reason: 'invalid-payload',
+        message: `line ${line}: not JSON (${(error as Error).message})`,
+      },
+    };
+  }
+  return checkItem(value, index, line);
+}
+
 /** NDJSON: one JSON value per line; blank lines are skipped; a bad line does not stop the others. */
 function parseNdjson(body: string, limits: BatchLimits): BatchParse {
   const items: BatchItem[] = [];
   const lines = body.split('\n');
-  // UTF-8 takes at most 3 bytes per UTF-16 code unit, so a short line needs no byte count.
   const surelySmallChars = Math.floor(limits.maxItemBytes / 3);
   for (let lineIndex = 0; lineIndex < lines.length; lineIndex++) {
-    const text = (lines[lineIndex] as string).trim();
-    if (text === '') continue;
-    const index = items.length;
-    if (index >= limits.maxItems) return tooMany(lines.filter((l) => l.trim() !== '').length, limits);
-    const line = lineIndex + 1;
-    if (text.length > surelySmallChars) {
-      const bytes = Buffer.byteLength(text);
-      if (bytes > limits.maxItemBytes) {
-        items.push(tooLarge(index, line, bytes, limits));
-        continue;
-      }
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      items.push({
-        index,
-        line,
-        ok: false,
-        rejection: {
-          reason: 'invalid-payload',
-          message: `line ${line}: not JSON (${(error as Error).message})`,
-        },
-      });
-      continue;
-    }
-    items.push(checkItem(value, index, line));
+    const raw = lines[lineIndex] as string;
+    if (items.length >= limits.maxItems && raw.trim() !== '')
+      return tooMany(lines.filter((l) => l.trim() !== '').length, limits);
+    const item = parseNdjsonLine(raw, items.length, lineIndex + 1, limits, surelySmallChars);
+    if (item) items.push(item);
   }
   return { ok: true, items };
 }

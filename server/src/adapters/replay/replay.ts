@@ -10,7 +10,7 @@ import type { Observation } from '../../../../protocol/index.ts';
 import type { Hub } from '../../hub/hub.ts';
 import type { Logger } from '../../logger.ts';
 import type { RejectedInput } from '../normalize.ts';
-import { parseObservationBatch } from '../push/observationBatch.ts';
+import { parseNdjsonLine } from '../push/observationBatch.ts';
 
 /** One reading to play, `atMs` after the start of the recording. */
 export interface ReplayStep {
@@ -29,26 +29,26 @@ export interface ReplayPlan {
 
 /** Reads a recording's text into a plan. Pure. */
 export function planReplay(ndjson: string, label: string): ReplayPlan {
-  const parsed = parseObservationBatch(ndjson, 'application/x-ndjson', {
-    maxItems: Number.MAX_SAFE_INTEGER,
-    maxItemBytes: 64 * 1024,
-  });
-  if (!parsed.ok) return { steps: [], rejected: [parsed.rejection], durationMs: 0 };
+  const limits = { maxItems: Number.MAX_SAFE_INTEGER, maxItemBytes: 64 * 1024 };
   const rejected: (RejectedInput & { line?: number })[] = [];
-  const readings: { observation: Observation; line: number }[] = [];
-  for (const item of parsed.items) {
-    if (item.ok) readings.push({ observation: item.observation, line: item.line ?? item.index + 1 });
+  // One object per reading, made once: a recording can hold millions, and every extra copy of
+  // them is garbage the collector has to move through its generations.
+  const steps: { atMs: number; observation: Observation; line: number }[] = [];
+  const lines = ndjson.split('\n');
+  let index = 0;
+  for (let lineIndex = 0; lineIndex < lines.length; lineIndex++) {
+    const item = parseNdjsonLine(lines[lineIndex] as string, index, lineIndex + 1, limits);
+    if (!item) continue;
+    index += 1;
+    if (item.ok)
+      steps.push({ atMs: item.observation.observedAt, observation: item.observation, line: lineIndex + 1 });
     else
       rejected.push({ ...item.rejection, message: `${label}: ${item.rejection.message}`, line: item.line });
   }
   // Stable: readings with the same time keep the recording's order.
-  readings.sort((a, b) => a.observation.observedAt - b.observation.observedAt);
-  const first = readings[0]?.observation.observedAt ?? 0;
-  const steps = readings.map(({ observation, line }) => ({
-    atMs: observation.observedAt - first,
-    observation,
-    line,
-  }));
+  steps.sort((a, b) => a.atMs - b.atMs);
+  const first = steps[0]?.atMs ?? 0;
+  for (const step of steps) step.atMs -= first;
   return { steps, rejected, durationMs: steps[steps.length - 1]?.atMs ?? 0 };
 }
 
@@ -96,7 +96,10 @@ export function createReplaySource(options: ReplayOptions): ReplaySource {
         let observedAt = startedAt + Math.round(step.atMs / options.speed);
         if (previous && step.atMs > previous.atMs && observedAt <= previous.observedAt)
           observedAt = previous.observedAt + 1;
-        lastPlayed.set(sensorId, { atMs: step.atMs, observedAt });
+        if (previous) {
+          previous.atMs = step.atMs;
+          previous.observedAt = observedAt;
+        } else lastPlayed.set(sensorId, { atMs: step.atMs, observedAt });
         // The plan parsed every line with the protocol's schema already.
         hub.ingestObservation({ ...step.observation, observedAt }, options.id);
       }
