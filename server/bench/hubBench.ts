@@ -663,18 +663,7 @@ async function benchDeliveries(town: Town): Promise<DeliveriesResult> {
   const server = await startHubServer(town, HUB_TICK_HZ, DELIVERY_HZ);
   let fleets: FleetChild[] = [];
   try {
-    fleets = await startFleets(DELIVERY_FLEETS, DELIVERY_CLIENTS, {
-      url: server.url,
-      mode: 'hub',
-      kinds: [...HUB_KINDS],
-      viewports: null,
-      sensorCount: SENSORS,
-      extent: town.extent,
-      clientClass: 'public',
-      expectedHz: DELIVERY_HZ,
-      verifyEvery: DELIVERY_VERIFY_EVERY,
-      connectConcurrency: CONNECT_CONCURRENCY,
-    });
+    fleets = await startFleets(DELIVERY_FLEETS, DELIVERY_CLIENTS, wholeTownFleet(server, town));
     const connectMs = await connectFleets(fleets, DELIVERY_CLIENTS, DELIVERY_HZ);
     await subscribeFleets(fleets);
     const runs: DeliveryRun[] = [];
@@ -757,6 +746,22 @@ async function benchDeliveries(town: Town): Promise<DeliveriesResult> {
   }
 }
 
+/** The fleets of hub.deliveries and hub.latency: every client subscribed to the whole town at 10 Hz. */
+function wholeTownFleet(server: HubServer, town: Town): Omit<FleetConfig, 'firstClient' | 'clients'> {
+  return {
+    url: server.url,
+    mode: 'hub',
+    kinds: [...HUB_KINDS],
+    viewports: null,
+    sensorCount: SENSORS,
+    extent: town.extent,
+    clientClass: 'public',
+    expectedHz: DELIVERY_HZ,
+    verifyEvery: DELIVERY_VERIFY_EVERY,
+    connectConcurrency: CONNECT_CONCURRENCY,
+  };
+}
+
 /** `hub.latency`: the same server and clients at {@link LATENCY_SHARE} of the most delivered. */
 async function benchLatency(
   town: Town,
@@ -773,16 +778,8 @@ async function benchLatency(
       `clients and ${LATENCY_PROBES} probes`,
   );
   const [probe] = await startFleets(1, LATENCY_PROBES, {
-    url: server.url,
-    mode: 'hub',
-    kinds: [...HUB_KINDS],
-    viewports: null,
-    sensorCount: SENSORS,
-    extent: town.extent,
-    clientClass: 'public',
-    expectedHz: DELIVERY_HZ,
+    ...wholeTownFleet(server, town),
     verifyEvery: 1,
-    connectConcurrency: CONNECT_CONCURRENCY,
     yieldCpu: false,
   });
   if (!probe) throw new Error('hub.latency: the probe fleet did not start');
