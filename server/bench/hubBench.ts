@@ -663,7 +663,7 @@ async function benchDeliveries(town: Town): Promise<DeliveriesResult> {
   const server = await startHubServer(town, HUB_TICK_HZ, DELIVERY_HZ);
   let fleets: FleetChild[] = [];
   try {
-    fleets = await startFleets(DELIVERY_FLEETS, DELIVERY_CLIENTS, wholeTownFleet(server, town));
+    fleets = await startFleets(DELIVERY_FLEETS, DELIVERY_CLIENTS, wholeTownFleet(server.url, town));
     const connectMs = await connectFleets(fleets, DELIVERY_CLIENTS, DELIVERY_HZ);
     await subscribeFleets(fleets);
     const runs: DeliveryRun[] = [];
@@ -746,11 +746,18 @@ async function benchDeliveries(town: Town): Promise<DeliveriesResult> {
   }
 }
 
-/** The fleets of hub.deliveries and hub.latency: every client subscribed to the whole town at 10 Hz. */
-function wholeTownFleet(server: HubServer, town: Town): Omit<FleetConfig, 'firstClient' | 'clients'> {
+/**
+ * The fleets of hub.deliveries, hub.latency and hub.naive: every client subscribed to the whole town
+ * at 10 Hz, on the hub at `url` (or the naive server).
+ */
+function wholeTownFleet(
+  url: string,
+  town: Town,
+  mode: FleetConfig['mode'] = 'hub',
+): Omit<FleetConfig, 'firstClient' | 'clients'> {
   return {
-    url: server.url,
-    mode: 'hub',
+    url,
+    mode,
     kinds: [...HUB_KINDS],
     viewports: null,
     sensorCount: SENSORS,
@@ -778,7 +785,7 @@ async function benchLatency(
       `clients and ${LATENCY_PROBES} probes`,
   );
   const [probe] = await startFleets(1, LATENCY_PROBES, {
-    ...wholeTownFleet(server, town),
+    ...wholeTownFleet(server.url, town),
     verifyEvery: 1,
     yieldCpu: false,
   });
@@ -875,18 +882,11 @@ async function benchNaive(town: Town): Promise<{ median: NaiveRun; runs: readonl
   const naive = await startNaiveServer();
   let fleets: FleetChild[] = [];
   try {
-    fleets = await startFleets(DELIVERY_FLEETS, DELIVERY_CLIENTS, {
-      url: `http://127.0.0.1:${naive.port}`,
-      mode: 'naive',
-      kinds: [...HUB_KINDS],
-      viewports: null,
-      sensorCount: SENSORS,
-      extent: town.extent,
-      clientClass: 'public',
-      expectedHz: DELIVERY_HZ,
-      verifyEvery: DELIVERY_VERIFY_EVERY,
-      connectConcurrency: CONNECT_CONCURRENCY,
-    });
+    fleets = await startFleets(
+      DELIVERY_FLEETS,
+      DELIVERY_CLIENTS,
+      wholeTownFleet(`http://127.0.0.1:${naive.port}`, town, 'naive'),
+    );
     await connectFleets(fleets, DELIVERY_CLIENTS, DELIVERY_HZ);
     if (naive.clients !== DELIVERY_CLIENTS)
       throw new Error(`hub.naive: the server holds ${naive.clients} clients, expected ${DELIVERY_CLIENTS}`);

@@ -374,6 +374,18 @@ describe('Hub against hostile and broken input', () => {
   });
 });
 
+/** `ticks` ticks, each after a new reading of p1: how many diffs each tick sent. */
+function diffsPerTick(hub: Hub, diffs: readonly Diff[], ticks: number): number[] {
+  const perTick: number[] = [];
+  for (let i = 1; i <= ticks; i++) {
+    hub.ingest({ sensorId: 'p1', observedAt: T0 + i, values: { freeSpaces: i } }, 's');
+    const before = diffs.length;
+    hub.tick();
+    perTick.push(diffs.length - before);
+  }
+  return perTick;
+}
+
 describe('Hub groups of identical subscriptions', () => {
   it('puts identical subscriptions in one group and builds its diff once for all', () => {
     const { hub } = setup();
@@ -461,13 +473,7 @@ describe('Hub groups of identical subscriptions', () => {
       hub.snapshot(id);
     }
     expect(hub.groupCount).toBe(10);
-    const perTick: number[] = [];
-    for (let i = 1; i <= 10; i++) {
-      hub.ingest({ sensorId: 'p1', observedAt: T0 + i, values: { freeSpaces: i } }, 's');
-      const before = diffs.length;
-      hub.tick();
-      perTick.push(diffs.length - before);
-    }
+    const perTick = diffsPerTick(hub, diffs, 10);
     // Two groups a tick, not ten every fifth tick; each group still every fifth tick.
     expect(perTick).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
     const bySubscription = new Map<string, number>();
@@ -483,13 +489,7 @@ describe('Hub groups of identical subscriptions', () => {
     for (let m = 0; m < 10; m++) members.push(hub.subscribe(filter, sink, { periodTicks: 5 }));
     // Five phases, two members each: five groups, not one group of ten.
     expect(hub.groupCount).toBe(5);
-    const perTick: number[] = [];
-    for (let i = 1; i <= 10; i++) {
-      hub.ingest({ sensorId: 'p1', observedAt: T0 + i, values: { freeSpaces: i } }, 's');
-      const before = diffs.length;
-      hub.tick();
-      perTick.push(diffs.length - before);
-    }
+    const perTick = diffsPerTick(hub, diffs, 10);
     // Each tick writes to two members; every member still gets every fifth tick's diff.
     expect(perTick).toEqual(Array(10).fill(2));
     // A member that leaves frees its phase: the next identical subscriber takes that phase.
