@@ -14,6 +14,7 @@ import type {
   Ack,
   BBox,
   ClientClass,
+  Diff,
   ClientToServerEvents,
   ErrorPayload,
   Role,
@@ -198,118 +199,176 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
     next();
   });
 
+  const context: GatewayContext = { clock, metrics, logger, tickHz: options.tickHz, encoderOf };
   io.on('connection', (socket) => {
-    const { cityId, role, clientClass } = socket.data;
-    const hub = hubs.get(cityId);
+    const hub = hubs.get(socket.data.cityId);
     if (!hub) {
       socket.disconnect(true);
       return;
     }
-    metrics.connectedClients.inc();
-    const visibilities = visibilitiesOf(role);
-    const period = periodTicks(clientClass);
-    let room: string | undefined;
+    const connection = new LiveConnection(socket, hub, context, periodTicks(socket.data.clientClass));
+    connections.set(socket, connection);
+    connection.start();
+    socket.on('live:subscribe', onSubscribe);
+    socket.on('live:resync', onResync);
+    socket.on('live:unsubscribe', onUnsubscribe);
+    socket.on('disconnect', onDisconnect);
+  });
+}
 
-    const sink: SubscriberSink = {
-      send: (diff) => {
-        const order = hub.sensorOrder(diff.subscriptionId);
-        if (!order) return;
-        metrics.diffsSent.inc();
-        socket.emit('live:diff', preEncoded(encoderOf(hub).encode(diff, order)));
-      },
-      isCongested: () => isCongested(socket),
-      resync: (snapshot) => socket.emit('live:snapshot', preEncoded(JSON.stringify(snapshot))),
-      viaBroadcast: true,
-    };
+/** What every connection of one gateway shares. */
+interface GatewayContext {
+  readonly clock: Clock;
+  readonly metrics: AppMetrics;
+  readonly logger: Logger;
+  readonly tickHz: number;
+  readonly encoderOf: (hub: Hub) => DiffTextEncoder;
+}
 
-    /** Puts the socket in the group (and room) of its subscription; returns the group's snapshot. */
-    const join = (
-      kinds: SensorKind[],
-      bbox: BBox | undefined,
-      everywhere: SensorKind[] | undefined,
-    ): Snapshot => {
-      hub.subscribe({ kinds, bbox, everywhere, visibilities }, sink, {
-        periodTicks: period,
-        memberId: socket.id,
-      });
-      const next = roomOf(cityId, hub.groupOf(socket.id) ?? '');
-      if (room !== next) {
-        if (room) void socket.leave(room);
-        void socket.join(next);
-        room = next;
-      }
-      socket.data.subscription = { kinds, bbox, everywhere };
-      return hub.snapshot(socket.id);
-    };
+/** The gateway's state of each connected socket. */
+const connections = new WeakMap<LiveSocket, LiveConnection>();
 
+// The socket's event handlers are shared by all sockets (Socket.io calls them on the socket), and a
+// connection is one object with methods: per-socket closures would cost every one of thousands of
+// sockets their own function objects.
+function onSubscribe(this: LiveSocket, request: unknown, ack: unknown): void {
+  connections.get(this)?.subscribe(request, ack);
+}
+function onResync(this: LiveSocket, ack: unknown): void {
+  connections.get(this)?.answerResync(ack);
+}
+function onUnsubscribe(this: LiveSocket): void {
+  connections.get(this)?.unsubscribe();
+}
+function onDisconnect(this: LiveSocket): void {
+  connections.get(this)?.disconnected();
+  connections.delete(this);
+}
+
+/** One socket's subscription, and its sink in the hub. */
+class LiveConnection implements SubscriberSink {
+  readonly viaBroadcast = true;
+  /** The Socket.io room of the socket's hub group. */
+  private room: string | undefined;
+  private readonly visibilities: Visibility[];
+
+  constructor(
+    private readonly socket: LiveSocket,
+    private readonly hub: Hub,
+    private readonly context: GatewayContext,
+    /** Hub ticks per diff of the socket's class. */
+    private readonly period: number,
+  ) {
+    this.visibilities = visibilitiesOf(socket.data.role);
+  }
+
+  /** Restores a recovered socket's subscription, then greets it. */
+  start(): void {
+    const { socket, context } = this;
+    const { cityId, role } = socket.data;
+    context.metrics.connectedClients.inc();
     if (socket.recovered && socket.data.subscription) {
       // Socket.io replayed what the socket missed and restored its rooms; the hub forgot it at the
       // disconnect. If its group is still the same room, the sequence simply goes on; otherwise the
       // group was made anew and the client gets its whole state.
       const before = [...socket.rooms].find((name) => name.startsWith(`live:${cityId}:`));
-      room = before;
+      this.room = before;
       const { kinds, bbox, everywhere } = socket.data.subscription;
-      const snapshot = join(kinds, bbox, everywhere);
-      if (room !== before) socket.emit('live:snapshot', snapshot);
+      const snapshot = this.join(kinds, bbox, everywhere);
+      if (this.room !== before) socket.emit('live:snapshot', snapshot);
     }
-
     socket.emit('server:hello', {
       protocolVersion: PROTOCOL_VERSION,
       cityId,
-      serverTimeMs: clock.now(),
-      timeScale: clock.timeScale,
+      serverTimeMs: context.clock.now(),
+      timeScale: context.clock.timeScale,
       role,
-      tickHz: options.tickHz / period,
+      tickHz: context.tickHz / this.period,
     });
+  }
 
-    const answer = (ack: unknown, value: Ack<Snapshot>) => {
-      if (typeof ack === 'function') ack(value);
-      else logger.debug('request without acknowledgement callback', { socket: socket.id });
-    };
+  send(diff: Diff): void {
+    const order = this.hub.sensorOrder(diff.subscriptionId);
+    if (!order) return;
+    this.context.metrics.diffsSent.inc();
+    this.socket.emit('live:diff', preEncoded(this.context.encoderOf(this.hub).encode(diff, order)));
+  }
 
-    socket.on('live:subscribe', (request: unknown, ack: unknown) => {
-      const parsed = SubscribeRequestSchema.safeParse(request);
-      if (!parsed.success) {
-        const detail = parsed.error.issues
-          .map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`)
-          .join('; ');
-        answer(ack, fail('bad-request', `live:subscribe: ${detail}`));
-        return;
-      }
-      if (parsed.data.protocolVersion !== PROTOCOL_VERSION) {
-        answer(
-          ack,
-          fail('version-mismatch', versionMismatchMessage(PROTOCOL_VERSION, parsed.data.protocolVersion)),
-        );
-        return;
-      }
-      answer(ack, { ok: true, data: join(parsed.data.kinds, parsed.data.bbox, parsed.data.everywhere) });
+  isCongested(): boolean {
+    return isCongested(this.socket);
+  }
+
+  resync(snapshot: Snapshot): void {
+    this.socket.emit('live:snapshot', preEncoded(JSON.stringify(snapshot)));
+  }
+
+  /** `live:subscribe`: joins the group of the request's filter and answers with its snapshot. */
+  subscribe(request: unknown, ack: unknown): void {
+    const parsed = SubscribeRequestSchema.safeParse(request);
+    if (!parsed.success) {
+      const detail = parsed.error.issues
+        .map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`)
+        .join('; ');
+      this.answer(ack, fail('bad-request', `live:subscribe: ${detail}`));
+      return;
+    }
+    if (parsed.data.protocolVersion !== PROTOCOL_VERSION) {
+      this.answer(
+        ack,
+        fail('version-mismatch', versionMismatchMessage(PROTOCOL_VERSION, parsed.data.protocolVersion)),
+      );
+      return;
+    }
+    const { kinds, bbox, everywhere } = parsed.data;
+    this.answer(ack, { ok: true, data: this.join(kinds, bbox, everywhere) });
+  }
+
+  /** `live:resync`: the whole state of the socket's subscription again. */
+  answerResync(ack: unknown): void {
+    if (this.hub.groupOf(this.socket.id) === undefined) {
+      this.answer(
+        ack,
+        fail(
+          'not-found',
+          'live:resync: there is no subscription on this connection; send live:subscribe first',
+        ),
+      );
+      return;
+    }
+    this.answer(ack, { ok: true, data: this.hub.snapshot(this.socket.id) });
+  }
+
+  unsubscribe(): void {
+    this.hub.unsubscribe(this.socket.id);
+    if (this.room) void this.socket.leave(this.room);
+    this.room = undefined;
+    delete this.socket.data.subscription;
+  }
+
+  disconnected(): void {
+    this.context.metrics.connectedClients.dec();
+    this.hub.unsubscribe(this.socket.id);
+  }
+
+  /** Puts the socket in the group (and room) of its subscription; returns the group's snapshot. */
+  private join(kinds: SensorKind[], bbox: BBox | undefined, everywhere: SensorKind[] | undefined): Snapshot {
+    const { socket, hub } = this;
+    hub.subscribe({ kinds, bbox, everywhere, visibilities: this.visibilities }, this, {
+      periodTicks: this.period,
+      memberId: socket.id,
     });
+    const next = roomOf(socket.data.cityId, hub.groupOf(socket.id) ?? '');
+    if (this.room !== next) {
+      if (this.room) void socket.leave(this.room);
+      void socket.join(next);
+      this.room = next;
+    }
+    socket.data.subscription = { kinds, bbox, everywhere };
+    return hub.snapshot(socket.id);
+  }
 
-    socket.on('live:resync', (ack: unknown) => {
-      if (hub.groupOf(socket.id) === undefined) {
-        answer(
-          ack,
-          fail(
-            'not-found',
-            'live:resync: there is no subscription on this connection; send live:subscribe first',
-          ),
-        );
-        return;
-      }
-      answer(ack, { ok: true, data: hub.snapshot(socket.id) });
-    });
-
-    socket.on('live:unsubscribe', () => {
-      hub.unsubscribe(socket.id);
-      if (room) void socket.leave(room);
-      room = undefined;
-      delete socket.data.subscription;
-    });
-
-    socket.on('disconnect', () => {
-      metrics.connectedClients.dec();
-      hub.unsubscribe(socket.id);
-    });
-  });
+  private answer(ack: unknown, value: Ack<Snapshot>): void {
+    if (typeof ack === 'function') ack(value);
+    else this.context.logger.debug('request without acknowledgement callback', { socket: this.socket.id });
+  }
 }
