@@ -49,6 +49,7 @@ export const de = {
   'freshness.noData': 'keine Daten',
 
   'age.justNow': 'gerade eben',
+  'age.underMinute': 'vor < 1 Min.',
 
   'info.label': 'Details: {name}',
   'info.close': 'Schließen',

@@ -51,6 +51,7 @@ export const en: Messages = {
   'freshness.noData': 'no data',
 
   'age.justNow': 'just now',
+  'age.underMinute': '< 1 min ago',
 
   'info.label': 'Details: {name}',
   'info.close': 'Close',

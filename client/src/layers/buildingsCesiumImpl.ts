@@ -9,6 +9,7 @@ import type { BaseColorOf } from '../viewer/featureColorRegistry.ts';
 import type { LayerImplementation } from './layerModel.ts';
 import type { CesiumLayerContext } from '../viewer/layerContext.ts';
 import type { TileStreamingProbe } from '../perfProbe.ts';
+import type { TileSettings } from '../viewer/viewerProfile.ts';
 import {
   BUILDING_HIGHLIGHT_CSS,
   BUILDING_PROPERTIES,
@@ -82,12 +83,13 @@ function countStreaming(tileset: Cesium3DTileset, probe: TileStreamingProbe): ()
 }
 
 /**
- * Creates the binding for a tileset at `url` (relative to the server root); `streamingProbe`, when
- * given, counts its tile loads (`__citytwin.tiles`).
+ * Creates the binding for a tileset at `url` (relative to the server root), streamed with `settings`
+ * (the viewer profile's); `streamingProbe`, when given, counts its tile loads (`__citytwin.tiles`).
  */
 export function createBuildingsCesiumImpl(
   context: CesiumLayerContext,
   url: string,
+  settings: TileSettings,
   streamingProbe?: TileStreamingProbe,
 ): BuildingsCesiumImpl {
   let tileset: Cesium3DTileset | null = null;
@@ -102,8 +104,7 @@ export function createBuildingsCesiumImpl(
     initialTilesLoaded,
     async load() {
       const loaded = await Cesium3DTileset.fromUrl(url, {
-        // Buildings are plain extrusions; a coarser error keeps tile requests low on kiosks.
-        maximumScreenSpaceError: 8,
+        ...settings,
         // The viewer renders on demand: a request skipped while the camera moved would only be sent
         // with the next frame, and after a flight ends no frame may come. Request at once instead.
         cullRequestsWhileMoving: false,

@@ -71,16 +71,23 @@ describe('environmentCategory', () => {
 describe('environmentLabel', () => {
   const state = reading('env-a', { no2UgM3: 23.4, temperatureC: 18 }, 1_000_000);
 
-  it('shows the main value with its unit and the age of the reading', () => {
-    expect(environmentLabel(station(), state, 'live', 1_012_000, de)).toBe('NO₂ 23 µg/m³\nvor 12 s');
-    expect(environmentLabel(station(), state, 'live', 1_012_000, en)).toMatch(
-      /^NO₂ 23 µg\/m³\n12 sec\.? ago$/,
-    );
+  it('shows the main value with its unit, and no age while the reading is live', () => {
+    expect(environmentLabel(station(), state, 'live', 1_012_000, de)).toBe('NO₂ 23 µg/m³');
+    expect(environmentLabel(station(), state, 'live', 1_052_000, en)).toBe('NO₂ 23 µg/m³');
   });
 
-  it('says stale in front of the age of a stale reading', () => {
+  it('says stale in front of the age of a stale reading, in whole minutes', () => {
     expect(environmentLabel(station(), state, 'stale', 1_300_000, de)).toBe(
       'NO₂ 23 µg/m³\nveraltet · vor 5 Min.',
+    );
+    expect(environmentLabel(station(), state, 'stale', 1_300_999, de)).toBe(
+      'NO₂ 23 µg/m³\nveraltet · vor 5 Min.',
+    );
+    expect(environmentLabel(station(), state, 'stale', 1_045_000, de)).toBe(
+      'NO₂ 23 µg/m³\nveraltet · vor < 1 Min.',
+    );
+    expect(environmentLabel(station(), state, 'stale', 1_045_000, en)).toBe(
+      'NO₂ 23 µg/m³\nstale · < 1 min ago',
     );
   });
 
@@ -96,6 +103,6 @@ describe('environmentLabel', () => {
   });
 
   it('leaves out the age while the server time is unknown', () => {
-    expect(environmentLabel(station(), state, 'live', null, de)).toBe('NO₂ 23 µg/m³');
+    expect(environmentLabel(station(), state, 'stale', null, de)).toBe('NO₂ 23 µg/m³\nveraltet');
   });
 });

@@ -91,8 +91,11 @@ export function mainValue(sensor: Sensor, state: SensorState | undefined): numbe
 }
 
 /**
- * The station label: "NO₂ 23 µg/m³" and below it the age ("vor 12 s"); stale readings say so in
- * front of the age; offline and missing readings show no number.
+ * The station label: "NO₂ 23 µg/m³"; a stale reading adds "veraltet · vor 5 Min." below it. A live
+ * reading shows no age: its colour and bright text say it is within its report interval, and an age
+ * counting up every second would redraw the map every second for nothing (the info panel has the
+ * exact age). Ages on the map count whole minutes, so a stale label changes at most once a minute.
+ * Offline and missing readings show no number.
  */
 export function environmentLabel(
   sensor: Sensor,
@@ -108,11 +111,17 @@ export function environmentLabel(
   if (freshness === 'noData' || value === null || observedAt === undefined)
     return translator.t('label.noData');
   const valueText = quantityShortText(quantity, value, translator);
-  const age = nowServerMs === null ? null : formatAge(readingAgeMs(observedAt, nowServerMs), translator);
-  const ageLine =
-    freshness === 'stale' ? [translator.t('label.stale'), age].filter(Boolean).join(' · ') : age;
-  return ageLine ? `${valueText}\n${ageLine}` : valueText;
+  if (freshness !== 'stale') return valueText;
+  const age = nowServerMs === null ? null : formatMapAge(readingAgeMs(observedAt, nowServerMs), translator);
+  return `${valueText}\n${[translator.t('label.stale'), age].filter(Boolean).join(' · ')}`;
 }
+
+/** An age for the map, in whole minutes at least: "vor < 1 Min.", "vor 5 Min.", "vor 2 Std.". */
+export function formatMapAge(ageMs: number, translator: Translator): string {
+  return ageMs < MINUTE_MS ? translator.t('age.underMinute') : formatAge(ageMs, translator);
+}
+
+const MINUTE_MS = 60_000;
 
 /** The legend of the environment layer. */
 export function environmentLegend(): readonly LegendEntry[] {

@@ -13,6 +13,7 @@ import { reading, sensor } from '../testing/fixtures.ts';
 import { cesiumColor } from '../viewer/cesiumColor.ts';
 import { FeatureColorRegistry } from '../viewer/featureColorRegistry.ts';
 import type { CesiumLayerContext } from '../viewer/layerContext.ts';
+import { LiveFrames } from '../viewer/liveFrames.ts';
 import { PALETTE } from './palette.ts';
 import { sensorIdFromPickId } from './pickTag.ts';
 import { createTrafficCesiumImpl } from './trafficCesiumImpl.ts';
@@ -97,20 +98,22 @@ function setup() {
     protocolVersion: PROTOCOL_VERSION,
   };
   const live = new LiveStore();
+  const i18n = createI18nStore();
+  const liveFrames = new LiveFrames(live, i18n, () => () => undefined);
   const fetchFn: FetchLike = async () => new Response(JSON.stringify(roads));
   const context: CesiumLayerContext = {
     viewer,
     info: info as unknown as CityInfo,
     sensors: createSensorIndex([trafficSensor]),
     live,
-    i18n: createI18nStore(),
-    subscribeTick: () => () => undefined,
+    i18n,
+    liveFrames,
     featureColors: new FeatureColorRegistry(cesiumColor(PALETTE.building), () => undefined),
     fetchFn,
     requestRender: () => void renders++,
     nowServerMs: () => live.nowServerMs(0),
   };
-  return { primitives, live, context, renders: () => renders };
+  return { primitives, live, liveFrames, context, renders: () => renders };
 }
 
 function polylinesOf(primitives: ReturnType<typeof fakePrimitives>): PolylineLike[] {
@@ -132,8 +135,8 @@ describe('createTrafficCesiumImpl', () => {
     expect(sensorIdFromPickId(line!.id)).toBe('traffic-r0001');
   });
 
-  it('colours the road by speed relative to its limit on a live update', async () => {
-    const { primitives, context, live, renders } = setup();
+  it('colours the road by speed relative to its limit in the frame after a live update', async () => {
+    const { primitives, context, live, liveFrames, renders } = setup();
     const impl = createTrafficCesiumImpl(context);
     await impl.load();
     impl.setVisible(true);
@@ -150,6 +153,10 @@ describe('createTrafficCesiumImpl', () => {
       0,
     );
     const [line] = polylinesOf(primitives);
+    // Nothing is drawn before the next animation frame.
+    expect(line!.material.type).toBe('PolylineDash');
+    expect(renders()).toBe(before);
+    liveFrames.flush();
     expect(line!.material.type).toBe('Color');
     expect(line!.material.uniforms.color.equals(cesiumColor(PALETTE.red))).toBe(true);
     expect(renders()).toBeGreaterThan(before);

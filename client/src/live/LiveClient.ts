@@ -8,6 +8,7 @@ import {
   PROTOCOL_VERSION,
   versionMismatchMessage,
   type BBox,
+  type ClientClass,
   type ClientToServerEvents,
   type HandshakeAuth,
   type SensorKind,
@@ -31,6 +32,8 @@ export interface LiveClientOptions {
   cityId?: string | undefined;
   /** The sensor kinds to subscribe to. */
   kinds: readonly SensorKind[];
+  /** The rate class to ask for (the server caps it by role); the fastest the role allows when left out. */
+  clientClass?: ClientClass | undefined;
   /** Optional view rectangle `[west, south, east, north]` in degrees; `setViewport` changes it. */
   bbox?: BBox | undefined;
   /** Kinds wanted in the whole town whatever the view (the garage list needs every garage). */
@@ -92,6 +95,7 @@ export class LiveClient {
     const auth: HandshakeAuth = {
       protocolVersion: PROTOCOL_VERSION,
       ...(this.options.cityId === undefined ? {} : { cityId: this.options.cityId }),
+      ...(this.options.clientClass === undefined ? {} : { clientClass: this.options.clientClass }),
     };
     const socketOptions = {
       autoConnect: false,

@@ -3,16 +3,17 @@
  * holder that React (`useSyncExternalStore`) and the Cesium bindings read. No socket in here; the
  * `LiveClient` feeds it parsed payloads.
  */
-import type { Diff, Hello, SensorState, Snapshot, WireDiff } from '../../../protocol/index.ts';
+import type { Diff, Hello, Snapshot, WireDiff } from '../../../protocol/index.ts';
 import { decodeDiff } from '../../../protocol/index.ts';
 import { anchorClock, serverNowMs, type ServerClockAnchor } from '../time/serverClock.ts';
+import { SensorStates } from './sensorStates.ts';
 
 /** The state of one subscription: its sensors at the message with sequence number `seq`. */
 export interface LiveState {
   readonly subscriptionId: string;
   readonly seq: number;
   readonly serverTimeMs: number;
-  readonly sensors: ReadonlyMap<string, SensorState>;
+  readonly sensors: SensorStates;
   /** The sensor ids of the subscription's snapshot in order: a wire diff names sensors by position. */
   readonly order: readonly string[];
 }
@@ -38,7 +39,7 @@ export function stateFromSnapshot(snapshot: Snapshot): LiveState {
     subscriptionId: snapshot.subscriptionId,
     seq: snapshot.seq,
     serverTimeMs: snapshot.serverTimeMs,
-    sensors: new Map(snapshot.states.map((s) => [s.sensorId, s])),
+    sensors: SensorStates.of(snapshot.states),
     order: snapshot.states.map((s) => s.sensorId),
   };
 }
@@ -54,15 +55,8 @@ export function applyDiff(state: LiveState, diff: Diff): DiffOutcome {
   if (diff.seq <= state.seq) return { kind: 'ignored', reason: 'already-applied' };
   if (diff.seq !== state.seq + 1) return { kind: 'gap', expectedSeq: state.seq + 1, receivedSeq: diff.seq };
 
-  const sensors = new Map(state.sensors);
   const changedIds: string[] = [];
-  for (const upsert of diff.upserts) {
-    sensors.set(upsert.sensorId, upsert);
-    changedIds.push(upsert.sensorId);
-  }
-  for (const id of diff.removed) {
-    if (sensors.delete(id)) changedIds.push(id);
-  }
+  const sensors = state.sensors.with(diff.upserts, diff.removed, changedIds);
   return {
     kind: 'applied',
     state: {
@@ -119,12 +113,14 @@ const INITIAL: LiveSnapshot = {
 };
 
 /**
- * Observable holder of the {@link LiveSnapshot}. Listeners run synchronously after each change, so a
- * Cesium binding has updated its primitives when `applyDiff` returns (what `lastDiffApplyMs` measures).
+ * Observable holder of the {@link LiveSnapshot}. Listeners run synchronously after each change (React
+ * reads the snapshot); the map's layers instead take the changed sensor ids (`subscribeChanges`) once
+ * per animation frame through `LiveFrames`.
  */
 export class LiveStore {
   private snapshot: LiveSnapshot = INITIAL;
   private readonly listeners = new Set<() => void>();
+  private readonly changeListeners = new Set<(changedIds: readonly string[] | null) => void>();
 
   /** The current snapshot; the same object until something changes (for `useSyncExternalStore`). */
   readonly getSnapshot = (): LiveSnapshot => this.snapshot;
@@ -136,6 +132,18 @@ export class LiveStore {
       this.listeners.delete(listener);
     };
   };
+
+  /**
+   * Registers `listener` for changes of the sensor states: called after the store's listeners with
+   * the ids a diff changed, or null when the whole state was replaced or cleared. Returns the
+   * unsubscribe function.
+   */
+  subscribeChanges(listener: (changedIds: readonly string[] | null) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => {
+      this.changeListeners.delete(listener);
+    };
+  }
 
   /** Sets the connection state and, when given, the reason the connection was refused. */
   setConnection(
@@ -157,6 +165,7 @@ export class LiveStore {
       state: stateFromSnapshot(snapshot),
       clock: anchorClock(snapshot.serverTimeMs, localTimeMs, this.timeScale()),
     });
+    this.statesChanged(null);
   }
 
   /**
@@ -172,13 +181,16 @@ export class LiveStore {
         state: outcome.state,
         clock: anchorClock(diff.t, localTimeMs, this.timeScale()),
       });
+      this.statesChanged(outcome.changedIds);
     }
     return outcome;
   }
 
   /** Forgets the subscription's state (on unsubscribe); the last clock anchor is kept for ages. */
   clearState(): void {
-    if (this.snapshot.state) this.update({ state: null });
+    if (!this.snapshot.state) return;
+    this.update({ state: null });
+    this.statesChanged(null);
   }
 
   /** Estimated server time at local time `localTimeMs`, or null before the first server time. */
@@ -189,6 +201,10 @@ export class LiveStore {
 
   private timeScale(): number {
     return this.snapshot.hello?.timeScale ?? 1;
+  }
+
+  private statesChanged(changedIds: readonly string[] | null): void {
+    for (const listener of [...this.changeListeners]) listener(changedIds);
   }
 
   private update(patch: Partial<LiveSnapshot>): void {

@@ -4,6 +4,7 @@
  */
 import { SensorSchema, type Observation, type Sensor, type SensorState } from '../../../protocol/index.ts';
 import type { LiveState } from '../live/liveStore.ts';
+import { SensorStates } from '../live/sensorStates.ts';
 
 /** A parsed sensor; `overrides` replace fields of a parking garage with 400 spaces. */
 export function sensor(overrides: Partial<Sensor> & Pick<Sensor, 'id'>): Sensor {
@@ -40,7 +41,7 @@ export function liveState(states: readonly SensorState[], seq = 5, subscriptionI
     subscriptionId,
     seq,
     serverTimeMs: 2_000_000,
-    sensors: new Map(states.map((s) => [s.sensorId, s])),
+    sensors: SensorStates.of(states),
     order: states.map((s) => s.sensorId),
   };
 }

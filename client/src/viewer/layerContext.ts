@@ -8,8 +8,8 @@ import type { FetchLike } from '../api/cityApi.ts';
 import type { I18nStore } from '../i18n/i18nStore.ts';
 import type { LiveStore } from '../live/liveStore.ts';
 import type { SensorIndex } from '../sensors/sensorIndex.ts';
-import type { SubscribeTick } from '../time/ticker.ts';
 import type { FeatureColorRegistry } from './featureColorRegistry.ts';
+import type { LiveFrames, LiveRefresh } from './liveFrames.ts';
 
 /** Shared inputs of the `*CesiumImpl` bindings. */
 export interface CesiumLayerContext {
@@ -18,7 +18,8 @@ export interface CesiumLayerContext {
   readonly sensors: SensorIndex;
   readonly live: LiveStore;
   readonly i18n: I18nStore;
-  readonly subscribeTick: SubscribeTick;
+  /** The live changes of each animation frame. */
+  readonly liveFrames: LiveFrames;
   readonly featureColors: FeatureColorRegistry;
   readonly fetchFn: FetchLike;
   /** Asks for a frame (the viewer renders only on request). */
@@ -28,17 +29,10 @@ export interface CesiumLayerContext {
 }
 
 /**
- * Calls `refresh(false)` after each live update (only changed sensors need work) and `refresh(true)`
- * on each tick and language change (ages, local staleness and texts may change for all). Returns the
- * function that stops watching.
+ * Calls `refresh` once per animation frame in which something changed: with the ids of the sensors
+ * that changed, or with `all` when every sensor needs a look (a new snapshot, the connection, the
+ * language or the once-a-second tick, which ages readings). Returns the function that stops it.
  */
-export function watchLiveInputs(context: CesiumLayerContext, refresh: (all: boolean) => void): () => void {
-  const stops = [
-    context.live.subscribe(() => refresh(false)),
-    context.i18n.subscribe(() => refresh(true)),
-    context.subscribeTick(() => refresh(true)),
-  ];
-  return () => {
-    for (const stop of stops) stop();
-  };
+export function watchLiveInputs(context: CesiumLayerContext, refresh: LiveRefresh): () => void {
+  return context.liveFrames.add(refresh);
 }
