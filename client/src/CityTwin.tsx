@@ -18,6 +18,7 @@ import { LayerPanel } from './ui/LayerPanel.tsx';
 import { MapView } from './ui/MapView.tsx';
 import type { BuildingColorMode } from './layers/buildingsLayer.ts';
 import type { CityViewer, MapPick } from './viewer/cityViewer.ts';
+import { clientClassOf, profileFromSearch } from './viewer/viewerProfile.ts';
 
 /** Props of {@link CityTwin}. */
 export interface CityTwinProps {
@@ -66,6 +67,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
       store: runtime.live,
       cityId: runtime.info.city.id,
       kinds,
+      clientClass: clientClassOf(profileFromSearch(window.location.search)),
       // The garage list shows every garage of the town, wherever the camera is.
       everywhere: kinds.filter((kind) => kind === 'parking'),
       bbox: viewportBBox(lastViewRef.current),

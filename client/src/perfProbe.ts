@@ -39,10 +39,19 @@ export interface ProbeView {
 export interface CityTwinProbe {
   /** Frames rendered by the Cesium scene since start (request-render mode: only when needed). */
   renderCount: number;
-  /** Milliseconds the last `live:diff` took: applyDiff plus every layer binding's update; null before the first. */
+  /** `performance.now()` when the first map's first frame was rendered (cold start); null before. */
+  firstFrameAtMs: number | null;
+  /** Milliseconds the last `live:diff` took to decode and apply to the live state; null before the first. */
   lastDiffApplyMs: number | null;
   /** Diffs applied since start. */
   diffCount: number;
+  /**
+   * Milliseconds the layers took for the last animation frame's live changes (all diffs since the
+   * frame before, applied in one batch); null before the first.
+   */
+  lastFrameApplyMs: number | null;
+  /** Animation frames in which live changes were applied to the layers. */
+  frameBatches: number;
   /** True once the buildings tileset's first view and the first live snapshot are on screen. */
   ready: boolean;
   /** Streaming of the buildings tileset(s). */
@@ -83,8 +92,11 @@ export function createTileStreamingProbe(): TileStreamingProbe {
 export function installProbe(): CityTwinProbe {
   const probe: CityTwinProbe = {
     renderCount: 0,
+    firstFrameAtMs: null,
     lastDiffApplyMs: null,
     diffCount: 0,
+    lastFrameApplyMs: null,
+    frameBatches: 0,
     ready: false,
     tiles: createTileStreamingProbe(),
     setView: null,

@@ -13,7 +13,9 @@
  *   looking south-west: time until complete after the camera jumps there, GLBs requested;
  * - a 5 s quarter orbit around the town at the home view's distance: frames rendered and their mean
  *   interval (SwiftShader renders slowly; the figures compare the two towns, not GPUs);
- * - the page's JS heap (CDP `Performance.getMetrics`) after each step.
+ * - the page's JS heap (CDP `Performance.getMetrics`) after each step;
+ * - a tour of the home view and the two corners, twice: tile loads in the second lap, which only
+ *   revisits places (target 0: the cache of the viewer profile holds them).
  *
  * Each scenario prints one JSON line on stdout (DESIGN.md, "Commands"); progress goes to stderr.
  * `STREAM_BENCH_SCREENSHOTS=<folder>` saves a screenshot of every view.
@@ -221,6 +223,11 @@ interface TownFigures {
     readonly maxFrameMs: number;
     readonly tilesLoaded: number;
   };
+  /**
+   * Two laps of a tour of the home view and both street corners; the second lap revisits places the
+   * first loaded. Tile loads and unloads (dropped from the cache) per lap.
+   */
+  readonly tour: readonly { readonly loads: number; readonly unloads: number; readonly settleMs: number }[];
   readonly failedTiles: number;
   readonly finalHeapMiB: number;
 }
@@ -417,6 +424,26 @@ async function measureTown(town: PreparedTown): Promise<TownFigures> {
       { centre: town.orbit, pitchDeg: HOME_PITCH_DEG, durationMs: ORBIT_MS },
     );
     const { tiles: afterOrbit } = await readProbe(page);
+
+    // The tour: as a kiosk flies its loop, each place once per lap.
+    const stops = [{ name: 'home', view: town.home }, ...town.corners];
+    const tour: { loads: number; unloads: number; settleMs: number }[] = [];
+    for (let lap = 1; lap <= 2; lap++) {
+      const { tiles: before } = await readProbe(page);
+      const lapStart = Date.now();
+      for (const stop of stops) {
+        const { tiles: atStop } = await readProbe(page);
+        await page.evaluate((view) => (window as ProbeWindow).__citytwin?.setView?.(view), stop.view);
+        await waitSettled(page, atStop.allLoadedCount, `${town.cityId} tour ${lap} ${stop.name}`, stop.view);
+      }
+      const { tiles: after } = await readProbe(page);
+      tour.push({
+        loads: after.loaded - before.loaded,
+        unloads: after.unloaded - before.unloaded,
+        settleMs: Date.now() - lapStart,
+      });
+      log(`${town.cityId} tour lap ${lap}: ${JSON.stringify(tour[tour.length - 1])}`);
+    }
     const finalHeapMiB = await heapMiB();
     if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
     return {
@@ -428,6 +455,7 @@ async function measureTown(town: PreparedTown): Promise<TownFigures> {
         maxFrameMs: round(Math.max(0, ...orbit.intervals), 1),
         tilesLoaded: afterOrbit.loaded - beforeOrbit.loaded,
       },
+      tour,
       failedTiles: afterOrbit.failed,
       finalHeapMiB,
     };
@@ -536,6 +564,23 @@ async function main(): Promise<void> {
       tilesLoadedDuringOrbit: largeFigures.orbit.tilesLoaded,
       finalHeapMiB: largeFigures.finalHeapMiB,
       baselineFinalHeapMiB: smallFigures.finalHeapMiB,
+    });
+
+    const [firstLap, secondLap] = largeFigures.tour;
+    if (!firstLap || !secondLap) throw new Error('the tour did not run two laps');
+    printBenchLine({
+      bench: 'stream.revisit50k',
+      value: secondLap.loads,
+      unit: 'tile loads in the second lap of a tour (home view, two street corners)',
+      baseline: firstLap.loads,
+      ratio: round(secondLap.loads / Math.max(1, firstLap.loads), 3),
+      baselineKind: 'tile loads of the first lap (after the views and the orbit before it)',
+      target: '0 (no reload on revisit)',
+      pass: secondLap.loads === 0,
+      unloads: largeFigures.tour.map((lap) => lap.unloads),
+      lapMs: largeFigures.tour.map((lap) => lap.settleMs),
+      profile: 'public (cacheBytes 256 MiB, docs/viewer-performance.md)',
+      contentMiB: largeFigures.home.contentMiB,
     });
   } finally {
     await rm(workDir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import type { CityRuntime } from '../cityRuntime.ts';
 import type { ViewRectangleDeg } from '../live/viewport.ts';
 import type { CityTwinProbe } from '../perfProbe.ts';
 import type { CityViewer, MapPick } from '../viewer/cityViewer.ts';
+import { profileFromSearch, TILE_SETTINGS } from '../viewer/viewerProfile.ts';
 
 /** Props of {@link MapView}. */
 export interface MapViewProps {
@@ -55,6 +56,7 @@ export function MapView({ runtime, i18n, probe, onViewer, onPick, onViewChanged 
           i18n,
           subscribeTick: runtime.subscribeTick,
           probe,
+          tileSettings: TILE_SETTINGS[profileFromSearch(window.location.search)],
           onPick: (pick) => callbacks.current.onPick(pick),
           onViewChanged: (view) => callbacks.current.onViewChanged?.(view),
         });

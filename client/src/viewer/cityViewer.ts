@@ -49,6 +49,8 @@ import { cesiumColor } from './cesiumColor.ts';
 import { createCesiumViewer } from './createCesiumViewer.ts';
 import { FeatureColorRegistry } from './featureColorRegistry.ts';
 import type { CesiumLayerContext } from './layerContext.ts';
+import { LiveFrames } from './liveFrames.ts';
+import { TILE_SETTINGS, type TileSettings } from './viewerProfile.ts';
 
 /** Inputs of {@link createCityViewer}. */
 export interface CityViewerOptions {
@@ -68,6 +70,8 @@ export interface CityViewerOptions {
    */
   readonly onViewChanged?: ((view: ViewRectangleDeg | null) => void) | undefined;
   readonly fetchFn?: FetchLike | undefined;
+  /** Streaming settings of the buildings tileset; the public profile's when left out. */
+  readonly tileSettings?: TileSettings | undefined;
 }
 
 /**
@@ -122,9 +126,18 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
 
   const removeRenderCount = scene.postRender.addEventListener(() => {
     probe.renderCount += 1;
+    probe.firstFrameAtMs ??= performance.now();
   });
   // Streaming counts are per map: a new town starts from zero.
   probe.tiles = createTileStreamingProbe();
+
+  // Live changes reach the layers once per animation frame: Cesium raises preUpdate at the start
+  // of every frame of its render loop, also of frames it then does not render.
+  const liveFrames = new LiveFrames(live, options.i18n, options.subscribeTick, (report) => {
+    probe.lastFrameApplyMs = report.ms;
+    probe.frameBatches += 1;
+  });
+  const removeFlush = scene.preUpdate.addEventListener(() => liveFrames.flush());
 
   const context: CesiumLayerContext = {
     viewer,
@@ -132,7 +145,7 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
     sensors: options.sensors,
     live,
     i18n: options.i18n,
-    subscribeTick: options.subscribeTick,
+    liveFrames,
     featureColors: new FeatureColorRegistry(cesiumColor(BUILDING_COLOR_CSS), requestRender),
     fetchFn: options.fetchFn ?? ((input, init) => fetch(input, init)),
     requestRender,
@@ -143,7 +156,12 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
   function implementationFor(entry: LayerEntry, visible: boolean): LayerImplementation {
     switch (entry.type) {
       case 'tileset': {
-        const impl = createBuildingsCesiumImpl(context, entry.url, probe.tiles);
+        const impl = createBuildingsCesiumImpl(
+          context,
+          entry.url,
+          options.tileSettings ?? TILE_SETTINGS.public,
+          probe.tiles,
+        );
         if (visible) tilesets.push(impl);
         return impl;
       }
@@ -163,28 +181,42 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
     }
   }
 
-  for (const layer of layers.layers) layer.bind(implementationFor(layer.entry, layer.visible));
+  // The globe's first frame comes first, then the layers: their labels, points and lines and the
+  // tileset make the first frame several times heavier, and nothing of them could be shown before
+  // their data arrived anyway. They are bound in the task after that frame.
+  function bindLayers(): void {
+    for (const layer of layers.layers) layer.bind(implementationFor(layer.entry, layer.visible));
 
-  // Ready: the visible layers are loaded, the tileset shows its first view and the first snapshot
-  // arrived; then one more frame puts it all on screen.
-  const visibleActivations = layers.layers
-    .filter((l) => l.visible)
-    .map((l) =>
-      l.activate().catch((error: unknown) => console.error(`[viewer] layer ${l.id} failed to load`, error)),
-    );
-  void Promise.all([
-    ...visibleActivations,
-    ...tilesets.map((t) => t.initialTilesLoaded),
-    // A pack without live layers (an imported model) never gets a snapshot; it is ready without one.
-    layers.liveKinds().length > 0 ? whenSnapshotArrives(live) : Promise.resolve(),
-  ]).then(() => {
-    if (destroyed) return;
-    const removeReady = scene.postRender.addEventListener(() => {
-      removeReady();
-      if (!destroyed) probe.ready = true;
+    // Ready: the visible layers are loaded, the tileset shows its first view and the first snapshot
+    // arrived; then one more frame puts it all on screen.
+    const visibleActivations = layers.layers
+      .filter((l) => l.visible)
+      .map((l) =>
+        l.activate().catch((error: unknown) => console.error(`[viewer] layer ${l.id} failed to load`, error)),
+      );
+    void Promise.all([
+      ...visibleActivations,
+      ...tilesets.map((t) => t.initialTilesLoaded),
+      // A pack without live layers (an imported model) never gets a snapshot; it is ready without one.
+      layers.liveKinds().length > 0 ? whenSnapshotArrives(live) : Promise.resolve(),
+    ]).then(() => {
+      if (destroyed) return;
+      const removeReady = scene.postRender.addEventListener(() => {
+        removeReady();
+        if (!destroyed) probe.ready = true;
+      });
+      requestRender();
     });
-    requestRender();
+  }
+  let bindTimer: ReturnType<typeof setTimeout> | undefined;
+  const removeFirstFrame = scene.postRender.addEventListener(() => {
+    removeFirstFrame();
+    bindTimer = setTimeout(() => {
+      bindTimer = undefined;
+      if (!destroyed) bindLayers();
+    }, 0);
   });
+  requestRender();
 
   function flyHome(durationS = FLIGHT_S): void {
     const home = info.city.homeView;
@@ -291,7 +323,11 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
       probe.ready = false;
       probe.setView = null;
       probe.screenPositionOf = null;
+      removeFirstFrame();
+      if (bindTimer !== undefined) clearTimeout(bindTimer);
       for (const layer of layers.layers) layer.unbind();
+      removeFlush();
+      liveFrames.destroy();
       clicks.destroy();
       stopViewReports();
       removeRenderCount();
