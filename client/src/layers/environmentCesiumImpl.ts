@@ -43,6 +43,32 @@ const LABEL_MAX_DISTANCE_M = 2500;
 /** The most stations that get a label (see the module comment). */
 export const MAX_LABELLED_STATIONS = 2000;
 
+/** `PointPrimitive.COLOR_INDEX` and WebGL's `STREAM_DRAW` (neither is in Cesium's public types). */
+const POINT_COLOR_INDEX = 2;
+const WEBGL_STREAM_DRAW = 0x88e0;
+
+/**
+ * Keeps Cesium from rebuilding the whole collection on every colour change. PointPrimitiveCollection
+ * picks each vertex buffer's usage (static or stream) from whether that property changed since the
+ * vertex array was made, and makes the whole array anew whenever the usage it picks differs from
+ * the one it has: a frame with colour changes switches the colour buffer to stream and rebuilds every
+ * point, and the next frame without changes switches back and rebuilds again. At 100,000 stations
+ * that was 70 ms of main thread for each of the two frames (`npm run bench:viewer`). Here the usage
+ * is fixed when the collection is made: colours (the one thing that changes) in a stream buffer of
+ * their own, everything else static. A change then writes and uploads colours only. Adding or
+ * removing points still rebuilds, as before. (`_buffersUsage` and `computeNewBuffersUsage` are
+ * Cesium internals; the bench's colour check would fail if they stopped working.)
+ */
+function pinBufferUsage(collection: PointPrimitiveCollection): PointPrimitiveCollection {
+  const internals = collection as unknown as {
+    _buffersUsage: number[];
+    computeNewBuffersUsage: () => boolean;
+  };
+  internals._buffersUsage[POINT_COLOR_INDEX] = WEBGL_STREAM_DRAW;
+  internals.computeNewBuffersUsage = () => false;
+  return collection;
+}
+
 /** The Cesium colour of each band, made once. */
 const categoryColors = new Map<EnvironmentCategory, Color>();
 function categoryColor(category: EnvironmentCategory): Color {
@@ -132,7 +158,7 @@ export function createEnvironmentCesiumImpl(context: CesiumLayerContext): LayerI
     async load() {
       await Promise.resolve();
       if (destroyed) return;
-      const pointCollection = new PointPrimitiveCollection({ show: false });
+      const pointCollection = pinBufferUsage(new PointPrimitiveCollection({ show: false }));
       const sensors = context.sensors.ofKind('environment');
       const labelCollection =
         sensors.length <= MAX_LABELLED_STATIONS

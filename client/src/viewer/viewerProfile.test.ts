@@ -20,7 +20,7 @@ describe('viewer profile', () => {
       TILE_SETTINGS.operator.maximumScreenSpaceError,
     );
     for (const settings of Object.values(TILE_SETTINGS)) {
-      // A 50,000-building town is about 60 MiB of tiles (npm run bench:stream).
+      // A 50,000-building town is about 35 MiB of tiles (npm run bench:stream).
       expect(settings.cacheBytes).toBeGreaterThanOrEqual(128 * 1024 * 1024);
       expect(settings.preloadFlightDestinations).toBe(true);
     }

@@ -36,7 +36,7 @@ const MIB = 1024 * 1024;
 
 export const TILE_SETTINGS: Readonly<Record<ViewerProfile, TileSettings>> = {
   // A visitor's laptop or phone: plain extrusions look right at 8 px; a cache that holds a whole
-  // town of 50,000 buildings (about 60 MiB of tiles) with room to spare.
+  // town of 50,000 buildings (about 35 MiB of tiles) with room to spare.
   public: {
     maximumScreenSpaceError: 8,
     cacheBytes: 256 * MIB,
