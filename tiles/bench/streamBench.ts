@@ -601,7 +601,6 @@ async function main(): Promise<void> {
       unloads: largeFigures.tour.map((lap) => lap.unloads),
       lapMs: largeFigures.tour.map((lap) => lap.settleMs),
       profile: 'public (cacheBytes 256 MiB, docs/viewer-performance.md)',
-      contentMiB: largeFigures.home.contentMiB,
     });
   } finally {
     await rm(workDir, { recursive: true, force: true });
