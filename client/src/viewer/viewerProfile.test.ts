@@ -15,9 +15,9 @@ describe('viewer profile', () => {
     expect(clientClassOf('public')).toBe('public');
   });
 
-  it('gives kiosks coarser tiles than operators, and every profile a cache for a whole town', () => {
-    expect(TILE_SETTINGS.kiosk.maximumScreenSpaceError).toBeGreaterThan(
-      TILE_SETTINGS.operator.maximumScreenSpaceError,
+  it('gives operators more detail than kiosks, and every profile a cache for a whole town', () => {
+    expect(TILE_SETTINGS.operator.maximumScreenSpaceError).toBeLessThan(
+      TILE_SETTINGS.kiosk.maximumScreenSpaceError,
     );
     for (const settings of Object.values(TILE_SETTINGS)) {
       // A 50,000-building town is about 35 MiB of tiles (npm run bench:stream).
