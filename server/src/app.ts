@@ -35,6 +35,7 @@ import { createPushRouter } from './adapters/push/pushRoute.ts';
 import { createOperatorRouter } from './http/operatorRoutes.ts';
 import { clientStatic, dataStatic } from './http/staticFiles.ts';
 import { Hub } from './hub/hub.ts';
+import { startTickTimer } from './hub/tickTimer.ts';
 import type { LiveServer } from './live/liveGateway.ts';
 import { attachLiveGateway } from './live/liveGateway.ts';
 import { preEncodingParser } from './live/preEncoded.ts';
@@ -325,7 +326,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
   });
   const simulator = defaultCity.simulator;
 
-  let tickTimer: NodeJS.Timeout | undefined;
+  let stopTicks: (() => void) | undefined;
   const tick = () => {
     const end = metrics.tickDuration.startTimer();
     try {
@@ -364,7 +365,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
       for (const city of cities.values()) city.simulator?.start();
       sources.start();
       if (components.autoTick ?? true) {
-        tickTimer = setInterval(tick, 1000 / config.tickHz);
+        stopTicks = startTickTimer({ periodMs: 1000 / config.tickHz, tick });
       }
       listening = true;
       const port = (httpServer.address() as AddressInfo).port;
@@ -377,7 +378,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
     },
     async close() {
       listening = false;
-      if (tickTimer) clearInterval(tickTimer);
+      stopTicks?.();
       for (const city of cities.values()) city.simulator?.stop();
       await sources.stop();
       await new Promise<void>((resolveClose) => {
