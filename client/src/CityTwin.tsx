@@ -18,7 +18,7 @@ import { LayerPanel } from './ui/LayerPanel.tsx';
 import { MapView } from './ui/MapView.tsx';
 import type { BuildingColorMode } from './layers/buildingsLayer.ts';
 import type { CityViewer, MapPick } from './viewer/cityViewer.ts';
-import { clientClassOf, profileFromSearch } from './viewer/viewerProfile.ts';
+import { clientClassOf, profileFromSearch, unknownProfileMessage } from './viewer/viewerProfile.ts';
 
 /** Props of {@link CityTwin}. */
 export interface CityTwinProps {
@@ -36,6 +36,11 @@ export interface CityTwinProps {
 export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: CityTwinProps) {
   const i18n = useI18nStore();
   const runtime = useMemo(() => createCityRuntime(info, live), [info, live]);
+  // Who the viewer runs for (?profile=), read once: a kiosk or an operator screen keeps its address.
+  const { profile, unknown: unknownProfile } = useMemo(() => profileFromSearch(window.location.search), []);
+  useEffect(() => {
+    if (unknownProfile !== null) console.warn(`[viewer] ${unknownProfileMessage(unknownProfile)}`);
+  }, [unknownProfile]);
   const viewerRef = useRef<CityViewer | null>(null);
   const liveClientRef = useRef<LiveClient | null>(null);
   /** The last ground rectangle the camera saw, for a live client started later. */
@@ -67,7 +72,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
       store: runtime.live,
       cityId: runtime.info.city.id,
       kinds,
-      clientClass: clientClassOf(profileFromSearch(window.location.search)),
+      clientClass: clientClassOf(profile),
       // The garage list shows every garage of the town, wherever the camera is.
       everywhere: kinds.filter((kind) => kind === 'parking'),
       bbox: viewportBBox(lastViewRef.current),
@@ -84,7 +89,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
       // The store is app-wide; another city must not start with this one's readings.
       runtime.live.clearState();
     };
-  }, [runtime, probe]);
+  }, [runtime, probe, profile]);
 
   // The viewer arrives after the first render; the effects below push the current state into it
   // then and on every change.
@@ -131,6 +136,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
           runtime={runtime}
           i18n={i18n}
           probe={probe}
+          profile={profile}
           onViewer={onViewer}
           onPick={setSelection}
           onViewChanged={onViewChanged}

@@ -9,13 +9,15 @@ import type { CityRuntime } from '../cityRuntime.ts';
 import type { ViewRectangleDeg } from '../live/viewport.ts';
 import type { CityTwinProbe } from '../perfProbe.ts';
 import type { CityViewer, MapPick } from '../viewer/cityViewer.ts';
-import { profileFromSearch, TILE_SETTINGS } from '../viewer/viewerProfile.ts';
+import { TILE_SETTINGS, type ViewerProfile } from '../viewer/viewerProfile.ts';
 
 /** Props of {@link MapView}. */
 export interface MapViewProps {
   readonly runtime: CityRuntime;
   readonly i18n: I18nStore;
   readonly probe: CityTwinProbe;
+  /** Who the viewer runs for; sets the buildings' streaming. */
+  readonly profile: ViewerProfile;
   /** Receives the viewer once created, and null when it is gone. */
   readonly onViewer: (viewer: CityViewer | null) => void;
   /** Receives what a click in the map hit. */
@@ -25,7 +27,7 @@ export interface MapViewProps {
 }
 
 /** The map; shows a short status while Cesium loads or when it fails to start. */
-export function MapView({ runtime, i18n, probe, onViewer, onPick, onViewChanged }: MapViewProps) {
+export function MapView({ runtime, i18n, probe, profile, onViewer, onPick, onViewChanged }: MapViewProps) {
   const translator = useTranslator();
   const containerRef = useRef<HTMLDivElement>(null);
   const [status, setStatus] = useState<
@@ -56,7 +58,7 @@ export function MapView({ runtime, i18n, probe, onViewer, onPick, onViewChanged 
           i18n,
           subscribeTick: runtime.subscribeTick,
           probe,
-          tileSettings: TILE_SETTINGS[profileFromSearch(window.location.search)],
+          tileSettings: TILE_SETTINGS[profile],
           onPick: (pick) => callbacks.current.onPick(pick),
           onViewChanged: (view) => callbacks.current.onViewChanged?.(view),
         });
@@ -73,7 +75,7 @@ export function MapView({ runtime, i18n, probe, onViewer, onPick, onViewChanged 
       callbacks.current.onViewer(null);
       viewer?.destroy();
     };
-  }, [runtime, i18n, probe]);
+  }, [runtime, i18n, probe, profile]);
 
   return (
     <section className="map" aria-label={translator.t('app.mapLabel')}>

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { clientClassOf, profileFromSearch, TILE_SETTINGS } from './viewerProfile.ts';
+import { clientClassOf, profileFromSearch, TILE_SETTINGS, unknownProfileMessage } from './viewerProfile.ts';
 
 describe('viewer profile', () => {
-  it('reads ?profile= and falls back to public', () => {
-    expect(profileFromSearch('')).toBe('public');
-    expect(profileFromSearch('?profile=kiosk')).toBe('kiosk');
-    expect(profileFromSearch('?city=x&profile=Operator')).toBe('operator');
-    expect(profileFromSearch('?profile=admin')).toBe('public');
+  it('reads ?profile= and falls back to public, naming a value that is no profile', () => {
+    expect(profileFromSearch('')).toEqual({ profile: 'public', unknown: null });
+    expect(profileFromSearch('?profile=kiosk')).toEqual({ profile: 'kiosk', unknown: null });
+    expect(profileFromSearch('?city=x&profile=%20Operator')).toEqual({ profile: 'operator', unknown: null });
+    expect(profileFromSearch('?profile=admin')).toEqual({ profile: 'public', unknown: 'admin' });
+    expect(unknownProfileMessage('admin')).toBe(
+      '?profile="admin" is no viewer profile (public, kiosk, operator); using public.',
+    );
   });
 
   it('asks the server for the rate of its class', () => {

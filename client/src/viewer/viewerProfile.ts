@@ -10,10 +10,28 @@ export type ViewerProfile = 'public' | 'kiosk' | 'operator';
 
 export const PROFILE_PARAM = 'profile';
 
-/** The profile named in a location's query, `public` for none or an unknown one. */
-export function profileFromSearch(search: string): ViewerProfile {
-  const value = new URLSearchParams(search).get(PROFILE_PARAM)?.trim().toLowerCase();
-  return value === 'kiosk' || value === 'operator' ? value : 'public';
+const PROFILES: readonly ViewerProfile[] = ['public', 'kiosk', 'operator'];
+
+/** The profile a location's query names, and the value it gave when that is no profile. */
+export interface ProfileChoice {
+  /** `public` for none or an unknown one. */
+  readonly profile: ViewerProfile;
+  /** The `?profile=` value that names no profile, for the warning; null when there was none. */
+  readonly unknown: string | null;
+}
+
+/** Reads `?profile=` from a location's query (case and surrounding spaces do not matter). */
+export function profileFromSearch(search: string): ProfileChoice {
+  const raw = new URLSearchParams(search).get(PROFILE_PARAM);
+  if (raw === null) return { profile: 'public', unknown: null };
+  const value = raw.trim().toLowerCase();
+  const profile = PROFILES.find((p) => p === value);
+  return profile ? { profile, unknown: null } : { profile: 'public', unknown: raw };
+}
+
+/** The warning for a `?profile=` that names no profile. */
+export function unknownProfileMessage(value: string): string {
+  return `?profile=${JSON.stringify(value)} is no viewer profile (${PROFILES.join(', ')}); using public.`;
 }
 
 /** The streaming settings of the buildings tileset (options of `Cesium3DTileset`). */
