@@ -4,6 +4,7 @@
  */
 import type { Ack, ClientClass, Hello, Snapshot, SubscribeRequest } from './schemas.ts';
 import type { WireDiff } from './wireDiff.ts';
+import type { HistoryRange, Series, StateAt, WeekdayHourProfile } from './history.ts';
 
 export interface ServerToClientEvents {
   /** Once after connecting. */
@@ -23,6 +24,14 @@ export interface ClientToServerEvents {
   /** Asks for a fresh snapshot of the current subscription (after a gap in `seq`). */
   'live:resync': (ack: (answer: Ack<Snapshot>) => void) => void;
   'live:unsubscribe': () => void;
+  /** A sensor's series (`SeriesRequest`): raw readings or buckets with mean, min, max, count. */
+  'history:series': (request: unknown, ack: (answer: Ack<Series>) => void) => void;
+  /** The sensors of some kinds as they were at a time (`StateAtRequest`). */
+  'history:state': (request: unknown, ack: (answer: Ack<StateAt>) => void) => void;
+  /** Weekday × hour means of a quantity (`ProfileRequest`). */
+  'history:profile': (request: unknown, ack: (answer: Ack<WeekdayHourProfile>) => void) => void;
+  /** What the history holds for the socket's city, for the timeline's bounds. */
+  'history:range': (ack: (answer: Ack<HistoryRange>) => void) => void;
 }
 
 /** What a client sends in the Socket.io handshake (`auth`). */

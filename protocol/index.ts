@@ -4,3 +4,4 @@ export * from './version.ts';
 export * from './cityPack.ts';
 export * from './wireDiff.ts';
 export * from './parseObservation.ts';
+export * from './history.ts';

@@ -126,7 +126,7 @@ async function startServer(): Promise<{ app: App; url: string }> {
     logLevel: 'warn',
     simulator: { enabled: false },
   });
-  const app = await createApp(config, { rootDir: REPO_ROOT, pack });
+  const app = await createApp(config, { rootDir: REPO_ROOT, history: null, pack });
   const now = Date.now();
   for (const sensor of pack.sensors) {
     const result = app.hub.ingest(

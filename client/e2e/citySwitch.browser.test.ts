@@ -42,7 +42,7 @@ describe.skipIf(!chromiumAvailable())('switching town in Chromium', () => {
     const config = loadConfig({ env: { PORT: '0', HOST: '127.0.0.1', CITYTWIN_LOG_LEVEL: 'warn' } });
     app = await createApp(
       { ...config, dataDir, tilesDir: join(repoRoot, 'tiles', 'output') },
-      { rootDir: repoRoot },
+      { rootDir: repoRoot, history: null },
     );
     baseUrl = `http://localhost:${await app.listen()}`;
     browser = await launchChromium();

@@ -35,7 +35,7 @@ describe.skipIf(!chromiumAvailable())('the viewer while its connection is down',
   beforeAll(async () => {
     mkdirSync(resultsDir, { recursive: true });
     const config = loadConfig({ env: { PORT: '0', HOST: '127.0.0.1', CITYTWIN_LOG_LEVEL: 'warn' } });
-    app = await createApp(config, { rootDir: repoRoot });
+    app = await createApp(config, { rootDir: repoRoot, history: null });
     const port = await app.listen();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 850 } });

@@ -28,7 +28,7 @@ describe.skipIf(!chromiumAvailable())('the twin in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(resultsDir, { recursive: true });
     const config = loadConfig({ env: { PORT: '0', HOST: '127.0.0.1', CITYTWIN_LOG_LEVEL: 'warn' } });
-    app = await createApp(config, { rootDir: repoRoot });
+    app = await createApp(config, { rootDir: repoRoot, history: null });
     const port = await app.listen();
     baseUrl = `http://localhost:${port}`;
     browser = await launchChromium();

@@ -349,6 +349,7 @@ async function startHubServer(town: Town, hubHz: number, clientHz: number): Prom
   const app = await createApp(config, {
     pack: town.pack,
     rootDir: REPO_ROOT,
+    history: null,
     metrics: createMetrics({ defaultMetrics: false }),
     autoTick: true,
   });

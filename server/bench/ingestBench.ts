@@ -366,7 +366,7 @@ async function benchPush(pack: CityPack): Promise<void> {
   try {
     app = await createApp(
       { ...baseConfig(), sources: [{ type: 'push', id: source, apiKey: PUSH_KEY }] },
-      { pack, rootDir: REPO_ROOT, metrics: counting.metrics, autoTick: true },
+      { pack, rootDir: REPO_ROOT, history: null, metrics: counting.metrics, autoTick: true },
     );
     const port = await app.listen();
     const subscribers = addSubscribers(app.hub, pack.sensors);
@@ -591,7 +591,7 @@ async function benchMqtt(pack: CityPack): Promise<void> {
           },
         ],
       },
-      { pack, rootDir: REPO_ROOT, metrics: counting.metrics, autoTick: true },
+      { pack, rootDir: REPO_ROOT, history: null, metrics: counting.metrics, autoTick: true },
     );
     await app.listen();
     const subscribers = addSubscribers(app.hub, pack.sensors);

@@ -92,7 +92,7 @@ beforeEach(async () => {
   // Every public diff on every tick: these tests drive the hub one tick at a time.
   app = await createApp(
     { ...config, clientDir, tickHzByClass: { ...config.tickHzByClass, public: config.tickHz } },
-    { clock, rootDir: repoRoot, autoTick: false },
+    { clock, rootDir: repoRoot, history: null, autoTick: false },
   );
   const port = await app.listen();
   baseUrl = `http://127.0.0.1:${port}`;

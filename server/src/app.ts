@@ -35,6 +35,12 @@ import { createPushRouter } from './adapters/push/pushRoute.ts';
 import { createOperatorRouter } from './http/operatorRoutes.ts';
 import { clientStatic, dataStatic } from './http/staticFiles.ts';
 import { Hub } from './hub/hub.ts';
+import { DuckDbHistoryStore } from './history/duckdbHistoryStore.ts';
+import { createHistoryRouter } from './history/historyRoutes.ts';
+import { HistoryService } from './history/historyService.ts';
+import type { HistoryStore, RetentionPolicy } from './history/historyStore.ts';
+import { DAY_MS } from './history/historyStore.ts';
+import { PostgresHistoryStore } from './history/postgresHistoryStore.ts';
 import { startTickTimer } from './hub/tickTimer.ts';
 import type { LiveServer } from './live/liveGateway.ts';
 import { attachLiveGateway } from './live/liveGateway.ts';
@@ -63,6 +69,11 @@ export interface AppComponents {
   env?: NodeJS.ProcessEnv;
   /** Run the hub's tick on a timer (default). Tests that drive `hub.tick()` themselves turn it off. */
   autoTick?: boolean;
+  /**
+   * The history store to record into; null for none. Left out, the config's (`history`) is opened:
+   * DuckDB in `var/history.duckdb` by default.
+   */
+  history?: HistoryStore | null;
 }
 
 /** One served city: its pack, its hub and, when its sensors are simulated, the simulator. */
@@ -88,6 +99,8 @@ export interface App {
   mqtt: readonly MqttAdapter[];
   /** Every configured live source (server config and the packs' `sources.json`). */
   sources: LiveSources;
+  /** The history of every accepted reading; undefined when it is off. */
+  history: HistoryService | undefined;
   /** Starts listening and the sources; resolves with the bound port. */
   listen(): Promise<number>;
   close(): Promise<void>;
@@ -109,6 +122,40 @@ function operatorApiKey(config: Config, env: NodeJS.ProcessEnv): string | undefi
       `operatorApiKeyEnv: the environment variable ${config.operatorApiKeyEnv} must hold a key of at least 16 characters`,
     );
   return key;
+}
+
+/** The configured retention in ms. */
+function retentionPolicy(config: Config): RetentionPolicy {
+  const span = (days: { rawDays: number; minuteDays: number; hourDays: number }) => ({
+    rawMs: days.rawDays * DAY_MS,
+    minuteMs: days.minuteDays * DAY_MS,
+    hourMs: days.hourDays * DAY_MS,
+  });
+  const byKind: RetentionPolicy['byKind'] = {};
+  for (const [kind, days] of Object.entries(config.history.retention.byKind))
+    if (days) byKind[kind as keyof typeof byKind] = span(days);
+  return { default: span(config.history.retention.default), byKind };
+}
+
+/** Opens the configured history store, or none when it is off. */
+async function openHistoryStore(
+  config: Config,
+  rootDir: string,
+  env: NodeJS.ProcessEnv,
+  now: () => number,
+): Promise<HistoryStore | undefined> {
+  const history = config.history;
+  if (!history.enabled) return undefined;
+  const retention = retentionPolicy(config);
+  if (history.backend === 'duckdb')
+    return DuckDbHistoryStore.open({ file: resolve(rootDir, history.file), retention, now });
+  const connectionString =
+    history.postgresUrl ?? (history.postgresUrlEnv ? env[history.postgresUrlEnv] : undefined);
+  if (!connectionString)
+    throw new ConfigError(
+      'history.backend is "postgres": set history.postgresUrl, or history.postgresUrlEnv and that environment variable (or CITYTWIN_HISTORY_POSTGRES_URL)',
+    );
+  return PostgresHistoryStore.open({ connectionString, schema: history.schema, retention, now });
 }
 
 /** Whether no source but the simulator has fed the sensor yet. */
@@ -149,6 +196,12 @@ export async function createApp(config: Config, components: AppComponents = {}):
   for (const cityPack of packs) placed.push(...(await loadPackSources(cityPack.dir, cityPack.city.id)));
   const env = components.env ?? process.env;
 
+  const historyStore =
+    components.history === null
+      ? undefined
+      : (components.history ?? (await openHistoryStore(config, rootDir, env, () => clock.now())));
+  let history: HistoryService | undefined;
+
   const cities = new Map<string, CityLive>();
   for (const cityPack of packs) {
     const cityId = cityPack.city.id;
@@ -158,6 +211,9 @@ export async function createApp(config: Config, components: AppComponents = {}):
       clock,
       metrics,
       deadLetterLimit: config.deadLetterLimit,
+      onAccepted: historyStore
+        ? (sensor, observation) => history?.record(cityId, sensor, observation)
+        : undefined,
     });
     // A sensor a real source feeds is not simulated: two writers would take turns on its value.
     const fedByRealSource = new Set(
@@ -190,6 +246,21 @@ export async function createApp(config: Config, components: AppComponents = {}):
     cities.set(cityId, { pack: cityPack, hub: cityHub, simulator });
   }
   const defaultCity = cities.get(pack.city.id) as CityLive;
+  if (historyStore) {
+    history = new HistoryService({
+      store: historyStore,
+      cities: new Map(
+        [...cities].map(([cityId, city]) => [
+          cityId,
+          { sensors: city.pack.sensors, timeZone: city.pack.city.timezone },
+        ]),
+      ),
+      clock,
+      logger,
+      flushIntervalMs: config.history.flushIntervalMs,
+    });
+    await history.registerCities();
+  }
 
   const sources = createLiveSources({
     placed,
@@ -280,6 +351,19 @@ export async function createApp(config: Config, components: AppComponents = {}):
     }),
   );
 
+  const staffKeys = config.accessKeys.flatMap((entry) => {
+    const key = entry.apiKey ?? (entry.apiKeyEnv ? env[entry.apiKeyEnv] : undefined);
+    return key ? [key] : [];
+  });
+  web.use(
+    createHistoryRouter({
+      service: history,
+      staffKeys,
+      sensorsOf: (cityId) => cities.get(cityId)?.pack.sensors,
+      logger,
+    }),
+  );
+
   web.use('/api', (_req, res) => {
     res.status(404).json({ error: 'no such API route' });
   });
@@ -323,6 +407,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
         );
       return { id: entry.id, role: entry.role, key };
     }),
+    history,
   });
   const simulator = defaultCity.simulator;
 
@@ -354,6 +439,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
     simulator,
     mqtt: sources.mqtt,
     sources,
+    history,
     async listen() {
       await new Promise<void>((resolveListen, rejectListen) => {
         httpServer.once('error', rejectListen);
@@ -362,6 +448,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
           resolveListen();
         });
       });
+      history?.start();
       for (const city of cities.values()) city.simulator?.start();
       sources.start();
       if (components.autoTick ?? true) {
@@ -385,6 +472,8 @@ export async function createApp(config: Config, components: AppComponents = {}):
         io.close(() => resolveClose());
       });
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
+      // Last: what the sources delivered up to the end is written before the store closes.
+      await history?.stop();
     },
   };
 }

@@ -11,6 +11,63 @@ import { SensorThingsSourceSchema } from './adapters/sensorthings/staSourceConfi
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
+/** How long a kind's readings are kept, in days, per table. */
+const RetentionDaysSchema = z
+  .object({
+    rawDays: z.coerce.number().positive(),
+    minuteDays: z.coerce.number().positive(),
+    hourDays: z.coerce.number().positive(),
+  })
+  .strict()
+  .refine((r) => r.minuteDays >= r.rawDays && r.hourDays >= r.minuteDays, {
+    message:
+      'minuteDays must be at least rawDays, and hourDays at least minuteDays (each is computed from the finer one)',
+  });
+export type RetentionDays = z.infer<typeof RetentionDaysSchema>;
+
+/**
+ * The history store: every accepted reading, with 1-minute and 1-hour aggregates. DuckDB in a file
+ * (the default, no server needed) or PostgreSQL (several servers, one store).
+ */
+const HistoryConfigSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    backend: z.enum(['duckdb', 'postgres']).default('duckdb'),
+    /** The DuckDB file, relative to the working directory. */
+    file: z.string().min(1).default('var/history.duckdb'),
+    /** PostgreSQL connection string (`postgres://user@host:5432/db`); better given by environment. */
+    postgresUrl: z.string().min(1).optional(),
+    /** Name of an environment variable holding the connection string. */
+    postgresUrlEnv: z.string().min(1).optional(),
+    /** The PostgreSQL schema of the tables. */
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, 'lower-case letters, digits and _')
+      .default('citytwin'),
+    /** How often buffered readings are written. */
+    flushIntervalMs: z.coerce.number().int().min(50).max(60_000).default(1000),
+    /** Retention: a default and overrides per sensor kind (parking, traffic, environment, water). */
+    retention: z
+      .object({
+        default: RetentionDaysSchema.default({ rawDays: 30, minuteDays: 366, hourDays: 3660 }),
+        byKind: z
+          .partialRecord(z.enum(['parking', 'traffic', 'environment', 'water']), RetentionDaysSchema)
+          .default({}),
+      })
+      .strict()
+      .default({ default: { rawDays: 30, minuteDays: 366, hourDays: 3660 }, byKind: {} }),
+  })
+  .strict()
+  .default({
+    enabled: true,
+    backend: 'duckdb',
+    file: 'var/history.duckdb',
+    schema: 'citytwin',
+    flushIntervalMs: 1000,
+    retention: { default: { rawDays: 30, minuteDays: 366, hourDays: 3660 }, byKind: {} },
+  });
+export type HistoryConfig = z.infer<typeof HistoryConfigSchema>;
+
 /**
  * A system that pushes readings to `POST /api/v1/observations` with its own API key. The key lives in
  * the server's config only (or in the environment variable `apiKeyEnv` names), never in a viewer.
@@ -134,6 +191,7 @@ export const ConfigSchema = z
       )
       .default([]),
     logLevel: z.enum(LOG_LEVELS).default('info'),
+    history: HistoryConfigSchema,
     simulator: z
       .object({
         enabled: z.boolean().default(true),
@@ -186,13 +244,17 @@ const ENV_FIELDS: Record<string, readonly string[]> = {
   CITYTWIN_DEAD_LETTER_LIMIT: ['deadLetterLimit'],
   CITYTWIN_RECOVERY_BUFFER_MIB: ['recoveryBufferMiB'],
   CITYTWIN_OPERATOR_API_KEY: ['operatorApiKey'],
+  CITYTWIN_HISTORY: ['history', 'enabled'],
+  CITYTWIN_HISTORY_BACKEND: ['history', 'backend'],
+  CITYTWIN_HISTORY_FILE: ['history', 'file'],
+  CITYTWIN_HISTORY_POSTGRES_URL: ['history', 'postgresUrl'],
 };
 
 /** The environment variable names `loadConfig` reads, for documentation and error messages. */
 export const CONFIG_ENV_VARS = Object.keys(ENV_FIELDS);
 
 function envValue(name: string, raw: string): unknown {
-  if (name === 'CITYTWIN_SIMULATOR') {
+  if (name === 'CITYTWIN_SIMULATOR' || name === 'CITYTWIN_HISTORY') {
     if (/^(1|true|yes|on)$/i.test(raw)) return true;
     if (/^(0|false|no|off)$/i.test(raw)) return false;
     // Leave it as a string so validation names the field and the allowed values.
@@ -233,6 +295,19 @@ function allowedKeys(path: readonly PropertyKey[]): string[] {
   if (path.length === 0) return Object.keys(ConfigSchema.shape);
   if (path[0] === 'simulator') return ['enabled', 'seed', 'timeScale'];
   if (path[0] === 'tickHzByClass') return ['operator', 'public', 'kiosk'];
+  if (path[0] === 'history' && path.length === 1)
+    return [
+      'enabled',
+      'backend',
+      'file',
+      'postgresUrl',
+      'postgresUrlEnv',
+      'schema',
+      'flushIntervalMs',
+      'retention',
+    ];
+  if (path[0] === 'history' && path[1] === 'retention' && path.length === 2) return ['default', 'byKind'];
+  if (path[0] === 'history' && path[1] === 'retention') return ['rawDays', 'minuteDays', 'hourDays'];
   return [];
 }
 

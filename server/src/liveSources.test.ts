@@ -100,7 +100,7 @@ describe('a city pack with its own sources.json', () => {
         operatorApiKey: OPERATOR_KEY,
         sources: [{ type: 'push', id: 'stadtwerke', apiKey: PUSH_KEY }],
       }),
-      { clock, rootDir: repoRoot, autoTick: false },
+      { clock, rootDir: repoRoot, history: null, autoTick: false },
     );
     baseUrl = `http://127.0.0.1:${await app.listen()}`;
   });
@@ -222,7 +222,12 @@ describe('source setup errors', () => {
     const dataDir = makeDataDir(sources);
     cleanup.push(dataDir);
     try {
-      const app = await createApp(configFor(dataDir, extra), { rootDir: repoRoot, autoTick: false, env });
+      const app = await createApp(configFor(dataDir, extra), {
+        rootDir: repoRoot,
+        history: null,
+        autoTick: false,
+        env,
+      });
       await app.close();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
@@ -297,7 +302,7 @@ describe('source setup errors', () => {
 describe('the operator API without a key', () => {
   it('is off, and says how to turn it on', async () => {
     const dataDir = makeDataDir(undefined);
-    const app = await createApp(configFor(dataDir), { rootDir: repoRoot, autoTick: false });
+    const app = await createApp(configFor(dataDir), { rootDir: repoRoot, history: null, autoTick: false });
     try {
       const baseUrl = `http://127.0.0.1:${await app.listen()}`;
       const response = await fetch(`${baseUrl}/api/v1/operator/dead-letters`);

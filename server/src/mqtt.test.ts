@@ -72,7 +72,7 @@ describe.skipIf(!mosquittoAvailable())('MQTT source on a real Mosquitto', () => 
           },
         ],
       },
-      { rootDir: repoRoot },
+      { rootDir: repoRoot, history: null },
     );
     // Record what the hub accepts from the source, so the count is exact however fast it arrives.
     const ingest = app.hub.ingest.bind(app.hub);

@@ -104,7 +104,7 @@ describe.skipIf(!available)('MQTT sources on the machine’s Mosquitto (127.0.0.
           },
         ],
       },
-      { rootDir: repoRoot },
+      { rootDir: repoRoot, history: null },
     );
     const port = await app.listen();
     viewer = connect(`http://127.0.0.1:${port}`, {

@@ -71,6 +71,7 @@ beforeAll(async () => {
     {
       clock: createManualClock(T0),
       rootDir: repoRoot,
+      history: null,
       autoTick: false,
       logger: createLogger('error', (line) => logLines.push(line)),
     },

@@ -47,6 +47,7 @@ beforeAll(async () => {
   app = await createApp(baseConfig(), {
     clock,
     rootDir: repoRoot,
+    history: null,
     autoTick: false,
     env: { PEGEL_KEY: OTHER_KEY },
   });
@@ -229,11 +230,11 @@ async function rejectionCounts(): Promise<Map<string, number>> {
 describe('push source configuration', () => {
   it('refuses to start with a source that has no key, naming it', async () => {
     const config = { ...baseConfig(), sources: [{ type: 'push' as const, id: 'ohne-schluessel' }] };
-    await expect(createApp(config, { rootDir: repoRoot, autoTick: false, env: {} })).rejects.toThrow(
-      ConfigError,
-    );
-    await expect(createApp(config, { rootDir: repoRoot, autoTick: false, env: {} })).rejects.toThrow(
-      /ohne-schluessel: no API key/,
-    );
+    await expect(
+      createApp(config, { rootDir: repoRoot, history: null, autoTick: false, env: {} }),
+    ).rejects.toThrow(ConfigError);
+    await expect(
+      createApp(config, { rootDir: repoRoot, history: null, autoTick: false, env: {} }),
+    ).rejects.toThrow(/ohne-schluessel: no API key/);
   });
 });

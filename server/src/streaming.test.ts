@@ -70,7 +70,7 @@ beforeEach(async () => {
   const config = loadConfig({ env: { PORT: '0', HOST: '127.0.0.1', CITYTWIN_LOG_LEVEL: 'silent' } });
   app = await createApp(
     { ...config, accessKeys: [{ id: 'leitstelle', role: 'operator', apiKey: OPERATOR_KEY }] },
-    { clock, pack, rootDir: repoRoot, autoTick: false },
+    { clock, pack, rootDir: repoRoot, history: null, autoTick: false },
   );
   baseUrl = `http://127.0.0.1:${await app.listen()}`;
 });

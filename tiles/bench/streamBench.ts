@@ -329,7 +329,7 @@ async function measureTown(town: PreparedTown): Promise<TownFigures> {
     logLevel: 'warn',
     simulator: { enabled: false },
   });
-  const app = await createApp(config, { rootDir: REPO_ROOT });
+  const app = await createApp(config, { rootDir: REPO_ROOT, history: null });
   const port = await app.listen();
   const browser = await launchChromium();
   try {

@@ -93,6 +93,8 @@ export interface HubOptions {
    * ones are a wrong clock or a replayed archive, not live data; history imports take another path.
    */
   maxPastAgeMs?: number;
+  /** Called with every accepted reading (the values kept): the history records them. */
+  onAccepted?: ((sensor: Sensor, observation: Observation) => void) | undefined;
 }
 
 /** Subscribers with the same filter and rate: one sensor set, one sequence, one diff per send. */
@@ -170,6 +172,7 @@ export class Hub {
   private readonly deadLetterLimit: number;
   private readonly maxFutureSkewMs: number;
   private readonly maxPastAgeMs: number;
+  private readonly onAccepted: ((sensor: Sensor, observation: Observation) => void) | undefined;
   private readonly states = new Map<string, SensorState>();
   /** The newest value of each quantity per sensor, with its own time (see `mergeReading`). */
   private readonly held = new Map<string, HeldReading>();
@@ -205,6 +208,7 @@ export class Hub {
     this.deadLetterLimit = options.deadLetterLimit ?? 500;
     this.maxFutureSkewMs = options.maxFutureSkewMs ?? 5 * 60_000;
     this.maxPastAgeMs = options.maxPastAgeMs ?? DEFAULT_MAX_PAST_AGE_MS;
+    this.onAccepted = options.onAccepted;
     const sensors = new Map<string, Sensor>();
     for (const sensor of options.sensors) {
       if (sensors.has(sensor.id)) continue;
@@ -346,6 +350,7 @@ export class Hub {
             input,
           );
     }
+    if (this.onAccepted) this.record(sensor, accepted, this.held.get(sensor.id));
     this.held.set(sensor.id, merged.held);
     // One fixed shape (no spread of the old state): this is the hottest line of ingest.
     const next: SensorState = {
@@ -359,6 +364,25 @@ export class Hub {
     this.lastSources.set(sensor.id, source);
     this.metrics?.readingAccepted(source);
     return { accepted: true, observation: accepted, warnings };
+  }
+
+  /**
+   * Hands the history what the reading added: the values newer than those held of their quantity
+   * (a value the hub already held at that time is not a second reading).
+   */
+  private record(sensor: Sensor, accepted: Observation, before: HeldReading | undefined): void {
+    let values: Record<string, number> | undefined;
+    if (before !== undefined) {
+      for (const quantity in accepted.values) {
+        const held = before.get(quantity);
+        if (held !== undefined && !(accepted.observedAt > held.observedAtMs)) {
+          values ??= { ...accepted.values };
+          delete values[quantity];
+        }
+      }
+    }
+    if (values === undefined) this.onAccepted?.(sensor, accepted);
+    else if (Object.keys(values).length > 0) this.onAccepted?.(sensor, { ...accepted, values });
   }
 
   /**

@@ -34,6 +34,8 @@ import type { Clock } from '../clock.ts';
 import type { Hub, SubscriberSink } from '../hub/hub.ts';
 import type { Logger } from '../logger.ts';
 import type { AppMetrics } from '../metrics.ts';
+import type { HistoryService } from '../history/historyService.ts';
+import { HistoryRequestError } from '../history/historyService.ts';
 import { preEncoded } from './preEncoded.ts';
 
 /** What the server keeps on a socket (`socket.data`); it survives connection-state recovery. */
@@ -80,6 +82,8 @@ export interface LiveGatewayOptions {
   /** Diffs per second of each client class (each at most `tickHz`). */
   tickHzByClass: Readonly<Record<ClientClass, number>>;
   accessKeys?: readonly AccessKey[];
+  /** Answers `history:*` requests; without it they are refused as not found. */
+  history?: HistoryService | undefined;
 }
 
 /** What a role may see. */
@@ -199,7 +203,14 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
     next();
   });
 
-  const context: GatewayContext = { clock, metrics, logger, tickHz: options.tickHz, encoderOf };
+  const context: GatewayContext = {
+    clock,
+    metrics,
+    logger,
+    tickHz: options.tickHz,
+    encoderOf,
+    history: options.history,
+  };
   io.on('connection', (socket) => {
     const hub = hubs.get(socket.data.cityId);
     if (!hub) {
@@ -212,6 +223,10 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
     socket.on('live:subscribe', onSubscribe);
     socket.on('live:resync', onResync);
     socket.on('live:unsubscribe', onUnsubscribe);
+    socket.on('history:series', onHistorySeries);
+    socket.on('history:state', onHistoryState);
+    socket.on('history:profile', onHistoryProfile);
+    socket.on('history:range', onHistoryRange);
     socket.on('disconnect', onDisconnect);
   });
 }
@@ -223,6 +238,7 @@ interface GatewayContext {
   readonly logger: Logger;
   readonly tickHz: number;
   readonly encoderOf: (hub: Hub) => DiffTextEncoder;
+  readonly history: HistoryService | undefined;
 }
 
 /** The gateway's state of each connected socket. */
@@ -239,6 +255,18 @@ function onResync(this: LiveSocket, ack: unknown): void {
 }
 function onUnsubscribe(this: LiveSocket): void {
   connections.get(this)?.unsubscribe();
+}
+function onHistorySeries(this: LiveSocket, request: unknown, ack: unknown): void {
+  connections.get(this)?.history('series', request, ack);
+}
+function onHistoryState(this: LiveSocket, request: unknown, ack: unknown): void {
+  connections.get(this)?.history('state', request, ack);
+}
+function onHistoryProfile(this: LiveSocket, request: unknown, ack: unknown): void {
+  connections.get(this)?.history('profile', request, ack);
+}
+function onHistoryRange(this: LiveSocket, ack: unknown): void {
+  connections.get(this)?.history('range', undefined, ack);
 }
 function onDisconnect(this: LiveSocket): void {
   connections.get(this)?.disconnected();
@@ -343,6 +371,40 @@ class LiveConnection implements SubscriberSink {
     if (this.room) void this.socket.leave(this.room);
     this.room = undefined;
     delete this.socket.data.subscription;
+  }
+
+  /** `history:*`: answered from the history store with what the socket's role may see. */
+  history(kind: 'series' | 'state' | 'profile' | 'range', request: unknown, ack: unknown): void {
+    if (typeof ack !== 'function') {
+      this.context.logger.debug('request without acknowledgement callback', { socket: this.socket.id });
+      return;
+    }
+    const reply = ack as (answer: Ack<unknown>) => void;
+    const service = this.context.history;
+    if (!service) {
+      reply(fail('not-found', `history:${kind}: the history is off on this server`));
+      return;
+    }
+    const { cityId } = this.socket.data;
+    const answer =
+      kind === 'series'
+        ? service.series(cityId, request, this.visibilities)
+        : kind === 'state'
+          ? service.stateAt(cityId, request, this.visibilities)
+          : kind === 'profile'
+            ? service.profile(cityId, request, this.visibilities)
+            : service.range(cityId);
+    answer.then(
+      (data) => reply({ ok: true, data }),
+      (error: unknown) => {
+        if (error instanceof HistoryRequestError) {
+          reply(fail(error.code, `history:${kind}: ${error.message}`));
+          return;
+        }
+        this.context.logger.error('history request failed', { kind, error: (error as Error).stack });
+        reply(fail('internal', `history:${kind}: the history store could not answer`));
+      },
+    );
   }
 
   disconnected(): void {

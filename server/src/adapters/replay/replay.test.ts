@@ -109,7 +109,7 @@ describe('createReplaySource', () => {
     });
     const app = await createApp(
       { ...config, sources: [{ type: 'replay', id: 'replay-server', file, speed: 50, loop: false }] },
-      { rootDir: fileURLToPath(new URL('../../../..', import.meta.url)), autoTick: false },
+      { rootDir: fileURLToPath(new URL('../../../..', import.meta.url)), autoTick: false, history: null },
     );
     await app.listen();
     try {
