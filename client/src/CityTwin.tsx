@@ -16,6 +16,9 @@ import { Header } from './ui/Header.tsx';
 import { BuildingInfoPanel, InfoPanel } from './ui/InfoPanel.tsx';
 import { LayerPanel } from './ui/LayerPanel.tsx';
 import { MapView } from './ui/MapView.tsx';
+import { Timeline } from './ui/Timeline.tsx';
+import { TimeController } from './time/timeController.ts';
+import { hrefWithTime, timeFromSearch } from './time/timeMode.ts';
 import type { BuildingColorMode } from './layers/buildingsLayer.ts';
 import type { CityViewer, MapPick } from './viewer/cityViewer.ts';
 import { clientClassOf, profileFromSearch, unknownProfileMessage } from './viewer/viewerProfile.ts';
@@ -48,6 +51,9 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
   const [viewer, setViewer] = useState<CityViewer | null>(null);
   const [selection, setSelection] = useState<MapPick | null>(null);
   const [buildingColorMode, setBuildingColorMode] = useState<BuildingColorMode>('none');
+  const [time, setTime] = useState<TimeController | null>(null);
+  // The time a shared link opens at (?t=), read once; live when there is none.
+  const initialTime = useMemo(() => timeFromSearch(window.location.search), []);
   const selectedSensorId = selection?.kind === 'sensor' ? selection.sensorId : null;
   // The building to highlight: the picked one, or the building a selected sensor (a garage) sits on.
   const selectedSensor = selectedSensorId === null ? undefined : runtime.sensors.byId(selectedSensorId);
@@ -80,16 +86,54 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
         probe.lastDiffApplyMs = durationMs;
         probe.diffCount += 1;
       },
+      startPaused: initialTime !== null,
+    });
+    const controller = new TimeController({ store: runtime.live, source: client, kinds, logger: console });
+    // The history's bounds are asked once the connection stands, and again each minute; a link's time
+    // is shown as soon as they are known.
+    let pendingTime = initialTime;
+    let asking = false;
+    const askRange = () => {
+      if (asking || runtime.live.getSnapshot().connection !== 'live') return;
+      asking = true;
+      void controller.refreshRange().then(() => {
+        asking = false;
+        if (pendingTime === null || controller.getView().available === null) return;
+        const at = pendingTime;
+        pendingTime = null;
+        if (controller.getView().available) controller.goTo(at);
+        else client.resume();
+      });
+    };
+    const stopWatching = runtime.live.subscribe(() => {
+      if (controller.getView().available === null) askRange();
+    });
+    const rangeTimer = setInterval(askRange, 60_000);
+    // The link follows the clock, so it can be shared at the moment shown.
+    let lastHref = window.location.href;
+    const stopUrl = controller.subscribe(() => {
+      const mode = controller.getView().mode;
+      const href = hrefWithTime(window.location.href, mode.kind === 'live' ? null : mode.atMs);
+      if (href !== lastHref) {
+        lastHref = href;
+        window.history.replaceState(window.history.state, '', href);
+      }
     });
     client.start();
     liveClientRef.current = client;
+    setTime(controller);
     return () => {
+      stopWatching();
+      stopUrl();
+      clearInterval(rangeTimer);
+      controller.dispose();
+      setTime(null);
       liveClientRef.current = null;
       client.stop();
       // The store is app-wide; another city must not start with this one's readings.
       runtime.live.clearState();
     };
-  }, [runtime, probe, profile]);
+  }, [runtime, probe, profile, initialTime]);
 
   // The viewer arrives after the first render; the effects below push the current state into it
   // then and on every change.
@@ -157,6 +201,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
             ) : null
           }
         />
+        {time && <Timeline time={time} timeZone={info.city.timezone} subscribeTick={runtime.subscribeTick} />}
         {selection?.kind === 'building' && (
           <BuildingInfoPanel
             buildingId={selection.buildingId}

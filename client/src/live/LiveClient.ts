@@ -54,7 +54,12 @@ export interface LiveClientOptions {
   logger?: LiveLogger | undefined;
   /** Called after each applied diff with the time the store and its listeners took, in ms. */
   onDiffApplied?: ((durationMs: number) => void) | undefined;
+  /** Connect without subscribing (the viewer opens at a time in the past); `resume` subscribes. */
+  startPaused?: boolean | undefined;
 }
+
+/** `history:*` requests a client may send with an acknowledgement. */
+export type HistoryEvent = 'history:series' | 'history:state' | 'history:profile' | 'history:range';
 
 /** Owns the socket; `start()` connects, `stop()` disconnects for good. */
 export class LiveClient {
@@ -70,6 +75,8 @@ export class LiveClient {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** The view rectangle subscribed with; undefined is the whole town. */
   private bbox: BBox | undefined;
+  /** While paused the client holds no live subscription and the store shows something else. */
+  private paused: boolean;
 
   constructor(options: LiveClientOptions) {
     this.options = options;
@@ -77,6 +84,45 @@ export class LiveClient {
     this.now = options.now ?? (() => performance.now());
     this.logger = options.logger ?? console;
     this.bbox = options.bbox;
+    this.paused = options.startPaused ?? false;
+  }
+
+  /** Leaves the live subscription (the viewer looks at the past): no diffs are applied until `resume`. */
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.generation += 1;
+    this.resyncing = false;
+    if (this.socket?.connected) this.socket.emit('live:unsubscribe');
+  }
+
+  /** Subscribes again: the answer's snapshot brings every value back to now. */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (this.socket?.connected) this.subscribe();
+  }
+
+  /**
+   * Sends a `history:*` request and resolves with the server's raw answer (parsed by the caller), or
+   * rejects when there is no connection or no answer in time.
+   */
+  request(
+    event: HistoryEvent,
+    payload: unknown,
+    timeoutMs = this.options.ackTimeoutMs ?? 10_000,
+  ): Promise<unknown> {
+    const socket = this.socket;
+    if (!socket?.connected) return Promise.reject(new Error('no connection to the server'));
+    return new Promise((resolve, reject) => {
+      const timed = socket.timeout(timeoutMs) as unknown as {
+        emit(event: string, ...args: unknown[]): void;
+      };
+      const callback = (error: Error | null, raw: unknown) =>
+        error ? reject(new Error('no answer in time')) : resolve(raw);
+      if (event === 'history:range') timed.emit(event, callback);
+      else timed.emit(event, payload, callback);
+    });
   }
 
   /**
@@ -86,7 +132,7 @@ export class LiveClient {
   setViewport(bbox: BBox | undefined): void {
     if (sameBBox(bbox, this.bbox)) return;
     this.bbox = bbox;
-    if (this.socket?.connected && this.store.getSnapshot().state !== null) this.subscribe();
+    if (!this.paused && this.socket?.connected && this.store.getSnapshot().state !== null) this.subscribe();
   }
 
   /** Opens the connection (once). */
@@ -111,6 +157,10 @@ export class LiveClient {
     this.store.setConnection('connecting', null);
 
     socket.on('connect', () => {
+      if (this.paused) {
+        this.store.setConnection('live', null);
+        return;
+      }
       if (socket.recovered && this.store.getSnapshot().state !== null) {
         // Connection-state recovery: the server kept the subscription and replayed what was missed,
         // so the sequence goes on (a gap, should there be one, still asks for a resync).
@@ -166,7 +216,7 @@ export class LiveClient {
   }
 
   private onDiff(raw: unknown): void {
-    if (this.resyncing) return;
+    if (this.resyncing || this.paused) return;
     const parsed = parseDiff(raw);
     if (!parsed.ok) {
       this.logger.warn(`[live] dropped a malformed live:diff: ${parsed.reason}`);
@@ -191,6 +241,7 @@ export class LiveClient {
 
   /** The server's whole state after it skipped this client while it was slow: replaces the store. */
   private onPushedSnapshot(raw: unknown): void {
+    if (this.paused) return;
     const parsed = parseSnapshot(raw);
     if (!parsed.ok) {
       this.logger.warn(`[live] dropped a malformed live:snapshot: ${parsed.reason}`);
@@ -238,7 +289,7 @@ export class LiveClient {
   // would run only after those diffs were already dropped for lack of a snapshot.
   private subscribe(): void {
     const socket = this.socket;
-    if (!socket || this.stopped) return;
+    if (!socket || this.stopped || this.paused) return;
     const generation = ++this.generation;
     this.resyncing = false;
     const request: SubscribeRequest = {
@@ -250,7 +301,7 @@ export class LiveClient {
     socket
       .timeout(this.options.ackTimeoutMs ?? 10_000)
       .emit('live:subscribe', request, (error: Error | null, raw: unknown) => {
-        if (generation !== this.generation || this.stopped) return;
+        if (generation !== this.generation || this.stopped || this.paused) return;
         if (error) {
           this.logger.warn('[live] live:subscribe got no answer in time; trying again');
           if (socket.connected) this.subscribe();

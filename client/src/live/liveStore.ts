@@ -3,10 +3,13 @@
  * holder that React (`useSyncExternalStore`) and the Cesium bindings read. No socket in here; the
  * `LiveClient` feeds it parsed payloads.
  */
-import type { Diff, Hello, Snapshot, WireDiff } from '../../../protocol/index.ts';
+import type { Diff, Hello, Snapshot, StateAt, WireDiff } from '../../../protocol/index.ts';
 import { decodeDiff } from '../../../protocol/index.ts';
 import { anchorClock, serverNowMs, type ServerClockAnchor } from '../time/serverClock.ts';
 import { SensorStates } from './sensorStates.ts';
+
+/** The subscription id of a state shown from the history: no live diff ever belongs to it. */
+export const PAST_SUBSCRIPTION = 'history';
 
 /** The state of one subscription: its sensors at the message with sequence number `seq`. */
 export interface LiveState {
@@ -164,6 +167,24 @@ export class LiveStore {
     this.update({
       state: stateFromSnapshot(snapshot),
       clock: anchorClock(snapshot.serverTimeMs, localTimeMs, this.timeScale()),
+    });
+    this.statesChanged(null);
+  }
+
+  /**
+   * Replaces the state with the town as it was at `state.atMs` (the timeline). The clock then stands
+   * at that time and, while playing, moves on at `speed` (0 when paused), so ages are those of then.
+   * Live diffs that still arrive belong to another subscription and are ignored.
+   */
+  showPast(state: StateAt, localTimeMs: number, speed: number): void {
+    this.update({
+      state: stateFromSnapshot({
+        subscriptionId: PAST_SUBSCRIPTION,
+        seq: 0,
+        serverTimeMs: state.atMs,
+        states: state.states,
+      }),
+      clock: anchorClock(state.atMs, localTimeMs, speed),
     });
     this.statesChanged(null);
   }

@@ -1,0 +1,149 @@
+/**
+ * The one clock in a real Chromium against the real server and a real DuckDB history: a link with a
+ * time opens the town as it was then (every garage shows its last reading at or before that time),
+ * the slider moves by keyboard, play runs the time on until it turns live, and "Live" brings every
+ * value back to now and the link back to no time.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sensor } from '../../protocol/index.ts';
+import type { App } from '../../server/src/app.ts';
+import { createApp } from '../../server/src/app.ts';
+import { loadConfig } from '../../server/src/config.ts';
+import { DuckDbHistoryStore } from '../../server/src/history/duckdbHistoryStore.ts';
+import { chromiumAvailable, launchChromium } from './chromium.ts';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const MINUTE = 60_000;
+
+describe.skipIf(!chromiumAvailable())('the timeline in Chromium', () => {
+  let app: App;
+  let browser: Browser;
+  let page: Page;
+  let baseUrl: string;
+  let dir: string;
+  let garages: Sensor[];
+  const errors: string[] = [];
+  /** Readings fed per garage: [time, free spaces]. */
+  const fed = new Map<string, [number, number][]>();
+  const start = Math.floor(Date.now() / MINUTE) * MINUTE - 3 * 60 * MINUTE;
+  /** The free spaces a garage reported at a time: different per garage and per report. */
+  const freeAt = (index: number, t: number) => 10 + index * 3 + ((t - start) / (5 * MINUTE)) * 2;
+  const NOW_FREE = 7;
+
+  /** The free spaces of a garage's last reading at or before `atMs`. */
+  const expectedFree = (sensorId: string, atMs: number) => {
+    let best: [number, number] | undefined;
+    for (const reading of fed.get(sensorId) ?? [])
+      if (reading[0] <= atMs && (!best || reading[0] > best[0])) best = reading;
+    return best?.[1];
+  };
+
+  const freeShown = (sensorId: string) =>
+    page.getAttribute(`[data-testid="garage"][data-sensor-id="${sensorId}"]`, 'data-free-spaces');
+  const mode = () => page.getAttribute('[data-testid="timeline"]', 'data-mode');
+  const shownAt = async () => Number(await page.getAttribute('[data-testid="timeline"]', 'data-at'));
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'citytwin-timeline-'));
+    const config = loadConfig({
+      env: { PORT: '0', HOST: '127.0.0.1', CITYTWIN_LOG_LEVEL: 'warn', CITYTWIN_SIMULATOR: 'off' },
+    });
+    const store = await DuckDbHistoryStore.open({ file: join(dir, 'history.duckdb'), now: () => Date.now() });
+    app = await createApp(config, { rootDir: repoRoot, history: store });
+    garages = app.pack.sensors.filter((s) => s.kind === 'parking');
+    // Three hours of a report every five minutes, then one just now.
+    garages.forEach((garage, index) => {
+      const readings: [number, number][] = [];
+      for (let t = start; t <= start + 170 * MINUTE; t += 5 * MINUTE) readings.push([t, freeAt(index, t)]);
+      readings.push([Date.now() - 2000, NOW_FREE]);
+      for (const [t, free] of readings) {
+        const capacity = Number(garage.attributes.capacitySpaces);
+        const result = app.hub.ingest(
+          {
+            sensorId: garage.id,
+            observedAt: t,
+            values: { freeSpaces: free, occupiedSpaces: capacity - free },
+          },
+          'test',
+        );
+        if (!result.accepted) throw new Error(result.rejection.message);
+      }
+      fed.set(garage.id, readings);
+    });
+    await app.history?.flush();
+    baseUrl = `http://localhost:${await app.listen()}`;
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens a link with a time at that time: every garage shows its last reading at or before it', async () => {
+    const at = start + 60 * MINUTE + 30_000;
+    await page.goto(`${baseUrl}/?t=${new Date(at).toISOString()}`, { waitUntil: 'load' });
+    await page.waitForFunction(
+      () => (window as unknown as { __citytwin?: { ready?: boolean } }).__citytwin?.ready === true,
+      undefined,
+      { timeout: 90_000, polling: 500 },
+    );
+    await expect.poll(mode, { timeout: 20_000 }).toBe('past');
+    expect(await shownAt()).toBe(at);
+    for (const garage of garages)
+      await expect
+        .poll(() => freeShown(garage.id), { timeout: 10_000 })
+        .toBe(String(expectedFree(garage.id, at)));
+    // 30 s after a 20-second garage's report it was live then.
+    expect(
+      await page.getAttribute(`[data-testid="garage"][data-sensor-id="${garages[0]?.id}"]`, 'data-freshness'),
+    ).toBe('live');
+    expect(await page.textContent('[data-testid="timeline"]')).toContain('Rückblick');
+    expect(new URL(page.url()).searchParams.get('t')).toBe(new Date(at).toISOString().replace('.000Z', 'Z'));
+  });
+
+  it('moves back minute by minute with the arrow keys, and the layers follow', async () => {
+    const before = await shownAt();
+    await page.focus('[data-testid="timeline-slider"]');
+    for (let i = 0; i < 5; i += 1) await page.keyboard.press('ArrowLeft');
+    await expect.poll(shownAt, { timeout: 10_000 }).toBeLessThan(before - 4 * MINUTE);
+    const at = await shownAt();
+    const garage = garages[1] as Sensor;
+    await expect
+      .poll(() => freeShown(garage.id), { timeout: 10_000 })
+      .toBe(String(expectedFree(garage.id, at)));
+    expect(expectedFree(garage.id, at)).not.toBe(expectedFree(garage.id, before));
+  });
+
+  it('returns to live with the Live button: values of now, no time in the link', async () => {
+    await page.click('[data-testid="timeline-live"]');
+    await expect.poll(mode, { timeout: 10_000 }).toBe('live');
+    for (const garage of garages)
+      await expect.poll(() => freeShown(garage.id), { timeout: 10_000 }).toBe(String(NOW_FREE));
+    expect(new URL(page.url()).searchParams.has('t')).toBe(false);
+  });
+
+  it('plays an hour at ×3600 and turns live when it reaches the present', async () => {
+    await page.getByRole('button', { name: 'Eine Stunde zurück' }).click();
+    await expect.poll(mode, { timeout: 10_000 }).toBe('past');
+    const from = await shownAt();
+    await page.selectOption('[data-testid="timeline-speed"]', '600');
+    await page.click('[data-testid="timeline-play"]');
+    await expect.poll(shownAt, { timeout: 10_000 }).toBeGreaterThan(from + 5 * MINUTE);
+    await page.selectOption('[data-testid="timeline-speed"]', '3600');
+    await expect.poll(mode, { timeout: 15_000 }).toBe('live');
+    await expect.poll(() => freeShown(garages[0]?.id ?? ''), { timeout: 10_000 }).toBe(String(NOW_FREE));
+    expect(errors).toEqual([]);
+  });
+});
