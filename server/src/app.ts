@@ -260,6 +260,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
       flushIntervalMs: config.history.flushIntervalMs,
     });
     await history.registerCities();
+    history.registerMetrics(metrics.registry);
   }
 
   const sources = createLiveSources({

@@ -249,6 +249,10 @@ describe('history API', () => {
       fed.filter((r) => r.sensorId === road.id).length,
     );
 
+    const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`^citytwin_history_readings_total ${fed.length}$`, 'm'));
+    expect(metrics).toMatch(/^citytwin_history_flush_failures_total 0$/m);
+
     const bad = await fetch(`${baseUrl}/api/v1/history/boeblingen-demo/state?at=yesterday`);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/at: "yesterday" is no time/);

@@ -19,6 +19,7 @@ import {
   StateAtRequestSchema,
 } from '../../../protocol/history.ts';
 import type { ErrorPayload, Observation, Sensor, SensorState, Visibility } from '../../../protocol/index.ts';
+import { Counter, type Registry } from 'prom-client';
 import type { Clock } from '../clock.ts';
 import { freshnessOf, matchesFilter } from '../hub/liveState.ts';
 import type { Logger } from '../logger.ts';
@@ -70,6 +71,8 @@ export class HistoryService {
   private flushing: Promise<void> | undefined;
   /** Readings the store turned away (older than their retention). */
   refused = 0;
+  /** Flushes that failed (the readings stayed buffered for the next). */
+  flushFailures = 0;
 
   constructor(options: HistoryServiceOptions) {
     this.options = options;
@@ -79,6 +82,31 @@ export class HistoryService {
     this.logger = options.logger;
     for (const [cityId, city] of options.cities)
       this.sensorsById.set(cityId, new Map(city.sensors.map((sensor) => [sensor.id, sensor])));
+  }
+
+  /** Reports the history's counters in `/metrics`. */
+  registerMetrics(registry: Registry): void {
+    const counter = (name: string, help: string, read: () => number) =>
+      new Counter({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.reset();
+          this.inc(read());
+        },
+      });
+    counter(
+      'citytwin_history_readings_total',
+      'Readings handed to the history store.',
+      () => this.store.appended,
+    );
+    counter(
+      'citytwin_history_refused_total',
+      'Readings the history did not keep (older than their raw retention).',
+      () => this.refused,
+    );
+    counter('citytwin_history_flush_failures_total', 'History writes that failed.', () => this.flushFailures);
   }
 
   /** The server's time (simulated when the simulator runs faster than real time). */
@@ -119,9 +147,10 @@ export class HistoryService {
     // One flush at a time: a slow disk must not stack them up.
     this.flushing ??= this.store
       .flush()
-      .catch((error: unknown) =>
-        this.logger.error('history flush failed', { error: (error as Error).message }),
-      )
+      .catch((error: unknown) => {
+        this.flushFailures += 1;
+        this.logger.error('history flush failed', { error: (error as Error).message });
+      })
       .finally(() => {
         this.flushing = undefined;
       });
