@@ -316,4 +316,60 @@ describe('LiveClient', () => {
     running.harness = { io, http, url: harness.url };
     await until(() => store.getSnapshot().connection === 'live', 'live again');
   });
+
+  it('pauses (leaves the subscription, ignores diffs), answers history requests, and resumes with a fresh snapshot', async () => {
+    const events: string[] = [];
+    let server: ServerSocket | undefined;
+    const { url } = await startServer((io) =>
+      io.on('connection', (socket) => {
+        server = socket;
+        hello(socket);
+        socket.on('live:subscribe', (_req, ack: (a: Ack<Snapshot>) => void) => {
+          events.push('subscribe');
+          ack({ ok: true, data: snapshot(events.length * 10) });
+        });
+        socket.on('live:unsubscribe', () => events.push('unsubscribe'));
+        socket.on('history:range', (ack) =>
+          ack({ ok: true, data: { earliestMs: null, latestMs: null, nowMs: 1, retention: {} } }),
+        );
+        socket.on('history:state', (request, ack) =>
+          ack({ ok: true, data: { atMs: (request as { atMs: number }).atMs, states: [] } }),
+        );
+      }),
+    );
+    const store = new LiveStore();
+    const client = new LiveClient({
+      store,
+      kinds: ['parking'],
+      url,
+      logger: quietLogger(),
+      startPaused: true,
+    });
+    running.client = client;
+    client.start();
+    await until(() => store.getSnapshot().connection === 'live', 'the connection');
+    // Started paused: connected, but no subscription.
+    expect(events).toEqual([]);
+    expect(store.getSnapshot().state).toBeNull();
+    expect(await client.request('history:range', undefined)).toEqual({
+      ok: true,
+      data: { earliestMs: null, latestMs: null, nowMs: 1, retention: {} },
+    });
+    expect(await client.request('history:state', { atMs: 5 })).toEqual({
+      ok: true,
+      data: { atMs: 5, states: [] },
+    });
+
+    client.resume();
+    await until(() => store.getSnapshot().state?.seq === 10, 'the snapshot after resuming');
+    client.pause();
+    await until(() => events.includes('unsubscribe'), 'the unsubscribe');
+    server?.emit('live:diff', diff(11, 1));
+    server?.emit('live:snapshot', snapshot(99));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(store.getSnapshot().state?.seq).toBe(10);
+    client.resume();
+    await until(() => store.getSnapshot().state?.seq === 30, 'the snapshot after resuming again');
+    expect(events).toEqual(['subscribe', 'unsubscribe', 'subscribe']);
+  });
 });
