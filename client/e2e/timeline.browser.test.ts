@@ -4,7 +4,7 @@
  * the slider moves by keyboard, play runs the time on until it turns live, and "Live" brings every
  * value back to now and the link back to no time.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,7 @@ describe.skipIf(!chromiumAvailable())('the timeline in Chromium', () => {
   let baseUrl: string;
   let dir: string;
   let garages: Sensor[];
+  let roads: Sensor[];
   const errors: string[] = [];
   /** Readings fed per garage: [time, free spaces]. */
   const fed = new Map<string, [number, number][]>();
@@ -75,6 +76,14 @@ describe.skipIf(!chromiumAvailable())('the timeline in Chromium', () => {
       }
       fed.set(garage.id, readings);
     });
+    // Every road with three hours of speeds, for its weekday × hour profile.
+    roads = app.pack.sensors.filter((s) => s.kind === 'traffic');
+    for (const road of roads)
+      for (let t = start; t <= start + 170 * MINUTE; t += 5 * MINUTE) {
+        const speedKmh = 30 + (((t - start) / MINUTE) % 20);
+        const result = app.hub.ingest({ sensorId: road.id, observedAt: t, values: { speedKmh } }, 'test');
+        if (!result.accepted) throw new Error(result.rejection.message);
+      }
     await app.history?.flush();
     baseUrl = `http://localhost:${await app.listen()}`;
     browser = await launchChromium();
@@ -144,6 +153,65 @@ describe.skipIf(!chromiumAvailable())('the timeline in Chromium', () => {
     await page.selectOption('[data-testid="timeline-speed"]', '3600');
     await expect.poll(mode, { timeout: 15_000 }).toBe('live');
     await expect.poll(() => freeShown(garages[0]?.id ?? ''), { timeout: 10_000 }).toBe(String(NOW_FREE));
+  });
+
+  it('charts a garage’s last 24 hours and 7 days in its info panel, with a CSV export', async () => {
+    const garage = garages[0] as Sensor;
+    await page.click(`[data-testid="garage"][data-sensor-id="${garage.id}"] button`);
+    const chart24 = page.locator('[data-testid="info-panel"] [data-testid="history-chart-24h"]');
+    await expect.poll(() => chart24.getAttribute('data-state'), { timeout: 15_000 }).toBe('ready');
+    await expect
+      .poll(() =>
+        page.getAttribute('[data-testid="info-panel"] [data-testid="history-chart-7d"]', 'data-state'),
+      )
+      .toBe('ready');
+    expect(await chart24.locator('canvas').count()).toBeGreaterThan(0);
+    // The accessible summary names the range of the readings fed (free spaces are what garages report).
+    expect(await chart24.textContent()).toMatch(/Letzte 24 Stunden/);
+    const csvHref = await chart24.locator('a[download]').getAttribute('href');
+    const csv = await (await fetch(new URL(csvHref ?? '', baseUrl))).text();
+    expect(csv.split('\n')[0]).toBe('time,sensor,quantity,mean,min,max,count');
+    expect(csv).toContain(garage.id);
+    await page.keyboard.press('Escape');
+  });
+
+  it('shows a road’s weekday × hour profile in its info panel', async () => {
+    await page.getByRole('button', { name: 'Kamera zur Startansicht der Stadt bewegen' }).click();
+    await page.waitForTimeout(3000);
+    const canvas = await page.locator('canvas').first().boundingBox();
+    if (!canvas) throw new Error('no map canvas');
+    // Click roads where they are drawn until one opens (a label or a building may cover a point).
+    let road: Sensor | undefined;
+    for (const candidate of roads) {
+      const point = await page.evaluate(
+        (position) =>
+          (
+            window as unknown as {
+              __citytwin: { screenPositionOf: ((p: readonly number[]) => [number, number] | null) | null };
+            }
+          ).__citytwin.screenPositionOf?.(position) ?? null,
+        candidate.position,
+      );
+      if (!point || point[0] < 0 || point[1] < 0 || point[0] > canvas.width || point[1] > canvas.height)
+        continue;
+      await page.mouse.click(canvas.x + point[0], canvas.y + point[1]);
+      const opened = await page
+        .getAttribute('[data-testid="info-panel"]', 'data-sensor-id', { timeout: 2000 })
+        .catch(() => null);
+      road = roads.find((r) => r.id === opened);
+      if (road) break;
+    }
+    if (!road) throw new Error('no road could be clicked in the home view');
+    const heatmap = page.locator(
+      `[data-testid="info-panel"][data-sensor-id="${road.id}"] [data-testid="history-heatmap"]`,
+    );
+    await expect.poll(() => heatmap.getAttribute('data-state'), { timeout: 15_000 }).toBe('ready');
+    // Three hours of readings fill three or four hour cells; the rest stay empty.
+    const filled = await heatmap.locator('td[data-value]').count();
+    expect(filled).toBeGreaterThanOrEqual(3);
+    expect(filled).toBeLessThanOrEqual(4);
+    mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(repoRoot, 'test-results', 'timeline-road.png') });
     expect(errors).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Details of one sensor (name, current values with units, freshness and when it was measured) or of a
- * building without a sensor (name, use, height, storeys, year, id). Opens on a click in the map or on
- * a garage in the list; Escape or the close button closes it, and focus goes back to where it was.
+ * Details of one sensor (name, current values with units, freshness, when it was measured, and its
+ * history as charts) or of a building without a sensor (name, use, height, storeys, year, id). Opens
+ * on a click in the map or on a garage in the list; Escape or the close button closes it, and focus
+ * goes back to where it was.
  */
 import { useEffect, useRef, type RefObject } from 'react';
 import type { CityInfo } from '../../../protocol/index.ts';
@@ -13,6 +14,7 @@ import { describeSensor, type DetailRow } from '../sensors/sensorDetails.ts';
 import type { SensorIndex } from '../sensors/sensorIndex.ts';
 import type { SubscribeTick } from '../time/ticker.ts';
 import { useLiveSnapshot, useServerNow } from './hooks.ts';
+import { SensorHistory } from './SensorHistory.tsx';
 
 /** Props of {@link InfoPanel}. */
 export interface InfoPanelProps {
@@ -221,6 +223,7 @@ export function InfoPanel({ sensorId, info, sensors, store, subscribeTick, onClo
           {details.device.silentNote}
         </p>
       )}
+      <SensorHistory cityId={info.city.id} sensor={sensor} nowMs={now} timeZone={info.city.timezone} />
     </section>
   );
 }
