@@ -119,6 +119,7 @@ describe.skipIf(!chromiumAvailable())('the timeline in Chromium', () => {
       await page.getAttribute(`[data-testid="garage"][data-sensor-id="${garages[0]?.id}"]`, 'data-freshness'),
     ).toBe('live');
     expect(await page.textContent('[data-testid="timeline"]')).toContain('Rückblick');
+    expect(await page.textContent('#garages-title')).toBe('Freie Plätze zum gewählten Zeitpunkt');
     expect(new URL(page.url()).searchParams.get('t')).toBe(new Date(at).toISOString().replace('.000Z', 'Z'));
   });
 
@@ -141,6 +142,7 @@ describe.skipIf(!chromiumAvailable())('the timeline in Chromium', () => {
     for (const garage of garages)
       await expect.poll(() => freeShown(garage.id), { timeout: 10_000 }).toBe(String(NOW_FREE));
     expect(new URL(page.url()).searchParams.has('t')).toBe(false);
+    expect(await page.textContent('#garages-title')).toBe('Freie Plätze jetzt');
   });
 
   it('plays an hour at ×3600 and turns live when it reaches the present', async () => {

@@ -39,6 +39,7 @@ export const de = {
   'layers.legendLabel': 'Legende: {layer}',
 
   'garages.title': 'Freie Plätze jetzt',
+  'garages.titlePast': 'Freie Plätze zum gewählten Zeitpunkt',
   'garages.empty': 'Keine Parkhäuser in dieser Stadt.',
   'garages.free': '{count} frei',
   'garages.buttonLabel': '{name}: {status}. Zum Parkhaus fliegen und Details öffnen.',

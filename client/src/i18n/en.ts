@@ -41,6 +41,7 @@ export const en: Messages = {
   'layers.legendLabel': 'Legend: {layer}',
 
   'garages.title': 'Free spaces now',
+  'garages.titlePast': 'Free spaces at the chosen time',
   'garages.empty': 'No parking garages in this city.',
   'garages.free': '{count} free',
   'garages.buttonLabel': '{name}: {status}. Fly to the garage and open its details.',

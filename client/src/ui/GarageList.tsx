@@ -6,7 +6,7 @@
 import { useMemo } from 'react';
 import type { Sensor } from '../../../protocol/index.ts';
 import { useTranslator } from '../i18n/I18nContext.tsx';
-import type { LiveStore } from '../live/liveStore.ts';
+import { PAST_SUBSCRIPTION, type LiveStore } from '../live/liveStore.ts';
 import { summarizeGarage } from '../sensors/sensorDetails.ts';
 import type { SubscribeTick } from '../time/ticker.ts';
 import { useLiveSnapshot, useServerNow } from './hooks.ts';
@@ -32,7 +32,9 @@ export function GarageList({ garages, store, subscribeTick, selectedId, onSelect
   return (
     <section className="garages" aria-labelledby="garages-title">
       <h3 id="garages-title" className="subheading">
-        {translator.t('garages.title')}
+        {translator.t(
+          snapshot.state?.subscriptionId === PAST_SUBSCRIPTION ? 'garages.titlePast' : 'garages.title',
+        )}
       </h3>
       {sorted.length === 0 ? (
         <p className="muted">{translator.t('garages.empty')}</p>
