@@ -27,6 +27,8 @@ export interface DuckDbHistoryStoreOptions extends SqlHistoryStoreOptions {
 
 /** Rows per appended chunk: DuckDB's vector size. */
 const CHUNK_ROWS = 2048;
+/** Chunks appended between two turns of the event loop (about 5 ms of work). */
+const YIELD_EVERY_CHUNKS = 8;
 
 /** The typed array behind one column of a data chunk (DuckDB's vectors expose theirs). */
 interface TypedVector<A> {
@@ -166,9 +168,16 @@ export class DuckDbHistoryStore extends SqlHistoryStore {
       series.items.set(rows.series.subarray(start, start + count));
       series.flush();
       const t = chunk.getColumnVector(1) as unknown as TypedVector<BigInt64Array>;
-      const times = t.items;
+      // Times are whole, non-negative ms below 2^53: written as two 32-bit words (little-endian),
+      // without making a BigInt per row.
+      const words = new Uint32Array(t.items.buffer, t.items.byteOffset, count * 2);
       const source = rows.t;
-      for (let i = 0; i < count; i += 1) times[i] = BigInt(source[start + i] as number);
+      for (let i = 0; i < count; i += 1) {
+        const ms = source[start + i] as number;
+        const low = ms % 4294967296;
+        words[2 * i] = low;
+        words[2 * i + 1] = (ms - low) / 4294967296;
+      }
       t.flush();
       const value = chunk.getColumnVector(2) as unknown as TypedVector<Float64Array>;
       value.items.set(rows.value.subarray(start, start + count));
@@ -177,6 +186,9 @@ export class DuckDbHistoryStore extends SqlHistoryStore {
       quality.items.set(rows.quality.subarray(start, start + count));
       quality.flush();
       this.appender.appendDataChunk(chunk);
+      // Appending runs on the event loop: a large batch lets sockets and timers in between.
+      if ((start / CHUNK_ROWS) % YIELD_EVERY_CHUNKS === YIELD_EVERY_CHUNKS - 1)
+        await new Promise((resolve) => setImmediate(resolve));
     }
     this.appender.flushSync();
   }

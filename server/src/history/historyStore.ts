@@ -114,6 +114,14 @@ export const MAX_RAW_READINGS = 200_000;
 const QUALITY_CODES: readonly Quality[] = ['good', 'uncertain', 'bad'];
 const QUALITY_CODE: Record<Quality, number> = { good: 0, uncertain: 1, bad: 2 };
 
+/** What appending needs of one sensor of one city: its series ids in the registry's order. */
+interface SensorSlot {
+  readonly quantities: string[];
+  readonly ids: number[];
+  /** Raw retention of the sensor's kind. */
+  rawMs: number;
+}
+
 /** Buffered raw rows, column by column, grown as needed. */
 export class RowBuffer {
   series: Int32Array;
@@ -201,12 +209,15 @@ export function bucketRanges(starts: Iterable<number>, width: number, maxGap = 8
   return ranges;
 }
 
+/** Beyond this the state-at-T search reads the rest of the history at once. */
+const MAX_LOOKBACK_MS = 30 * DAY_MS;
+
 /** A bucket is finished once readings this much past its end have arrived. */
 const CLOSE_GRACE_MS = 5_000;
 
-/** The window the first state-at-T pass looks back: ten intervals (offline beyond), 1 min to 1 day. */
+/** The window the first state-at-T pass looks back: ten intervals (offline beyond), 10 s to 1 day. */
 export function stateWindowMs(intervalMs: number): number {
-  const wanted = Math.min(Math.max(10 * intervalMs, MINUTE_MS), DAY_MS);
+  const wanted = Math.min(Math.max(10 * intervalMs, 10_000), DAY_MS);
   // Rounded up to a power of two seconds, so sensors of similar intervals share one query.
   return Math.min(2 ** Math.ceil(Math.log2(wanted / 1000)) * 1000, DAY_MS);
 }
@@ -227,8 +238,12 @@ export abstract class SqlHistoryStore implements HistoryStore {
   private readonly seriesById = new Map<number, SeriesRow>();
   /** Per city and sensor: the series id of each of its quantities (the append path's one lookup). */
   private readonly sensorSeries = new Map<string, Map<string, Map<string, number>>>();
-  /** The oldest reading time known per series; a series absent here has no readings. */
-  private readonly firstMs = new Map<number, number>();
+  /** Per city and sensor, what the append path needs, in the registry's order of quantities. */
+  private readonly slots = new Map<string, Map<string, SensorSlot>>();
+  private lastSlotCity: string | undefined;
+  private lastSlots: Map<string, SensorSlot> | undefined;
+  /** The oldest reading time known per series id; NaN for a series without readings. */
+  private firstTimes = new Float64Array(1024).fill(Number.NaN);
   private buffer = new RowBuffer();
   private readonly dirty: Record<AggregateTable, Set<number>> = { minute: new Set(), hour: new Set() };
   private lastDirtyMinute = Number.NaN;
@@ -298,7 +313,7 @@ export abstract class SqlHistoryStore implements HistoryStore {
   /** Loads the registry and first times, and marks what a crash left unaggregated. */
   protected async loadState(): Promise<void> {
     for (const row of await this.upsertSeries([])) this.remember(row);
-    for (const [id, first] of await this.loadFirstTimes()) this.firstMs.set(id, first);
+    this.setFirstTimes(await this.loadFirstTimes());
     const lag = await this.aggregateLag();
     if (lag.newestRawMs !== null) {
       const from = lag.newestMinuteMs ?? lag.newestRawMs - (lag.newestRawMs % MINUTE_MS);
@@ -310,7 +325,39 @@ export abstract class SqlHistoryStore implements HistoryStore {
     }
   }
 
+  private setFirstTimes(firsts: ReadonlyMap<number, number>): void {
+    this.firstTimes.fill(Number.NaN);
+    for (const [id, first] of firsts) this.noteFirst(id, first);
+  }
+
+  private firstOf(id: number): number | undefined {
+    const first = this.firstTimes[id];
+    return first === undefined || Number.isNaN(first) ? undefined : first;
+  }
+
+  private noteFirst(id: number, t: number): void {
+    if (id >= this.firstTimes.length) {
+      const grown = new Float64Array(Math.max(id + 1, this.firstTimes.length * 2)).fill(Number.NaN);
+      grown.set(this.firstTimes);
+      this.firstTimes = grown;
+    }
+    const first = this.firstTimes[id] as number;
+    if (!(first <= t)) this.firstTimes[id] = t;
+  }
+
   private remember(row: SeriesRow): void {
+    let citySlots = this.slots.get(row.city);
+    if (!citySlots) this.slots.set(row.city, (citySlots = new Map()));
+    let slot = citySlots.get(row.sensor);
+    if (!slot) citySlots.set(row.sensor, (slot = { quantities: [], ids: [], rawMs: 0 }));
+    const at = slot.quantities.indexOf(row.quantity);
+    if (at >= 0) slot.ids[at] = row.id;
+    else {
+      slot.quantities.push(row.quantity);
+      slot.ids.push(row.id);
+    }
+    slot.rawMs = retentionOf(this.retention, row.kind).rawMs;
+    if (row.id >= this.firstTimes.length) this.noteFirst(row.id, Number.NaN);
     this.seriesIds.set(`${row.city}\u0000${row.sensor}\u0000${row.quantity}`, row.id);
     this.seriesById.set(row.id, row);
     let sensors = this.sensorSeries.get(row.city);
@@ -330,19 +377,27 @@ export abstract class SqlHistoryStore implements HistoryStore {
 
   append(cityId: string, sensor: HistorySensor, observation: Observation): boolean {
     if (this.closed) return false;
-    const quantities = this.sensorSeries.get(cityId)?.get(sensor.id);
-    if (!quantities) return false;
+    // The hot path: one lookup for the city (the same one as last time, mostly), one for the sensor.
+    let citySlots = this.lastSlots;
+    if (cityId !== this.lastSlotCity) {
+      citySlots = this.slots.get(cityId);
+      this.lastSlotCity = cityId;
+      this.lastSlots = citySlots;
+    }
+    const slot = citySlots?.get(sensor.id);
+    if (!slot) return false;
     const t = observation.observedAt;
-    if (t < this.now() - retentionOf(this.retention, sensor.kind).rawMs) return false;
+    if (t < this.now() - slot.rawMs) return false;
     const quality = QUALITY_CODE[observation.quality];
     const values = observation.values;
+    const { quantities, ids } = slot;
     let kept = 0;
-    for (const quantity in values) {
-      const id = quantities.get(quantity);
-      if (id === undefined) continue;
-      this.buffer.push(id, t, values[quantity] as number, quality);
-      const first = this.firstMs.get(id);
-      if (first === undefined || t < first) this.firstMs.set(id, t);
+    for (let i = 0; i < quantities.length; i += 1) {
+      const value = values[quantities[i] as string];
+      if (value === undefined) continue;
+      const id = ids[i] as number;
+      this.buffer.push(id, t, value, quality);
+      if (!(this.firstTimes[id]! <= t)) this.firstTimes[id] = t;
       kept += 1;
     }
     if (kept === 0) return false;
@@ -467,7 +522,7 @@ export abstract class SqlHistoryStore implements HistoryStore {
       let ids = byWindow.get(window);
       if (!ids) byWindow.set(window, (ids = []));
       for (const id of quantities.values()) {
-        const first = this.firstMs.get(id);
+        const first = this.firstOf(id);
         // A series that has no reading at or before `atMs` needs no query.
         if (first === undefined || first > atMs) continue;
         ids.push(id);
@@ -491,9 +546,17 @@ export abstract class SqlHistoryStore implements HistoryStore {
         if (ids.length === 0) continue;
         // A small group is named; a large one reads the whole window (cheaper than a long list).
         take(await this.lastRows(ids.length <= 512 ? ids : null, atMs - window, atMs));
-        // What the window missed: silent for longer, so look further back, only for those.
-        const missing = ids.filter((id) => !found.has(id));
-        if (missing.length > 0) take(await this.lastRows(missing, -1, atMs - window));
+        // What the window missed (silent for longer): further back, only for those, in windows
+        // sixteen times wider each, so a sensor silent for an hour does not read a month.
+        let missing = ids.filter((id) => !found.has(id));
+        let reached = atMs - window;
+        for (let wider = window * 16; missing.length > 0; wider *= 16) {
+          const from = wider >= MAX_LOOKBACK_MS ? -1 : atMs - wider;
+          take(await this.lastRows(missing, from, reached));
+          if (from === -1) break;
+          reached = from;
+          missing = missing.filter((id) => !found.has(id) && (this.firstOf(id) ?? Infinity) <= reached);
+        }
       }
     });
     const result = new Map<string, ReadingAt>();
@@ -551,8 +614,7 @@ export abstract class SqlHistoryStore implements HistoryStore {
         report.hour += await this.deleteOlder('hour', nowMs - span.hourMs, selection);
       }
       if (report.raw > 0) {
-        this.firstMs.clear();
-        for (const [id, first] of await this.loadFirstTimes()) this.firstMs.set(id, first);
+        this.setFirstTimes(await this.loadFirstTimes());
       }
       return report;
     });
