@@ -100,6 +100,18 @@ describe.skipIf(!chromiumAvailable())('switching town in Chromium', () => {
     expect(await note.textContent()).toContain('„heilbronn“');
   });
 
+  it('says so in the timeline when the server keeps no history, and asks for no chart', async () => {
+    // This server runs without a history store.
+    await expect
+      .poll(() => page.textContent('[data-testid="timeline"]'), { timeout: 20_000 })
+      .toContain('Dieser Server speichert keinen Verlauf.');
+    await page.locator('[data-testid="garage"] button').first().click();
+    await expect
+      .poll(() => page.locator('[data-testid="info-panel"]').isVisible(), { timeout: 10_000 })
+      .toBe(true);
+    expect(await page.locator('[data-testid="sensor-history"]').count()).toBe(0);
+  });
+
   it('logged no console errors', () => {
     expect(consoleErrors).toEqual([]);
   });

@@ -120,6 +120,7 @@ describe.skipIf(!chromiumAvailable())('the timeline in Chromium', () => {
     ).toBe('live');
     expect(await page.textContent('[data-testid="timeline"]')).toContain('Rückblick');
     expect(await page.textContent('#garages-title')).toBe('Freie Plätze zum gewählten Zeitpunkt');
+    expect(await page.getAttribute('[data-testid="connection-state"]', 'data-state')).toBe('past');
     expect(new URL(page.url()).searchParams.get('t')).toBe(new Date(at).toISOString().replace('.000Z', 'Z'));
   });
 
@@ -143,6 +144,7 @@ describe.skipIf(!chromiumAvailable())('the timeline in Chromium', () => {
       await expect.poll(() => freeShown(garage.id), { timeout: 10_000 }).toBe(String(NOW_FREE));
     expect(new URL(page.url()).searchParams.has('t')).toBe(false);
     expect(await page.textContent('#garages-title')).toBe('Freie Plätze jetzt');
+    expect(await page.getAttribute('[data-testid="connection-state"]', 'data-state')).toBe('live');
   });
 
   it('plays an hour at ×3600 and turns live when it reaches the present', async () => {

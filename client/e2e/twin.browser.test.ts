@@ -2,7 +2,8 @@
  * The production build in a real Chromium against the real server with the simulator: the page loads
  * without console errors, draws the town, shows live values that change, and never leaves localhost.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../server/src/app.ts';
 import { createApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
+import { DuckDbHistoryStore } from '../../server/src/history/duckdbHistoryStore.ts';
 import { chromiumAvailable, launchChromium } from './chromium.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,13 +24,20 @@ describe.skipIf(!chromiumAvailable())('the twin in Chromium', () => {
   let browser: Browser;
   let page: Page;
   let baseUrl: string;
+  let historyDir: string | undefined;
   const consoleErrors: string[] = [];
   const foreignRequests: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(resultsDir, { recursive: true });
     const config = loadConfig({ env: { PORT: '0', HOST: '127.0.0.1', CITYTWIN_LOG_LEVEL: 'warn' } });
-    app = await createApp(config, { rootDir: repoRoot, history: null });
+    // As a fresh install runs: with the history (a DuckDB file), here in a folder of the test's own.
+    historyDir = mkdtempSync(join(tmpdir(), 'citytwin-twin-'));
+    const history = await DuckDbHistoryStore.open({
+      file: join(historyDir, 'history.duckdb'),
+      now: Date.now,
+    });
+    app = await createApp(config, { rootDir: repoRoot, history });
     const port = await app.listen();
     baseUrl = `http://localhost:${port}`;
     browser = await launchChromium();
@@ -60,6 +69,7 @@ describe.skipIf(!chromiumAvailable())('the twin in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await app?.close();
+    if (historyDir) rmSync(historyDir, { recursive: true, force: true });
   });
 
   it('shows the live connection and the synthetic-data label in German', async () => {
@@ -129,6 +139,12 @@ describe.skipIf(!chromiumAvailable())('the twin in Chromium', () => {
     const text = (await panel.textContent()) ?? '';
     expect(text).toMatch(/Freie Plätze/);
     expect(text).toMatch(/\d{1,2}:\d{2}/);
+    // The history the server recorded since it started: the last 24 hours' chart has readings.
+    await expect
+      .poll(() => panel.locator('[data-testid="history-chart-24h"]').getAttribute('data-state'), {
+        timeout: 15_000,
+      })
+      .toBe('ready');
     await page.screenshot({ path: join(resultsDir, 'twin-info.png') });
     await page.keyboard.press('Escape');
     await expect.poll(() => panel.isVisible(), { timeout: 5000 }).toBe(false);

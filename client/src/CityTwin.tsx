@@ -2,7 +2,7 @@
  * The app once the city is known: header, layer panel with garage list, map and info panel, wired to
  * one runtime and one live connection.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { CityInfo, CitySummary } from '../../protocol/index.ts';
 import { createCityRuntime } from './cityRuntime.ts';
 import { useI18nStore } from './i18n/I18nContext.tsx';
@@ -17,7 +17,7 @@ import { BuildingInfoPanel, InfoPanel } from './ui/InfoPanel.tsx';
 import { LayerPanel } from './ui/LayerPanel.tsx';
 import { MapView } from './ui/MapView.tsx';
 import { Timeline } from './ui/Timeline.tsx';
-import { TimeController } from './time/timeController.ts';
+import { TimeController, type TimeView } from './time/timeController.ts';
 import { hrefWithTime, timeFromSearch } from './time/timeMode.ts';
 import type { BuildingColorMode } from './layers/buildingsLayer.ts';
 import type { CityViewer, MapPick } from './viewer/cityViewer.ts';
@@ -155,6 +155,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
     liveClientRef.current?.setViewport(viewportBBox(view));
   }, []);
 
+  const historyAvailable = useTimeView(time)?.available === true;
   const parkingLayer = runtime.layers.liveLayerOf('parking');
   const garages = runtime.sensors.ofKind('parking');
 
@@ -217,9 +218,17 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
             store={runtime.live}
             subscribeTick={runtime.subscribeTick}
             onClose={closeInfo}
+            history={historyAvailable}
           />
         )}
       </div>
     </div>
   );
+}
+
+const NO_TIME = () => () => undefined;
+
+/** The clock's view, or null while there is none (no live layers, or not started yet). */
+function useTimeView(time: TimeController | null): TimeView | null {
+  return useSyncExternalStore(time?.subscribe ?? NO_TIME, () => time?.getView() ?? null);
 }

@@ -26,6 +26,7 @@ export const de = {
   'connection.label': 'Verbindungsstatus: {state}',
   'connection.connecting': 'Verbindung wird aufgebaut…',
   'connection.live': 'Live',
+  'connection.past': 'Rückblick (nicht live)',
   'connection.reconnecting': 'Verbindung wird wiederhergestellt…',
   'connection.offline': 'Offline',
   'connection.none': 'Keine Live-Daten',

@@ -28,6 +28,7 @@ export const en: Messages = {
   'connection.label': 'Connection status: {state}',
   'connection.connecting': 'Connecting…',
   'connection.live': 'Live',
+  'connection.past': 'Looking back (not live)',
   'connection.reconnecting': 'Reconnecting…',
   'connection.offline': 'Offline',
   'connection.none': 'No live data',

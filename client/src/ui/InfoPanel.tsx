@@ -24,6 +24,8 @@ export interface InfoPanelProps {
   readonly store: LiveStore;
   readonly subscribeTick: SubscribeTick;
   readonly onClose: () => void;
+  /** Whether the server keeps a history: the charts are asked for only then. */
+  readonly history?: boolean | undefined;
 }
 
 function Rows({ rows }: { rows: readonly DetailRow[] }) {
@@ -152,7 +154,15 @@ export function BuildingInfoPanel({ buildingId, properties, onClose }: BuildingI
 }
 
 /** The info panel for `sensorId`; renders nothing for an unknown id. */
-export function InfoPanel({ sensorId, info, sensors, store, subscribeTick, onClose }: InfoPanelProps) {
+export function InfoPanel({
+  sensorId,
+  info,
+  sensors,
+  store,
+  subscribeTick,
+  onClose,
+  history = false,
+}: InfoPanelProps) {
   const translator = useTranslator();
   const snapshot = useLiveSnapshot(store);
   const now = useServerNow(store, subscribeTick);
@@ -223,7 +233,9 @@ export function InfoPanel({ sensorId, info, sensors, store, subscribeTick, onClo
           {details.device.silentNote}
         </p>
       )}
-      <SensorHistory cityId={info.city.id} sensor={sensor} nowMs={now} timeZone={info.city.timezone} />
+      {history && (
+        <SensorHistory cityId={info.city.id} sensor={sensor} nowMs={now} timeZone={info.city.timezone} />
+      )}
     </section>
   );
 }

@@ -399,17 +399,7 @@ function HistoryChart({ range, cityId, sensor, quantities, nowMs, timeZone, fetc
           </a>
         )}
       </div>
-      {fetched.status === 'loading' && (
-        <p className="muted history-status" role="status">
-          {t('history.loading')}
-        </p>
-      )}
-      {fetched.status === 'error' && (
-        <p className="quality-note history-status" role="alert">
-          {t('history.error', { message: fetched.message })}
-        </p>
-      )}
-      {state === 'empty' && <p className="muted history-status">{t('history.empty')}</p>}
+      <FetchStatus fetched={fetched} empty={state === 'empty'} />
       {state === 'ready' && model && (
         <>
           <UPlotChart
@@ -510,22 +500,30 @@ function ProfileSection({ cityId, sensor, quantity, nowMs, fetchFn }: ProfileSec
       <div className="history-head">
         <h4 id={headingId}>{t('history.heatmapTitle')}</h4>
       </div>
-      {fetched.status === 'loading' && (
-        <p className="muted history-status" role="status">
-          {t('history.loading')}
-        </p>
-      )}
-      {fetched.status === 'error' && (
-        <p className="quality-note history-status" role="alert">
-          {t('history.error', { message: fetched.message })}
-        </p>
-      )}
-      {empty && <p className="muted history-status">{t('history.empty')}</p>}
+      <FetchStatus fetched={fetched} empty={empty} />
       {fetched.status === 'ready' && !empty && (
         <WeekdayHeatmap profile={fetched.value} weeks={PROFILE_WEEKS} />
       )}
     </section>
   );
+}
+
+/** What a section says while its data loads, when it failed, or when there is none. */
+function FetchStatus({ fetched, empty }: { fetched: Fetched<unknown>; empty: boolean }) {
+  const t = useTranslator().t;
+  if (fetched.status === 'loading')
+    return (
+      <p className="muted history-status" role="status">
+        {t('history.loading')}
+      </p>
+    );
+  if (fetched.status === 'error')
+    return (
+      <p className="quality-note history-status" role="alert">
+        {t('history.error', { message: fetched.message })}
+      </p>
+    );
+  return empty ? <p className="muted history-status">{t('history.empty')}</p> : null;
 }
 
 /** The history of `sensor`: 24-hour and 7-day charts, and a road's weekday × hour heatmap. */
