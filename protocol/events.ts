@@ -5,6 +5,7 @@
 import type { Ack, ClientClass, Hello, Snapshot, SubscribeRequest } from './schemas.ts';
 import type { WireDiff } from './wireDiff.ts';
 import type { HistoryRange, Series, StateAt, WeekdayHourProfile } from './history.ts';
+import type { Alarm, AlarmChange, AlarmList, AlarmRule } from './alarms.ts';
 
 export interface ServerToClientEvents {
   /** Once after connecting. */
@@ -16,6 +17,11 @@ export interface ServerToClientEvents {
    * missed, once it can take messages again (latest value wins). Replaces the client's state.
    */
   'live:snapshot': (snapshot: Snapshot) => void;
+  /**
+   * One alarm's new state, to staff sockets only; reliable (never coalesced), numbered: a client that
+   * sees a gap in `seq` asks `alarm:list` again.
+   */
+  'alarm:changed': (change: AlarmChange) => void;
 }
 
 export interface ClientToServerEvents {
@@ -32,6 +38,12 @@ export interface ClientToServerEvents {
   'history:profile': (request: unknown, ack: (answer: Ack<WeekdayHourProfile>) => void) => void;
   /** What the history holds for the socket's city, for the timeline's bounds. */
   'history:range': (ack: (answer: Ack<HistoryRange>) => void) => void;
+  /** The open alarms of the socket's city and the rules (staff only). */
+  'alarm:list': (ack: (answer: Ack<AlarmList>) => void) => void;
+  /** Acknowledges an alarm (`AlarmAckRequest`) in the name of the socket's access key (staff only). */
+  'alarm:ack': (request: unknown, ack: (answer: Ack<Alarm>) => void) => void;
+  /** Adds or changes an alarm rule (`AlarmRule`) for every city (operators and admins). */
+  'alarm:rule': (request: unknown, ack: (answer: Ack<AlarmRule>) => void) => void;
 }
 
 /** What a client sends in the Socket.io handshake (`auth`). */

@@ -5,3 +5,4 @@ export * from './cityPack.ts';
 export * from './wireDiff.ts';
 export * from './parseObservation.ts';
 export * from './history.ts';
+export * from './alarms.ts';

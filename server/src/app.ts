@@ -43,7 +43,9 @@ import { DAY_MS } from './history/historyStore.ts';
 import { PostgresHistoryStore } from './history/postgresHistoryStore.ts';
 import { startTickTimer } from './hub/tickTimer.ts';
 import type { LiveServer } from './live/liveGateway.ts';
-import { attachLiveGateway } from './live/liveGateway.ts';
+import { alarmRoomOf, attachLiveGateway } from './live/liveGateway.ts';
+import { AlarmService } from './alarms/alarmService.ts';
+import type { AlarmChange } from '../../protocol/index.ts';
 import { preEncodingParser } from './live/preEncoded.ts';
 import { boundedRecoveryAdapter } from './live/recoveryAdapter.ts';
 import type { Logger } from './logger.ts';
@@ -101,6 +103,8 @@ export interface App {
   sources: LiveSources;
   /** The history of every accepted reading; undefined when it is off. */
   history: HistoryService | undefined;
+  /** The control room's alarms; undefined when they are off. */
+  alarms: AlarmService | undefined;
   /** Starts listening and the sources; resolves with the bound port. */
   listen(): Promise<number>;
   close(): Promise<void>;
@@ -201,6 +205,9 @@ export async function createApp(config: Config, components: AppComponents = {}):
       ? undefined
       : (components.history ?? (await openHistoryStore(config, rootDir, env, () => clock.now())));
   let history: HistoryService | undefined;
+  let alarms: AlarmService | undefined;
+  /** Sends an alarm change to the city's staff sockets, once Socket.io is there. */
+  let emitAlarm: (cityId: string, change: AlarmChange) => void = () => undefined;
 
   const cities = new Map<string, CityLive>();
   for (const cityPack of packs) {
@@ -211,9 +218,13 @@ export async function createApp(config: Config, components: AppComponents = {}):
       clock,
       metrics,
       deadLetterLimit: config.deadLetterLimit,
-      onAccepted: historyStore
-        ? (sensor, observation) => history?.record(cityId, sensor, observation)
-        : undefined,
+      onAccepted:
+        historyStore || config.alarms.enabled
+          ? (sensor, observation) => {
+              history?.record(cityId, sensor, observation);
+              alarms?.record(cityId, sensor, observation);
+            }
+          : undefined,
     });
     // A sensor a real source feeds is not simulated: two writers would take turns on its value.
     const fedByRealSource = new Set(
@@ -246,6 +257,15 @@ export async function createApp(config: Config, components: AppComponents = {}):
     cities.set(cityId, { pack: cityPack, hub: cityHub, simulator });
   }
   const defaultCity = cities.get(pack.city.id) as CityLive;
+  if (config.alarms.enabled)
+    alarms = new AlarmService({
+      cities: new Map([...cities].map(([cityId, city]) => [cityId, { sensors: city.pack.sensors }])),
+      configRules: config.alarms.rules,
+      rulesFile: resolve(rootDir, config.alarms.rulesFile),
+      now: () => clock.now(),
+      logger,
+      emit: (cityId, change) => emitAlarm(cityId, change),
+    });
   if (historyStore) {
     history = new HistoryService({
       store: historyStore,
@@ -409,7 +429,9 @@ export async function createApp(config: Config, components: AppComponents = {}):
       return { id: entry.id, role: entry.role, key };
     }),
     history,
+    alarms,
   });
+  emitAlarm = (cityId, change) => io.to(alarmRoomOf(cityId)).emit('alarm:changed', change);
   const simulator = defaultCity.simulator;
 
   let stopTicks: (() => void) | undefined;
@@ -441,6 +463,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
     mqtt: sources.mqtt,
     sources,
     history,
+    alarms,
     async listen() {
       await new Promise<void>((resolveListen, rejectListen) => {
         httpServer.once('error', rejectListen);
@@ -450,6 +473,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
         });
       });
       history?.start();
+      alarms?.start();
       for (const city of cities.values()) city.simulator?.start();
       sources.start();
       if (components.autoTick ?? true) {
@@ -467,6 +491,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
     async close() {
       listening = false;
       stopTicks?.();
+      alarms?.stop();
       for (const city of cities.values()) city.simulator?.stop();
       await sources.stop();
       await new Promise<void>((resolveClose) => {

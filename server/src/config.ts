@@ -8,6 +8,7 @@ import { DeviceMappingSchema, hasUserInfo, IdSchema, USER_INFO_MESSAGE } from '.
 import { NgsiLdSourceSchema } from './adapters/ngsild/ngsiLdSourceConfig.ts';
 import { ParkingSourceSchema } from './adapters/parkapi/parkingSourceConfig.ts';
 import { SensorThingsSourceSchema } from './adapters/sensorthings/staSourceConfig.ts';
+import { AlarmRuleSchema } from '../../protocol/alarms.ts';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
@@ -192,6 +193,19 @@ export const ConfigSchema = z
       .default([]),
     logLevel: z.enum(LOG_LEVELS).default('info'),
     history: HistoryConfigSchema,
+    /**
+     * Alarms for the control room: the default rules (garage full, NO2 and PM10 over the EU limits,
+     * basin marks, slow traffic, sensor offline), `rules` replacing one by its id or adding one, and
+     * the file where operators' changes are kept.
+     */
+    alarms: z
+      .object({
+        enabled: z.boolean().default(true),
+        rules: z.array(AlarmRuleSchema).default([]),
+        rulesFile: z.string().min(1).default('var/alarm-rules.json'),
+      })
+      .strict()
+      .default({ enabled: true, rules: [], rulesFile: 'var/alarm-rules.json' }),
     simulator: z
       .object({
         enabled: z.boolean().default(true),
@@ -248,13 +262,14 @@ const ENV_FIELDS: Record<string, readonly string[]> = {
   CITYTWIN_HISTORY_BACKEND: ['history', 'backend'],
   CITYTWIN_HISTORY_FILE: ['history', 'file'],
   CITYTWIN_HISTORY_POSTGRES_URL: ['history', 'postgresUrl'],
+  CITYTWIN_ALARMS: ['alarms', 'enabled'],
 };
 
 /** The environment variable names `loadConfig` reads, for documentation and error messages. */
 export const CONFIG_ENV_VARS = Object.keys(ENV_FIELDS);
 
 function envValue(name: string, raw: string): unknown {
-  if (name === 'CITYTWIN_SIMULATOR' || name === 'CITYTWIN_HISTORY') {
+  if (name === 'CITYTWIN_SIMULATOR' || name === 'CITYTWIN_HISTORY' || name === 'CITYTWIN_ALARMS') {
     if (/^(1|true|yes|on)$/i.test(raw)) return true;
     if (/^(0|false|no|off)$/i.test(raw)) return false;
     // Leave it as a string so validation names the field and the allowed values.
@@ -295,6 +310,7 @@ function allowedKeys(path: readonly PropertyKey[]): string[] {
   if (path.length === 0) return Object.keys(ConfigSchema.shape);
   if (path[0] === 'simulator') return ['enabled', 'seed', 'timeScale'];
   if (path[0] === 'tickHzByClass') return ['operator', 'public', 'kiosk'];
+  if (path[0] === 'alarms' && path.length === 1) return ['enabled', 'rules', 'rulesFile'];
   if (path[0] === 'history' && path.length === 1)
     return [
       'enabled',

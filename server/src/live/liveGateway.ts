@@ -34,6 +34,8 @@ import type { Clock } from '../clock.ts';
 import type { Hub, SubscriberSink } from '../hub/hub.ts';
 import type { Logger } from '../logger.ts';
 import type { AppMetrics } from '../metrics.ts';
+import type { AlarmService } from '../alarms/alarmService.ts';
+import { AlarmError } from '../alarms/alarmEngine.ts';
 import type { HistoryService } from '../history/historyService.ts';
 import { HistoryRequestError } from '../history/historyService.ts';
 import { preEncoded } from './preEncoded.ts';
@@ -43,6 +45,8 @@ export interface LiveSocketData {
   cityId: string;
   role: Role;
   clientClass: ClientClass;
+  /** The id of the staff access key the socket presented (who acknowledges an alarm). */
+  staffId?: string;
   /** The socket's current subscription, to restore it after a recovered reconnect. */
   subscription?: { kinds: SensorKind[]; bbox?: BBox | undefined; everywhere?: SensorKind[] | undefined };
 }
@@ -84,6 +88,8 @@ export interface LiveGatewayOptions {
   accessKeys?: readonly AccessKey[];
   /** Answers `history:*` requests; without it they are refused as not found. */
   history?: HistoryService | undefined;
+  /** Answers `alarm:*` requests of staff sockets; without it they are refused as not found. */
+  alarms?: AlarmService | undefined;
 }
 
 /** What a role may see. */
@@ -129,6 +135,8 @@ function refusal(message: string, code: string, extra: Record<string, unknown> =
 }
 
 const roomOf = (cityId: string, groupId: string) => `live:${cityId}:${groupId}`;
+/** The room of a city's staff sockets, where alarm changes go. */
+export const alarmRoomOf = (cityId: string) => `alarms:${cityId}`;
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): void {
@@ -190,6 +198,7 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
         return;
       }
       role = match.role;
+      socket.data.staffId = match.id;
     }
     const clientClass = ClientClassSchema.safeParse(auth?.clientClass);
     if (auth?.clientClass !== undefined && !clientClass.success) {
@@ -210,6 +219,7 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
     tickHz: options.tickHz,
     encoderOf,
     history: options.history,
+    alarms: options.alarms,
   };
   io.on('connection', (socket) => {
     const hub = hubs.get(socket.data.cityId);
@@ -227,6 +237,9 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
     socket.on('history:state', onHistoryState);
     socket.on('history:profile', onHistoryProfile);
     socket.on('history:range', onHistoryRange);
+    socket.on('alarm:list', onAlarmList);
+    socket.on('alarm:ack', onAlarmAck);
+    socket.on('alarm:rule', onAlarmRule);
     socket.on('disconnect', onDisconnect);
   });
 }
@@ -239,6 +252,7 @@ interface GatewayContext {
   readonly tickHz: number;
   readonly encoderOf: (hub: Hub) => DiffTextEncoder;
   readonly history: HistoryService | undefined;
+  readonly alarms: AlarmService | undefined;
 }
 
 /** The gateway's state of each connected socket. */
@@ -268,6 +282,15 @@ function onHistoryProfile(this: LiveSocket, request: unknown, ack: unknown): voi
 function onHistoryRange(this: LiveSocket, ack: unknown): void {
   connections.get(this)?.history('range', undefined, ack);
 }
+function onAlarmList(this: LiveSocket, ack: unknown): void {
+  connections.get(this)?.alarm('list', undefined, ack);
+}
+function onAlarmAck(this: LiveSocket, request: unknown, ack: unknown): void {
+  connections.get(this)?.alarm('ack', request, ack);
+}
+function onAlarmRule(this: LiveSocket, request: unknown, ack: unknown): void {
+  connections.get(this)?.alarm('rule', request, ack);
+}
 function onDisconnect(this: LiveSocket): void {
   connections.get(this)?.disconnected();
   connections.delete(this);
@@ -295,6 +318,8 @@ class LiveConnection implements SubscriberSink {
     const { socket, context } = this;
     const { cityId, role } = socket.data;
     context.metrics.connectedClients.inc();
+    // Staff get every alarm change of their city as a reliable event (a recovered socket keeps it).
+    if (role !== 'public' && role !== 'kiosk' && context.alarms) void socket.join(alarmRoomOf(cityId));
     if (socket.recovered && socket.data.subscription) {
       // Socket.io replayed what the socket missed and restored its rooms; the hub forgot it at the
       // disconnect. If its group is still the same room, the sequence simply goes on; otherwise the
@@ -371,6 +396,41 @@ class LiveConnection implements SubscriberSink {
     if (this.room) void this.socket.leave(this.room);
     this.room = undefined;
     delete this.socket.data.subscription;
+  }
+
+  /** `alarm:*`: staff only; rules may be changed by operators and admins. */
+  alarm(kind: 'list' | 'ack' | 'rule', request: unknown, ack: unknown): void {
+    if (typeof ack !== 'function') return;
+    const reply = ack as (answer: Ack<unknown>) => void;
+    const service = this.context.alarms;
+    const { cityId, role, staffId } = this.socket.data;
+    if (!service) {
+      reply(fail('not-found', `alarm:${kind}: alarms are off on this server`));
+      return;
+    }
+    if (role === 'public' || role === 'kiosk' || staffId === undefined) {
+      reply(fail('forbidden', `alarm:${kind}: alarms are for staff; connect with an access key`));
+      return;
+    }
+    if (kind === 'rule' && role !== 'operator' && role !== 'admin') {
+      reply(fail('forbidden', 'alarm:rule: only operators and admins change the rules'));
+      return;
+    }
+    try {
+      const data =
+        kind === 'list'
+          ? service.list(cityId)
+          : kind === 'ack'
+            ? service.acknowledge(cityId, request, staffId)
+            : service.setRule(request);
+      reply({ ok: true, data });
+    } catch (error) {
+      if (error instanceof AlarmError) reply(fail(error.code, `alarm:${kind}: ${error.message}`));
+      else {
+        this.context.logger.error('alarm request failed', { kind, error: (error as Error).stack });
+        reply(fail('internal', `alarm:${kind}: the server could not answer`));
+      }
+    }
   }
 
   /** `history:*`: answered from the history store with what the socket's role may see. */
