@@ -203,5 +203,7 @@ export const HelloSchema = z.object({
   role: RoleSchema.default('public'),
   /** Diffs per second the socket gets. */
   tickHz: z.number().positive().optional(),
+  /** The id of the staff access key the socket presented (who it acknowledges alarms as). */
+  staffId: z.string().optional(),
 });
 export type Hello = z.infer<typeof HelloSchema>;

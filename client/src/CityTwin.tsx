@@ -17,6 +17,9 @@ import { BuildingInfoPanel, InfoPanel } from './ui/InfoPanel.tsx';
 import { LayerPanel } from './ui/LayerPanel.tsx';
 import { MapView } from './ui/MapView.tsx';
 import { Timeline } from './ui/Timeline.tsx';
+import { AlarmStore } from './alarms/alarmStore.ts';
+import { AlarmPanel } from './ui/AlarmPanel.tsx';
+import { StaffSignIn, storeAccessKey, storedAccessKey } from './ui/StaffSignIn.tsx';
 import { TimeController, type TimeView } from './time/timeController.ts';
 import { hrefWithTime, timeFromSearch } from './time/timeMode.ts';
 import type { BuildingColorMode } from './layers/buildingsLayer.ts';
@@ -52,6 +55,9 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
   const [selection, setSelection] = useState<MapPick | null>(null);
   const [buildingColorMode, setBuildingColorMode] = useState<BuildingColorMode>('none');
   const [time, setTime] = useState<TimeController | null>(null);
+  // A staff member's access key (this tab only): alarms, internal sensors, the operator rate.
+  const [accessKey, setAccessKey] = useState<string | undefined>(() => storedAccessKey());
+  const alarms = useMemo(() => new AlarmStore(), []);
   // The time a shared link opens at (?t=), read once; live when there is none.
   const initialTime = useMemo(() => timeFromSearch(window.location.search), []);
   const selectedSensorId = selection?.kind === 'sensor' ? selection.sensorId : null;
@@ -87,7 +93,27 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
         probe.diffCount += 1;
       },
       startPaused: initialTime !== null,
+      accessKey,
+      onAlarmChanged: (raw) => {
+        if (alarms.applyChange(raw) === 'gap') askAlarms();
+      },
+      onConnected: (recovered) => {
+        // Back without the events missed meanwhile: the whole list again.
+        if (accessKey !== undefined && (!recovered || alarms.getView().available !== true)) askAlarms();
+      },
     });
+    const askAlarms = () => {
+      client.request('alarm:list', undefined).then(
+        (raw) => {
+          const answer = raw as { ok?: boolean; data?: unknown; error?: { message?: string } };
+          if (answer?.ok === true) {
+            if (!alarms.applyList(answer.data))
+              console.warn('[alarms] dropped a malformed alarm:list answer');
+          } else alarms.refuse(answer?.error?.message ?? 'no answer');
+        },
+        (error: unknown) => console.warn(`[alarms] alarm:list failed: ${(error as Error).message}`),
+      );
+    };
     const controller = new TimeController({ store: runtime.live, source: client, kinds, logger: console });
     // The history's bounds are asked once the connection stands, and again each minute; a link's time
     // is shown as soon as they are known.
@@ -128,12 +154,13 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
       clearInterval(rangeTimer);
       controller.dispose();
       setTime(null);
+      alarms.clear();
       liveClientRef.current = null;
       client.stop();
       // The store is app-wide; another city must not start with this one's readings.
       runtime.live.clearState();
     };
-  }, [runtime, probe, profile, initialTime]);
+  }, [runtime, probe, profile, initialTime, accessKey, alarms]);
 
   // The viewer arrives after the first render; the effects below push the current state into it
   // then and on every change.
@@ -149,6 +176,28 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
     setSelection({ kind: 'sensor', sensorId });
   }, []);
   const closeInfo = useCallback(() => setSelection(null), []);
+  const signIn = useCallback((key: string) => {
+    storeAccessKey(key);
+    setAccessKey(key);
+  }, []);
+  const signOut = useCallback(() => {
+    storeAccessKey(undefined);
+    setAccessKey(undefined);
+  }, []);
+  const acknowledge = useCallback(async (alarmId: string, comment: string): Promise<string | null> => {
+    const client = liveClientRef.current;
+    if (!client) return 'no connection';
+    try {
+      const answer = (await client.request('alarm:ack', { alarmId, comment })) as {
+        ok?: boolean;
+        error?: { message?: string };
+      };
+      return answer?.ok === true ? null : (answer?.error?.message ?? 'no answer');
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }, []);
+  const sensorOf = useCallback((sensorId: string) => runtime.sensors.byId(sensorId), [runtime]);
   // Every viewer gets only what it sees: the live subscription follows the camera.
   const onViewChanged = useCallback((view: ViewRectangleDeg | null) => {
     lastViewRef.current = view;
@@ -167,6 +216,14 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
         onHome={() => viewerRef.current?.flyHome()}
         cities={cities}
         onSelectCity={onSelectCity}
+        staff={
+          <StaffSignIn
+            store={runtime.live}
+            signedIn={accessKey !== undefined}
+            onSignIn={signIn}
+            onSignOut={signOut}
+          />
+        }
       />
       <div className="notices">
         {notice && (
@@ -188,6 +245,17 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
         />
         <LayerPanel
           layers={runtime.layers.layers}
+          before={
+            accessKey !== undefined ? (
+              <AlarmPanel
+                store={alarms}
+                sensorOf={sensorOf}
+                timeZone={info.city.timezone}
+                onFlyTo={selectGarage}
+                onAcknowledge={acknowledge}
+              />
+            ) : null
+          }
           buildingColorMode={buildingColorMode}
           onBuildingColorModeChange={setBuildingColorMode}
           renderExtra={(layer) =>

@@ -56,10 +56,26 @@ export interface LiveClientOptions {
   onDiffApplied?: ((durationMs: number) => void) | undefined;
   /** Connect without subscribing (the viewer opens at a time in the past); `resume` subscribes. */
   startPaused?: boolean | undefined;
+  /** A staff member's access key: the server gives the socket that role (alarms, internal sensors). */
+  accessKey?: string | undefined;
+  /** Each `alarm:changed` as it arrives (staff sockets only), unparsed. */
+  onAlarmChanged?: ((raw: unknown) => void) | undefined;
+  /** After each (re)connection; `recovered` when Socket.io replayed what was missed. */
+  onConnected?: ((recovered: boolean) => void) | undefined;
 }
 
-/** `history:*` requests a client may send with an acknowledgement. */
-export type HistoryEvent = 'history:series' | 'history:state' | 'history:profile' | 'history:range';
+/** Requests a client may send with an acknowledgement, besides the live subscription. */
+export type HistoryEvent =
+  | 'history:series'
+  | 'history:state'
+  | 'history:profile'
+  | 'history:range'
+  | 'alarm:list'
+  | 'alarm:ack'
+  | 'alarm:rule';
+
+/** Requests without a payload. */
+const BARE_REQUESTS: ReadonlySet<HistoryEvent> = new Set(['history:range', 'alarm:list']);
 
 /** Owns the socket; `start()` connects, `stop()` disconnects for good. */
 export class LiveClient {
@@ -120,7 +136,7 @@ export class LiveClient {
       };
       const callback = (error: Error | null, raw: unknown) =>
         error ? reject(new Error('no answer in time')) : resolve(raw);
-      if (event === 'history:range') timed.emit(event, callback);
+      if (BARE_REQUESTS.has(event)) timed.emit(event, callback);
       else timed.emit(event, payload, callback);
     });
   }
@@ -142,6 +158,7 @@ export class LiveClient {
       protocolVersion: PROTOCOL_VERSION,
       ...(this.options.cityId === undefined ? {} : { cityId: this.options.cityId }),
       ...(this.options.clientClass === undefined ? {} : { clientClass: this.options.clientClass }),
+      ...(this.options.accessKey === undefined ? {} : { accessKey: this.options.accessKey }),
     };
     const socketOptions = {
       autoConnect: false,
@@ -157,6 +174,7 @@ export class LiveClient {
     this.store.setConnection('connecting', null);
 
     socket.on('connect', () => {
+      this.options.onConnected?.(socket.recovered);
       if (this.paused) {
         this.store.setConnection('live', null);
         return;
@@ -173,6 +191,7 @@ export class LiveClient {
     socket.on('server:hello', (raw: unknown) => this.onHello(raw));
     socket.on('live:diff', (raw: unknown) => this.onDiff(raw));
     socket.on('live:snapshot', (raw: unknown) => this.onPushedSnapshot(raw));
+    socket.on('alarm:changed', (raw: unknown) => this.options.onAlarmChanged?.(raw));
     socket.on('connect_error', (error: Error & { data?: unknown }) => this.onConnectError(error));
     socket.on('disconnect', (reason) => {
       if (this.stopped) return;

@@ -2,6 +2,7 @@
  * The top bar: city name, the synthetic-data label, the town switcher, the home-view button, the
  * language switch and the connection badge.
  */
+import type { ReactNode } from 'react';
 import type { CityManifest, CitySummary } from '../../../protocol/index.ts';
 import { useTranslator } from '../i18n/I18nContext.tsx';
 import type { LiveStore } from '../live/liveStore.ts';
@@ -18,10 +19,12 @@ export interface HeaderProps {
   /** Every city the server serves; the switcher shows when there are several. */
   readonly cities?: readonly CitySummary[] | undefined;
   readonly onSelectCity?: ((cityId: string) => void) | undefined;
+  /** The staff sign-in (or who is signed in), when the twin runs. */
+  readonly staff?: ReactNode;
 }
 
 /** The top bar of the app. */
-export function Header({ city, store, onHome, cities, onSelectCity }: HeaderProps) {
+export function Header({ city, store, onHome, cities, onSelectCity, staff }: HeaderProps) {
   const translator = useTranslator();
   return (
     <header className="app-header">
@@ -48,6 +51,7 @@ export function Header({ city, store, onHome, cities, onSelectCity }: HeaderProp
             {translator.t('header.home')}
           </button>
         )}
+        {staff}
         <LanguageSwitch />
         {store && <ConnectionBadge store={store} />}
       </div>

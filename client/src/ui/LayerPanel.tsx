@@ -18,6 +18,8 @@ import { Legend } from './Legend.tsx';
 
 /** Props of {@link LayerPanel}. */
 export interface LayerPanelProps {
+  /** Shown above the layers (the control room's alarm list). */
+  readonly before?: ReactNode;
   readonly layers: readonly LayerModel[];
   /** Extra content under a layer's legend (the garage list under the parking layer). */
   readonly renderExtra?: ((layer: LayerModel) => ReactNode) | undefined;
@@ -112,6 +114,7 @@ function LayerItem({
 /** The layer panel. */
 export function LayerPanel({
   layers,
+  before,
   renderExtra,
   buildingColorMode,
   onBuildingColorModeChange,
@@ -120,6 +123,7 @@ export function LayerPanel({
   const catalog = layers.map((l) => l.entry);
   return (
     <aside className="side-panel" aria-labelledby="layers-title">
+      {before}
       <h2 id="layers-title" className="panel-heading">
         {translator.t('layers.title')}
       </h2>

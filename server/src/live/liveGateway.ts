@@ -337,6 +337,7 @@ class LiveConnection implements SubscriberSink {
       timeScale: context.clock.timeScale,
       role,
       tickHz: context.tickHz / this.period,
+      ...(socket.data.staffId === undefined ? {} : { staffId: socket.data.staffId }),
     });
   }
 
