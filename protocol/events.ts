@@ -6,6 +6,7 @@ import type { Ack, ClientClass, Hello, Snapshot, SubscribeRequest } from './sche
 import type { WireDiff } from './wireDiff.ts';
 import type { HistoryRange, Series, StateAt, WeekdayHourProfile } from './history.ts';
 import type { Alarm, AlarmChange, AlarmList, AlarmRule } from './alarms.ts';
+import type { HealthReport } from './health.ts';
 
 export interface ServerToClientEvents {
   /** Once after connecting. */
@@ -44,6 +45,8 @@ export interface ClientToServerEvents {
   'alarm:ack': (request: unknown, ack: (answer: Ack<Alarm>) => void) => void;
   /** Adds or changes an alarm rule (`AlarmRule`) for every city (operators and admins). */
   'alarm:rule': (request: unknown, ack: (answer: Ack<AlarmRule>) => void) => void;
+  /** The source health report of the socket's city (staff only). */
+  'ops:health': (ack: (answer: Ack<HealthReport>) => void) => void;
 }
 
 /** What a client sends in the Socket.io handshake (`auth`). */

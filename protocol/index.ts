@@ -6,3 +6,4 @@ export * from './wireDiff.ts';
 export * from './parseObservation.ts';
 export * from './history.ts';
 export * from './alarms.ts';
+export * from './health.ts';

@@ -143,6 +143,20 @@ describe.skipIf(!chromiumAvailable())('the control room’s alarms in Chromium',
     await expect
       .poll(() => b.getAttribute('[data-testid="info-panel"]', 'data-sensor-id'), { timeout: 10_000 })
       .toBe(basin.id);
+
+    // Source health: the simulator delivers, and every sensor is counted.
+    await b.click('[data-testid="source-health"] summary');
+    const simulator = b.locator('[data-testid="health-sources"] tr[data-source-id="simulator"]');
+    await expect.poll(() => simulator.count(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(
+        async () => Number(((await simulator.locator('td').nth(1).textContent()) ?? '0').replace(',', '.')),
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBeGreaterThan(0);
+    expect(await b.textContent('[data-testid="source-health"]')).toMatch(/\d+ Sensoren: \d+ aktuell/);
     expect(errors).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * one runtime and one live connection.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import type { CityInfo, CitySummary } from '../../protocol/index.ts';
+import type { CityInfo, CitySummary, HealthReport } from '../../protocol/index.ts';
 import { createCityRuntime } from './cityRuntime.ts';
 import { useI18nStore } from './i18n/I18nContext.tsx';
 import { LiveClient } from './live/LiveClient.ts';
@@ -19,6 +19,7 @@ import { MapView } from './ui/MapView.tsx';
 import { Timeline } from './ui/Timeline.tsx';
 import { AlarmStore } from './alarms/alarmStore.ts';
 import { AlarmPanel } from './ui/AlarmPanel.tsx';
+import { SourceHealthPanel } from './ui/SourceHealthPanel.tsx';
 import { StaffSignIn, storeAccessKey, storedAccessKey } from './ui/StaffSignIn.tsx';
 import { TimeController, type TimeView } from './time/timeController.ts';
 import { hrefWithTime, timeFromSearch } from './time/timeMode.ts';
@@ -197,6 +198,17 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
       return (error as Error).message;
     }
   }, []);
+  const loadHealth = useCallback(async (): Promise<HealthReport> => {
+    const client = liveClientRef.current;
+    if (!client) throw new Error('no connection');
+    const answer = (await client.request('ops:health', undefined)) as {
+      ok?: boolean;
+      data?: HealthReport;
+      error?: { message?: string };
+    };
+    if (answer?.ok === true && answer.data) return answer.data;
+    throw new Error(answer?.error?.message ?? 'no answer');
+  }, []);
   const sensorOf = useCallback((sensorId: string) => runtime.sensors.byId(sensorId), [runtime]);
   // Every viewer gets only what it sees: the live subscription follows the camera.
   const onViewChanged = useCallback((view: ViewRectangleDeg | null) => {
@@ -247,13 +259,16 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
           layers={runtime.layers.layers}
           before={
             accessKey !== undefined ? (
-              <AlarmPanel
-                store={alarms}
-                sensorOf={sensorOf}
-                timeZone={info.city.timezone}
-                onFlyTo={selectGarage}
-                onAcknowledge={acknowledge}
-              />
+              <>
+                <AlarmPanel
+                  store={alarms}
+                  sensorOf={sensorOf}
+                  timeZone={info.city.timezone}
+                  onFlyTo={selectGarage}
+                  onAcknowledge={acknowledge}
+                />
+                <SourceHealthPanel load={loadHealth} sensorOf={sensorOf} timeZone={info.city.timezone} />
+              </>
             ) : null
           }
           buildingColorMode={buildingColorMode}

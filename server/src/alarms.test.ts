@@ -17,6 +17,7 @@ import type {
   AlarmList,
   AlarmRule,
   ClientToServerEvents,
+  HealthReport,
   Sensor,
   ServerToClientEvents,
 } from '../../protocol/index.ts';
@@ -167,6 +168,27 @@ describe('alarms over real sockets', () => {
       pub.socket.emit('alarm:ack', { alarmId: alarm.id }, resolve),
     );
     expect(ackRefused.ok).toBe(false);
+  });
+
+  it('reports each source’s readings, rejections by reason and dead letters, and each sensor’s freshness to staff', async () => {
+    const a = await consoleWith(KEY_A);
+    const pub = await consoleWith();
+    app?.hub.ingest({ sensorId: basin.id, observedAt: 'yesterday', values: { levelCm: 1 } }, 'test');
+    app?.hub.ingest({ sensorId: 'no-such-basin', observedAt: clock.now(), values: { levelCm: 1 } }, 'test');
+    const report = await new Promise<Ack<HealthReport>>((resolve) => a.socket.emit('ops:health', resolve));
+    if (!report.ok) throw new Error(report.error.message);
+    const test = report.data.sources.find((s) => s.id === 'test');
+    expect(test?.accepted).toBeGreaterThanOrEqual(2);
+    expect(test?.rejections).toMatchObject({ 'invalid-payload': 1, 'unknown-sensor': 1 });
+    expect(report.data.deadLetters.slice(0, 2).map((d) => d.reason)).toEqual([
+      'unknown-sensor',
+      'invalid-payload',
+    ]);
+    const row = report.data.sensors.find((s) => s.sensorId === basin.id);
+    expect(row).toMatchObject({ freshness: 'live', observedAtMs: clock.now() });
+    expect(report.data.sensors).toHaveLength(pack.sensors.length);
+    const refused = await new Promise<Ack<HealthReport>>((resolve) => pub.socket.emit('ops:health', resolve));
+    expect(refused.ok).toBe(false);
   });
 
   it('lets an operator change a rule for every console, and keeps the change across a restart', async () => {

@@ -45,6 +45,7 @@ import { startTickTimer } from './hub/tickTimer.ts';
 import type { LiveServer } from './live/liveGateway.ts';
 import { alarmRoomOf, attachLiveGateway } from './live/liveGateway.ts';
 import { AlarmService } from './alarms/alarmService.ts';
+import { SourceHealthReporter } from './http/sourceHealth.ts';
 import type { AlarmChange } from '../../protocol/index.ts';
 import { preEncodingParser } from './live/preEncoded.ts';
 import { boundedRecoveryAdapter } from './live/recoveryAdapter.ts';
@@ -372,6 +373,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
     }),
   );
 
+  const health = new SourceHealthReporter(metrics, () => sources.statuses());
   const staffKeys = config.accessKeys.flatMap((entry) => {
     const key = entry.apiKey ?? (entry.apiKeyEnv ? env[entry.apiKeyEnv] : undefined);
     return key ? [key] : [];
@@ -430,6 +432,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
     }),
     history,
     alarms,
+    health,
   });
   emitAlarm = (cityId, change) => io.to(alarmRoomOf(cityId)).emit('alarm:changed', change);
   const simulator = defaultCity.simulator;
@@ -474,6 +477,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
       });
       history?.start();
       alarms?.start();
+      health.start();
       for (const city of cities.values()) city.simulator?.start();
       sources.start();
       if (components.autoTick ?? true) {
@@ -492,6 +496,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
       listening = false;
       stopTicks?.();
       alarms?.stop();
+      health.stop();
       for (const city of cities.values()) city.simulator?.stop();
       await sources.stop();
       await new Promise<void>((resolveClose) => {

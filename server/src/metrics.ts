@@ -6,6 +6,10 @@ import type { HubMetrics, RejectionReason } from './hub/hub.ts';
 
 export interface AppMetrics extends HubMetrics {
   registry: Registry;
+  /** Readings accepted so far per source (for rates in the source health panel). */
+  readonly acceptedBySource: ReadonlyMap<string, number>;
+  /** Inputs rejected so far per source and reason. */
+  readonly rejectedBySource: ReadonlyMap<string, ReadonlyMap<string, number>>;
   connectedClients: Gauge;
   tickDuration: Histogram;
   diffsSent: Counter;
@@ -43,6 +47,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): AppMe
     registers: [registry],
   });
   const acceptedBySource = new Map<string, ReturnType<typeof readingsIn.labels>>();
+  const acceptedTotals = new Map<string, number>();
+  const rejectedTotals = new Map<string, Map<string, number>>();
   return {
     registry,
     connectedClients,
@@ -54,7 +60,15 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): AppMe
       let child = acceptedBySource.get(source);
       if (!child) acceptedBySource.set(source, (child = readingsIn.labels(source)));
       child.inc();
+      acceptedTotals.set(source, (acceptedTotals.get(source) ?? 0) + 1);
     },
-    readingRejected: (reason: RejectionReason, source: string) => rejections.inc({ reason, source }),
+    readingRejected: (reason: RejectionReason, source: string) => {
+      rejections.inc({ reason, source });
+      let reasons = rejectedTotals.get(source);
+      if (!reasons) rejectedTotals.set(source, (reasons = new Map()));
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    },
+    acceptedBySource: acceptedTotals,
+    rejectedBySource: rejectedTotals,
   };
 }

@@ -72,10 +72,11 @@ export type HistoryEvent =
   | 'history:range'
   | 'alarm:list'
   | 'alarm:ack'
-  | 'alarm:rule';
+  | 'alarm:rule'
+  | 'ops:health';
 
 /** Requests without a payload. */
-const BARE_REQUESTS: ReadonlySet<HistoryEvent> = new Set(['history:range', 'alarm:list']);
+const BARE_REQUESTS: ReadonlySet<HistoryEvent> = new Set(['history:range', 'alarm:list', 'ops:health']);
 
 /** Owns the socket; `start()` connects, `stop()` disconnects for good. */
 export class LiveClient {

@@ -37,6 +37,7 @@ import type { AppMetrics } from '../metrics.ts';
 import type { AlarmService } from '../alarms/alarmService.ts';
 import { AlarmError } from '../alarms/alarmEngine.ts';
 import type { HistoryService } from '../history/historyService.ts';
+import type { SourceHealthReporter } from '../http/sourceHealth.ts';
 import { HistoryRequestError } from '../history/historyService.ts';
 import { preEncoded } from './preEncoded.ts';
 
@@ -90,6 +91,8 @@ export interface LiveGatewayOptions {
   history?: HistoryService | undefined;
   /** Answers `alarm:*` requests of staff sockets; without it they are refused as not found. */
   alarms?: AlarmService | undefined;
+  /** Answers `ops:health` of staff sockets. */
+  health?: SourceHealthReporter | undefined;
 }
 
 /** What a role may see. */
@@ -220,6 +223,7 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
     encoderOf,
     history: options.history,
     alarms: options.alarms,
+    health: options.health,
   };
   io.on('connection', (socket) => {
     const hub = hubs.get(socket.data.cityId);
@@ -240,6 +244,7 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
     socket.on('alarm:list', onAlarmList);
     socket.on('alarm:ack', onAlarmAck);
     socket.on('alarm:rule', onAlarmRule);
+    socket.on('ops:health', onOpsHealth);
     socket.on('disconnect', onDisconnect);
   });
 }
@@ -253,6 +258,7 @@ interface GatewayContext {
   readonly encoderOf: (hub: Hub) => DiffTextEncoder;
   readonly history: HistoryService | undefined;
   readonly alarms: AlarmService | undefined;
+  readonly health: SourceHealthReporter | undefined;
 }
 
 /** The gateway's state of each connected socket. */
@@ -290,6 +296,9 @@ function onAlarmAck(this: LiveSocket, request: unknown, ack: unknown): void {
 }
 function onAlarmRule(this: LiveSocket, request: unknown, ack: unknown): void {
   connections.get(this)?.alarm('rule', request, ack);
+}
+function onOpsHealth(this: LiveSocket, ack: unknown): void {
+  connections.get(this)?.health(ack);
 }
 function onDisconnect(this: LiveSocket): void {
   connections.get(this)?.disconnected();
@@ -397,6 +406,23 @@ class LiveConnection implements SubscriberSink {
     if (this.room) void this.socket.leave(this.room);
     this.room = undefined;
     delete this.socket.data.subscription;
+  }
+
+  /** `ops:health`: the source health report of the socket's city, staff only. */
+  health(ack: unknown): void {
+    if (typeof ack !== 'function') return;
+    const reply = ack as (answer: Ack<unknown>) => void;
+    const reporter = this.context.health;
+    const { role } = this.socket.data;
+    if (!reporter) {
+      reply(fail('not-found', 'ops:health: not available on this server'));
+      return;
+    }
+    if (role === 'public' || role === 'kiosk') {
+      reply(fail('forbidden', 'ops:health: for staff; connect with an access key'));
+      return;
+    }
+    reply({ ok: true, data: reporter.report(this.socket.data.cityId, this.hub, this.context.clock.now()) });
   }
 
   /** `alarm:*`: staff only; rules may be changed by operators and admins. */

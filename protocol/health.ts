@@ -1,0 +1,45 @@
+/**
+ * The source health report of the control room (`ops:health`, staff only): each source's state, its
+ * readings per second and rejections by reason, the newest dead letters, and each sensor's freshness,
+ * battery and when it was last heard from.
+ */
+
+export interface SourceHealth {
+  readonly id: string;
+  /** `mqtt`, `push`, `sensorthings`, …, or `simulator`; `other` for a source only seen in readings. */
+  readonly type: string;
+  readonly cityId: string | null;
+  /** The adapter's own report (connection, last poll, counts), as the operator API gives it. */
+  readonly state: unknown;
+  /** Readings accepted since the server started. */
+  readonly accepted: number;
+  /** Accepted readings per second over the last ten seconds. */
+  readonly readingsPerS: number;
+  /** Inputs turned away since the server started, by reason. */
+  readonly rejections: Readonly<Record<string, number>>;
+}
+
+export interface SensorHealthRow {
+  readonly sensorId: string;
+  readonly freshness: 'live' | 'stale' | 'offline';
+  /** When the newest reading was measured. */
+  readonly observedAtMs: number | null;
+  /** When the device was last heard from (a reading or a status message). */
+  readonly lastSeenMs: number | null;
+  readonly batteryPercent: number | null;
+}
+
+export interface DeadLetterRow {
+  readonly atMs: number;
+  readonly source: string;
+  readonly reason: string;
+  readonly message: string;
+}
+
+export interface HealthReport {
+  readonly atMs: number;
+  readonly sources: readonly SourceHealth[];
+  /** The newest turned-away inputs of the city, newest first. */
+  readonly deadLetters: readonly DeadLetterRow[];
+  readonly sensors: readonly SensorHealthRow[];
+}
