@@ -12,6 +12,9 @@
  * at the end of the run routes the last readings inside the measured window. Sockets are left out:
  * serialising diffs to Socket.io clients is the delivery path's cost, not ingest's.
  *
+ * The servers run as a fresh install does: every accepted reading is also recorded in a history store
+ * (DuckDB in a temporary folder) and judged by the alarm rules.
+ *
  * Every run is checked, and a mismatch fails the bench (exit 1): the hub must have accepted every
  * reading sent (its accepted counter), rejected none, hold each sensor's newest reading afterwards,
  * and the subscribers must have been sent diffs.
@@ -42,9 +45,10 @@
  * has taken 200 ms of CPU, so that small sets measure steadily). The ratio is the share of raw JSON
  * parsing speed the whole path reaches.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { DuckDbHistoryStore } from '../src/history/duckdbHistoryStore.ts';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diff, Sensor, SensorKind } from '../../protocol/index.ts';
@@ -79,6 +83,20 @@ import type { LoadChild } from './loadChild.ts';
 import { spawnLoadChild } from './loadChild.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * The history store as a fresh install runs it (DuckDB in a file), in a temporary folder: every
+ * accepted reading is recorded, as in production. Removed when the process ends.
+ */
+const historyDirs: string[] = [];
+async function benchHistory(): Promise<DuckDbHistoryStore> {
+  const dir = await mkdtemp(join(tmpdir(), 'citytwin-bench-history-'));
+  historyDirs.push(dir);
+  return DuckDbHistoryStore.open({ file: join(dir, 'history.duckdb'), now: Date.now });
+}
+process.on('exit', () => {
+  for (const dir of historyDirs) rmSync(dir, { recursive: true, force: true });
+});
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 const PACK_DIR = join(REPO_ROOT, 'data', 'boeblingen-demo');
 
@@ -366,7 +384,7 @@ async function benchPush(pack: CityPack): Promise<void> {
   try {
     app = await createApp(
       { ...baseConfig(), sources: [{ type: 'push', id: source, apiKey: PUSH_KEY }] },
-      { pack, rootDir: REPO_ROOT, history: null, metrics: counting.metrics, autoTick: true },
+      { pack, rootDir: REPO_ROOT, history: await benchHistory(), metrics: counting.metrics, autoTick: true },
     );
     const port = await app.listen();
     const subscribers = addSubscribers(app.hub, pack.sensors);
@@ -591,7 +609,7 @@ async function benchMqtt(pack: CityPack): Promise<void> {
           },
         ],
       },
-      { pack, rootDir: REPO_ROOT, history: null, metrics: counting.metrics, autoTick: true },
+      { pack, rootDir: REPO_ROOT, history: await benchHistory(), metrics: counting.metrics, autoTick: true },
     );
     await app.listen();
     const subscribers = addSubscribers(app.hub, pack.sensors);
