@@ -7,6 +7,7 @@ import type { WireDiff } from './wireDiff.ts';
 import type { HistoryRange, Series, StateAt, WeekdayHourProfile } from './history.ts';
 import type { Alarm, AlarmChange, AlarmList, AlarmRule } from './alarms.ts';
 import type { HealthReport } from './health.ts';
+import type { Incident, IncidentChange } from './incidents.ts';
 
 export interface ServerToClientEvents {
   /** Once after connecting. */
@@ -23,6 +24,8 @@ export interface ServerToClientEvents {
    * sees a gap in `seq` asks `alarm:list` again.
    */
   'alarm:changed': (change: AlarmChange) => void;
+  /** An incident as it is now, or null when removed (public ones to every socket, others to staff). */
+  'incident:changed': (change: IncidentChange) => void;
 }
 
 export interface ClientToServerEvents {
@@ -47,6 +50,12 @@ export interface ClientToServerEvents {
   'alarm:rule': (request: unknown, ack: (answer: Ack<AlarmRule>) => void) => void;
   /** The source health report of the socket's city (staff only). */
   'ops:health': (ack: (answer: Ack<HealthReport>) => void) => void;
+  /** The city's incidents the socket may see (all for staff, the public ones otherwise). */
+  'incident:list': (ack: (answer: Ack<Incident[]>) => void) => void;
+  /** Saves a new incident or a change (`IncidentInput`), staff only. */
+  'incident:save': (request: unknown, ack: (answer: Ack<Incident>) => void) => void;
+  /** Removes an incident by id, staff only. */
+  'incident:remove': (id: unknown, ack: (answer: Ack<{ id: string }>) => void) => void;
 }
 
 /** What a client sends in the Socket.io handshake (`auth`). */

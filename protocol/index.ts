@@ -7,3 +7,4 @@ export * from './parseObservation.ts';
 export * from './history.ts';
 export * from './alarms.ts';
 export * from './health.ts';
+export * from './incidents.ts';

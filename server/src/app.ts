@@ -43,10 +43,12 @@ import { DAY_MS } from './history/historyStore.ts';
 import { PostgresHistoryStore } from './history/postgresHistoryStore.ts';
 import { startTickTimer } from './hub/tickTimer.ts';
 import type { LiveServer } from './live/liveGateway.ts';
-import { alarmRoomOf, attachLiveGateway } from './live/liveGateway.ts';
+import { alarmRoomOf, attachLiveGateway, incidentRoomOf } from './live/liveGateway.ts';
+import type { IncidentAudience } from './incidents/incidentService.ts';
+import { IncidentService } from './incidents/incidentService.ts';
 import { AlarmService } from './alarms/alarmService.ts';
 import { SourceHealthReporter } from './http/sourceHealth.ts';
-import type { AlarmChange } from '../../protocol/index.ts';
+import type { AlarmChange, IncidentChange } from '../../protocol/index.ts';
 import { preEncodingParser } from './live/preEncoded.ts';
 import { boundedRecoveryAdapter } from './live/recoveryAdapter.ts';
 import type { Logger } from './logger.ts';
@@ -106,6 +108,8 @@ export interface App {
   history: HistoryService | undefined;
   /** The control room's alarms; undefined when they are off. */
   alarms: AlarmService | undefined;
+  /** Incidents and annotations marked on the map. */
+  incidents: IncidentService;
   /** Starts listening and the sources; resolves with the bound port. */
   listen(): Promise<number>;
   close(): Promise<void>;
@@ -374,6 +378,15 @@ export async function createApp(config: Config, components: AppComponents = {}):
   );
 
   const health = new SourceHealthReporter(metrics, () => sources.statuses());
+  let emitIncident: (cityId: string, audience: IncidentAudience, change: IncidentChange) => void = () =>
+    undefined;
+  const incidents = new IncidentService({
+    cityIds: [...cities.keys()],
+    file: resolve(rootDir, config.incidentsFile),
+    now: () => clock.now(),
+    logger,
+    emit: (cityId, audience, change) => emitIncident(cityId, audience, change),
+  });
   const staffKeys = config.accessKeys.flatMap((entry) => {
     const key = entry.apiKey ?? (entry.apiKeyEnv ? env[entry.apiKeyEnv] : undefined);
     return key ? [key] : [];
@@ -433,7 +446,10 @@ export async function createApp(config: Config, components: AppComponents = {}):
     history,
     alarms,
     health,
+    incidents,
   });
+  emitIncident = (cityId, audience, change) =>
+    io.to(incidentRoomOf(cityId, audience)).emit('incident:changed', change);
   emitAlarm = (cityId, change) => io.to(alarmRoomOf(cityId)).emit('alarm:changed', change);
   const simulator = defaultCity.simulator;
 
@@ -467,6 +483,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
     sources,
     history,
     alarms,
+    incidents,
     async listen() {
       await new Promise<void>((resolveListen, rejectListen) => {
         httpServer.once('error', rejectListen);

@@ -193,6 +193,8 @@ export const ConfigSchema = z
       .default([]),
     logLevel: z.enum(LOG_LEVELS).default('info'),
     history: HistoryConfigSchema,
+    /** Where incidents marked by operators are kept (they last days, across restarts). */
+    incidentsFile: z.string().min(1).default('var/incidents.json'),
     /**
      * Alarms for the control room: the default rules (garage full, NO2 and PM10 over the EU limits,
      * basin marks, slow traffic, sensor offline), `rules` replacing one by its id or adding one, and

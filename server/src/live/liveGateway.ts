@@ -38,6 +38,8 @@ import type { AlarmService } from '../alarms/alarmService.ts';
 import { AlarmError } from '../alarms/alarmEngine.ts';
 import type { HistoryService } from '../history/historyService.ts';
 import type { SourceHealthReporter } from '../http/sourceHealth.ts';
+import type { IncidentService } from '../incidents/incidentService.ts';
+import { IncidentError } from '../incidents/incidentService.ts';
 import { HistoryRequestError } from '../history/historyService.ts';
 import { preEncoded } from './preEncoded.ts';
 
@@ -93,6 +95,8 @@ export interface LiveGatewayOptions {
   alarms?: AlarmService | undefined;
   /** Answers `ops:health` of staff sockets. */
   health?: SourceHealthReporter | undefined;
+  /** Answers `incident:*`; without it they are refused as not found. */
+  incidents?: IncidentService | undefined;
 }
 
 /** What a role may see. */
@@ -140,6 +144,9 @@ function refusal(message: string, code: string, extra: Record<string, unknown> =
 const roomOf = (cityId: string, groupId: string) => `live:${cityId}:${groupId}`;
 /** The room of a city's staff sockets, where alarm changes go. */
 export const alarmRoomOf = (cityId: string) => `alarms:${cityId}`;
+/** The rooms incident changes go to: every socket of a city, or its staff only. */
+export const incidentRoomOf = (cityId: string, audience: 'public' | 'staff') =>
+  `incidents:${cityId}:${audience}`;
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): void {
@@ -224,6 +231,7 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
     history: options.history,
     alarms: options.alarms,
     health: options.health,
+    incidents: options.incidents,
   };
   io.on('connection', (socket) => {
     const hub = hubs.get(socket.data.cityId);
@@ -245,6 +253,9 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
     socket.on('alarm:ack', onAlarmAck);
     socket.on('alarm:rule', onAlarmRule);
     socket.on('ops:health', onOpsHealth);
+    socket.on('incident:list', onIncidentList);
+    socket.on('incident:save', onIncidentSave);
+    socket.on('incident:remove', onIncidentRemove);
     socket.on('disconnect', onDisconnect);
   });
 }
@@ -259,6 +270,7 @@ interface GatewayContext {
   readonly history: HistoryService | undefined;
   readonly alarms: AlarmService | undefined;
   readonly health: SourceHealthReporter | undefined;
+  readonly incidents: IncidentService | undefined;
 }
 
 /** The gateway's state of each connected socket. */
@@ -300,6 +312,15 @@ function onAlarmRule(this: LiveSocket, request: unknown, ack: unknown): void {
 function onOpsHealth(this: LiveSocket, ack: unknown): void {
   connections.get(this)?.health(ack);
 }
+function onIncidentList(this: LiveSocket, ack: unknown): void {
+  connections.get(this)?.incident('list', undefined, ack);
+}
+function onIncidentSave(this: LiveSocket, request: unknown, ack: unknown): void {
+  connections.get(this)?.incident('save', request, ack);
+}
+function onIncidentRemove(this: LiveSocket, id: unknown, ack: unknown): void {
+  connections.get(this)?.incident('remove', id, ack);
+}
 function onDisconnect(this: LiveSocket): void {
   connections.get(this)?.disconnected();
   connections.delete(this);
@@ -329,6 +350,9 @@ class LiveConnection implements SubscriberSink {
     context.metrics.connectedClients.inc();
     // Staff get every alarm change of their city as a reliable event (a recovered socket keeps it).
     if (role !== 'public' && role !== 'kiosk' && context.alarms) void socket.join(alarmRoomOf(cityId));
+    // Incidents: public ones to everyone, internal ones to staff.
+    void socket.join(incidentRoomOf(cityId, 'public'));
+    if (role !== 'public' && role !== 'kiosk') void socket.join(incidentRoomOf(cityId, 'staff'));
     if (socket.recovered && socket.data.subscription) {
       // Socket.io replayed what the socket missed and restored its rooms; the hub forgot it at the
       // disconnect. If its group is still the same room, the sequence simply goes on; otherwise the
@@ -406,6 +430,38 @@ class LiveConnection implements SubscriberSink {
     if (this.room) void this.socket.leave(this.room);
     this.room = undefined;
     delete this.socket.data.subscription;
+  }
+
+  /** `incident:*`: everyone lists what they may see; staff save and remove. */
+  incident(kind: 'list' | 'save' | 'remove', request: unknown, ack: unknown): void {
+    if (typeof ack !== 'function') return;
+    const reply = ack as (answer: Ack<unknown>) => void;
+    const service = this.context.incidents;
+    const { cityId, role, staffId } = this.socket.data;
+    const staff = role !== 'public' && role !== 'kiosk' && staffId !== undefined;
+    if (!service) {
+      reply(fail('not-found', `incident:${kind}: incidents are off on this server`));
+      return;
+    }
+    if (kind !== 'list' && !staff) {
+      reply(fail('forbidden', `incident:${kind}: for staff; connect with an access key`));
+      return;
+    }
+    try {
+      const data =
+        kind === 'list'
+          ? service.list(cityId, staff)
+          : kind === 'save'
+            ? service.save(cityId, request, staffId ?? '')
+            : service.remove(cityId, request);
+      reply({ ok: true, data });
+    } catch (error) {
+      if (error instanceof IncidentError) reply(fail(error.code, `incident:${kind}: ${error.message}`));
+      else {
+        this.context.logger.error('incident request failed', { kind, error: (error as Error).stack });
+        reply(fail('internal', `incident:${kind}: the server could not answer`));
+      }
+    }
   }
 
   /** `ops:health`: the source health report of the socket's city, staff only. */
