@@ -2,7 +2,8 @@
  * The control room in a real Chromium against the real server and its simulator: two operator
  * consoles sign in with their own access keys; the simulator's heavy-rain event fills a basin past
  * its alarm mark, and both consoles list the alarm; console A acknowledges it with a comment and
- * console B shows who did within a second or two; "Zur Quelle" opens the basin.
+ * console B shows who did within a second or two; "Zur Quelle" opens the basin. An incident drawn on
+ * console A appears on console B and reaches the public, and goes when it is removed.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sensor } from '../../protocol/index.ts';
+// The public stands in as a viewer's socket, as in the server's integration tests.
+// eslint-disable-next-line no-restricted-imports
+import { io as connect, type Socket } from 'socket.io-client';
+import type {
+  ClientToServerEvents,
+  IncidentChange,
+  Sensor,
+  ServerToClientEvents,
+} from '../../protocol/index.ts';
+import { PROTOCOL_VERSION } from '../../protocol/index.ts';
 import { simulateValues, rainEventOfDay } from '../../server/src/adapters/simulator/simulatorModel.ts';
 import type { App } from '../../server/src/app.ts';
 import { createApp } from '../../server/src/app.ts';
@@ -18,6 +28,8 @@ import { loadCityPack } from '../../server/src/cityPack/loadCityPack.ts';
 import type { Clock } from '../../server/src/clock.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import { chromiumAvailable, launchChromium } from './chromium.ts';
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const KEY_A = 'leitstelle-a-key-0123456789';
@@ -54,7 +66,9 @@ describe.skipIf(!chromiumAvailable())('the control room’s alarms in Chromium',
   const contexts: BrowserContext[] = [];
   const errors: string[] = [];
 
-  async function openConsole(key: string): Promise<Page> {
+  const pages: Page[] = [];
+
+  async function openPage(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1400, height: 850 } });
     contexts.push(context);
     const page = await context.newPage();
@@ -68,6 +82,12 @@ describe.skipIf(!chromiumAvailable())('the control room’s alarms in Chromium',
       undefined,
       { timeout: 90_000, polling: 500 },
     );
+    return page;
+  }
+
+  async function openConsole(key: string): Promise<Page> {
+    const page = await openPage();
+    pages.push(page);
     await page.click('[data-testid="staff-sign-in"]');
     await page.fill('[data-testid="staff-key"]', key);
     await page.click('[data-testid="staff-submit"]');
@@ -157,6 +177,45 @@ describe.skipIf(!chromiumAvailable())('the control room’s alarms in Chromium',
       )
       .toBeGreaterThan(0);
     expect(await b.textContent('[data-testid="source-health"]')).toMatch(/\d+ Sensoren: \d+ aktuell/);
+    expect(errors).toEqual([]);
+  });
+
+  it('marks an incident drawn on console A on console B and for the public at once; removing it removes it there', async () => {
+    const [a, b] = pages as [Page, Page];
+    // The public, as a public viewer's socket (a third Chromium would be too much for this machine).
+    const pub: ClientSocket = connect(baseUrl, {
+      auth: { protocolVersion: PROTOCOL_VERSION },
+      transports: ['websocket'],
+    });
+    const publicChanges: IncidentChange[] = [];
+    pub.on('incident:changed', (change) => publicChanges.push(change));
+    await new Promise<void>((resolve) => pub.once('server:hello', () => resolve()));
+    await a.click('[data-testid="incident-new"]');
+    await a.fill('[data-testid="incident-title"]', 'Sperrung Bahnhofstraße');
+    await a.click('[data-testid="incident-draw"]');
+    const canvas = await a.locator('canvas').first().boundingBox();
+    if (!canvas) throw new Error('no map canvas');
+    await a.mouse.click(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
+    await expect.poll(() => a.textContent('.incident-form [role="status"]')).toContain('1 Punkte');
+    await a.click('[data-testid="incident-draw"]');
+    await a.click('[data-testid="incident-save"]');
+    const on = (page: Page) =>
+      page.locator('[data-testid="incident"]', { hasText: 'Sperrung Bahnhofstraße' });
+    await expect.poll(() => on(b).count(), { timeout: 3_000 }).toBe(1);
+    await expect.poll(() => publicChanges.length, { timeout: 3_000 }).toBe(1);
+    const marked = publicChanges[0]?.incident;
+    expect(marked).toMatchObject({
+      title: 'Sperrung Bahnhofstraße',
+      public: true,
+      createdBy: 'leitstelle-a',
+    });
+    expect(marked?.geometry.type).toBe('Point');
+    expect(await on(b).getAttribute('data-public')).toBe('true');
+    await b.screenshot({ path: join(repoRoot, 'test-results', 'incident-console-b.png') });
+    await on(a).locator('[data-testid="incident-remove"]').click();
+    await expect.poll(() => on(b).count(), { timeout: 3_000 }).toBe(0);
+    await expect.poll(() => publicChanges.at(-1)?.incident, { timeout: 3_000 }).toBeNull();
+    pub.disconnect();
     expect(errors).toEqual([]);
   });
 });

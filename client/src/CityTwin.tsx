@@ -3,7 +3,7 @@
  * one runtime and one live connection.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import type { CityInfo, CitySummary, HealthReport } from '../../protocol/index.ts';
+import type { CityInfo, CitySummary, HealthReport, Incident, IncidentInput } from '../../protocol/index.ts';
 import { createCityRuntime } from './cityRuntime.ts';
 import { useI18nStore } from './i18n/I18nContext.tsx';
 import { LiveClient } from './live/LiveClient.ts';
@@ -19,6 +19,8 @@ import { MapView } from './ui/MapView.tsx';
 import { Timeline } from './ui/Timeline.tsx';
 import { AlarmStore } from './alarms/alarmStore.ts';
 import { AlarmPanel } from './ui/AlarmPanel.tsx';
+import { IncidentStore } from './incidents/incidentStore.ts';
+import { IncidentPanel } from './ui/IncidentPanel.tsx';
 import { SourceHealthPanel } from './ui/SourceHealthPanel.tsx';
 import { StaffSignIn, storeAccessKey, storedAccessKey } from './ui/StaffSignIn.tsx';
 import { TimeController, type TimeView } from './time/timeController.ts';
@@ -59,6 +61,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
   // A staff member's access key (this tab only): alarms, internal sensors, the operator rate.
   const [accessKey, setAccessKey] = useState<string | undefined>(() => storedAccessKey());
   const alarms = useMemo(() => new AlarmStore(), []);
+  const incidents = useMemo(() => new IncidentStore(), []);
   // The time a shared link opens at (?t=), read once; live when there is none.
   const initialTime = useMemo(() => timeFromSearch(window.location.search), []);
   const selectedSensorId = selection?.kind === 'sensor' ? selection.sensorId : null;
@@ -98,11 +101,25 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
       onAlarmChanged: (raw) => {
         if (alarms.applyChange(raw) === 'gap') askAlarms();
       },
+      onIncidentChanged: (raw) => {
+        if (!incidents.applyChange(raw)) console.warn('[incidents] dropped a malformed incident:changed');
+      },
       onConnected: (recovered) => {
+        if (!recovered) askIncidents();
         // Back without the events missed meanwhile: the whole list again.
         if (accessKey !== undefined && (!recovered || alarms.getView().available !== true)) askAlarms();
       },
     });
+    const askIncidents = () => {
+      client.request('incident:list', undefined).then(
+        (raw) => {
+          const answer = raw as { ok?: boolean; data?: unknown };
+          if (answer?.ok === true && !incidents.applyList(answer.data))
+            console.warn('[incidents] dropped a malformed incident:list answer');
+        },
+        (error: unknown) => console.warn(`[incidents] incident:list failed: ${(error as Error).message}`),
+      );
+    };
     const askAlarms = () => {
       client.request('alarm:list', undefined).then(
         (raw) => {
@@ -156,12 +173,37 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
       controller.dispose();
       setTime(null);
       alarms.clear();
+      incidents.clear();
       liveClientRef.current = null;
       client.stop();
       // The store is app-wide; another city must not start with this one's readings.
       runtime.live.clearState();
     };
-  }, [runtime, probe, profile, initialTime, accessKey, alarms]);
+  }, [runtime, probe, profile, initialTime, accessKey, alarms, incidents]);
+
+  // The map shows the incidents in force at the time it shows (live, or the timeline's past).
+  useEffect(() => {
+    if (!viewer) return;
+    let shown = '';
+    const update = () => {
+      const nowMs = runtime.live.nowServerMs(performance.now());
+      if (nowMs === null) return;
+      const active = incidents.activeAt(nowMs);
+      const key = active.map((i) => `${i.id}:${i.version}`).join(',');
+      if (key === shown) return;
+      shown = key;
+      viewer.showIncidents(active);
+    };
+    update();
+    const stops = [
+      incidents.subscribe(update),
+      runtime.subscribeTick(update),
+      runtime.live.subscribe(update),
+    ];
+    return () => {
+      for (const stop of stops) stop();
+    };
+  }, [viewer, incidents, runtime]);
 
   // The viewer arrives after the first render; the effects below push the current state into it
   // then and on every change.
@@ -208,6 +250,45 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
     };
     if (answer?.ok === true && answer.data) return answer.data;
     throw new Error(answer?.error?.message ?? 'no answer');
+  }, []);
+  const saveIncident = useCallback(async (input: IncidentInput): Promise<string | null> => {
+    const client = liveClientRef.current;
+    if (!client) return 'no connection';
+    try {
+      const answer = (await client.request('incident:save', input)) as {
+        ok?: boolean;
+        error?: { message?: string };
+      };
+      return answer?.ok === true ? null : (answer?.error?.message ?? 'no answer');
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }, []);
+  const removeIncident = useCallback(async (id: string): Promise<string | null> => {
+    const client = liveClientRef.current;
+    if (!client) return 'no connection';
+    try {
+      const answer = (await client.request('incident:remove', id)) as {
+        ok?: boolean;
+        error?: { message?: string };
+      };
+      return answer?.ok === true ? null : (answer?.error?.message ?? 'no answer');
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }, []);
+  const flyToIncident = useCallback((incident: Incident) => {
+    const g = incident.geometry;
+    const corners =
+      g.type === 'Point'
+        ? [g.coordinates]
+        : g.type === 'LineString'
+          ? g.coordinates
+          : (g.coordinates[0] ?? []);
+    if (corners.length === 0) return;
+    const lon = corners.reduce((sum, c) => sum + c[0], 0) / corners.length;
+    const lat = corners.reduce((sum, c) => sum + c[1], 0) / corners.length;
+    viewerRef.current?.flyToPlace(lon, lat);
   }, []);
   const sensorOf = useCallback((sensorId: string) => runtime.sensors.byId(sensorId), [runtime]);
   // Every viewer gets only what it sees: the live subscription follows the camera.
@@ -258,8 +339,8 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
         <LayerPanel
           layers={runtime.layers.layers}
           before={
-            accessKey !== undefined ? (
-              <>
+            <>
+              {accessKey !== undefined && (
                 <AlarmPanel
                   store={alarms}
                   sensorOf={sensorOf}
@@ -267,9 +348,22 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
                   onFlyTo={selectGarage}
                   onAcknowledge={acknowledge}
                 />
+              )}
+              <IncidentPanel
+                store={incidents}
+                live={runtime.live}
+                subscribeTick={runtime.subscribeTick}
+                timeZone={info.city.timezone}
+                staff={accessKey !== undefined}
+                onFlyTo={flyToIncident}
+                onDraw={viewer ? viewer.drawIncident : null}
+                onSave={saveIncident}
+                onRemove={removeIncident}
+              />
+              {accessKey !== undefined && (
                 <SourceHealthPanel load={loadHealth} sensorOf={sensorOf} timeZone={info.city.timezone} />
-              </>
-            ) : null
+              )}
+            </>
           }
           buildingColorMode={buildingColorMode}
           onBuildingColorModeChange={setBuildingColorMode}

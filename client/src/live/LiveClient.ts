@@ -60,6 +60,8 @@ export interface LiveClientOptions {
   accessKey?: string | undefined;
   /** Each `alarm:changed` as it arrives (staff sockets only), unparsed. */
   onAlarmChanged?: ((raw: unknown) => void) | undefined;
+  /** Each `incident:changed` as it arrives, unparsed. */
+  onIncidentChanged?: ((raw: unknown) => void) | undefined;
   /** After each (re)connection; `recovered` when Socket.io replayed what was missed. */
   onConnected?: ((recovered: boolean) => void) | undefined;
 }
@@ -73,10 +75,18 @@ export type HistoryEvent =
   | 'alarm:list'
   | 'alarm:ack'
   | 'alarm:rule'
-  | 'ops:health';
+  | 'ops:health'
+  | 'incident:list'
+  | 'incident:save'
+  | 'incident:remove';
 
 /** Requests without a payload. */
-const BARE_REQUESTS: ReadonlySet<HistoryEvent> = new Set(['history:range', 'alarm:list', 'ops:health']);
+const BARE_REQUESTS: ReadonlySet<HistoryEvent> = new Set([
+  'history:range',
+  'alarm:list',
+  'ops:health',
+  'incident:list',
+]);
 
 /** Owns the socket; `start()` connects, `stop()` disconnects for good. */
 export class LiveClient {
@@ -193,6 +203,7 @@ export class LiveClient {
     socket.on('live:diff', (raw: unknown) => this.onDiff(raw));
     socket.on('live:snapshot', (raw: unknown) => this.onPushedSnapshot(raw));
     socket.on('alarm:changed', (raw: unknown) => this.options.onAlarmChanged?.(raw));
+    socket.on('incident:changed', (raw: unknown) => this.options.onIncidentChanged?.(raw));
     socket.on('connect_error', (error: Error & { data?: unknown }) => this.onConnectError(error));
     socket.on('disconnect', (reason) => {
       if (this.stopped) return;

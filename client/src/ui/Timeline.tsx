@@ -37,7 +37,7 @@ export function formatDateTime(epochMs: number, intlLocale: string, timeZone: st
 }
 
 /** `YYYY-MM-DDTHH:mm` of `epochMs` in `timeZone`, for a `datetime-local` input. */
-function localInputValue(epochMs: number, timeZone: string): string {
+export function localInputValue(epochMs: number, timeZone: string): string {
   const parts = new Intl.DateTimeFormat('en-CA', {
     year: 'numeric',
     month: '2-digit',

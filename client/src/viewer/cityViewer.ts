@@ -15,7 +15,7 @@ import {
   ScreenSpaceEventType,
   type Cartesian2,
 } from 'cesium';
-import type { CityInfo, LayerEntry } from '../../../protocol/index.ts';
+import type { CityInfo, Incident, LayerEntry } from '../../../protocol/index.ts';
 import type { FetchLike } from '../api/cityApi.ts';
 import type { I18nStore } from '../i18n/i18nStore.ts';
 import {
@@ -50,6 +50,7 @@ import { createCesiumViewer } from './createCesiumViewer.ts';
 import { FeatureColorRegistry } from './featureColorRegistry.ts';
 import type { CesiumLayerContext } from './layerContext.ts';
 import { LiveFrames } from './liveFrames.ts';
+import { createIncidentsOnMap, type DrawMode } from './incidentsCesiumImpl.ts';
 import { TILE_SETTINGS, type TileSettings } from './viewerProfile.ts';
 
 /** Inputs of {@link createCityViewer}. */
@@ -92,6 +93,15 @@ export interface CityViewer {
   setBuildingColorMode(mode: BuildingColorMode): void;
   /** Highlights one building (null: none); garage colours come back when it is no longer highlighted. */
   setHighlightedBuilding(buildingId: string | null): void;
+  /** Flies to a place on the ground, `[lon, lat]` in degrees. */
+  flyToPlace(lon: number, lat: number): void;
+  /** Draws these incidents (and only these) on the map. */
+  showIncidents(incidents: readonly Incident[]): void;
+  /**
+   * Takes clicks on the ground as the corners of a new incident's shape (the map's own picking waits
+   * meanwhile); `onChange` gets the corners so far. Returns the function that stops it.
+   */
+  drawIncident(mode: DrawMode, onChange: (corners: readonly [number, number][]) => void): () => void;
   /** Unbinds the layers and destroys the viewer. */
   destroy(): void;
 }
@@ -265,7 +275,10 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
   const stopViewReports = viewer.camera.moveEnd.addEventListener(reportView);
 
   const clicks = new ScreenSpaceEventHandler(scene.canvas);
+  const incidentsOnMap = createIncidentsOnMap(scene, requestRender);
   clicks.setInputAction((event: ScreenSpaceEventHandler.PositionedEvent) => {
+    // While an incident is drawn, clicks are its corners.
+    if (incidentsOnMap.drawing) return;
     options.onPick(pickAt(event.position));
   }, ScreenSpaceEventType.LEFT_CLICK);
 
@@ -315,6 +328,23 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
     },
     setHighlightedBuilding(buildingId) {
       if (!destroyed) context.featureColors.setHighlight(buildingId, buildingHighlightColor());
+    },
+    flyToPlace(lon, lat) {
+      if (destroyed) return;
+      viewer.camera.flyToBoundingSphere(new BoundingSphere(Cartesian3.fromDegrees(lon, lat, 0), 60), {
+        offset: new HeadingPitchRange(
+          viewer.camera.heading,
+          CesiumMath.toRadians(SENSOR_PITCH_DEG),
+          SENSOR_RANGE_M * 1.5,
+        ),
+        duration: FLIGHT_S,
+      });
+    },
+    showIncidents(incidents) {
+      if (!destroyed) incidentsOnMap.show(incidents);
+    },
+    drawIncident(mode, onChange) {
+      return destroyed ? () => undefined : incidentsOnMap.draw(mode, onChange);
     },
     destroy() {
       if (destroyed) return;
