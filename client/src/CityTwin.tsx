@@ -396,6 +396,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
             subscribeTick={runtime.subscribeTick}
             onClose={closeInfo}
             history={historyAvailable}
+            accessKey={accessKey}
           />
         )}
       </div>

@@ -26,6 +26,17 @@ export interface InfoPanelProps {
   readonly onClose: () => void;
   /** Whether the server keeps a history: the charts are asked for only then. */
   readonly history?: boolean | undefined;
+  /** A signed-in console's access key: its charts show internal sensors too. */
+  readonly accessKey?: string | undefined;
+}
+
+/** `fetch` that presents a staff access key (the history API shows internal sensors to staff). */
+function withAccessKey(key: string) {
+  return (input: string, init?: RequestInit) =>
+    fetch(input, {
+      ...init,
+      headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${key}` },
+    });
 }
 
 function Rows({ rows }: { rows: readonly DetailRow[] }) {
@@ -162,6 +173,7 @@ export function InfoPanel({
   subscribeTick,
   onClose,
   history = false,
+  accessKey,
 }: InfoPanelProps) {
   const translator = useTranslator();
   const snapshot = useLiveSnapshot(store);
@@ -234,7 +246,13 @@ export function InfoPanel({
         </p>
       )}
       {history && (
-        <SensorHistory cityId={info.city.id} sensor={sensor} nowMs={now} timeZone={info.city.timezone} />
+        <SensorHistory
+          cityId={info.city.id}
+          sensor={sensor}
+          nowMs={now}
+          timeZone={info.city.timezone}
+          fetchFn={accessKey === undefined ? fetch : withAccessKey(accessKey)}
+        />
       )}
     </section>
   );
