@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import type { CityInfo, CitySummary, HealthReport, Incident, IncidentInput } from '../../protocol/index.ts';
 import { createCityRuntime } from './cityRuntime.ts';
 import { useI18nStore } from './i18n/I18nContext.tsx';
-import { LiveClient } from './live/LiveClient.ts';
+import { LiveClient, type HistoryEvent } from './live/LiveClient.ts';
 import type { LiveStore } from './live/liveStore.ts';
 import { viewportBBox, type ViewRectangleDeg } from './live/viewport.ts';
 import type { CityTwinProbe } from './perfProbe.ts';
@@ -227,19 +227,21 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
     storeAccessKey(undefined);
     setAccessKey(undefined);
   }, []);
-  const acknowledge = useCallback(async (alarmId: string, comment: string): Promise<string | null> => {
+  /** Sends a staff request; resolves with the server's reason when it refused, null when done. */
+  const send = useCallback(async (event: HistoryEvent, payload: unknown): Promise<string | null> => {
     const client = liveClientRef.current;
     if (!client) return 'no connection';
     try {
-      const answer = (await client.request('alarm:ack', { alarmId, comment })) as {
-        ok?: boolean;
-        error?: { message?: string };
-      };
+      const answer = (await client.request(event, payload)) as { ok?: boolean; error?: { message?: string } };
       return answer?.ok === true ? null : (answer?.error?.message ?? 'no answer');
     } catch (error) {
       return (error as Error).message;
     }
   }, []);
+  const acknowledge = useCallback(
+    (alarmId: string, comment: string) => send('alarm:ack', { alarmId, comment }),
+    [send],
+  );
   const loadHealth = useCallback(async (): Promise<HealthReport> => {
     const client = liveClientRef.current;
     if (!client) throw new Error('no connection');
@@ -251,32 +253,8 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
     if (answer?.ok === true && answer.data) return answer.data;
     throw new Error(answer?.error?.message ?? 'no answer');
   }, []);
-  const saveIncident = useCallback(async (input: IncidentInput): Promise<string | null> => {
-    const client = liveClientRef.current;
-    if (!client) return 'no connection';
-    try {
-      const answer = (await client.request('incident:save', input)) as {
-        ok?: boolean;
-        error?: { message?: string };
-      };
-      return answer?.ok === true ? null : (answer?.error?.message ?? 'no answer');
-    } catch (error) {
-      return (error as Error).message;
-    }
-  }, []);
-  const removeIncident = useCallback(async (id: string): Promise<string | null> => {
-    const client = liveClientRef.current;
-    if (!client) return 'no connection';
-    try {
-      const answer = (await client.request('incident:remove', id)) as {
-        ok?: boolean;
-        error?: { message?: string };
-      };
-      return answer?.ok === true ? null : (answer?.error?.message ?? 'no answer');
-    } catch (error) {
-      return (error as Error).message;
-    }
-  }, []);
+  const saveIncident = useCallback((input: IncidentInput) => send('incident:save', input), [send]);
+  const removeIncident = useCallback((id: string) => send('incident:remove', id), [send]);
   const flyToIncident = useCallback((incident: Incident) => {
     const g = incident.geometry;
     const corners =

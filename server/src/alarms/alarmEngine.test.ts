@@ -2,31 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { Alarm } from '../../../protocol/alarms.ts';
 import { AlarmRuleSchema } from '../../../protocol/alarms.ts';
 import type { Sensor } from '../../../protocol/index.ts';
+import { TEST_BASIN, TEST_GARAGE } from './testSensors.ts';
 import { AlarmEngine } from './alarmEngine.ts';
 import { DEFAULT_RULES } from './defaultRules.ts';
 
 const T0 = Date.UTC(2026, 11, 3, 15, 0, 0);
-const basin: Sensor = {
-  id: 'basin-1',
-  kind: 'water',
-  name: 'Regenüberlaufbecken',
-  position: [9, 48.7, 0],
-  object: { type: 'site', id: 'b1' },
-  quantities: ['levelCm', 'inflowLps'],
-  intervalMs: 60_000,
-  thresholds: { levelCm: { warn: 224, alarm: 288, direction: 'above' } },
-  visibility: 'public',
-  attributes: { maxLevelCm: 320 },
-};
-const garage: Sensor = {
-  ...basin,
-  id: 'garage-1',
-  kind: 'parking',
-  quantities: ['occupiedSpaces', 'freeSpaces'],
-  thresholds: {},
-  intervalMs: 20_000,
-  attributes: { capacitySpaces: 400 },
-};
+const basin = TEST_BASIN;
+const garage = TEST_GARAGE;
 
 function engine(sensors: Sensor[]) {
   let now = T0;

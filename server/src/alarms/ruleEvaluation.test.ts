@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { AlarmRule } from '../../../protocol/alarms.ts';
 import { AlarmRuleSchema } from '../../../protocol/alarms.ts';
-import type { Sensor } from '../../../protocol/index.ts';
+import { TEST_BASIN, TEST_GARAGE } from './testSensors.ts';
 import { IDLE, judge, limitOf, ruleApplies, RunningMean, step, type RuleState } from './ruleEvaluation.ts';
 
-const basin: Sensor = {
-  id: 'basin-1',
-  kind: 'water',
-  name: 'Regenüberlaufbecken',
-  position: [9, 48.7, 0],
-  object: { type: 'site', id: 'b1' },
-  quantities: ['levelCm', 'inflowLps'],
-  intervalMs: 60_000,
-  thresholds: { levelCm: { warn: 224, alarm: 288, direction: 'above' } },
-  visibility: 'public',
-  attributes: { maxLevelCm: 320 },
-};
-const garage: Sensor = {
-  ...basin,
-  id: 'garage-1',
-  kind: 'parking',
-  quantities: ['occupiedSpaces', 'freeSpaces'],
-  thresholds: {},
-  attributes: { capacitySpaces: 400 },
-};
+const basin = TEST_BASIN;
+const garage = TEST_GARAGE;
 
 function rule(input: Partial<AlarmRule> & Pick<AlarmRule, 'condition' | 'kind'>): AlarmRule {
   return AlarmRuleSchema.parse({ id: 'r', name: { de: 'R', en: 'R' }, severity: 'alarm', ...input });
