@@ -46,12 +46,12 @@ const station = sensor({
 });
 
 describe('chartWindow', () => {
-  it('ends at the minute of now and reaches back 24 hours in 5-minute buckets', () => {
+  it('ends with the minute of now (its readings included) and reaches back 24 hours in 5-minute buckets', () => {
     const now = Date.UTC(2026, 11, 3, 14, 7, 42, 500);
     const window = chartWindow('24h', now);
     expect(window).toEqual({
-      fromMs: Date.UTC(2026, 11, 2, 14, 7),
-      toMs: Date.UTC(2026, 11, 3, 14, 7),
+      fromMs: Date.UTC(2026, 11, 2, 14, 8),
+      toMs: Date.UTC(2026, 11, 3, 14, 8),
       stepMs: 5 * MINUTE_MS,
     });
   });
@@ -152,8 +152,11 @@ describe('bucketStartsMs', () => {
   });
 
   it('makes 288 buckets of a minute-aligned day in 5-minute steps', () => {
-    expect(bucketStartsMs(chartWindow('24h', Date.UTC(2026, 5, 1, 12, 0)))).toHaveLength(288);
-    expect(bucketStartsMs(chartWindow('24h', Date.UTC(2026, 5, 1, 12, 3)))).toHaveLength(289);
+    const day = (toMs: number) => ({ fromMs: toMs - 24 * HOUR_MS, toMs, stepMs: 5 * MINUTE_MS });
+    expect(bucketStartsMs(day(Date.UTC(2026, 5, 1, 12, 0)))).toHaveLength(288);
+    // A window not on the step: the bucket the start falls in counts too.
+    expect(bucketStartsMs(day(Date.UTC(2026, 5, 1, 12, 3)))).toHaveLength(289);
+    expect(bucketStartsMs(chartWindow('24h', Date.UTC(2026, 5, 1, 11, 59, 30)))).toHaveLength(288);
   });
 
   it('refuses a step of zero', () => {

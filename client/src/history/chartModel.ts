@@ -32,11 +32,12 @@ export interface ChartWindow {
 
 /**
  * The window of chart `range` ending at `nowMs` (the server's clock, or the past time the timeline
- * shows). The end is rounded down to the minute, so renders within one minute ask the same thing.
+ * shows). The end is the end of the current minute, so renders within one minute ask the same thing
+ * and the readings of this minute are in (a server started a moment ago has nothing older).
  */
 export function chartWindow(range: HistoryRangeId, nowMs: number): ChartWindow {
   const { spanMs, stepMs } = HISTORY_RANGES[range];
-  const toMs = Math.floor(nowMs / MINUTE_MS) * MINUTE_MS;
+  const toMs = Math.floor(nowMs / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
   return { fromMs: toMs - spanMs, toMs, stepMs };
 }
 
