@@ -91,15 +91,21 @@ const BUCKETS = 1440;
 
 /**
  * The mean of a quantity over a sliding window (`meanOverMs`), kept in 1,440 buckets (a minute each
- * for an hour... six hours each for a year), so a year's mean costs 23 KB per sensor. A mean over too
- * few readings (below {@link MIN_COVERAGE} of those expected at the sensor's interval) is no mean.
+ * for a day... six hours each for a year), so a year's mean costs 23 KB per sensor. The window's sum
+ * and count are kept as buckets enter and leave it, so adding a reading and asking for the mean cost
+ * the same whatever the window. A mean over too few readings (below {@link MIN_COVERAGE} of those
+ * expected at the sensor's interval) is no mean.
  */
 export class RunningMean {
   private readonly bucketMs: number;
   private readonly sums = new Float64Array(BUCKETS);
   private readonly counts = new Uint32Array(BUCKETS);
-  /** Bucket number (time / bucketMs) each slot holds. */
+  /** Bucket number (time / bucketMs) each slot holds; NaN for an empty slot. */
   private readonly slots = new Float64Array(BUCKETS).fill(Number.NaN);
+  /** The newest bucket the window has moved to. */
+  private head = Number.NEGATIVE_INFINITY;
+  private sum = 0;
+  private count = 0;
 
   constructor(
     readonly windowMs: number,
@@ -108,34 +114,48 @@ export class RunningMean {
     this.bucketMs = Math.max(1, Math.ceil(windowMs / BUCKETS));
   }
 
+  /** Moves the window's end to `bucket`: the buckets that fall out of it leave the sum. */
+  private advance(bucket: number): void {
+    if (bucket <= this.head) return;
+    if (bucket - this.head >= BUCKETS) {
+      this.sums.fill(0);
+      this.counts.fill(0);
+      this.slots.fill(Number.NaN);
+      this.sum = 0;
+      this.count = 0;
+    } else {
+      // The slots the buckets head+1..bucket take were those of buckets a window older.
+      for (let b = this.head + 1; b <= bucket; b += 1) {
+        const slot = b % BUCKETS;
+        if (Number.isNaN(this.slots[slot] as number)) continue;
+        this.sum -= this.sums[slot] as number;
+        this.count -= this.counts[slot] as number;
+        this.sums[slot] = 0;
+        this.counts[slot] = 0;
+        this.slots[slot] = Number.NaN;
+      }
+    }
+    this.head = bucket;
+  }
+
   add(atMs: number, value: number, count = 1): void {
     const bucket = Math.floor(atMs / this.bucketMs);
+    if (bucket <= this.head - BUCKETS) return; // older than the window
+    this.advance(bucket);
     const slot = bucket % BUCKETS;
-    if (this.slots[slot] !== bucket) {
-      if ((this.slots[slot] as number) > bucket) return; // older than what the slot holds now
-      this.slots[slot] = bucket;
-      this.sums[slot] = 0;
-      this.counts[slot] = 0;
-    }
+    this.slots[slot] = bucket;
     this.sums[slot] = (this.sums[slot] as number) + value * count;
     this.counts[slot] = (this.counts[slot] as number) + count;
+    this.sum += value * count;
+    this.count += count;
   }
 
   /** The mean over the window ending at `nowMs`, or undefined with too few readings. */
   mean(nowMs: number): number | undefined {
-    const last = Math.floor(nowMs / this.bucketMs);
-    const first = last - BUCKETS + 1;
-    let sum = 0;
-    let count = 0;
-    for (let slot = 0; slot < BUCKETS; slot += 1) {
-      const bucket = this.slots[slot] as number;
-      if (!(bucket >= first && bucket <= last)) continue;
-      sum += this.sums[slot] as number;
-      count += this.counts[slot] as number;
-    }
+    this.advance(Math.floor(nowMs / this.bucketMs));
     const expected = this.windowMs / this.intervalMs;
-    if (count === 0 || count < MIN_COVERAGE * expected) return undefined;
-    return sum / count;
+    if (this.count === 0 || this.count < MIN_COVERAGE * expected) return undefined;
+    return this.sum / this.count;
   }
 }
 
