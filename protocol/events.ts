@@ -8,6 +8,7 @@ import type { HistoryRange, Series, StateAt, WeekdayHourProfile } from './histor
 import type { Alarm, AlarmChange, AlarmList, AlarmRule } from './alarms.ts';
 import type { HealthReport } from './health.ts';
 import type { Incident, IncidentChange } from './incidents.ts';
+import type { WallPushResult, WallSummary, WallViewMessage } from './walls.ts';
 
 export interface ServerToClientEvents {
   /** Once after connecting. */
@@ -26,6 +27,10 @@ export interface ServerToClientEvents {
   'alarm:changed': (change: AlarmChange) => void;
   /** An incident as it is now, or null when removed (public ones to every socket, others to staff). */
   'incident:changed': (change: IncidentChange) => void;
+  /** The rules after an operator changed one, to the staff sockets of every city; reliable. */
+  'alarm:rules': (rules: AlarmRule[]) => void;
+  /** A view pushed to the wall the socket joined (`wall:join`); reliable. */
+  'wall:view': (message: WallViewMessage) => void;
 }
 
 export interface ClientToServerEvents {
@@ -56,6 +61,12 @@ export interface ClientToServerEvents {
   'incident:save': (request: unknown, ack: (answer: Ack<Incident>) => void) => void;
   /** Removes an incident by id, staff only. */
   'incident:remove': (id: unknown, ack: (answer: Ack<{ id: string }>) => void) => void;
+  /** Makes the socket a screen of the named wall of its city; answers the wall's last view or null. */
+  'wall:join': (wall: unknown, ack: (answer: Ack<WallViewMessage | null>) => void) => void;
+  /** Sends a view (`WallPushRequest`) to every screen of a wall of the socket's city (staff only). */
+  'wall:push': (request: unknown, ack: (answer: Ack<WallPushResult>) => void) => void;
+  /** The city's walls: those with screens connected and those pushed to (staff only). */
+  'wall:list': (ack: (answer: Ack<WallSummary[]>) => void) => void;
 }
 
 /** What a client sends in the Socket.io handshake (`auth`). */

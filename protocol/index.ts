@@ -8,3 +8,4 @@ export * from './history.ts';
 export * from './alarms.ts';
 export * from './health.ts';
 export * from './incidents.ts';
+export * from './walls.ts';

@@ -193,6 +193,12 @@ describe('alarms over real sockets', () => {
 
   it('lets an operator change a rule for every console, and keeps the change across a restart', async () => {
     const a = await consoleWith(KEY_A);
+    const b = await consoleWith(KEY_B);
+    const pub = await consoleWith();
+    const rulesOnB: AlarmRule[][] = [];
+    const rulesOnPublic: AlarmRule[][] = [];
+    b.socket.on('alarm:rules', (rules) => rulesOnB.push(rules));
+    pub.socket.on('alarm:rules', (rules) => rulesOnPublic.push(rules));
     const listed = await a.list();
     if (!listed.ok) throw new Error(listed.error.message);
     const slow = listed.data.rules.find((r) => r.id === 'traffic-slow') as AlarmRule;
@@ -205,6 +211,11 @@ describe('alarms over real sockets', () => {
       a.socket.emit('alarm:rule', changed, resolve),
     );
     expect(answer).toEqual({ ok: true, data: changed });
+    // The other console gets the new rules at once; the public gets nothing.
+    await until(() => rulesOnB.length === 1, 'the changed rules on console B', 1000);
+    expect(rulesOnB[0]?.find((r) => r.id === 'traffic-slow')).toEqual(changed);
+    expect(rulesOnB[0]?.length).toBe(listed.data.rules.length);
+    expect(rulesOnPublic).toEqual([]);
     const bad = await new Promise<Ack<AlarmRule>>((resolve) =>
       a.socket.emit(
         'alarm:rule',

@@ -48,7 +48,7 @@ import type { IncidentAudience } from './incidents/incidentService.ts';
 import { IncidentService } from './incidents/incidentService.ts';
 import { AlarmService } from './alarms/alarmService.ts';
 import { SourceHealthReporter } from './http/sourceHealth.ts';
-import type { AlarmChange, IncidentChange } from '../../protocol/index.ts';
+import type { AlarmChange, AlarmRule, IncidentChange } from '../../protocol/index.ts';
 import { preEncodingParser } from './live/preEncoded.ts';
 import { boundedRecoveryAdapter } from './live/recoveryAdapter.ts';
 import type { Logger } from './logger.ts';
@@ -213,6 +213,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
   let alarms: AlarmService | undefined;
   /** Sends an alarm change to the city's staff sockets, once Socket.io is there. */
   let emitAlarm: (cityId: string, change: AlarmChange) => void = () => undefined;
+  let emitRules: (rules: readonly AlarmRule[]) => void = () => undefined;
 
   const cities = new Map<string, CityLive>();
   for (const cityPack of packs) {
@@ -270,6 +271,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
       now: () => clock.now(),
       logger,
       emit: (cityId, change) => emitAlarm(cityId, change),
+      emitRules: (rules) => emitRules(rules),
     });
   if (historyStore) {
     history = new HistoryService({
@@ -451,6 +453,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
   emitIncident = (cityId, audience, change) =>
     io.to(incidentRoomOf(cityId, audience)).emit('incident:changed', change);
   emitAlarm = (cityId, change) => io.to(alarmRoomOf(cityId)).emit('alarm:changed', change);
+  emitRules = (rules) => io.to([...cities.keys()].map(alarmRoomOf)).emit('alarm:rules', [...rules]);
   const simulator = defaultCity.simulator;
 
   let stopTicks: (() => void) | undefined;

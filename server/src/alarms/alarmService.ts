@@ -23,6 +23,8 @@ export interface AlarmServiceOptions {
   readonly logger: Logger;
   /** Sends one change to the staff of the city. */
   readonly emit: (cityId: string, change: AlarmChange) => void;
+  /** Sends the rules to the staff of every city after an operator changed one. */
+  readonly emitRules?: ((rules: readonly AlarmRule[]) => void) | undefined;
   readonly sweepIntervalMs?: number | undefined;
 }
 
@@ -137,6 +139,7 @@ export class AlarmService {
     this.rules = mergeRules(this.rules, [rule]);
     for (const engine of this.engines.values()) engine.setRules(this.rules);
     this.writeEdited();
+    this.options.emitRules?.(this.rules);
     return rule;
   }
 

@@ -41,6 +41,8 @@ import type { SourceHealthReporter } from '../http/sourceHealth.ts';
 import type { IncidentService } from '../incidents/incidentService.ts';
 import { IncidentError } from '../incidents/incidentService.ts';
 import { HistoryRequestError } from '../history/historyService.ts';
+import type { WallSummary, WallViewMessage } from '../../../protocol/walls.ts';
+import { WallNameSchema, WallPushRequestSchema } from '../../../protocol/walls.ts';
 import { preEncoded } from './preEncoded.ts';
 
 /** What the server keeps on a socket (`socket.data`); it survives connection-state recovery. */
@@ -147,6 +149,8 @@ export const alarmRoomOf = (cityId: string) => `alarms:${cityId}`;
 /** The rooms incident changes go to: every socket of a city, or its staff only. */
 export const incidentRoomOf = (cityId: string, audience: 'public' | 'staff') =>
   `incidents:${cityId}:${audience}`;
+/** The room of a wall's screens (`?wall=<name>`) in a city. */
+export const wallRoomOf = (cityId: string, wall: string) => `wall:${cityId}:${wall}`;
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): void {
@@ -232,6 +236,7 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
     alarms: options.alarms,
     health: options.health,
     incidents: options.incidents,
+    walls: new Map(),
   };
   io.on('connection', (socket) => {
     const hub = hubs.get(socket.data.cityId);
@@ -256,6 +261,9 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
     socket.on('incident:list', onIncidentList);
     socket.on('incident:save', onIncidentSave);
     socket.on('incident:remove', onIncidentRemove);
+    socket.on('wall:join', onWallJoin);
+    socket.on('wall:push', onWallPush);
+    socket.on('wall:list', onWallList);
     socket.on('disconnect', onDisconnect);
   });
 }
@@ -271,6 +279,8 @@ interface GatewayContext {
   readonly alarms: AlarmService | undefined;
   readonly health: SourceHealthReporter | undefined;
   readonly incidents: IncidentService | undefined;
+  /** The last view pushed to each wall, by its room (so a screen that comes up later shows it). */
+  readonly walls: Map<string, WallViewMessage>;
 }
 
 /** The gateway's state of each connected socket. */
@@ -320,6 +330,15 @@ function onIncidentSave(this: LiveSocket, request: unknown, ack: unknown): void 
 }
 function onIncidentRemove(this: LiveSocket, id: unknown, ack: unknown): void {
   connections.get(this)?.incident('remove', id, ack);
+}
+function onWallJoin(this: LiveSocket, request: unknown, ack: unknown): void {
+  connections.get(this)?.wall('join', request, ack);
+}
+function onWallPush(this: LiveSocket, request: unknown, ack: unknown): void {
+  connections.get(this)?.wall('push', request, ack);
+}
+function onWallList(this: LiveSocket, ack: unknown): void {
+  connections.get(this)?.wall('list', undefined, ack);
 }
 function onDisconnect(this: LiveSocket): void {
   connections.get(this)?.disconnected();
@@ -462,6 +481,74 @@ class LiveConnection implements SubscriberSink {
         reply(fail('internal', `incident:${kind}: the server could not answer`));
       }
     }
+  }
+
+  /**
+   * `wall:*`: any socket may become a screen of a wall (`join`, with the wall's name; the answer is
+   * the last view pushed to it, or null); staff push a view to a wall of their city and list the
+   * walls with screens connected. A screen is in one wall at a time.
+   */
+  wall(kind: 'join' | 'push' | 'list', request: unknown, ack: unknown): void {
+    if (typeof ack !== 'function') return;
+    const reply = ack as (answer: Ack<unknown>) => void;
+    const { socket, context } = this;
+    const { cityId, role, staffId } = socket.data;
+    const rooms = socket.nsp.adapter.rooms;
+    const prefix = wallRoomOf(cityId, '');
+    if (kind === 'join') {
+      const name = WallNameSchema.safeParse(request);
+      if (!name.success) {
+        reply(
+          fail(
+            'bad-request',
+            `wall:join: the wall's name ${name.error.issues[0]?.message ?? 'is not valid'}`,
+          ),
+        );
+        return;
+      }
+      const room = wallRoomOf(cityId, name.data);
+      for (const joined of socket.rooms)
+        if (joined.startsWith('wall:') && joined !== room) void socket.leave(joined);
+      void socket.join(room);
+      reply({ ok: true, data: context.walls.get(room) ?? null });
+      return;
+    }
+    if (role === 'public' || role === 'kiosk' || staffId === undefined) {
+      reply(fail('forbidden', `wall:${kind}: for staff; connect with an access key`));
+      return;
+    }
+    if (kind === 'list') {
+      const names = new Set<string>();
+      for (const room of rooms.keys()) if (room.startsWith(prefix)) names.add(room.slice(prefix.length));
+      for (const room of context.walls.keys())
+        if (room.startsWith(prefix)) names.add(room.slice(prefix.length));
+      const walls: WallSummary[] = [...names].sort().map((wall) => {
+        const room = wallRoomOf(cityId, wall);
+        const last = context.walls.get(room);
+        return {
+          wall,
+          screens: rooms.get(room)?.size ?? 0,
+          lastPushAtMs: last?.atMs ?? null,
+          lastPushBy: last?.by ?? null,
+        };
+      });
+      reply({ ok: true, data: walls });
+      return;
+    }
+    const parsed = WallPushRequestSchema.safeParse(request);
+    if (!parsed.success) {
+      const detail = parsed.error.issues
+        .map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`)
+        .join('; ');
+      reply(fail('bad-request', `wall:push: ${detail}`));
+      return;
+    }
+    const { wall, view } = parsed.data;
+    const room = wallRoomOf(cityId, wall);
+    const message: WallViewMessage = { wall, view, by: staffId, atMs: context.clock.now() };
+    context.walls.set(room, message);
+    socket.nsp.to(room).emit('wall:view', message);
+    reply({ ok: true, data: { wall, screens: rooms.get(room)?.size ?? 0 } });
   }
 
   /** `ops:health`: the source health report of the socket's city, staff only. */
