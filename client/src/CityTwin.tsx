@@ -3,7 +3,19 @@
  * one runtime and one live connection.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import type { CityInfo, CitySummary, HealthReport, Incident, IncidentInput } from '../../protocol/index.ts';
+import type {
+  AlarmRule,
+  CityInfo,
+  CitySummary,
+  HealthReport,
+  Incident,
+  IncidentInput,
+  WallPushResult,
+  WallSummary,
+  WallView,
+  WallViewMessage,
+} from '../../protocol/index.ts';
+import { WallViewMessageSchema } from '../../protocol/index.ts';
 import { createCityRuntime } from './cityRuntime.ts';
 import { useI18nStore } from './i18n/I18nContext.tsx';
 import { LiveClient, type HistoryEvent } from './live/LiveClient.ts';
@@ -28,6 +40,14 @@ import { hrefWithTime, timeFromSearch } from './time/timeMode.ts';
 import type { BuildingColorMode } from './layers/buildingsLayer.ts';
 import type { CityViewer, MapPick } from './viewer/cityViewer.ts';
 import { clientClassOf, profileFromSearch, unknownProfileMessage } from './viewer/viewerProfile.ts';
+import { CityCockpit } from './ui/CityCockpit.tsx';
+import { RulePanel } from './ui/RulePanel.tsx';
+import { ScreensPanel } from './ui/ScreensPanel.tsx';
+import { formatTime } from './i18n/format.ts';
+import { useTranslator } from './i18n/I18nContext.tsx';
+import type { TimeMode } from './time/timeMode.ts';
+import { hrefForWindow, windowRoleFromSearch } from './windows/windowRole.ts';
+import { browserChannel, isDeliberateChange, newWindowId, WindowSync } from './windows/windowSync.ts';
 
 /** Props of {@link CityTwin}. */
 export interface CityTwinProps {
@@ -50,8 +70,27 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
   useEffect(() => {
     if (unknownProfile !== null) console.warn(`[viewer] ${unknownProfileMessage(unknownProfile)}`);
   }, [unknownProfile]);
+  // What this window is for (?window=, ?wall=), read once.
+  const { role: windowRole, problem: windowProblem } = useMemo(
+    () => windowRoleFromSearch(window.location.search),
+    [],
+  );
+  useEffect(() => {
+    if (windowProblem !== null) console.warn(`[windows] ${windowProblem}`);
+  }, [windowProblem]);
+  const wallName = windowRole.kind === 'wall' ? windowRole.wall : null;
+  const cockpit = windowRole.kind === 'cockpit';
+  const translator = useTranslator();
   const viewerRef = useRef<CityViewer | null>(null);
   const liveClientRef = useRef<LiveClient | null>(null);
+  /** The other windows of this town (not on a wall screen). */
+  const syncRef = useRef<WindowSync | null>(null);
+  /** The selection the windows last agreed on (what came from another window, or was sent). */
+  const sharedSelectionRef = useRef<string | null>(null);
+  const selectionRef = useRef<string | null>(null);
+  /** A camera pushed to this wall before its map was ready. */
+  const pendingCameraRef = useRef<WallView['camera'] | null>(null);
+  const [wallShown, setWallShown] = useState<WallViewMessage | null>(null);
   /** The last ground rectangle the camera saw, for a live client started later. */
   const lastViewRef = useRef<ViewRectangleDeg | null>(null);
   const [viewer, setViewer] = useState<CityViewer | null>(null);
@@ -65,6 +104,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
   // The time a shared link opens at (?t=), read once; live when there is none.
   const initialTime = useMemo(() => timeFromSearch(window.location.search), []);
   const selectedSensorId = selection?.kind === 'sensor' ? selection.sensorId : null;
+  selectionRef.current = selectedSensorId;
   // The building to highlight: the picked one, or the building a selected sensor (a garage) sits on.
   const selectedSensor = selectedSensorId === null ? undefined : runtime.sensors.byId(selectedSensorId);
   const highlightedBuildingId =
@@ -89,8 +129,9 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
       cityId: runtime.info.city.id,
       kinds,
       clientClass: clientClassOf(profile),
-      // The garage list shows every garage of the town, wherever the camera is.
-      everywhere: kinds.filter((kind) => kind === 'parking'),
+      // The garage list shows every garage of the town, wherever the camera is; the cockpit has no
+      // camera and shows the whole town.
+      everywhere: cockpit ? kinds : kinds.filter((kind) => kind === 'parking'),
       bbox: viewportBBox(lastViewRef.current),
       onDiffApplied: (durationMs) => {
         probe.lastDiffApplyMs = durationMs;
@@ -104,8 +145,18 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
       onIncidentChanged: (raw) => {
         if (!incidents.applyChange(raw)) console.warn('[incidents] dropped a malformed incident:changed');
       },
+      onAlarmRules: (raw) => {
+        if (!alarms.applyRules(raw)) console.warn('[alarms] dropped an alarm:rules it could not take');
+      },
+      onWallView: (raw) => {
+        const parsed = WallViewMessageSchema.safeParse(raw);
+        if (parsed.success) showWallView(parsed.data);
+        else console.warn('[wall] dropped a malformed wall:view');
+      },
       onConnected: (recovered) => {
         if (!recovered) askIncidents();
+        // A wall screen (again) joins its wall and shows the last view pushed to it.
+        if (wallName !== null && !recovered) joinWall(wallName);
         // Back without the events missed meanwhile: the whole list again.
         if (accessKey !== undefined && (!recovered || alarms.getView().available !== true)) askAlarms();
       },
@@ -133,9 +184,46 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
       );
     };
     const controller = new TimeController({ store: runtime.live, source: client, kinds, logger: console });
+    /** A time to show once the history's range is known (a link's, another window's, a wall push's). */
+    let pendingTime = initialTime;
+    /** Shows a time another window or a wall push asked for (kept until the history's range is known). */
+    const showTime = (mode: TimeMode) => {
+      if (controller.getView().available === null) {
+        pendingTime = mode.kind === 'live' ? null : mode.atMs;
+        if (mode.kind === 'live') client.resume();
+        else client.pause();
+        return;
+      }
+      controller.follow(mode);
+    };
+    const joinWall = (wall: string) => {
+      client.request('wall:join', wall).then(
+        (raw) => {
+          const answer = raw as { ok?: boolean; data?: unknown; error?: { message?: string } };
+          if (answer?.ok !== true) {
+            console.warn(`[wall] wall:join refused: ${answer?.error?.message ?? 'no answer'}`);
+            return;
+          }
+          if (answer.data === null) return;
+          const parsed = WallViewMessageSchema.safeParse(answer.data);
+          if (parsed.success) showWallView(parsed.data);
+        },
+        (error: unknown) => console.warn(`[wall] wall:join failed: ${(error as Error).message}`),
+      );
+    };
+    const showWallView = (message: WallViewMessage) => {
+      const { view } = message;
+      for (const entry of view.layers) runtime.layers.get(entry.id)?.setVisible(entry.visible);
+      showTime(
+        view.atMs === null ? { kind: 'live' } : { kind: 'past', atMs: view.atMs, playing: false, speed: 60 },
+      );
+      setSelection(view.sensorId === null ? null : { kind: 'sensor', sensorId: view.sensorId });
+      if (viewerRef.current) viewerRef.current.setCameraView(view.camera);
+      else pendingCameraRef.current = view.camera;
+      setWallShown(message);
+    };
     // The history's bounds are asked once the connection stands, and again each minute; a link's time
     // is shown as soon as they are known.
-    let pendingTime = initialTime;
     let asking = false;
     const askRange = () => {
       if (asking || runtime.live.getSnapshot().connection !== 'live') return;
@@ -163,10 +251,43 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
         window.history.replaceState(window.history.state, '', href);
       }
     });
+    // The operator's other windows of this town: the same time and selection (not on a wall screen).
+    let sync: WindowSync | null = null;
+    let stopSync = () => undefined as void;
+    if (wallName === null && typeof BroadcastChannel !== 'undefined') {
+      const created = new WindowSync({
+        channel: browserChannel(`citytwin:${runtime.info.city.id}`),
+        id: newWindowId(),
+        current: () => ({ mode: controller.getView().mode, sensorId: selectionRef.current }),
+        onTime: showTime,
+        onSelect: (sensorId) => {
+          sharedSelectionRef.current = sensorId;
+          setSelection(sensorId === null ? null : { kind: 'sensor', sensorId });
+          if (sensorId !== null && windowRole.kind === 'detail') viewerRef.current?.flyToSensor(sensorId);
+        },
+        logger: console,
+      });
+      sync = created;
+      let lastMode = controller.getView().mode;
+      let lastAt = performance.now();
+      stopSync = controller.subscribe(() => {
+        const mode = controller.getView().mode;
+        if (mode === lastMode) return;
+        const at = performance.now();
+        if (isDeliberateChange(lastMode, mode, at - lastAt)) created.sendTime(mode);
+        lastMode = mode;
+        lastAt = at;
+      });
+      created.start();
+    }
+    syncRef.current = sync;
     client.start();
     liveClientRef.current = client;
     setTime(controller);
     return () => {
+      stopSync();
+      sync?.close();
+      syncRef.current = null;
       stopWatching();
       stopUrl();
       clearInterval(rangeTimer);
@@ -179,7 +300,14 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
       // The store is app-wide; another city must not start with this one's readings.
       runtime.live.clearState();
     };
-  }, [runtime, probe, profile, initialTime, accessKey, alarms, incidents]);
+  }, [runtime, probe, profile, initialTime, accessKey, alarms, incidents, cockpit, wallName, windowRole]);
+
+  // A selection made here goes to the other windows (one that came from them does not go back).
+  useEffect(() => {
+    if (selectedSensorId === sharedSelectionRef.current) return;
+    sharedSelectionRef.current = selectedSensorId;
+    syncRef.current?.sendSelection(selectedSensorId);
+  }, [selectedSensorId]);
 
   // The map shows the incidents in force at the time it shows (live, or the timeline's past).
   useEffect(() => {
@@ -213,6 +341,11 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
   const onViewer = useCallback((created: CityViewer | null) => {
     viewerRef.current = created;
     setViewer(created);
+    const pending = pendingCameraRef.current;
+    if (created && pending) {
+      pendingCameraRef.current = null;
+      created.setCameraView(pending, 0);
+    }
   }, []);
   const selectGarage = useCallback((sensorId: string) => {
     viewerRef.current?.flyToSensor(sensorId);
@@ -269,13 +402,57 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
     viewerRef.current?.flyToPlace(lon, lat);
   }, []);
   const sensorOf = useCallback((sensorId: string) => runtime.sensors.byId(sensorId), [runtime]);
+  /** Sends a staff request; resolves with its data, or rejects with the server's reason. */
+  const ask = useCallback(async <T,>(event: HistoryEvent, payload: unknown): Promise<T> => {
+    const client = liveClientRef.current;
+    if (!client) throw new Error('no connection');
+    const answer = (await client.request(event, payload)) as {
+      ok?: boolean;
+      data?: T;
+      error?: { message?: string };
+    };
+    if (answer?.ok === true) return answer.data as T;
+    throw new Error(answer?.error?.message ?? 'no answer');
+  }, []);
+  const saveRule = useCallback(
+    async (rule: AlarmRule) => {
+      const saved = await ask<AlarmRule>('alarm:rule', rule);
+      alarms.applyRule(saved);
+      return saved;
+    },
+    [ask, alarms],
+  );
+  const openWindow = useCallback((kind: 'overview' | 'detail' | 'cockpit') => {
+    window.open(hrefForWindow(window.location.href, kind), `citytwin-${kind}-${Date.now()}`, 'popup');
+  }, []);
+  const wallsApi = useMemo(
+    () => ({
+      load: () => ask<WallSummary[]>('wall:list', undefined),
+      push: (wall: string) => {
+        const camera = viewerRef.current?.cameraView();
+        if (!camera) return Promise.reject(new Error('the map is not ready'));
+        const mode = time?.getView().mode ?? { kind: 'live' };
+        const view: WallView = {
+          camera,
+          layers: runtime.layers.layers.map((layer) => ({ id: layer.id, visible: layer.visible })),
+          atMs: mode.kind === 'past' ? Math.round(mode.atMs) : null,
+          sensorId: selectionRef.current,
+        };
+        return ask<WallPushResult>('wall:push', { wall, view });
+      },
+    }),
+    [ask, runtime, time],
+  );
   // Every viewer gets only what it sees: the live subscription follows the camera.
   const onViewChanged = useCallback((view: ViewRectangleDeg | null) => {
     lastViewRef.current = view;
     liveClientRef.current?.setViewport(viewportBBox(view));
   }, []);
 
-  const historyAvailable = useTimeView(time)?.available === true;
+  const timeView = useTimeView(time);
+  const historyAvailable = timeView?.available === true;
+  const hello = useSyncExternalStore(runtime.live.subscribe, () => runtime.live.getSnapshot().hello);
+  const canEditRules = hello?.role === 'operator' || hello?.role === 'admin';
   const parkingLayer = runtime.layers.liveLayerOf('parking');
   const garages = runtime.sensors.ofKind('parking');
 
@@ -302,82 +479,125 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
             {notice}
           </p>
         )}
+        {windowProblem && (
+          <p className="city-notice" role="alert">
+            {translator.t('window.problem', { problem: windowProblem })}
+          </p>
+        )}
         <ConnectionProblem store={runtime.live} />
       </div>
-      <div className="stage">
-        <MapView
-          runtime={runtime}
-          i18n={i18n}
-          probe={probe}
-          profile={profile}
-          onViewer={onViewer}
-          onPick={setSelection}
-          onViewChanged={onViewChanged}
+      {cockpit ? (
+        <CityCockpit
+          info={info}
+          store={runtime.live}
+          subscribeTick={runtime.subscribeTick}
+          mode={timeView?.mode ?? null}
+          onSelect={(sensorId) => {
+            sharedSelectionRef.current = sensorId;
+            syncRef.current?.sendSelection(sensorId);
+          }}
         />
-        <LayerPanel
-          layers={runtime.layers.layers}
-          before={
-            <>
-              {accessKey !== undefined && (
-                <AlarmPanel
-                  store={alarms}
-                  sensorOf={sensorOf}
+      ) : (
+        <div className="stage">
+          <MapView
+            runtime={runtime}
+            i18n={i18n}
+            probe={probe}
+            profile={profile}
+            onViewer={onViewer}
+            onPick={setSelection}
+            onViewChanged={onViewChanged}
+          />
+          {wallName !== null && (
+            <p className="wall-badge" role="status" data-testid="wall-badge">
+              {translator.t('wall.badge', { wall: wallName })}
+              {' · '}
+              {wallShown
+                ? translator.t('wall.lastPush', {
+                    by: wallShown.by,
+                    time: formatTime(wallShown.atMs, translator.intlLocale, info.city.timezone),
+                  })
+                : translator.t('wall.waiting')}
+            </p>
+          )}
+          {windowRole.kind === 'detail' && (
+            <p className="wall-badge" data-testid="detail-badge">
+              {translator.t('window.detail')}
+            </p>
+          )}
+          <LayerPanel
+            layers={runtime.layers.layers}
+            before={
+              <>
+                {accessKey !== undefined && (
+                  <AlarmPanel
+                    store={alarms}
+                    sensorOf={sensorOf}
+                    timeZone={info.city.timezone}
+                    onFlyTo={selectGarage}
+                    onAcknowledge={acknowledge}
+                  />
+                )}
+                <IncidentPanel
+                  store={incidents}
+                  live={runtime.live}
+                  subscribeTick={runtime.subscribeTick}
                   timeZone={info.city.timezone}
-                  onFlyTo={selectGarage}
-                  onAcknowledge={acknowledge}
+                  staff={accessKey !== undefined}
+                  onFlyTo={flyToIncident}
+                  onDraw={viewer ? viewer.drawIncident : null}
+                  onSave={saveIncident}
+                  onRemove={removeIncident}
                 />
-              )}
-              <IncidentPanel
-                store={incidents}
-                live={runtime.live}
-                subscribeTick={runtime.subscribeTick}
-                timeZone={info.city.timezone}
-                staff={accessKey !== undefined}
-                onFlyTo={flyToIncident}
-                onDraw={viewer ? viewer.drawIncident : null}
-                onSave={saveIncident}
-                onRemove={removeIncident}
-              />
-              {accessKey !== undefined && (
-                <SourceHealthPanel load={loadHealth} sensorOf={sensorOf} timeZone={info.city.timezone} />
-              )}
-            </>
-          }
-          buildingColorMode={buildingColorMode}
-          onBuildingColorModeChange={setBuildingColorMode}
-          renderExtra={(layer) =>
-            layer === parkingLayer ? (
-              <GarageList
-                garages={garages}
-                store={runtime.live}
-                subscribeTick={runtime.subscribeTick}
-                selectedId={selectedSensorId}
-                onSelect={selectGarage}
-              />
-            ) : null
-          }
-        />
-        {time && <Timeline time={time} timeZone={info.city.timezone} subscribeTick={runtime.subscribeTick} />}
-        {selection?.kind === 'building' && (
-          <BuildingInfoPanel
-            buildingId={selection.buildingId}
-            properties={selection.properties}
-            onClose={closeInfo}
+                {accessKey !== undefined && (
+                  <SourceHealthPanel load={loadHealth} sensorOf={sensorOf} timeZone={info.city.timezone} />
+                )}
+                {accessKey !== undefined && (
+                  <RulePanel store={alarms} sensors={info.sensors} canEdit={canEditRules} onSave={saveRule} />
+                )}
+                {accessKey !== undefined && wallName === null && (
+                  <ScreensPanel onOpen={openWindow} walls={wallsApi} />
+                )}
+              </>
+            }
+            buildingColorMode={buildingColorMode}
+            onBuildingColorModeChange={setBuildingColorMode}
+            renderExtra={(layer) =>
+              layer === parkingLayer ? (
+                <GarageList
+                  garages={garages}
+                  store={runtime.live}
+                  subscribeTick={runtime.subscribeTick}
+                  selectedId={selectedSensorId}
+                  onSelect={selectGarage}
+                />
+              ) : null
+            }
           />
-        )}
-        {selectedSensorId !== null && (
-          <InfoPanel
-            sensorId={selectedSensorId}
-            info={info}
-            sensors={runtime.sensors}
-            store={runtime.live}
-            subscribeTick={runtime.subscribeTick}
-            onClose={closeInfo}
-            history={historyAvailable}
-            accessKey={accessKey}
-          />
-        )}
-      </div>
+          {time && (
+            <Timeline time={time} timeZone={info.city.timezone} subscribeTick={runtime.subscribeTick} />
+          )}
+          {selection?.kind === 'building' && (
+            <BuildingInfoPanel
+              buildingId={selection.buildingId}
+              properties={selection.properties}
+              onClose={closeInfo}
+            />
+          )}
+          {selectedSensorId !== null && (
+            <InfoPanel
+              sensorId={selectedSensorId}
+              info={info}
+              sensors={runtime.sensors}
+              store={runtime.live}
+              subscribeTick={runtime.subscribeTick}
+              onClose={closeInfo}
+              history={historyAvailable}
+              accessKey={accessKey}
+            />
+          )}
+        </div>
+      )}
     </div>
   );
 }

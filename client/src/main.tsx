@@ -29,7 +29,9 @@ const live = new LiveStore();
 const probe = installProbe();
 // The map's module (with Cesium, most of the app's bytes) starts loading now, beside the city's
 // data, instead of after it: the map waits for both anyway. MapView imports the same module.
-void import('./viewer/cityViewer.ts').catch(() => undefined);
+// The city cockpit (`?window=cockpit`) has no map.
+if (new URLSearchParams(window.location.search).get('window') !== 'cockpit')
+  void import('./viewer/cityViewer.ts').catch(() => undefined);
 
 const rootElement = document.getElementById('root');
 if (!rootElement) throw new Error('index.html has no #root element.');

@@ -3,6 +3,8 @@
  * read from outside (Playwright's `page.evaluate`). Nothing in the app reads them back.
  */
 
+import type { CameraView } from '../../protocol/index.ts';
+
 /**
  * Streaming of the buildings tileset(s), counted from Cesium's tileset events. Counters only grow
  * (a new viewer, e.g. after switching town, starts them again); `pending*` are the latest values.
@@ -37,6 +39,8 @@ export interface ProbeView {
 
 /** The probe's fields. */
 export interface CityTwinProbe {
+  /** Where the map's camera is now (wall and window tests); null without a map. */
+  cameraView?: (() => CameraView | null) | undefined;
   /** Frames rendered by the Cesium scene since start (request-render mode: only when needed). */
   renderCount: number;
   /** `performance.now()` when the first map's first frame was rendered (cold start); null before. */

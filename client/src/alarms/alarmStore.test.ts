@@ -83,4 +83,31 @@ describe('AlarmStore', () => {
     store.refuse('alarms are for staff');
     expect(store.getView()).toMatchObject({ available: false, reason: 'alarms are for staff', alarms: [] });
   });
+
+  it('takes changed rules from another console and a saved rule, and refuses malformed ones', () => {
+    const store = new AlarmStore();
+    const rule = {
+      id: 'basin-alarm',
+      name: { de: 'Becken', en: 'Basin' },
+      kind: 'water',
+      severity: 'alarm',
+      condition: { type: 'mark', quantity: 'levelCm', level: 'alarm' },
+    };
+    // Before the list there is nothing to change.
+    expect(store.applyRules([rule])).toBe(false);
+    expect(store.applyList({ seq: 0, alarms: [], rules: [rule] })).toBe(true);
+    expect(
+      store.applyRules([
+        { ...rule, severity: 'warning' },
+        { ...rule, id: 'new-rule' },
+      ]),
+    ).toBe(true);
+    expect([...store.getView().rules.keys()]).toEqual(['basin-alarm', 'new-rule']);
+    expect(store.getView().rules.get('basin-alarm')?.severity).toBe('warning');
+    expect(store.applyRule({ ...rule, enabled: false })).toBe(true);
+    expect(store.getView().rules.get('basin-alarm')?.enabled).toBe(false);
+    expect(store.applyRules([{ ...rule, condition: { type: 'value', quantity: 'levelCm' } }])).toBe(false);
+    expect(store.applyRule({ id: 'x' })).toBe(false);
+    expect(store.getView().rules.size).toBe(2);
+  });
 });

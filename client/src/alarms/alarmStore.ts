@@ -4,7 +4,10 @@
  * the caller asks for the list again. Pure apart from its listeners; no socket in here.
  */
 import type { Alarm, AlarmChange, AlarmList, AlarmRule } from '../../../protocol/index.ts';
-import { AlarmChangeSchema, AlarmListSchema } from '../../../protocol/index.ts';
+import { z } from 'zod';
+import { AlarmChangeSchema, AlarmListSchema, AlarmRuleSchema } from '../../../protocol/index.ts';
+
+const RulesSchema = z.array(AlarmRuleSchema);
 
 export interface AlarmView {
   /** Null until the server answered; false when this console may not see alarms. */
@@ -67,6 +70,24 @@ export class AlarmStore {
       alarms: list.alarms.filter(isOpen).sort(alarmOrder),
       rules: new Map(list.rules.map((rule) => [rule.id, rule])),
     });
+    return true;
+  }
+
+  /** Takes `alarm:rules` (an operator changed a rule) or a saved rule's answer; false when malformed. */
+  applyRules(raw: unknown): boolean {
+    const parsed = RulesSchema.safeParse(raw);
+    if (!parsed.success || this.view.available !== true) return false;
+    this.set({ ...this.view, rules: new Map(parsed.data.map((rule) => [rule.id, rule])) });
+    return true;
+  }
+
+  /** One rule as the server saved it (the answer to `alarm:rule`). */
+  applyRule(raw: unknown): boolean {
+    const parsed = AlarmRuleSchema.safeParse(raw);
+    if (!parsed.success || this.view.available !== true) return false;
+    const rules = new Map(this.view.rules);
+    rules.set(parsed.data.id, parsed.data);
+    this.set({ ...this.view, rules });
     return true;
   }
 

@@ -62,6 +62,10 @@ export interface LiveClientOptions {
   onAlarmChanged?: ((raw: unknown) => void) | undefined;
   /** Each `incident:changed` as it arrives, unparsed. */
   onIncidentChanged?: ((raw: unknown) => void) | undefined;
+  /** Each `alarm:rules` (the rules after an operator changed one; staff sockets), unparsed. */
+  onAlarmRules?: ((raw: unknown) => void) | undefined;
+  /** Each `wall:view` (a view pushed to the wall this window is a screen of), unparsed. */
+  onWallView?: ((raw: unknown) => void) | undefined;
   /** After each (re)connection; `recovered` when Socket.io replayed what was missed. */
   onConnected?: ((recovered: boolean) => void) | undefined;
 }
@@ -78,7 +82,10 @@ export type HistoryEvent =
   | 'ops:health'
   | 'incident:list'
   | 'incident:save'
-  | 'incident:remove';
+  | 'incident:remove'
+  | 'wall:join'
+  | 'wall:push'
+  | 'wall:list';
 
 /** Requests without a payload. */
 const BARE_REQUESTS: ReadonlySet<HistoryEvent> = new Set([
@@ -86,6 +93,7 @@ const BARE_REQUESTS: ReadonlySet<HistoryEvent> = new Set([
   'alarm:list',
   'ops:health',
   'incident:list',
+  'wall:list',
 ]);
 
 /** Owns the socket; `start()` connects, `stop()` disconnects for good. */
@@ -204,6 +212,8 @@ export class LiveClient {
     socket.on('live:snapshot', (raw: unknown) => this.onPushedSnapshot(raw));
     socket.on('alarm:changed', (raw: unknown) => this.options.onAlarmChanged?.(raw));
     socket.on('incident:changed', (raw: unknown) => this.options.onIncidentChanged?.(raw));
+    socket.on('alarm:rules', (raw: unknown) => this.options.onAlarmRules?.(raw));
+    socket.on('wall:view', (raw: unknown) => this.options.onWallView?.(raw));
     socket.on('connect_error', (error: Error & { data?: unknown }) => this.onConnectError(error));
     socket.on('disconnect', (reason) => {
       if (this.stopped) return;

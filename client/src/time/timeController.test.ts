@@ -143,4 +143,21 @@ describe('TimeController', () => {
     expect(time.getView().mode).toEqual({ kind: 'live' });
     expect(source.live).toBe(true);
   });
+
+  it('follows another window: a time, playing at its speed, paused, and back to live', async () => {
+    vi.useFakeTimers();
+    const store = new LiveStore();
+    store.setHello({ protocolVersion: 2, cityId: 'x', serverTimeMs: NOW, timeScale: 1, role: 'public' }, 0);
+    const source = fakeSource();
+    const time = new TimeController({ store, source, kinds: ['parking'], now: () => 0, frameMs: 250 });
+    await time.refreshRange();
+    time.follow({ kind: 'past', atMs: NOW - 2 * HOUR, playing: true, speed: 3600 });
+    expect(time.getView().mode).toEqual({ kind: 'past', atMs: NOW - 2 * HOUR, playing: true, speed: 3600 });
+    expect(source.live).toBe(false);
+    time.follow({ kind: 'past', atMs: NOW - HOUR, playing: false, speed: 10 });
+    expect(time.getView().mode).toEqual({ kind: 'past', atMs: NOW - HOUR, playing: false, speed: 10 });
+    time.follow({ kind: 'live' });
+    expect(time.getView().mode).toEqual({ kind: 'live' });
+    expect(source.live).toBe(true);
+  });
 });

@@ -204,6 +204,24 @@ export class TimeController {
     if (mode.playing) this.fetch(mode.atMs);
   }
 
+  /**
+   * Shows what another window (or a wall push) shows: live, or a time of the past, playing or
+   * paused, at its speed.
+   */
+  follow(mode: TimeMode): void {
+    if (mode.kind === 'live') {
+      this.goLive();
+      return;
+    }
+    const before = this.view.mode;
+    if (before.kind === 'past' && before.playing && !mode.playing) this.pause();
+    this.goTo(mode.atMs);
+    const now = this.view.mode;
+    if (now.kind !== 'past') return;
+    if (now.speed !== mode.speed) this.setSpeed(mode.speed);
+    if (mode.playing && !now.playing) this.play();
+  }
+
   /** Back to live: subscribes again, and the answer brings every value to now. */
   goLive(): void {
     if (this.view.mode.kind === 'live') return;

@@ -15,7 +15,7 @@ import {
   ScreenSpaceEventType,
   type Cartesian2,
 } from 'cesium';
-import type { CityInfo, Incident, LayerEntry } from '../../../protocol/index.ts';
+import type { CameraView, CityInfo, Incident, LayerEntry } from '../../../protocol/index.ts';
 import type { FetchLike } from '../api/cityApi.ts';
 import type { I18nStore } from '../i18n/i18nStore.ts';
 import {
@@ -102,6 +102,10 @@ export interface CityViewer {
    * meanwhile); `onChange` gets the corners so far. Returns the function that stops it.
    */
   drawIncident(mode: DrawMode, onChange: (corners: readonly [number, number][]) => void): () => void;
+  /** Where the camera is now (for another window or a wall screen). */
+  cameraView(): CameraView | null;
+  /** Moves the camera to a view, in a flight of `durationS` (0: at once). */
+  setCameraView(view: CameraView, durationS?: number): void;
   /** Unbinds the layers and destroys the viewer. */
   destroy(): void;
 }
@@ -308,8 +312,40 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
     requestRender();
   };
 
+  function cameraView(): CameraView | null {
+    if (destroyed) return null;
+    const at = viewer.camera.positionCartographic;
+    // Rounded to what a screen can show: a centimetre, a hundredth of a degree of orientation.
+    const round = (value: number, digits: number) => Number(value.toFixed(digits));
+    return {
+      lon: round(CesiumMath.toDegrees(at.longitude), 7),
+      lat: round(CesiumMath.toDegrees(at.latitude), 7),
+      heightM: round(at.height, 2),
+      headingDeg: round(CesiumMath.toDegrees(viewer.camera.heading), 2),
+      pitchDeg: round(CesiumMath.clamp(CesiumMath.toDegrees(viewer.camera.pitch), -90, 90), 2),
+      rollDeg: round(CesiumMath.toDegrees(viewer.camera.roll), 2),
+    };
+  }
+  probe.cameraView = cameraView;
+
   return {
     flyHome,
+    cameraView,
+    setCameraView(view, durationS = FLIGHT_S) {
+      if (destroyed) return;
+      const destination = Cartesian3.fromDegrees(view.lon, view.lat, view.heightM);
+      const orientation = {
+        heading: CesiumMath.toRadians(view.headingDeg),
+        pitch: CesiumMath.toRadians(view.pitchDeg),
+        roll: CesiumMath.toRadians(view.rollDeg),
+      };
+      if (durationS <= 0) {
+        viewer.camera.cancelFlight();
+        viewer.camera.setView({ destination, orientation });
+        requestRender();
+        reportView();
+      } else viewer.camera.flyTo({ destination, orientation, duration: durationS });
+    },
     flyToSensor(sensorId) {
       const sensor = options.sensors.byId(sensorId);
       if (!sensor || destroyed) return;
@@ -353,6 +389,7 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
       probe.ready = false;
       probe.setView = null;
       probe.screenPositionOf = null;
+      probe.cameraView = undefined;
       removeFirstFrame();
       if (bindTimer !== undefined) clearTimeout(bindTimer);
       for (const layer of layers.layers) layer.unbind();
