@@ -116,6 +116,7 @@ describe.skipIf(!chromiumAvailable())('windows, cockpit and wall screens in Chro
     await overview.fill('[data-testid="staff-key"]', KEY);
     await overview.click('[data-testid="staff-submit"]');
     await overview.waitForSelector('[data-testid="screens-panel"]', { timeout: 20_000 });
+    await overview.click('[data-testid="screens-panel"] summary');
   });
 
   afterAll(async () => {
@@ -126,7 +127,6 @@ describe.skipIf(!chromiumAvailable())('windows, cockpit and wall screens in Chro
   });
 
   it('opens the city cockpit in a second window that follows the console’s time and selection', async () => {
-    await overview.click('[data-testid="screens-panel"] summary');
     const [cockpit] = await Promise.all([
       overview.context().waitForEvent('page'),
       overview.click('[data-testid="open-cockpit"]'),
@@ -171,6 +171,36 @@ describe.skipIf(!chromiumAvailable())('windows, cockpit and wall screens in Chro
       .toBe(String(NOW_FREE * garages.length));
     expect(await cockpit.textContent('[data-testid="cockpit-time"]')).toMatch(/^Live/);
     await cockpit.close();
+  });
+
+  it('opens a detail window whose camera follows the sensor selected in the console', async () => {
+    const [detail] = await Promise.all([
+      overview.context().waitForEvent('page'),
+      overview.click('[data-testid="open-detail"]'),
+    ]);
+    watch(detail, 'detail');
+    await detail.waitForLoadState('load');
+    await waitReady(detail);
+    expect(await detail.textContent('[data-testid="detail-badge"]')).toContain('Detailfenster');
+    const garage = garages[6] as Sensor;
+    const metresFromGarage = async () => {
+      const camera = await detail.evaluate(() =>
+        (window as unknown as { __citytwin: Probe }).__citytwin.cameraView?.(),
+      );
+      if (!camera) return Infinity;
+      const [lon, lat] = garage.position;
+      return Math.hypot((camera.lat - lat) * 111_000, (camera.lon - lon) * 73_000);
+    };
+    // At the town's home view the camera is kilometres away.
+    expect(await metresFromGarage()).toBeGreaterThan(1500);
+    await overview.click(`[data-testid="garage"][data-sensor-id="${garage.id}"] button`);
+    await expect
+      .poll(() => detail.getAttribute('[data-testid="info-panel"]', 'data-sensor-id'), { timeout: 10_000 })
+      .toBe(garage.id);
+    // The detail window flew there: its camera is within a kilometre of the garage.
+    await expect.poll(metresFromGarage, { timeout: 10_000 }).toBeLessThan(1000);
+    await detail.screenshot({ path: join(repoRoot, 'test-results', 'detail-window.png') });
+    await detail.close();
   });
 
   it('pushes the console’s view to a wall screen: camera, layers, time and the open sensor', async () => {
