@@ -9,6 +9,7 @@ import type { Alarm, AlarmChange, AlarmList, AlarmRule } from './alarms.ts';
 import type { HealthReport } from './health.ts';
 import type { Incident, IncidentChange } from './incidents.ts';
 import type { WallPushResult, WallSummary, WallViewMessage } from './walls.ts';
+import type { Scenario, ScenarioComment, ScenarioSummary } from './scenarios.ts';
 
 export interface ServerToClientEvents {
   /** Once after connecting. */
@@ -67,6 +68,25 @@ export interface ClientToServerEvents {
   'wall:push': (request: unknown, ack: (answer: Ack<WallPushResult>) => void) => void;
   /** The city's walls: those with screens connected and those pushed to (staff only). */
   'wall:list': (ack: (answer: Ack<WallSummary[]>) => void) => void;
+  /** The city's scenarios one may see (staff: all; others: the published ones). */
+  'scenario:list': (ack: (answer: Ack<ScenarioSummary[]>) => void) => void;
+  /** A scenario (`{ id, version? }`): the newest version, or an older one for staff. */
+  'scenario:get': (request: unknown, ack: (answer: Ack<Scenario>) => void) => void;
+  /** Every saved version of a scenario (staff). */
+  'scenario:versions': (
+    id: unknown,
+    ack: (answer: Ack<{ version: number; savedBy: string; savedAtMs: number }[]>) => void,
+  ) => void;
+  /** Saves a new scenario or its next version (`ScenarioInput`; planners and admins). */
+  'scenario:save': (request: unknown, ack: (answer: Ack<Scenario>) => void) => void;
+  /** Removes a scenario with its versions and comments (planners and admins). */
+  'scenario:remove': (id: unknown, ack: (answer: Ack<{ id: string }>) => void) => void;
+  /** A comment anchored to a point of a variant (`CommentInput`): pending until moderated. */
+  'scenario:comment': (request: unknown, ack: (answer: Ack<ScenarioComment>) => void) => void;
+  /** A scenario's comments (staff: all; others: approved ones). */
+  'scenario:comments': (scenarioId: unknown, ack: (answer: Ack<ScenarioComment[]>) => void) => void;
+  /** Approves or rejects a comment (planners and admins). */
+  'scenario:moderate': (request: unknown, ack: (answer: Ack<ScenarioComment>) => void) => void;
 }
 
 /** What a client sends in the Socket.io handshake (`auth`). */

@@ -9,3 +9,4 @@ export * from './alarms.ts';
 export * from './health.ts';
 export * from './incidents.ts';
 export * from './walls.ts';
+export * from './scenarios.ts';

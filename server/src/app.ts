@@ -44,6 +44,7 @@ import { PostgresHistoryStore } from './history/postgresHistoryStore.ts';
 import { startTickTimer } from './hub/tickTimer.ts';
 import type { LiveServer } from './live/liveGateway.ts';
 import { alarmRoomOf, attachLiveGateway, incidentRoomOf } from './live/liveGateway.ts';
+import { ScenarioService } from './scenarios/scenarioService.ts';
 import type { IncidentAudience } from './incidents/incidentService.ts';
 import { IncidentService } from './incidents/incidentService.ts';
 import { AlarmService } from './alarms/alarmService.ts';
@@ -110,6 +111,8 @@ export interface App {
   alarms: AlarmService | undefined;
   /** Incidents and annotations marked on the map. */
   incidents: IncidentService;
+  /** Planning scenarios with their versions and comments. */
+  scenarios: ScenarioService;
   /** Starts listening and the sources; resolves with the bound port. */
   listen(): Promise<number>;
   close(): Promise<void>;
@@ -389,6 +392,12 @@ export async function createApp(config: Config, components: AppComponents = {}):
     logger,
     emit: (cityId, audience, change) => emitIncident(cityId, audience, change),
   });
+  const scenarios = new ScenarioService({
+    cityIds: [...cities.keys()],
+    dir: resolve(rootDir, config.scenariosDir),
+    now: () => clock.now(),
+    logger,
+  });
   const staffKeys = config.accessKeys.flatMap((entry) => {
     const key = entry.apiKey ?? (entry.apiKeyEnv ? env[entry.apiKeyEnv] : undefined);
     return key ? [key] : [];
@@ -449,6 +458,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
     alarms,
     health,
     incidents,
+    scenarios,
   });
   emitIncident = (cityId, audience, change) =>
     io.to(incidentRoomOf(cityId, audience)).emit('incident:changed', change);
@@ -487,6 +497,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
     history,
     alarms,
     incidents,
+    scenarios,
     async listen() {
       await new Promise<void>((resolveListen, rejectListen) => {
         httpServer.once('error', rejectListen);

@@ -195,6 +195,8 @@ export const ConfigSchema = z
     history: HistoryConfigSchema,
     /** Where incidents marked by operators are kept (they last days, across restarts). */
     incidentsFile: z.string().min(1).default('var/incidents.json'),
+    /** Where planning scenarios are kept: a folder per city, a file per saved version. */
+    scenariosDir: z.string().min(1).default('var/scenarios'),
     /**
      * Alarms for the control room: the default rules (garage full, NO2 and PM10 over the EU limits,
      * basin marks, slow traffic, sensor offline), `rules` replacing one by its id or adding one, and

@@ -84,9 +84,9 @@ describe('key figures', () => {
   });
 
   it('counts homes only where people live, and sums a variant', () => {
-    expect(buildingFigures(block({ use: 'office' })).units).toBe(0);
+    expect(buildingFigures(block({ use: 'commercial' })).units).toBe(0);
     expect(buildingFigures(block({ use: 'mixed' })).units).toBe(12);
-    const sum = variantFigures([block(), block({ use: 'office', eavesHeightM: 30, storeys: 8 })]);
+    const sum = variantFigures([block(), block({ use: 'commercial', eavesHeightM: 30, storeys: 8 })]);
     expect(sum).toMatchObject({ buildings: 2, units: 24, maxHeightM: 30 });
     expect(sum.grossFloorAreaM2).toBeCloseTo(2400 + 4800, 0);
     expect(variantFigures([])).toEqual({

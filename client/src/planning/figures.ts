@@ -8,8 +8,7 @@
 /** Roofs a proposed building can have; the roof's volume is added on top of the walls. */
 export type RoofType = 'flat' | 'gabled' | 'hipped' | 'shed';
 
-/** What a building is used for; only homes count towards dwelling units. */
-export type BuildingUse = 'residential' | 'mixed' | 'office' | 'retail' | 'public' | 'industrial';
+import type { BuildingUse } from '../../../protocol/index.ts';
 
 export interface ProposedBuildingShape {
   /** Outer ring, `[lon, lat]` degrees; closed or not. */
@@ -20,6 +19,7 @@ export interface ProposedBuildingShape {
   readonly roofHeightM: number;
   readonly roof: RoofType;
   readonly storeys: number;
+  /** What it is used for (the city pack's uses); only homes count towards dwelling units. */
   readonly use: BuildingUse;
 }
 

@@ -226,8 +226,9 @@ export function sunHours(
           stamp += 1;
           const x = grid.originX + column * grid.cellM;
           const y = grid.originY + row * grid.cellM;
+          const cell = row * grid.columns + column;
           if (!blocked(index, x, y, grid.heightM, sun, seen, stamp))
-            sunSteps[row * grid.columns + column] += 1;
+            sunSteps[cell] = (sunSteps[cell] as number) + 1;
         }
     }
     onProgress?.((k + 1) / times.length);

@@ -40,6 +40,8 @@ import type { HistoryService } from '../history/historyService.ts';
 import type { SourceHealthReporter } from '../http/sourceHealth.ts';
 import type { IncidentService } from '../incidents/incidentService.ts';
 import { IncidentError } from '../incidents/incidentService.ts';
+import type { ScenarioService } from '../scenarios/scenarioService.ts';
+import { canPlan, isStaff, ScenarioError } from '../scenarios/scenarioService.ts';
 import { HistoryRequestError } from '../history/historyService.ts';
 import type { WallSummary, WallViewMessage } from '../../../protocol/walls.ts';
 import { WallNameSchema, WallPushRequestSchema } from '../../../protocol/walls.ts';
@@ -99,6 +101,8 @@ export interface LiveGatewayOptions {
   health?: SourceHealthReporter | undefined;
   /** Answers `incident:*`; without it they are refused as not found. */
   incidents?: IncidentService | undefined;
+  /** Answers `scenario:*`; without it they are refused as not found. */
+  scenarios?: ScenarioService | undefined;
 }
 
 /** What a role may see. */
@@ -236,6 +240,7 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
     alarms: options.alarms,
     health: options.health,
     incidents: options.incidents,
+    scenarios: options.scenarios,
     walls: new Map(),
   };
   io.on('connection', (socket) => {
@@ -264,6 +269,14 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
     socket.on('wall:join', onWallJoin);
     socket.on('wall:push', onWallPush);
     socket.on('wall:list', onWallList);
+    socket.on('scenario:list', onScenarioList);
+    socket.on('scenario:get', onScenarioGet);
+    socket.on('scenario:versions', onScenarioVersions);
+    socket.on('scenario:save', onScenarioSave);
+    socket.on('scenario:remove', onScenarioRemove);
+    socket.on('scenario:comment', onScenarioComment);
+    socket.on('scenario:comments', onScenarioComments);
+    socket.on('scenario:moderate', onScenarioModerate);
     socket.on('disconnect', onDisconnect);
   });
 }
@@ -279,6 +292,7 @@ interface GatewayContext {
   readonly alarms: AlarmService | undefined;
   readonly health: SourceHealthReporter | undefined;
   readonly incidents: IncidentService | undefined;
+  readonly scenarios: ScenarioService | undefined;
   /** The last view pushed to each wall, by its room (so a screen that comes up later shows it). */
   readonly walls: Map<string, WallViewMessage>;
 }
@@ -339,6 +353,31 @@ function onWallPush(this: LiveSocket, request: unknown, ack: unknown): void {
 }
 function onWallList(this: LiveSocket, ack: unknown): void {
   connections.get(this)?.wall('list', undefined, ack);
+}
+type ScenarioRequest = 'list' | 'get' | 'versions' | 'save' | 'remove' | 'comment' | 'comments' | 'moderate';
+function onScenarioList(this: LiveSocket, ack: unknown): void {
+  connections.get(this)?.scenario('list', undefined, ack);
+}
+function onScenarioGet(this: LiveSocket, request: unknown, ack: unknown): void {
+  connections.get(this)?.scenario('get', request, ack);
+}
+function onScenarioVersions(this: LiveSocket, request: unknown, ack: unknown): void {
+  connections.get(this)?.scenario('versions', request, ack);
+}
+function onScenarioSave(this: LiveSocket, request: unknown, ack: unknown): void {
+  connections.get(this)?.scenario('save', request, ack);
+}
+function onScenarioRemove(this: LiveSocket, request: unknown, ack: unknown): void {
+  connections.get(this)?.scenario('remove', request, ack);
+}
+function onScenarioComment(this: LiveSocket, request: unknown, ack: unknown): void {
+  connections.get(this)?.scenario('comment', request, ack);
+}
+function onScenarioComments(this: LiveSocket, request: unknown, ack: unknown): void {
+  connections.get(this)?.scenario('comments', request, ack);
+}
+function onScenarioModerate(this: LiveSocket, request: unknown, ack: unknown): void {
+  connections.get(this)?.scenario('moderate', request, ack);
 }
 function onDisconnect(this: LiveSocket): void {
   connections.get(this)?.disconnected();
@@ -549,6 +588,56 @@ class LiveConnection implements SubscriberSink {
     context.walls.set(room, message);
     socket.nsp.to(room).emit('wall:view', message);
     reply({ ok: true, data: { wall, screens: rooms.get(room)?.size ?? 0 } });
+  }
+
+  /**
+   * `scenario:*`: everyone lists, reads and comments on what they may see (the public: published
+   * scenarios); staff see drafts and versions; planners and admins save, remove and moderate.
+   */
+  scenario(kind: ScenarioRequest, request: unknown, ack: unknown): void {
+    if (typeof ack !== 'function') return;
+    const reply = ack as (answer: Ack<unknown>) => void;
+    const service = this.context.scenarios;
+    const { cityId, role, staffId } = this.socket.data;
+    if (!service) {
+      reply(fail('not-found', `scenario:${kind}: scenarios are off on this server`));
+      return;
+    }
+    const planning = kind === 'save' || kind === 'remove' || kind === 'moderate';
+    if (planning && (!canPlan(role) || staffId === undefined)) {
+      reply(fail('forbidden', `scenario:${kind}: for planners; connect with a planner's access key`));
+      return;
+    }
+    if (kind === 'versions' && !isStaff(role)) {
+      reply(fail('forbidden', 'scenario:versions: for staff; connect with an access key'));
+      return;
+    }
+    try {
+      const by = staffId ?? '';
+      const data =
+        kind === 'list'
+          ? service.list(cityId, role)
+          : kind === 'get'
+            ? service.get(cityId, request, role)
+            : kind === 'versions'
+              ? service.versions(cityId, request)
+              : kind === 'save'
+                ? service.save(cityId, request, by)
+                : kind === 'remove'
+                  ? service.remove(cityId, request)
+                  : kind === 'comment'
+                    ? service.comment(cityId, request, role)
+                    : kind === 'comments'
+                      ? service.comments(cityId, request, role)
+                      : service.moderate(cityId, request, by);
+      reply({ ok: true, data });
+    } catch (error) {
+      if (error instanceof ScenarioError) reply(fail(error.code, `scenario:${kind}: ${error.message}`));
+      else {
+        this.context.logger.error('scenario request failed', { kind, error: (error as Error).stack });
+        reply(fail('internal', `scenario:${kind}: the server could not answer`));
+      }
+    }
   }
 
   /** `ops:health`: the source health report of the socket's city, staff only. */

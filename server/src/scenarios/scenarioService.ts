@@ -1,0 +1,304 @@
+/**
+ * Planning scenarios of every served city, kept on disk with every version: one JSON file per saved
+ * version (`<dir>/<city>/<scenario>/v<n>.json`) and the visitors' comments beside them
+ * (`comments.json`). Planners and admins save and remove; staff see every scenario and version; the
+ * public and kiosks see the newest version of published scenarios, comment on them, and see the
+ * comments planners approved.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Role } from '../../../protocol/index.ts';
+import type { Scenario, ScenarioComment, ScenarioSummary } from '../../../protocol/scenarios.ts';
+import {
+  CommentInputSchema,
+  CommentSchema,
+  ModerateRequestSchema,
+  ScenarioGetSchema,
+  ScenarioInputSchema,
+  ScenarioSchema,
+} from '../../../protocol/scenarios.ts';
+import type { Logger } from '../logger.ts';
+
+/** A request the service turns down. */
+export class ScenarioError extends Error {
+  override name = 'ScenarioError';
+  constructor(
+    readonly code: 'not-found' | 'bad-request' | 'forbidden',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ScenarioServiceOptions {
+  readonly cityIds: readonly string[];
+  /** Where scenarios are kept: a folder per city. */
+  readonly dir: string;
+  readonly now: () => number;
+  readonly logger: Logger;
+}
+
+/** The most comments a scenario keeps; beyond it new ones are refused. */
+const MAX_COMMENTS = 10_000;
+const VERSION_FILE = /^v(\d+)\.json$/;
+
+function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
+  return issues.map((i) => `${i.path.map(String).join('.') || '(request)'}: ${i.message}`).join('; ');
+}
+
+/** Who may do what. */
+export const canPlan = (role: Role) => role === 'planner' || role === 'admin';
+export const isStaff = (role: Role) => role !== 'public' && role !== 'kiosk';
+
+/** A scenario id from a name: "Elbenplatz – Variante Süd" → "elbenplatz-variante-sud". */
+export function slugOf(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/ß/g, 'ss')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 56);
+  return slug === '' ? 'szenario' : slug;
+}
+
+interface Entry {
+  /** The newest version. */
+  latest: Scenario;
+  comments: ScenarioComment[];
+}
+
+export class ScenarioService {
+  private readonly byCity = new Map<string, Map<string, Entry>>();
+  private readonly options: ScenarioServiceOptions;
+
+  constructor(options: ScenarioServiceOptions) {
+    this.options = options;
+    for (const cityId of options.cityIds) this.byCity.set(cityId, this.load(cityId));
+  }
+
+  private cityDir(cityId: string): string {
+    return join(this.options.dir, cityId);
+  }
+
+  /** Reads the newest version of every scenario of a city; a broken file is logged and left out. */
+  private load(cityId: string): Map<string, Entry> {
+    const entries = new Map<string, Entry>();
+    const dir = this.cityDir(cityId);
+    if (!existsSync(dir)) return entries;
+    for (const id of readdirSync(dir)) {
+      const versions = this.versionNumbers(cityId, id);
+      for (const version of versions.slice().reverse()) {
+        const scenario = this.readVersion(cityId, id, version);
+        if (!scenario) continue;
+        entries.set(id, { latest: scenario, comments: this.readComments(cityId, id) });
+        break;
+      }
+    }
+    return entries;
+  }
+
+  private versionNumbers(cityId: string, id: string): number[] {
+    const dir = join(this.cityDir(cityId), id);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .map((name) => VERSION_FILE.exec(name)?.[1])
+      .filter((n): n is string => n !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b);
+  }
+
+  private readVersion(cityId: string, id: string, version: number): Scenario | null {
+    const file = join(this.cityDir(cityId), id, `v${version}.json`);
+    try {
+      const parsed = ScenarioSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+      if (parsed.success) return parsed.data;
+      this.options.logger.error(`scenario file ${file} left out: ${describeIssues(parsed.error.issues)}`);
+    } catch (error) {
+      this.options.logger.error(`scenario file ${file} left out: ${(error as Error).message}`);
+    }
+    return null;
+  }
+
+  private readComments(cityId: string, id: string): ScenarioComment[] {
+    const file = join(this.cityDir(cityId), id, 'comments.json');
+    if (!existsSync(file)) return [];
+    try {
+      const raw = JSON.parse(readFileSync(file, 'utf8')) as { comments?: unknown[] };
+      return (raw.comments ?? []).flatMap((c) => {
+        const one = CommentSchema.safeParse(c);
+        if (one.success) return [one.data];
+        this.options.logger.warn(`a comment in ${file} left out: ${describeIssues(one.error.issues)}`);
+        return [];
+      });
+    } catch (error) {
+      this.options.logger.error(`comments in ${file} left out: ${(error as Error).message}`);
+      return [];
+    }
+  }
+
+  private writeAtomically(file: string, value: unknown): void {
+    const temporary = `${file}.tmp`;
+    writeFileSync(temporary, `${JSON.stringify(value, null, 1)}\n`);
+    renameSync(temporary, file);
+  }
+
+  private city(cityId: string): Map<string, Entry> {
+    const city = this.byCity.get(cityId);
+    if (!city) throw new ScenarioError('not-found', `no city "${cityId}"`);
+    return city;
+  }
+
+  /** The entry a socket of `role` may see, or not found (a draft is not found for the public). */
+  private visible(cityId: string, id: unknown, role: Role): Entry {
+    const entry = typeof id === 'string' ? this.city(cityId).get(id) : undefined;
+    if (!entry || (!isStaff(role) && !entry.latest.published))
+      throw new ScenarioError('not-found', `no scenario "${String(id)}"`);
+    return entry;
+  }
+
+  /** The scenarios a socket of `role` may see, newest saved first. */
+  list(cityId: string, role: Role): ScenarioSummary[] {
+    return [...this.city(cityId).values()]
+      .map((e) => e.latest)
+      .filter((s) => isStaff(role) || s.published)
+      .sort((a, b) => b.savedAtMs - a.savedAtMs)
+      .map((s) => ({
+        id: s.id,
+        name: s.name,
+        published: s.published,
+        version: s.version,
+        variants: s.variants.map((v) => ({ id: v.id, name: v.name })),
+        savedBy: s.savedBy,
+        savedAtMs: s.savedAtMs,
+      }));
+  }
+
+  /** A scenario: its newest version, or (staff) an older one. */
+  get(cityId: string, request: unknown, role: Role): Scenario {
+    const parsed = ScenarioGetSchema.safeParse(request);
+    if (!parsed.success) throw new ScenarioError('bad-request', describeIssues(parsed.error.issues));
+    const { id, version } = parsed.data;
+    const entry = this.visible(cityId, id, role);
+    if (version === undefined || version === entry.latest.version) return entry.latest;
+    if (!isStaff(role))
+      throw new ScenarioError(
+        'forbidden',
+        'earlier versions are for staff; the public sees the published one',
+      );
+    const older = this.readVersion(cityId, id, version);
+    if (!older) throw new ScenarioError('not-found', `scenario "${id}" has no version ${version}`);
+    return older;
+  }
+
+  /** Every saved version of a scenario (staff). */
+  versions(cityId: string, id: unknown): { version: number; savedBy: string; savedAtMs: number }[] {
+    const entry = this.visible(cityId, id, 'planner');
+    return this.versionNumbers(cityId, entry.latest.id).flatMap((version) => {
+      const scenario =
+        version === entry.latest.version ? entry.latest : this.readVersion(cityId, entry.latest.id, version);
+      return scenario ? [{ version, savedBy: scenario.savedBy, savedAtMs: scenario.savedAtMs }] : [];
+    });
+  }
+
+  /** Saves a new scenario or the next version of one (planners and admins). */
+  save(cityId: string, input: unknown, by: string): Scenario {
+    const city = this.city(cityId);
+    const parsed = ScenarioInputSchema.safeParse(input);
+    if (!parsed.success) throw new ScenarioError('bad-request', describeIssues(parsed.error.issues));
+    const data = parsed.data;
+    const now = this.options.now();
+    let id = data.id;
+    if (id === undefined) {
+      const base = slugOf(data.name);
+      id = base;
+      for (let n = 2; city.has(id); n += 1) id = `${base}-${n}`;
+    }
+    const previous = city.get(id)?.latest;
+    const scenario: Scenario = {
+      id,
+      cityId,
+      name: data.name,
+      description: data.description,
+      variants: data.variants,
+      published: data.published,
+      ...(data.camera ? { camera: data.camera } : {}),
+      version: (previous?.version ?? 0) + 1,
+      createdBy: previous?.createdBy ?? by,
+      createdAtMs: previous?.createdAtMs ?? now,
+      savedBy: by,
+      savedAtMs: now,
+    };
+    const dir = join(this.cityDir(cityId), id);
+    mkdirSync(dir, { recursive: true });
+    this.writeAtomically(join(dir, `v${scenario.version}.json`), scenario);
+    const comments = city.get(id)?.comments ?? [];
+    city.set(id, { latest: scenario, comments });
+    return scenario;
+  }
+
+  /** Removes a scenario with all its versions and comments (planners and admins). */
+  remove(cityId: string, id: unknown): { id: string } {
+    const entry = this.visible(cityId, id, 'planner');
+    rmSync(join(this.cityDir(cityId), entry.latest.id), { recursive: true, force: true });
+    this.city(cityId).delete(entry.latest.id);
+    return { id: entry.latest.id };
+  }
+
+  /** A visitor's comment on a published scenario (staff may comment on drafts too); pending. */
+  comment(cityId: string, input: unknown, role: Role): ScenarioComment {
+    const parsed = CommentInputSchema.safeParse(input);
+    if (!parsed.success) throw new ScenarioError('bad-request', describeIssues(parsed.error.issues));
+    const { scenarioId, variantId, position, text, author } = parsed.data;
+    const entry = this.visible(cityId, scenarioId, role);
+    if (!entry.latest.variants.some((v) => v.id === variantId))
+      throw new ScenarioError('not-found', `scenario "${scenarioId}" has no variant "${variantId}"`);
+    if (entry.comments.length >= MAX_COMMENTS)
+      throw new ScenarioError('forbidden', `scenario "${scenarioId}" takes no more comments`);
+    const now = this.options.now();
+    const comment: ScenarioComment = {
+      id: `${now.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+      scenarioId,
+      variantId,
+      position,
+      text,
+      author: author === undefined || author === '' ? null : author,
+      createdAtMs: now,
+      state: 'pending',
+      moderatedBy: null,
+    };
+    entry.comments.push(comment);
+    this.writeComments(cityId, entry);
+    return comment;
+  }
+
+  /** The comments of a scenario: all for staff, the approved ones for everyone else. */
+  comments(cityId: string, scenarioId: unknown, role: Role): ScenarioComment[] {
+    const entry = this.visible(cityId, scenarioId, role);
+    return isStaff(role) ? [...entry.comments] : entry.comments.filter((c) => c.state === 'approved');
+  }
+
+  /** A planner approves or rejects a comment. */
+  moderate(cityId: string, request: unknown, by: string): ScenarioComment {
+    const parsed = ModerateRequestSchema.safeParse(request);
+    if (!parsed.success) throw new ScenarioError('bad-request', describeIssues(parsed.error.issues));
+    const entry = this.visible(cityId, parsed.data.scenarioId, 'planner');
+    const index = entry.comments.findIndex((c) => c.id === parsed.data.commentId);
+    if (index < 0) throw new ScenarioError('not-found', `no comment "${parsed.data.commentId}"`);
+    const moderated: ScenarioComment = {
+      ...(entry.comments[index] as ScenarioComment),
+      state: parsed.data.state,
+      moderatedBy: by,
+    };
+    entry.comments[index] = moderated;
+    this.writeComments(cityId, entry);
+    return moderated;
+  }
+
+  private writeComments(cityId: string, entry: Entry): void {
+    const dir = join(this.cityDir(cityId), entry.latest.id);
+    mkdirSync(dir, { recursive: true });
+    this.writeAtomically(join(dir, 'comments.json'), { comments: entry.comments });
+  }
+}
