@@ -146,6 +146,17 @@ describe.skipIf(!chromiumAvailable())('windows, cockpit and wall screens in Chro
     expect(await cockpit.locator('canvas').count()).toBe(0);
     expect(await cockpit.textContent('[data-testid="staff-status"]')).toContain('leitstelle');
     await cockpit.screenshot({ path: join(repoRoot, 'test-results', 'cockpit-live.png') });
+    // Every tile can be scrolled wholly into the window (the cockpit scrolls, the page does not clip).
+    const lastTileFits = await cockpit.evaluate(() => {
+      const tiles = document.querySelectorAll('.cockpit-tile');
+      const last = tiles[tiles.length - 1];
+      if (!last) return false;
+      last.scrollIntoView({ block: 'end' });
+      const box = last.getBoundingClientRect();
+      const hit = document.elementFromPoint(box.left + 10, box.bottom - 5);
+      return box.bottom <= window.innerHeight && hit !== null && last.contains(hit);
+    });
+    expect(lastTileFits).toBe(true);
 
     // One hour back on the console: the cockpit shows the town as it was then.
     await overview.click('text=−1 Std.');
