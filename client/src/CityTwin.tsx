@@ -5,6 +5,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type {
   AlarmRule,
+  Scenario,
+  ScenarioInput,
+  ScenarioSummary,
   CityInfo,
   CitySummary,
   HealthReport,
@@ -43,6 +46,8 @@ import { clientClassOf, profileFromSearch, unknownProfileMessage } from './viewe
 import { CityCockpit } from './ui/CityCockpit.tsx';
 import { RulePanel } from './ui/RulePanel.tsx';
 import { ScreensPanel } from './ui/ScreensPanel.tsx';
+import type { PlanningApi, ScenarioView } from './ui/PlanningPanel.tsx';
+import { PlanningPanel } from './ui/PlanningPanel.tsx';
 import { formatTime } from './i18n/format.ts';
 import { useTranslator } from './i18n/I18nContext.tsx';
 import type { TimeMode } from './time/timeMode.ts';
@@ -91,6 +96,16 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
   /** A camera pushed to this wall before its map was ready. */
   const pendingCameraRef = useRef<WallView['camera'] | null>(null);
   const [wallShown, setWallShown] = useState<WallViewMessage | null>(null);
+  /** The planning variant on the map (applied again when the map comes). */
+  const scenarioViewRef = useRef<ScenarioView>(null);
+  /** While a planner demolishes: building clicks go here instead of opening the info panel. */
+  const buildingPickRef = useRef<((buildingId: string) => void) | null>(null);
+  // The scenario and variant a link opens (?scenario=&variant=), read once.
+  const initialScenario = useMemo(() => {
+    const params = new URLSearchParams(window.location.search);
+    const scenarioId = params.get('scenario');
+    return scenarioId === null ? null : { scenarioId, variantId: params.get('variant') };
+  }, []);
   /** The last ground rectangle the camera saw, for a live client started later. */
   const lastViewRef = useRef<ViewRectangleDeg | null>(null);
   const [viewer, setViewer] = useState<CityViewer | null>(null);
@@ -341,6 +356,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
   const onViewer = useCallback((created: CityViewer | null) => {
     viewerRef.current = created;
     setViewer(created);
+    if (created && scenarioViewRef.current) created.showScenario(scenarioViewRef.current);
     const pending = pendingCameraRef.current;
     if (created && pending) {
       pendingCameraRef.current = null;
@@ -352,6 +368,31 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
     setSelection({ kind: 'sensor', sensorId });
   }, []);
   const closeInfo = useCallback(() => setSelection(null), []);
+  const onPick = useCallback((pick: MapPick | null) => {
+    const takeBuilding = buildingPickRef.current;
+    if (takeBuilding && pick?.kind === 'building') {
+      takeBuilding(pick.buildingId);
+      return;
+    }
+    setSelection(pick);
+  }, []);
+  const onPickBuildings = useCallback((listener: ((buildingId: string) => void) | null) => {
+    buildingPickRef.current = listener;
+  }, []);
+  const showScenario = useCallback((view: ScenarioView) => {
+    scenarioViewRef.current = view;
+    viewerRef.current?.showScenario(view);
+    // The link opens this scenario and variant.
+    const url = new URL(window.location.href);
+    if (view?.scenarioId) {
+      url.searchParams.set('scenario', view.scenarioId);
+      url.searchParams.set('variant', view.variantId);
+    } else {
+      url.searchParams.delete('scenario');
+      url.searchParams.delete('variant');
+    }
+    if (url.href !== window.location.href) window.history.replaceState(window.history.state, '', url.href);
+  }, []);
   const signIn = useCallback((key: string) => {
     storeAccessKey(key);
     setAccessKey(key);
@@ -421,6 +462,24 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
       return saved;
     },
     [ask, alarms],
+  );
+  /** Waits (up to 15 s) for the live connection, then asks. */
+  const askConnected = useCallback(
+    async <T,>(event: HistoryEvent, payload: unknown): Promise<T> => {
+      const end = Date.now() + 15_000;
+      while (runtime.live.getSnapshot().connection !== 'live' && Date.now() < end)
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      return ask<T>(event, payload);
+    },
+    [ask, runtime],
+  );
+  const planningApi = useMemo<PlanningApi>(
+    () => ({
+      list: () => askConnected<ScenarioSummary[]>('scenario:list', undefined),
+      get: (id: string) => askConnected<Scenario>('scenario:get', { id }),
+      save: (input: ScenarioInput) => ask<Scenario>('scenario:save', input),
+    }),
+    [ask, askConnected],
   );
   const openWindow = useCallback((kind: 'overview' | 'detail' | 'cockpit') => {
     window.open(hrefForWindow(window.location.href, kind), `citytwin-${kind}-${Date.now()}`, 'popup');
@@ -505,7 +564,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
             probe={probe}
             profile={profile}
             onViewer={onViewer}
-            onPick={setSelection}
+            onPick={onPick}
             onViewChanged={onViewChanged}
           />
           {wallName !== null && (
@@ -549,6 +608,18 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
                   onSave={saveIncident}
                   onRemove={removeIncident}
                 />
+                {wallName === null && (
+                  <PlanningPanel
+                    // Signing in or out may change what one sees and may do.
+                    key={accessKey ?? 'public'}
+                    api={planningApi}
+                    canPlan={hello?.role === 'planner' || hello?.role === 'admin'}
+                    onShow={showScenario}
+                    onDraw={viewer ? viewer.drawIncident : null}
+                    onPickBuildings={onPickBuildings}
+                    initial={initialScenario}
+                  />
+                )}
                 {accessKey !== undefined && (
                   <SourceHealthPanel load={loadHealth} sensorOf={sensorOf} timeZone={info.city.timezone} />
                 )}

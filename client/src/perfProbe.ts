@@ -39,6 +39,8 @@ export interface ProbeView {
 
 /** The probe's fields. */
 export interface CityTwinProbe {
+  /** What the map shows at a window position: a pick id (`proposed:…`), `building:<id>`, or null. */
+  pickIdAt?: ((x: number, y: number) => string | null) | undefined;
   /** Where the map's camera is now (wall and window tests); null without a map. */
   cameraView?: (() => CameraView | null) | undefined;
   /** Frames rendered by the Cesium scene since start (request-render mode: only when needed). */

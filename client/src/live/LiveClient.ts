@@ -85,7 +85,10 @@ export type HistoryEvent =
   | 'incident:remove'
   | 'wall:join'
   | 'wall:push'
-  | 'wall:list';
+  | 'wall:list'
+  | 'scenario:list'
+  | 'scenario:get'
+  | 'scenario:save';
 
 /** Requests without a payload. */
 const BARE_REQUESTS: ReadonlySet<HistoryEvent> = new Set([
@@ -94,6 +97,7 @@ const BARE_REQUESTS: ReadonlySet<HistoryEvent> = new Set([
   'ops:health',
   'incident:list',
   'wall:list',
+  'scenario:list',
 ]);
 
 /** Owns the socket; `start()` connects, `stop()` disconnects for good. */

@@ -13,9 +13,16 @@ import {
   SceneTransforms,
   ScreenSpaceEventHandler,
   ScreenSpaceEventType,
-  type Cartesian2,
+  Cartesian2,
 } from 'cesium';
-import type { CameraView, CityInfo, Incident, LayerEntry } from '../../../protocol/index.ts';
+import type {
+  CameraView,
+  CityInfo,
+  Incident,
+  LayerEntry,
+  ProposedBuilding,
+} from '../../../protocol/index.ts';
+import { createScenarioOnMap } from './scenarioCesiumImpl.ts';
 import type { FetchLike } from '../api/cityApi.ts';
 import type { I18nStore } from '../i18n/i18nStore.ts';
 import {
@@ -102,6 +109,13 @@ export interface CityViewer {
    * meanwhile); `onChange` gets the corners so far. Returns the function that stops it.
    */
   drawIncident(mode: DrawMode, onChange: (corners: readonly [number, number][]) => void): () => void;
+  /**
+   * Shows a planning variant: its proposed buildings drawn, the buildings it removes hidden; null
+   * shows the town as it is.
+   */
+  showScenario(
+    view: { buildings: readonly ProposedBuilding[]; removedBuildingIds: readonly string[] } | null,
+  ): void;
   /** Where the camera is now (for another window or a wall screen). */
   cameraView(): CameraView | null;
   /** Moves the camera to a view, in a flight of `durationS` (0: at once). */
@@ -280,6 +294,7 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
 
   const clicks = new ScreenSpaceEventHandler(scene.canvas);
   const incidentsOnMap = createIncidentsOnMap(scene, requestRender);
+  const scenarioOnMap = createScenarioOnMap(scene, requestRender);
   clicks.setInputAction((event: ScreenSpaceEventHandler.PositionedEvent) => {
     // While an incident is drawn, clicks are its corners.
     if (incidentsOnMap.drawing) return;
@@ -327,6 +342,16 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
     };
   }
   probe.cameraView = cameraView;
+  probe.pickIdAt = (x, y) => {
+    if (destroyed) return null;
+    const picked: unknown = scene.pick(new Cartesian2(x, y));
+    if (picked instanceof Cesium3DTileFeature) {
+      const id = buildingIdOf(picked.getProperty(BUILDING_ID_PROPERTY));
+      return id === null ? null : `building:${id}`;
+    }
+    const id = (picked as { id?: unknown } | undefined)?.id;
+    return typeof id === 'string' ? id : null;
+  };
 
   return {
     flyHome,
@@ -376,6 +401,11 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
         duration: FLIGHT_S,
       });
     },
+    showScenario(view) {
+      if (destroyed) return;
+      scenarioOnMap.show(view?.buildings ?? []);
+      context.featureColors.setHidden(view?.removedBuildingIds ?? []);
+    },
     showIncidents(incidents) {
       if (!destroyed) incidentsOnMap.show(incidents);
     },
@@ -390,6 +420,7 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
       probe.setView = null;
       probe.screenPositionOf = null;
       probe.cameraView = undefined;
+      probe.pickIdAt = undefined;
       removeFirstFrame();
       if (bindTimer !== undefined) clearTimeout(bindTimer);
       for (const layer of layers.layers) layer.unbind();

@@ -7,6 +7,7 @@ import { FeatureColorRegistry } from './featureColorRegistry.ts';
 
 interface FakeFeature {
   color: Color;
+  show?: boolean;
   getProperty(name: string): unknown;
 }
 
@@ -151,5 +152,24 @@ describe('FeatureColorRegistry', () => {
     const late = feature('b9');
     tileVisible.raiseEvent(tile([late]));
     expect(late.color).toBe(Color.ORANGE);
+  });
+
+  it('hides the buildings a variant removes, also in tiles loaded later, and shows them again', () => {
+    const { registry, tileVisible } = setup();
+    const removed = feature('b3');
+    const kept = feature('b4');
+    tileVisible.raiseEvent(tile([removed, kept]));
+    registry.setHidden(['b3', 'b9']);
+    expect(removed.show).toBe(false);
+    expect(kept.show).toBeUndefined();
+    // b9 comes into view later: hidden from the start.
+    const later = feature('b9');
+    tileVisible.raiseEvent(tile([later]));
+    expect(later.show).toBe(false);
+    registry.setHidden(['b9']);
+    expect(removed.show).toBe(true);
+    expect(later.show).toBe(false);
+    registry.setHidden([]);
+    expect(later.show).toBe(true);
   });
 });

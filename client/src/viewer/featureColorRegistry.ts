@@ -28,6 +28,8 @@ export class FeatureColorRegistry {
   private readonly overrides = new Map<string, Color>();
   private baseColorOf: BaseColorOf | null = null;
   private highlight: { readonly buildingId: string; readonly color: Color } | null = null;
+  /** Buildings not drawn (a planning variant removes them). */
+  private hidden: ReadonlySet<string> = new Set();
 
   /**
    * @param baseColor colour of buildings without an override
@@ -111,6 +113,22 @@ export class FeatureColorRegistry {
     this.requestRender();
   }
 
+  /** Hides these buildings (and shows again every one hidden before and not named now). */
+  setHidden(buildingIds: Iterable<string>): void {
+    const next = new Set(buildingIds);
+    const changed = [...this.hidden]
+      .filter((id) => !next.has(id))
+      .concat([...next].filter((id) => !this.hidden.has(id)));
+    this.hidden = next;
+    let any = false;
+    for (const id of changed)
+      for (const feature of this.featuresById.get(id) ?? []) {
+        feature.show = !next.has(id);
+        any = true;
+      }
+    if (any) this.requestRender();
+  }
+
   /** Building ids whose features are loaded right now. */
   loadedBuildingIds(): string[] {
     return [...this.featuresById.keys()];
@@ -132,6 +150,7 @@ export class FeatureColorRegistry {
       const id = buildingIdOf(feature.getProperty(BUILDING_ID_PROPERTY));
       features.push([id, feature]);
       feature.color = this.colorOf(id, feature);
+      if (id !== null && this.hidden.has(id)) feature.show = false;
       changed = true;
       if (id === null) continue;
       let set = this.featuresById.get(id);

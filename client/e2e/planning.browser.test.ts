@@ -1,0 +1,270 @@
+/**
+ * Planning in a real Chromium against the real server: a planner creates a scenario, draws a building
+ * into variant A by clicking its corners into the map, gives it heights, demolishes an existing
+ * building, compares A, B and the town as it is, and saves (versions 1 and 2, the second published).
+ * A visitor's link then opens exactly that scenario and variant, with the building on the map.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../server/src/app.ts';
+import { createApp } from '../../server/src/app.ts';
+import { loadConfig } from '../../server/src/config.ts';
+import { chromiumAvailable, launchChromium } from './chromium.ts';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const PLANNER = 'planung-key-0123456789';
+
+type Probe = {
+  ready?: boolean;
+  screenPositionOf?: ((p: [number, number, number]) => [number, number] | null) | null;
+  pickIdAt?: (x: number, y: number) => string | null;
+};
+
+interface Building {
+  id: string;
+  heightM: number;
+  ring: [number, number][];
+}
+
+const buildings: Building[] = (
+  JSON.parse(readFileSync(join(repoRoot, 'data', 'boeblingen-demo', 'buildings.geojson'), 'utf8')) as {
+    features: {
+      properties: { id: string; heightM: number };
+      geometry: { coordinates: [number, number][][] };
+    }[];
+  }
+).features.map((f) => ({
+  id: f.properties.id,
+  heightM: f.properties.heightM,
+  ring: f.geometry.coordinates[0] ?? [],
+}));
+
+/** A 30 m square whose 60 m surroundings hold no building (by bounding boxes), near `[lon, lat]`. */
+function openSquare(): [number, number][] {
+  const dLon = 1 / 73_600;
+  const dLat = 1 / 111_200;
+  const boxes = buildings.map((b) => {
+    const lons = b.ring.map((p) => p[0]);
+    const lats = b.ring.map((p) => p[1]);
+    return [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)] as const;
+  });
+  for (let dy = 0; dy < 40; dy += 1)
+    for (let dx = -20; dx < 20; dx += 1) {
+      const lon = 9.0152 + dx * 40 * dLon;
+      const lat = 48.6805 + dy * 40 * dLat;
+      const free = boxes.every(
+        ([w, s, e, n]) =>
+          e < lon - 15 * dLon || w > lon + 45 * dLon || n < lat - 15 * dLat || s > lat + 45 * dLat,
+      );
+      if (free)
+        return [
+          [lon, lat],
+          [lon + 30 * dLon, lat],
+          [lon + 30 * dLon, lat + 30 * dLat],
+          [lon, lat + 30 * dLat],
+        ];
+    }
+  throw new Error('no open ground in the demo town');
+}
+
+describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
+  let app: App;
+  let browser: Browser;
+  let baseUrl: string;
+  let dir: string;
+  let planner: Page;
+  const contexts: BrowserContext[] = [];
+  const errors: string[] = [];
+  const square = openSquare();
+  const centre: [number, number, number] = [
+    square.reduce((s, p) => s + p[0], 0) / 4,
+    square.reduce((s, p) => s + p[1], 0) / 4,
+    10,
+  ];
+  let scenarioId = '';
+  let demolished: { id: string; at: [number, number] } | null = null;
+
+  const screenOf = (page: Page, p: [number, number, number]) =>
+    page.evaluate(
+      (q) => (window as unknown as { __citytwin: Probe }).__citytwin.screenPositionOf?.(q) ?? null,
+      p,
+    );
+  /** Clicks the map at canvas coordinates (what the probe's screen positions are). */
+  const clickMap = async (page: Page, at: readonly [number, number]) => {
+    const canvas = await page.locator('.cesium-widget canvas').boundingBox();
+    if (!canvas) throw new Error('no map canvas');
+    await page.mouse.click(canvas.x + at[0], canvas.y + at[1]);
+  };
+  const pickAt = (page: Page, at: [number, number]) =>
+    page.evaluate(
+      ([x, y]) => (window as unknown as { __citytwin: Probe }).__citytwin.pickIdAt?.(x, y) ?? null,
+      at,
+    );
+  const figure = (page: Page, key: string, variant: string) =>
+    page.textContent(
+      `[data-testid="planning-figures"] tr[data-figure="${key}"] td[data-variant="${variant}"]`,
+    );
+
+  async function openPage(url: string, name: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 850 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`${name}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`${name}: page error: ${e.message}`));
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForFunction(
+      () => (window as unknown as { __citytwin?: Probe }).__citytwin?.ready === true,
+      undefined,
+      { timeout: 90_000, polling: 500 },
+    );
+    return page;
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'citytwin-planning-'));
+    mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
+    const config = loadConfig({ env: { PORT: '0', HOST: '127.0.0.1', CITYTWIN_LOG_LEVEL: 'warn' } });
+    app = await createApp(
+      {
+        ...config,
+        accessKeys: [{ id: 'stadtplanung', role: 'planner', apiKey: PLANNER }],
+        scenariosDir: join(dir, 'scenarios'),
+        incidentsFile: join(dir, 'incidents.json'),
+      },
+      { rootDir: repoRoot, history: null },
+    );
+    baseUrl = `http://localhost:${await app.listen()}`;
+    browser = await launchChromium();
+    planner = await openPage(`${baseUrl}/`, 'planner');
+    await planner.click('[data-testid="staff-sign-in"]');
+    await planner.fill('[data-testid="staff-key"]', PLANNER);
+    await planner.click('[data-testid="staff-submit"]');
+    await planner.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="staff-status"]')?.textContent?.includes('stadtplanung') ===
+        true,
+      undefined,
+      { timeout: 20_000 },
+    );
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('draws a building into variant A, demolishes one, compares and saves versions', async () => {
+    // The camera at rest over the town.
+    await planner.waitForTimeout(2500);
+    await planner.click('[data-testid="planning-panel"] summary');
+    await planner.fill('[data-testid="planning-new-name"]', 'Elbenplatz Neugestaltung');
+    await planner.click('[data-testid="planning-create"]');
+    expect(await planner.getAttribute('[data-testid="planning-variant-a"]', 'aria-pressed')).toBe('true');
+    expect(await planner.textContent('[data-testid="planning-version"]')).toBe('nicht gespeichert');
+
+    // Nothing of ours at the spot yet.
+    const at = await screenOf(planner, centre);
+    if (!at) throw new Error('the open square is not on screen');
+    expect(await pickAt(planner, at)).toBeNull();
+
+    await planner.click('[data-testid="planning-draw"]');
+    for (const [lon, lat] of square) {
+      const corner = await screenOf(planner, [lon, lat, 0]);
+      if (!corner) throw new Error('a corner is not on screen');
+      await clickMap(planner, corner);
+    }
+    await expect
+      .poll(() => planner.textContent('[data-testid="planning-panel"] [role="status"]'))
+      .toContain('4 gesetzt');
+    await planner.click('[data-testid="planning-draw"]');
+    await planner.fill('[data-testid="planning-eaves"]', '30');
+    await planner.fill('[data-testid="planning-storeys"]', '10');
+    await planner.click('[data-testid="planning-add"]');
+
+    // The figures: one building of about 30 m × 30 m (a click is within a metre here), 10 storeys.
+    expect(await figure(planner, 'planning.figure.buildings', 'a')).toBe('1');
+    expect(await figure(planner, 'planning.figure.buildings', 'b')).toBe('0');
+    const footprint = Number((await figure(planner, 'planning.figure.footprint', 'a'))?.replace(/\D/g, ''));
+    expect(footprint).toBeGreaterThan(840);
+    expect(footprint).toBeLessThan(960);
+    expect(await figure(planner, 'planning.figure.maxHeight', 'a')).toBe('30 m');
+    // On the map: the building stands where it was drawn.
+    await expect.poll(() => pickAt(planner, at), { timeout: 5000 }).toBe('proposed:haus-1');
+
+    // Demolish an existing building: the tallest one that is on screen and hit by a click at its roof.
+    await planner.click('[data-testid="planning-demolish"]');
+    for (const b of [...buildings].sort((x, y) => y.heightM - x.heightM).slice(0, 60)) {
+      const lon = b.ring.slice(0, -1).reduce((s, p) => s + p[0], 0) / (b.ring.length - 1);
+      const lat = b.ring.slice(0, -1).reduce((s, p) => s + p[1], 0) / (b.ring.length - 1);
+      const roof = await screenOf(planner, [lon, lat, b.heightM]);
+      if (roof && (await pickAt(planner, roof)) === `building:${b.id}`) {
+        demolished = { id: b.id, at: roof };
+        break;
+      }
+    }
+    if (!demolished) throw new Error('no building to demolish on screen');
+    await clickMap(planner, demolished.at);
+    await expect
+      .poll(() =>
+        planner.getAttribute(
+          `[data-testid="planning-demolished"] li[data-building-id="${demolished?.id}"]`,
+          'data-building-id',
+        ),
+      )
+      .toBe(demolished.id);
+    await planner.click('[data-testid="planning-demolish"]');
+    // No info panel opened for it, and it is gone from the map.
+    expect(await planner.locator('[data-testid="building-info"]').count()).toBe(0);
+    await expect.poll(() => pickAt(planner, demolished?.at ?? [0, 0])).not.toBe(`building:${demolished.id}`);
+    expect(await figure(planner, 'planning.figure.removed', 'a')).toBe('1');
+    await planner.screenshot({ path: join(repoRoot, 'test-results', 'planning-variant-a.png') });
+
+    // A/B: variant B has neither; the town as it is has the old building back.
+    await planner.click('[data-testid="planning-variant-b"]');
+    await expect.poll(() => pickAt(planner, at)).toBeNull();
+    await expect.poll(() => pickAt(planner, demolished?.at ?? [0, 0])).toBe(`building:${demolished.id}`);
+    await planner.click('[data-testid="planning-variant-a"]');
+    await expect.poll(() => pickAt(planner, at)).toBe('proposed:haus-1');
+
+    await planner.click('[data-testid="planning-save"]');
+    await expect
+      .poll(() => planner.textContent('[data-testid="planning-status"]'))
+      .toBe('Gespeichert als Version 1.');
+    await planner.check('[data-testid="planning-published"]');
+    await planner.click('[data-testid="planning-save"]');
+    await expect
+      .poll(() => planner.textContent('[data-testid="planning-status"]'))
+      .toBe('Gespeichert als Version 2.');
+    const url = new URL(planner.url());
+    scenarioId = url.searchParams.get('scenario') ?? '';
+    expect(scenarioId).toBe('elbenplatz-neugestaltung');
+    expect(url.searchParams.get('variant')).toBe('a');
+    const saved = app.scenarios.get(app.pack.city.id, { id: scenarioId }, 'planner');
+    expect(saved).toMatchObject({ version: 2, published: true, savedBy: 'stadtplanung' });
+    expect(saved.variants[0]?.buildings[0]).toMatchObject({ id: 'haus-1', eavesHeightM: 30, storeys: 10 });
+    expect(saved.variants[0]?.removedBuildingIds).toEqual([demolished.id]);
+  });
+
+  it('opens a visitor’s link at exactly that scenario and variant', async () => {
+    const visitor = await openPage(`${baseUrl}/?scenario=${scenarioId}&variant=a`, 'visitor');
+    await expect.poll(() => figure(visitor, 'planning.figure.buildings', 'a'), { timeout: 15_000 }).toBe('1');
+    expect(await visitor.getAttribute('[data-testid="planning-variant-a"]', 'aria-pressed')).toBe('true');
+    // Read only for the public.
+    expect(await visitor.locator('[data-testid="planning-save"]').count()).toBe(0);
+    expect(await visitor.locator('[data-testid="planning-draw"]').count()).toBe(0);
+    await visitor.waitForTimeout(2500);
+    const at = await screenOf(visitor, centre);
+    if (!at) throw new Error('the building is not on screen');
+    await expect.poll(() => pickAt(visitor, at), { timeout: 10_000 }).toBe('proposed:haus-1');
+    await visitor.screenshot({ path: join(repoRoot, 'test-results', 'planning-visitor.png') });
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,581 @@
+/**
+ * "Planung": planning scenarios of the town. Everyone sees the published ones, switches between their
+ * variants and the town as it is (A/B) and compares their key figures side by side; planners create
+ * scenarios, draw new buildings into a variant (footprint on the map, then heights, storeys, roof and
+ * use), demolish existing buildings by clicking them, and save: every save is a new version.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ProposedBuilding, Scenario, ScenarioInput, ScenarioSummary } from '../../../protocol/index.ts';
+import { BUILDING_USES, ROOF_TYPES } from '../../../protocol/index.ts';
+import { useTranslator } from '../i18n/I18nContext.tsx';
+import { formatNumber } from '../i18n/format.ts';
+import type { MessageKey } from '../i18n/messages.ts';
+import { buildingFigures, UNIT_ASSUMPTIONS, variantFigures } from '../planning/figures.ts';
+import type { ScenarioDraft } from '../planning/scenarioDraft.ts';
+import {
+  addBuilding,
+  draftOf,
+  footprintOf,
+  inputOf,
+  newDraft,
+  removeBuilding,
+  toggleRemoved,
+} from '../planning/scenarioDraft.ts';
+import { parseNumber } from '../alarms/ruleForm.ts';
+import type { DrawMode } from '../viewer/incidentsCesiumImpl.ts';
+
+export interface PlanningApi {
+  readonly list: () => Promise<ScenarioSummary[]>;
+  readonly get: (id: string) => Promise<Scenario>;
+  readonly save: (input: ScenarioInput) => Promise<Scenario>;
+}
+
+/** What the map shows of a scenario: the variant's buildings and the ones it removes; null: as is. */
+export type ScenarioView = {
+  readonly scenarioId: string | null;
+  readonly variantId: string;
+  readonly buildings: readonly ProposedBuilding[];
+  readonly removedBuildingIds: readonly string[];
+} | null;
+
+export interface PlanningPanelProps {
+  readonly api: PlanningApi;
+  /** Planners and admins edit and save. */
+  readonly canPlan: boolean;
+  /** Shows a variant on the map (null: the town as it is). */
+  readonly onShow: (view: ScenarioView) => void;
+  /** Starts drawing on the map; returns the stop function (null while there is no map). */
+  readonly onDraw:
+    ((mode: DrawMode, onChange: (corners: readonly [number, number][]) => void) => () => void) | null;
+  /** Takes the next building clicks on the map (null: gives them back to the map). */
+  readonly onPickBuildings: (listener: ((buildingId: string) => void) | null) => void;
+  /** The scenario and variant of the link (`?scenario=&variant=`), opened once. */
+  readonly initial: { readonly scenarioId: string; readonly variantId: string | null } | null;
+}
+
+interface BuildingForm {
+  readonly name: string;
+  readonly eaves: string;
+  readonly storeys: string;
+  readonly roof: ProposedBuilding['roof'];
+  readonly roofHeight: string;
+  readonly use: ProposedBuilding['use'];
+}
+
+const NEW_BUILDING: BuildingForm = {
+  name: '',
+  eaves: '12',
+  storeys: '4',
+  roof: 'flat',
+  roofHeight: '0',
+  use: 'residential',
+};
+
+export function PlanningPanel({
+  api,
+  canPlan,
+  onShow,
+  onDraw,
+  onPickBuildings,
+  initial,
+}: PlanningPanelProps) {
+  const translator = useTranslator();
+  const number = (value: number, digits = 0) => formatNumber(value, translator.intlLocale, digits);
+  const [list, setList] = useState<ScenarioSummary[] | null>(null);
+  const [draft, setDraft] = useState<ScenarioDraft | null>(null);
+  /** The variant shown, or null for the town as it is. */
+  const [variantId, setVariantId] = useState<string | null>(null);
+  const [status, setStatus] = useState<{ text: string; problem: boolean } | null>(null);
+  const [newName, setNewName] = useState('');
+  const [corners, setCorners] = useState<readonly [number, number][]>([]);
+  const [drawing, setDrawing] = useState(false);
+  const [form, setForm] = useState<BuildingForm | null>(null);
+  const [demolishing, setDemolishing] = useState(false);
+  const stopDrawing = useRef<(() => void) | null>(null);
+  const openedInitial = useRef(false);
+
+  const refresh = useCallback(() => {
+    api.list().then(setList, (error: unknown) =>
+      setStatus({
+        text: translator.t('planning.loadError', { message: (error as Error).message }),
+        problem: true,
+      }),
+    );
+  }, [api, translator]);
+  useEffect(() => refresh(), [refresh]);
+
+  const open = useCallback(
+    async (id: string, variant: string | null) => {
+      try {
+        const scenario = await api.get(id);
+        const loaded = draftOf(scenario);
+        setDraft(loaded);
+        setVariantId(
+          variant !== null && loaded.variants.some((v) => v.id === variant)
+            ? variant
+            : (loaded.variants[0]?.id ?? null),
+        );
+        setStatus(null);
+      } catch (error) {
+        setStatus({
+          text: translator.t('planning.loadError', { message: (error as Error).message }),
+          problem: true,
+        });
+      }
+    },
+    [api, translator],
+  );
+  useEffect(() => {
+    if (openedInitial.current || initial === null) return;
+    openedInitial.current = true;
+    void open(initial.scenarioId, initial.variantId);
+  }, [initial, open]);
+
+  // The map shows the chosen variant (or the town as it is).
+  const shown = draft?.variants.find((v) => v.id === variantId) ?? null;
+  useEffect(() => {
+    onShow(
+      draft && shown
+        ? {
+            scenarioId: draft.id ?? null,
+            variantId: shown.id,
+            buildings: shown.buildings,
+            removedBuildingIds: shown.removedBuildingIds,
+          }
+        : null,
+    );
+  }, [draft, shown, onShow]);
+  useEffect(() => () => onShow(null), [onShow]);
+
+  // Demolishing: building clicks on the map go to the variant.
+  useEffect(() => {
+    if (!demolishing || !shown) {
+      onPickBuildings(null);
+      return;
+    }
+    const id = shown.id;
+    onPickBuildings((buildingId) => setDraft((d) => (d ? toggleRemoved(d, id, buildingId) : d)));
+    return () => onPickBuildings(null);
+  }, [demolishing, shown, onPickBuildings]);
+  useEffect(() => () => stopDrawing.current?.(), []);
+
+  const startDrawing = () => {
+    if (!onDraw) return;
+    setDemolishing(false);
+    setCorners([]);
+    setForm(null);
+    setDrawing(true);
+    stopDrawing.current = onDraw('Polygon', setCorners);
+  };
+  const finishDrawing = () => {
+    stopDrawing.current?.();
+    stopDrawing.current = null;
+    setDrawing(false);
+    if (footprintOf(corners)) setForm(NEW_BUILDING);
+  };
+
+  const addDrawn = () => {
+    if (!draft || !shown || !form) return;
+    const footprint = footprintOf(corners);
+    const eaves = parseNumber(form.eaves);
+    const storeys = parseNumber(form.storeys);
+    const roofHeight = form.roof === 'flat' ? 0 : parseNumber(form.roofHeight);
+    const bad = (field: MessageKey) =>
+      setStatus({ text: translator.t('planning.badNumber', { field: translator.t(field) }), problem: true });
+    if (eaves === null || eaves <= 0) return bad('planning.field.eaves');
+    if (storeys === null || storeys < 1 || !Number.isInteger(storeys)) return bad('planning.field.storeys');
+    if (roofHeight === null || roofHeight < 0) return bad('planning.field.roofHeight');
+    if (!footprint) return;
+    setDraft(
+      addBuilding(draft, shown.id, {
+        ...(form.name.trim() === '' ? {} : { name: form.name.trim() }),
+        footprint,
+        eavesHeightM: eaves,
+        roofHeightM: roofHeight,
+        roof: form.roof,
+        storeys,
+        use: form.use,
+      }),
+    );
+    setForm(null);
+    setCorners([]);
+    setStatus(null);
+  };
+
+  const save = async () => {
+    if (!draft) return;
+    try {
+      const saved = await api.save(inputOf(draft));
+      setDraft(draftOf(saved));
+      setStatus({ text: translator.t('planning.saved', { version: saved.version }), problem: false });
+      refresh();
+    } catch (error) {
+      setStatus({
+        text: translator.t('planning.saveError', { message: (error as Error).message }),
+        problem: true,
+      });
+    }
+  };
+
+  const figuresRows: [MessageKey, (v: ScenarioDraft['variants'][number]) => string][] = [
+    ['planning.figure.buildings', (v) => number(v.buildings.length)],
+    ['planning.figure.footprint', (v) => `${number(variantFigures(v.buildings).footprintM2)} m²`],
+    ['planning.figure.gfa', (v) => `${number(variantFigures(v.buildings).grossFloorAreaM2)} m²`],
+    ['planning.figure.volume', (v) => `${number(variantFigures(v.buildings).volumeM3)} m³`],
+    ['planning.figure.maxHeight', (v) => `${number(variantFigures(v.buildings).maxHeightM, 1)} m`],
+    ['planning.figure.units', (v) => number(variantFigures(v.buildings).units)],
+    ['planning.figure.removed', (v) => number(v.removedBuildingIds.length)],
+  ];
+
+  return (
+    <details
+      className="planning-panel health-panel"
+      data-testid="planning-panel"
+      open={draft !== null || undefined}
+    >
+      <summary className="panel-heading">{translator.t('planning.title')}</summary>
+      {!draft && (
+        <>
+          {list !== null && list.length === 0 && (
+            <p className="muted">{translator.t(canPlan ? 'planning.none' : 'planning.noPublished')}</p>
+          )}
+          {list !== null && list.length > 0 && (
+            <ul className="rule-list">
+              {list.map((s) => (
+                <li key={s.id} className="rule-item" data-scenario-id={s.id}>
+                  <p className="alarm-line">
+                    <span className="alarm-rule">{s.name}</span>
+                  </p>
+                  <p className="muted">
+                    {translator.t('planning.version', { version: s.version })} ·{' '}
+                    {translator.t(s.published ? 'planning.published' : 'planning.draft')}
+                  </p>
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() => void open(s.id, null)}
+                    aria-label={translator.t('planning.openLabel', { name: s.name })}
+                  >
+                    {translator.t('planning.open')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          {canPlan && (
+            <form
+              className="screens-wall"
+              onSubmit={(event) => {
+                event.preventDefault();
+                if (newName.trim() === '') return;
+                const created = newDraft(newName.trim(), [
+                  translator.t('planning.variantA'),
+                  translator.t('planning.variantB'),
+                ]);
+                setDraft(created);
+                setVariantId('a');
+                setNewName('');
+                setStatus(null);
+              }}
+            >
+              <label htmlFor="planning-new-name">{translator.t('planning.newName')}</label>
+              <input
+                id="planning-new-name"
+                type="text"
+                maxLength={120}
+                value={newName}
+                onChange={(e) => setNewName(e.currentTarget.value)}
+                data-testid="planning-new-name"
+              />
+              <button type="submit" className="button" data-testid="planning-create">
+                {translator.t('planning.new')}
+              </button>
+            </form>
+          )}
+        </>
+      )}
+      {draft && (
+        <div className="planning-scenario" data-testid="planning-scenario" data-version={draft.version}>
+          <h3 className="subheading">{draft.name}</h3>
+          <p className="muted" data-testid="planning-version">
+            {draft.version === 0
+              ? translator.t('planning.unsaved')
+              : translator.t('planning.version', { version: draft.version })}
+          </p>
+          <div className="alarm-actions" role="group" aria-label={translator.t('planning.variants')}>
+            {draft.variants.map((v) => (
+              <button
+                key={v.id}
+                type="button"
+                className="button"
+                aria-pressed={variantId === v.id}
+                onClick={() => setVariantId(v.id)}
+                data-testid={`planning-variant-${v.id}`}
+              >
+                {v.name}
+              </button>
+            ))}
+            <button
+              type="button"
+              className="button"
+              aria-pressed={variantId === null}
+              onClick={() => setVariantId(null)}
+              data-testid="planning-as-is"
+            >
+              {translator.t('planning.asIs')}
+            </button>
+          </div>
+
+          <table className="health-table planning-figures" data-testid="planning-figures">
+            <caption className="subheading">{translator.t('planning.figures')}</caption>
+            <thead>
+              <tr>
+                <th scope="col" />
+                {draft.variants.map((v) => (
+                  <th key={v.id} scope="col">
+                    {v.name}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {figuresRows.map(([key, value]) => (
+                <tr key={key} data-figure={key}>
+                  <th scope="row">{translator.t(key)}</th>
+                  {draft.variants.map((v) => (
+                    <td key={v.id} data-variant={v.id}>
+                      {value(v)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="muted planning-note">
+            {translator.t('planning.unitsNote', {
+              net: number(UNIT_ASSUMPTIONS.netShare * 100),
+              size: number(UNIT_ASSUMPTIONS.meanUnitM2),
+            })}
+          </p>
+
+          {shown && shown.buildings.length > 0 && (
+            <>
+              <h4 className="subheading">{translator.t('planning.buildings', { variant: shown.name })}</h4>
+              <ul className="screens-walls" data-testid="planning-buildings">
+                {shown.buildings.map((b) => {
+                  const f = buildingFigures(b);
+                  const name = b.name ?? b.id;
+                  return (
+                    <li key={b.id} data-building-id={b.id}>
+                      {translator.t('planning.buildingLine', {
+                        name,
+                        storeys: b.storeys,
+                        height: number(f.maxHeightM, 1),
+                        area: number(f.footprintM2),
+                      })}{' '}
+                      {canPlan && (
+                        <button
+                          type="button"
+                          className="button"
+                          onClick={() => setDraft(removeBuilding(draft, shown.id, b.id))}
+                          aria-label={translator.t('planning.removeBuildingLabel', { name })}
+                        >
+                          {translator.t('planning.removeBuilding')}
+                        </button>
+                      )}
+                    </li>
+                  );
+                })}
+              </ul>
+            </>
+          )}
+
+          {canPlan && shown && (
+            <div className="planning-tools">
+              <div className="alarm-actions">
+                <button
+                  type="button"
+                  className="button"
+                  aria-pressed={drawing}
+                  disabled={!onDraw || form !== null}
+                  onClick={() => (drawing ? finishDrawing() : startDrawing())}
+                  data-testid="planning-draw"
+                >
+                  {translator.t(drawing ? 'planning.drawDone' : 'planning.draw')}
+                </button>
+                <button
+                  type="button"
+                  className="button"
+                  aria-pressed={demolishing}
+                  disabled={drawing}
+                  onClick={() => setDemolishing((on) => !on)}
+                  data-testid="planning-demolish"
+                >
+                  {translator.t(demolishing ? 'planning.demolishActive' : 'planning.demolish')}
+                </button>
+              </div>
+              {drawing && (
+                <p className="muted" role="status">
+                  {translator.t('planning.drawHint', { count: corners.length })}
+                </p>
+              )}
+              {form && (
+                <form
+                  className="rule-form"
+                  data-testid="planning-building-form"
+                  aria-label={translator.t('planning.building', { variant: shown.name })}
+                  onSubmit={(event) => {
+                    event.preventDefault();
+                    addDrawn();
+                  }}
+                >
+                  <label htmlFor="planning-b-name">{translator.t('planning.field.name')}</label>
+                  <input
+                    id="planning-b-name"
+                    type="text"
+                    maxLength={120}
+                    value={form.name}
+                    onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
+                  />
+                  <label htmlFor="planning-b-eaves">{translator.t('planning.field.eaves')}</label>
+                  <input
+                    id="planning-b-eaves"
+                    type="text"
+                    inputMode="decimal"
+                    value={form.eaves}
+                    onChange={(e) => setForm({ ...form, eaves: e.currentTarget.value })}
+                    data-testid="planning-eaves"
+                  />
+                  <label htmlFor="planning-b-storeys">{translator.t('planning.field.storeys')}</label>
+                  <input
+                    id="planning-b-storeys"
+                    type="text"
+                    inputMode="numeric"
+                    value={form.storeys}
+                    onChange={(e) => setForm({ ...form, storeys: e.currentTarget.value })}
+                    data-testid="planning-storeys"
+                  />
+                  <label htmlFor="planning-b-roof">{translator.t('planning.field.roof')}</label>
+                  <select
+                    id="planning-b-roof"
+                    value={form.roof}
+                    onChange={(e) =>
+                      setForm({ ...form, roof: e.currentTarget.value as BuildingForm['roof'] })
+                    }
+                  >
+                    {ROOF_TYPES.map((roof) => (
+                      <option key={roof} value={roof}>
+                        {translator.t(`planning.roof.${roof}`)}
+                      </option>
+                    ))}
+                  </select>
+                  {form.roof !== 'flat' && (
+                    <>
+                      <label htmlFor="planning-b-roof-height">
+                        {translator.t('planning.field.roofHeight')}
+                      </label>
+                      <input
+                        id="planning-b-roof-height"
+                        type="text"
+                        inputMode="decimal"
+                        value={form.roofHeight}
+                        onChange={(e) => setForm({ ...form, roofHeight: e.currentTarget.value })}
+                      />
+                    </>
+                  )}
+                  <label htmlFor="planning-b-use">{translator.t('planning.field.use')}</label>
+                  <select
+                    id="planning-b-use"
+                    value={form.use}
+                    onChange={(e) => setForm({ ...form, use: e.currentTarget.value as BuildingForm['use'] })}
+                  >
+                    {BUILDING_USES.map((use) => (
+                      <option key={use} value={use}>
+                        {translator.t(`planning.use.${use}`)}
+                      </option>
+                    ))}
+                  </select>
+                  <div className="alarm-actions">
+                    <button type="submit" className="button" data-testid="planning-add">
+                      {translator.t('planning.add')}
+                    </button>
+                    <button type="button" className="button" onClick={() => setForm(null)}>
+                      {translator.t('planning.cancel')}
+                    </button>
+                  </div>
+                </form>
+              )}
+              {shown.removedBuildingIds.length > 0 && (
+                <>
+                  <p className="muted">
+                    {translator.t('planning.demolished', {
+                      variant: shown.name,
+                      count: shown.removedBuildingIds.length,
+                    })}
+                  </p>
+                  <ul className="screens-walls" data-testid="planning-demolished">
+                    {shown.removedBuildingIds.map((id) => (
+                      <li key={id} data-building-id={id}>
+                        {id}{' '}
+                        <button
+                          type="button"
+                          className="button"
+                          onClick={() => setDraft(toggleRemoved(draft, shown.id, id))}
+                          aria-label={translator.t('planning.restoreLabel', { id })}
+                        >
+                          {translator.t('planning.restore')}
+                        </button>
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+            </div>
+          )}
+
+          {canPlan && (
+            <label className="rule-check">
+              <input
+                type="checkbox"
+                checked={draft.published}
+                onChange={(e) => setDraft({ ...draft, published: e.currentTarget.checked })}
+                data-testid="planning-published"
+              />
+              <span>{translator.t('planning.published')}</span>
+            </label>
+          )}
+          <div className="alarm-actions">
+            {canPlan && (
+              <button
+                type="button"
+                className="button"
+                onClick={() => void save()}
+                data-testid="planning-save"
+              >
+                {translator.t('planning.save')}
+              </button>
+            )}
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                stopDrawing.current?.();
+                stopDrawing.current = null;
+                setDrawing(false);
+                setDemolishing(false);
+                setForm(null);
+                setDraft(null);
+                setVariantId(null);
+              }}
+            >
+              {translator.t('planning.close')}
+            </button>
+          </div>
+        </div>
+      )}
+      <p className={status?.problem ? 'quality-note' : 'muted'} role="status" data-testid="planning-status">
+        {status?.text ?? ''}
+      </p>
+    </details>
+  );
+}
