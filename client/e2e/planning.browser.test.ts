@@ -234,6 +234,37 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     await planner.click('[data-testid="planning-variant-a"]');
     await expect.poll(() => pickAt(planner, at)).toBe('proposed:haus-1');
 
+    // The sun on 17 January: computed in a worker for A and for the town as it is.
+    const ground = await screenOf(planner, [centre[0], centre[1] - 60 / 111_200, 0]);
+    if (!ground) throw new Error('the ground south of the building is not on screen');
+    expect(await pickAt(planner, ground)).toBeNull();
+    await planner.selectOption('#sun-day', '01-17');
+    await planner.click('[data-testid="sun-compute"]');
+    await expect
+      .poll(() => planner.locator('[data-testid="sun-result"]').count(), { timeout: 60_000 })
+      .toBe(1);
+    const summary = (await planner.textContent('[data-testid="sun-result"] p')) ?? '';
+    expect(summary).toMatch(
+      /^Variante A, 17\. Januar: im Mittel [\d,]+ Sonnenstunden \(Bestand [\d,]+\); [\d.]+ von [\d.]+ Punkten mit weniger Sonne\.$/,
+    );
+    const fewer = Number(/; ([\d.]+) von/.exec(summary)?.[1]?.replace(/\./g, ''));
+    expect(fewer).toBeGreaterThan(0);
+    // The heat map lies on the ground around the building.
+    await expect.poll(() => pickAt(planner, ground)).toBe('ground-overlay');
+    await planner.click('[data-testid="sun-difference"]');
+    await planner.screenshot({ path: join(repoRoot, 'test-results', 'planning-sun-difference.png') });
+    const [download] = await Promise.all([
+      planner.waitForEvent('download'),
+      planner.click('[data-testid="sun-export"]'),
+    ]);
+    const geojson = JSON.parse(readFileSync(await download.path(), 'utf8')) as {
+      properties: Record<string, unknown>;
+      features: { properties: { sunHours: number; differenceHours: number } }[];
+    };
+    expect(download.suggestedFilename()).toBe('sonnenstunden-a-01-17.geojson');
+    expect(geojson.properties).toMatchObject({ variant: 'a', day: '01-17', stepMinutes: 10, cellMetres: 5 });
+    expect(geojson.features.filter((f) => f.properties.differenceHours < 0)).toHaveLength(fewer);
+    expect(Math.max(...geojson.features.map((f) => f.properties.sunHours))).toBeGreaterThan(8);
     await planner.click('[data-testid="planning-save"]');
     await expect
       .poll(() => planner.textContent('[data-testid="planning-status"]'))

@@ -48,6 +48,9 @@ import { RulePanel } from './ui/RulePanel.tsx';
 import { ScreensPanel } from './ui/ScreensPanel.tsx';
 import type { PlanningApi, ScenarioView } from './ui/PlanningPanel.tsx';
 import { PlanningPanel } from './ui/PlanningPanel.tsx';
+import type { TownBuilding } from './planning/sunStudy.ts';
+import { townBuildingsOf } from './planning/sunStudy.ts';
+import type { GroundOverlay } from './viewer/scenarioCesiumImpl.ts';
 import { formatTime } from './i18n/format.ts';
 import { useTranslator } from './i18n/I18nContext.tsx';
 import type { TimeMode } from './time/timeMode.ts';
@@ -481,6 +484,29 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
     }),
     [ask, askConnected],
   );
+  /** The town's buildings for sun studies, fetched once. */
+  const townBuildings = useRef<Promise<TownBuilding[]> | null>(null);
+  const sunApi = useMemo(
+    () => ({
+      loadTown: () => {
+        townBuildings.current ??= fetch(`/data/${info.city.id}/buildings.geojson`)
+          .then((response) => {
+            if (!response.ok) throw new Error(`buildings.geojson: HTTP ${response.status}`);
+            return response.json() as Promise<unknown>;
+          })
+          .then(townBuildingsOf)
+          .catch((error: unknown) => {
+            townBuildings.current = null;
+            throw error;
+          });
+        return townBuildings.current;
+      },
+      onOverlay: (overlay: GroundOverlay | null) => viewerRef.current?.showGroundOverlay(overlay),
+      lat: info.city.homeView.lat,
+      lon: info.city.homeView.lon,
+    }),
+    [info],
+  );
   const openWindow = useCallback((kind: 'overview' | 'detail' | 'cockpit') => {
     window.open(hrefForWindow(window.location.href, kind), `citytwin-${kind}-${Date.now()}`, 'popup');
   }, []);
@@ -618,6 +644,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
                     onDraw={viewer ? viewer.drawIncident : null}
                     onPickBuildings={onPickBuildings}
                     initial={initialScenario}
+                    sun={sunApi}
                   />
                 )}
                 {accessKey !== undefined && (

@@ -23,6 +23,9 @@ import {
 } from '../planning/scenarioDraft.ts';
 import { parseNumber } from '../alarms/ruleForm.ts';
 import type { DrawMode } from '../viewer/incidentsCesiumImpl.ts';
+import type { GroundOverlay } from '../viewer/scenarioCesiumImpl.ts';
+import type { TownBuilding } from '../planning/sunStudy.ts';
+import { SunStudy } from './SunStudy.tsx';
 
 export interface PlanningApi {
   readonly list: () => Promise<ScenarioSummary[]>;
@@ -51,6 +54,13 @@ export interface PlanningPanelProps {
   readonly onPickBuildings: (listener: ((buildingId: string) => void) | null) => void;
   /** The scenario and variant of the link (`?scenario=&variant=`), opened once. */
   readonly initial: { readonly scenarioId: string; readonly variantId: string | null } | null;
+  /** For the sun study: the town's buildings, a heat map on the map, and where the town is. */
+  readonly sun: {
+    readonly loadTown: () => Promise<TownBuilding[]>;
+    readonly onOverlay: (overlay: GroundOverlay | null) => void;
+    readonly lat: number;
+    readonly lon: number;
+  };
 }
 
 interface BuildingForm {
@@ -78,6 +88,7 @@ export function PlanningPanel({
   onDraw,
   onPickBuildings,
   initial,
+  sun,
 }: PlanningPanelProps) {
   const translator = useTranslator();
   const number = (value: number, digits = 0) => formatNumber(value, translator.intlLocale, digits);
@@ -531,6 +542,16 @@ export function PlanningPanel({
                 </>
               )}
             </div>
+          )}
+
+          {shown && (
+            <SunStudy
+              variant={shown}
+              loadTown={sun.loadTown}
+              onOverlay={sun.onOverlay}
+              lat={sun.lat}
+              lon={sun.lon}
+            />
           )}
 
           {canPlan && (

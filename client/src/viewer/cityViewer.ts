@@ -22,7 +22,7 @@ import type {
   LayerEntry,
   ProposedBuilding,
 } from '../../../protocol/index.ts';
-import { createScenarioOnMap } from './scenarioCesiumImpl.ts';
+import { createScenarioOnMap, type GroundOverlay } from './scenarioCesiumImpl.ts';
 import type { FetchLike } from '../api/cityApi.ts';
 import type { I18nStore } from '../i18n/i18nStore.ts';
 import {
@@ -116,6 +116,8 @@ export interface CityViewer {
   showScenario(
     view: { buildings: readonly ProposedBuilding[]; removedBuildingIds: readonly string[] } | null,
   ): void;
+  /** Lays a heat map (a sun-hours study) on the ground; null removes it. */
+  showGroundOverlay(overlay: GroundOverlay | null): void;
   /** Where the camera is now (for another window or a wall screen). */
   cameraView(): CameraView | null;
   /** Moves the camera to a view, in a flight of `durationS` (0: at once). */
@@ -405,6 +407,9 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
       if (destroyed) return;
       scenarioOnMap.show(view?.buildings ?? []);
       context.featureColors.setHidden(view?.removedBuildingIds ?? []);
+    },
+    showGroundOverlay(overlay) {
+      if (!destroyed) scenarioOnMap.showOverlay(overlay);
     },
     showIncidents(incidents) {
       if (!destroyed) incidentsOnMap.show(incidents);

@@ -1,11 +1,14 @@
 /**
- * A planning variant on the map: its proposed buildings as solid extrusions of their footprints (the
- * walls up to the eaves; a pitched roof up to half the roof's height, which keeps the drawn volume
- * the same as the key figures' for gable and shed roofs), in the planning colour; the existing
+ * A planning variant on the map: its proposed buildings as solid extrusions of their footprints (as
+ * high as `drawnHeightM`: a pitched roof as a block of its volume), in the planning colour; the existing
  * buildings it removes are hidden in the city tiles (by the caller, through the feature registry).
  */
 import {
   Color,
+  Material,
+  MaterialAppearance,
+  Rectangle,
+  RectangleGeometry,
   ColorGeometryInstanceAttribute,
   GeometryInstance,
   PerInstanceColorAppearance,
@@ -16,30 +19,38 @@ import {
   type Scene,
 } from 'cesium';
 import type { ProposedBuilding } from '../../../protocol/index.ts';
+import { drawnHeightM } from '../planning/proposedHeight.ts';
 
 /** The colour of proposed buildings: warm, unlike any colour of the live layers. */
 export const PROPOSED_COLOR = '#f4a259';
 
+/** The pick id of the heat map on the ground. */
+export const SUN_OVERLAY_PICK_ID = 'ground-overlay';
+
 /** The pick id of a proposed building. */
 export const proposedPickId = (buildingId: string) => `proposed:${buildingId}`;
 
-/** Height a proposed building is drawn to. */
-export function drawnHeightM(
-  building: Pick<ProposedBuilding, 'eavesHeightM' | 'roofHeightM' | 'roof'>,
-): number {
-  if (building.roof === 'flat') return building.eavesHeightM;
-  const share = building.roof === 'hipped' ? 1 / 3 : 0.5;
-  return building.eavesHeightM + building.roofHeightM * share;
+/** A heat map over the ground: an image stretched over a rectangle `[west, south, east, north]`. */
+export interface GroundOverlay {
+  readonly rectangle: readonly [number, number, number, number];
+  readonly image: HTMLCanvasElement;
 }
 
 export interface ScenarioOnMap {
   /** Draws these proposed buildings (and only these); none with an empty list. */
   show(buildings: readonly ProposedBuilding[]): void;
+  /** Lays a heat map on the ground (null: none). */
+  showOverlay(overlay: GroundOverlay | null): void;
   destroy(): void;
 }
 
 export function createScenarioOnMap(scene: Scene, requestRender: () => void): ScenarioOnMap {
   let primitive: Primitive | null = null;
+  let overlayPrimitive: Primitive | null = null;
+  const clearOverlay = () => {
+    if (overlayPrimitive) scene.primitives.remove(overlayPrimitive);
+    overlayPrimitive = null;
+  };
   const color = Color.fromCssColorString(PROPOSED_COLOR);
   const clear = () => {
     if (primitive) scene.primitives.remove(primitive);
@@ -79,8 +90,34 @@ export function createScenarioOnMap(scene: Scene, requestRender: () => void): Sc
       }
       requestRender();
     },
+    showOverlay(overlay) {
+      clearOverlay();
+      if (overlay) {
+        const [west, south, east, north] = overlay.rectangle;
+        overlayPrimitive = scene.primitives.add(
+          new Primitive({
+            geometryInstances: new GeometryInstance({
+              id: SUN_OVERLAY_PICK_ID,
+              geometry: new RectangleGeometry({
+                rectangle: Rectangle.fromDegrees(west, south, east, north),
+                // Just above the ground, under the buildings' walls.
+                height: 0.4,
+                vertexFormat: MaterialAppearance.MaterialSupport.TEXTURED.vertexFormat,
+              }),
+            }),
+            appearance: new MaterialAppearance({
+              material: Material.fromType('Image', { image: overlay.image, color: new Color(1, 1, 1, 0.8) }),
+              translucent: true,
+            }),
+            asynchronous: false,
+          }),
+        ) as Primitive;
+      }
+      requestRender();
+    },
     destroy() {
       clear();
+      clearOverlay();
     },
   };
 }
