@@ -234,6 +234,37 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     await planner.click('[data-testid="planning-variant-a"]');
     await expect.poll(() => pickAt(planner, at)).toBe('proposed:haus-1');
 
+    // The swipe: A left of the split, B right of it.
+    await planner.click('[data-testid="planning-compare"]');
+    expect(await planner.inputValue('[data-testid="planning-compare-left"]')).toBe('a');
+    expect(await planner.inputValue('[data-testid="planning-compare-right"]')).toBe('b');
+    const canvasBox = await planner.locator('.cesium-widget canvas').boundingBox();
+    if (!canvasBox) throw new Error('no map canvas');
+    const share = at[0] / canvasBox.width;
+    // The split right of the building: it stands on A's side.
+    await planner.fill(
+      '[data-testid="planning-split"]',
+      String(Math.round(Math.min(0.95, share + 0.2) * 100)),
+    );
+    await expect.poll(() => pickAt(planner, at), { timeout: 15_000 }).toBe('compare-left');
+    await planner.screenshot({ path: join(repoRoot, 'test-results', 'planning-swipe.png') });
+    // The split left of it: B's side, which has no building there.
+    await planner.fill(
+      '[data-testid="planning-split"]',
+      String(Math.round(Math.max(0.02, share - 0.15) * 100)),
+    );
+    await expect.poll(() => pickAt(planner, at)).toBeNull();
+    // A on the right too: there it is again.
+    await planner.selectOption('[data-testid="planning-compare-right"]', 'a');
+    await expect.poll(() => pickAt(planner, at), { timeout: 15_000 }).toBe('compare-right');
+    // The handle over the map moves the split with the keyboard.
+    const before = Number(await planner.getAttribute('.swipe-handle', 'aria-valuenow'));
+    await planner.focus('.swipe-handle');
+    await planner.keyboard.press('ArrowRight');
+    expect(Number(await planner.getAttribute('.swipe-handle', 'aria-valuenow'))).toBe(before + 2);
+    await planner.click('[data-testid="planning-compare"]');
+    await expect.poll(() => pickAt(planner, at)).toBe('proposed:haus-1');
+    expect(await planner.locator('[data-testid="swipe-line"]').count()).toBe(0);
     // The sun on 17 January: computed in a worker for A and for the town as it is.
     const ground = await screenOf(planner, [centre[0], centre[1] - 60 / 111_200, 0]);
     if (!ground) throw new Error('the ground south of the building is not on screen');

@@ -47,7 +47,8 @@ import { CityCockpit } from './ui/CityCockpit.tsx';
 import { RulePanel } from './ui/RulePanel.tsx';
 import { ScreensPanel } from './ui/ScreensPanel.tsx';
 import type { PlanningApi, ScenarioView } from './ui/PlanningPanel.tsx';
-import { PlanningPanel } from './ui/PlanningPanel.tsx';
+import { PlanningPanel, type CompareSides } from './ui/PlanningPanel.tsx';
+import { SwipeLine } from './ui/SwipeLine.tsx';
 import type { TownBuilding } from './planning/sunStudy.ts';
 import { townBuildingsOf } from './planning/sunStudy.ts';
 import type { GroundOverlay } from './viewer/scenarioCesiumImpl.ts';
@@ -99,6 +100,9 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
   /** A camera pushed to this wall before its map was ready. */
   const pendingCameraRef = useRef<WallView['camera'] | null>(null);
   const [wallShown, setWallShown] = useState<WallViewMessage | null>(null);
+  /** The compare swipe: on or off, and where it splits the map (0..1). */
+  const [comparing, setComparing] = useState(false);
+  const [split, setSplit] = useState(0.5);
   /** The planning variant on the map (applied again when the map comes). */
   const scenarioViewRef = useRef<ScenarioView>(null);
   /** While a planner demolishes: building clicks go here instead of opening the info panel. */
@@ -466,6 +470,14 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
     },
     [ask, alarms],
   );
+  const onCompare = useCallback((sides: CompareSides | null) => {
+    setComparing(sides !== null);
+    void viewerRef.current?.compareScenario(sides);
+  }, []);
+  const onSplit = useCallback((position: number) => {
+    setSplit(position);
+    viewerRef.current?.setSplitPosition(position);
+  }, []);
   /** Waits (up to 15 s) for the live connection, then asks. */
   const askConnected = useCallback(
     async <T,>(event: HistoryEvent, payload: unknown): Promise<T> => {
@@ -593,6 +605,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
             onPick={onPick}
             onViewChanged={onViewChanged}
           />
+          {comparing && <SwipeLine position={split} onMove={onSplit} />}
           {wallName !== null && (
             <p className="wall-badge" role="status" data-testid="wall-badge">
               {translator.t('wall.badge', { wall: wallName })}
@@ -645,6 +658,9 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
                     onPickBuildings={onPickBuildings}
                     initial={initialScenario}
                     sun={sunApi}
+                    onCompare={onCompare}
+                    split={split}
+                    onSplit={onSplit}
                   />
                 )}
                 {accessKey !== undefined && (

@@ -54,6 +54,10 @@ export interface PlanningPanelProps {
   readonly onPickBuildings: (listener: ((buildingId: string) => void) | null) => void;
   /** The scenario and variant of the link (`?scenario=&variant=`), opened once. */
   readonly initial: { readonly scenarioId: string; readonly variantId: string | null } | null;
+  /** The compare swipe: the two sides (null ends it) and where the split is (0..1). */
+  readonly onCompare: (sides: CompareSides | null) => void;
+  readonly split: number;
+  readonly onSplit: (position: number) => void;
   /** For the sun study: the town's buildings, a heat map on the map, and where the town is. */
   readonly sun: {
     readonly loadTown: () => Promise<TownBuilding[]>;
@@ -62,6 +66,21 @@ export interface PlanningPanelProps {
     readonly lon: number;
   };
 }
+
+/** What each side of the swipe shows. */
+export interface CompareSides {
+  readonly left: {
+    readonly buildings: readonly ProposedBuilding[];
+    readonly removedBuildingIds: readonly string[];
+  };
+  readonly right: {
+    readonly buildings: readonly ProposedBuilding[];
+    readonly removedBuildingIds: readonly string[];
+  };
+}
+
+/** The town as it is, as a side of the swipe. */
+const AS_IS = 'as-is';
 
 interface BuildingForm {
   readonly name: string;
@@ -89,6 +108,9 @@ export function PlanningPanel({
   onPickBuildings,
   initial,
   sun,
+  onCompare,
+  split,
+  onSplit,
 }: PlanningPanelProps) {
   const translator = useTranslator();
   const number = (value: number, digits = 0) => formatNumber(value, translator.intlLocale, digits);
@@ -103,6 +125,8 @@ export function PlanningPanel({
   const [form, setForm] = useState<BuildingForm | null>(null);
   const [demolishing, setDemolishing] = useState(false);
   const stopDrawing = useRef<(() => void) | null>(null);
+  /** The swipe's sides (variant ids or `as-is`), or null while not comparing. */
+  const [compare, setCompare] = useState<{ left: string; right: string } | null>(null);
   const openedInitial = useRef(false);
 
   const refresh = useCallback(() => {
@@ -157,6 +181,19 @@ export function PlanningPanel({
     );
   }, [draft, shown, onShow]);
   useEffect(() => () => onShow(null), [onShow]);
+
+  // The swipe follows its sides and the draft's changes.
+  const sideOf = useCallback(
+    (id: string) => {
+      const v = draft?.variants.find((x) => x.id === id);
+      return { buildings: v?.buildings ?? [], removedBuildingIds: v?.removedBuildingIds ?? [] };
+    },
+    [draft],
+  );
+  useEffect(() => {
+    onCompare(compare && draft ? { left: sideOf(compare.left), right: sideOf(compare.right) } : null);
+  }, [compare, draft, sideOf, onCompare]);
+  useEffect(() => () => onCompare(null), [onCompare]);
 
   // Demolishing: building clicks on the map go to the variant.
   useEffect(() => {
@@ -336,6 +373,59 @@ export function PlanningPanel({
               {translator.t('planning.asIs')}
             </button>
           </div>
+
+          <div className="alarm-actions">
+            <button
+              type="button"
+              className="button"
+              aria-pressed={compare !== null}
+              onClick={() =>
+                setCompare((c) =>
+                  c
+                    ? null
+                    : {
+                        left: draft.variants[0]?.id ?? AS_IS,
+                        right: draft.variants[1]?.id ?? AS_IS,
+                      },
+                )
+              }
+              data-testid="planning-compare"
+            >
+              {translator.t(compare ? 'planning.compareEnd' : 'planning.compare')}
+            </button>
+          </div>
+          {compare && (
+            <div className="planning-compare" data-testid="planning-compare-controls">
+              {(['left', 'right'] as const).map((side) => (
+                <label key={side}>
+                  <span>{translator.t(side === 'left' ? 'planning.left' : 'planning.right')}</span>{' '}
+                  <select
+                    value={compare[side]}
+                    onChange={(e) => setCompare({ ...compare, [side]: e.currentTarget.value })}
+                    data-testid={`planning-compare-${side}`}
+                  >
+                    {draft.variants.map((v) => (
+                      <option key={v.id} value={v.id}>
+                        {v.name}
+                      </option>
+                    ))}
+                    <option value={AS_IS}>{translator.t('planning.asIs')}</option>
+                  </select>
+                </label>
+              ))}
+              <label htmlFor="planning-split">{translator.t('planning.split')}</label>
+              <input
+                id="planning-split"
+                type="range"
+                min={0}
+                max={100}
+                value={Math.round(split * 100)}
+                onChange={(e) => onSplit(Number(e.currentTarget.value) / 100)}
+                data-testid="planning-split"
+              />
+              <p className="muted">{translator.t('planning.compareNote')}</p>
+            </div>
+          )}
 
           <table className="health-table planning-figures" data-testid="planning-figures">
             <caption className="subheading">{translator.t('planning.figures')}</caption>
@@ -585,6 +675,7 @@ export function PlanningPanel({
                 setDrawing(false);
                 setDemolishing(false);
                 setForm(null);
+                setCompare(null);
                 setDraft(null);
                 setVariantId(null);
               }}

@@ -116,6 +116,18 @@ export interface CityViewer {
   showScenario(
     view: { buildings: readonly ProposedBuilding[]; removedBuildingIds: readonly string[] } | null,
   ): void;
+  /**
+   * The compare swipe: two sides' proposed buildings left and right of the split, with the buildings
+   * removed on both sides hidden; null ends it (and `showScenario`'s view comes back).
+   */
+  compareScenario(
+    sides: {
+      left: { buildings: readonly ProposedBuilding[]; removedBuildingIds: readonly string[] };
+      right: { buildings: readonly ProposedBuilding[]; removedBuildingIds: readonly string[] };
+    } | null,
+  ): Promise<void>;
+  /** Where the swipe splits the map, 0 (left edge) to 1 (right edge). */
+  setSplitPosition(position: number): void;
   /** Lays a heat map (a sun-hours study) on the ground; null removes it. */
   showGroundOverlay(overlay: GroundOverlay | null): void;
   /** Where the camera is now (for another window or a wall screen). */
@@ -297,6 +309,8 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
   const clicks = new ScreenSpaceEventHandler(scene.canvas);
   const incidentsOnMap = createIncidentsOnMap(scene, requestRender);
   const scenarioOnMap = createScenarioOnMap(scene, requestRender);
+  let lastScenario: { buildings: readonly ProposedBuilding[]; removedBuildingIds: readonly string[] } | null =
+    null;
   clicks.setInputAction((event: ScreenSpaceEventHandler.PositionedEvent) => {
     // While an incident is drawn, clicks are its corners.
     if (incidentsOnMap.drawing) return;
@@ -405,8 +419,25 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
     },
     showScenario(view) {
       if (destroyed) return;
+      lastScenario = view;
       scenarioOnMap.show(view?.buildings ?? []);
       context.featureColors.setHidden(view?.removedBuildingIds ?? []);
+    },
+    async compareScenario(sides) {
+      if (destroyed) return;
+      if (!sides) {
+        await scenarioOnMap.showCompare(null);
+        scenarioOnMap.show(lastScenario?.buildings ?? []);
+        context.featureColors.setHidden(lastScenario?.removedBuildingIds ?? []);
+        return;
+      }
+      scenarioOnMap.show([]);
+      const right = new Set(sides.right.removedBuildingIds);
+      context.featureColors.setHidden(sides.left.removedBuildingIds.filter((id) => right.has(id)));
+      await scenarioOnMap.showCompare({ left: sides.left.buildings, right: sides.right.buildings });
+    },
+    setSplitPosition(position) {
+      if (!destroyed) scenarioOnMap.setSplitPosition(position);
     },
     showGroundOverlay(overlay) {
       if (!destroyed) scenarioOnMap.showOverlay(overlay);

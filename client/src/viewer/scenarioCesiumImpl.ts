@@ -5,6 +5,9 @@
  */
 import {
   Color,
+  Model,
+  SplitDirection,
+  Transforms,
   Material,
   MaterialAppearance,
   Rectangle,
@@ -20,12 +23,17 @@ import {
 } from 'cesium';
 import type { ProposedBuilding } from '../../../protocol/index.ts';
 import { drawnHeightM } from '../planning/proposedHeight.ts';
+import { proposedGltf } from '../planning/proposedGltf.ts';
 
 /** The colour of proposed buildings: warm, unlike any colour of the live layers. */
 export const PROPOSED_COLOR = '#f4a259';
 
 /** The pick id of the heat map on the ground. */
 export const SUN_OVERLAY_PICK_ID = 'ground-overlay';
+
+/** The pick ids of the proposed buildings of the swipe's left and right sides. */
+export const COMPARE_LEFT_PICK_ID = 'compare-left';
+export const COMPARE_RIGHT_PICK_ID = 'compare-right';
 
 /** The pick id of a proposed building. */
 export const proposedPickId = (buildingId: string) => `proposed:${buildingId}`;
@@ -41,12 +49,26 @@ export interface ScenarioOnMap {
   show(buildings: readonly ProposedBuilding[]): void;
   /** Lays a heat map on the ground (null: none). */
   showOverlay(overlay: GroundOverlay | null): void;
+  /**
+   * The compare swipe: the left side's proposed buildings left of the split, the right side's right
+   * of it (null ends it); `position` is the split's place across the map, 0..1.
+   */
+  showCompare(
+    sides: { left: readonly ProposedBuilding[]; right: readonly ProposedBuilding[] } | null,
+  ): Promise<void>;
+  setSplitPosition(position: number): void;
   destroy(): void;
 }
 
 export function createScenarioOnMap(scene: Scene, requestRender: () => void): ScenarioOnMap {
   let primitive: Primitive | null = null;
   let overlayPrimitive: Primitive | null = null;
+  let compareModels: Model[] = [];
+  let compareGeneration = 0;
+  const clearCompare = () => {
+    for (const model of compareModels) scene.primitives.remove(model);
+    compareModels = [];
+  };
   const clearOverlay = () => {
     if (overlayPrimitive) scene.primitives.remove(overlayPrimitive);
     overlayPrimitive = null;
@@ -115,9 +137,65 @@ export function createScenarioOnMap(scene: Scene, requestRender: () => void): Sc
       }
       requestRender();
     },
+    async showCompare(sides) {
+      compareGeneration += 1;
+      const generation = compareGeneration;
+      clearCompare();
+      if (!sides) {
+        requestRender();
+        return;
+      }
+      const all = [...sides.left, ...sides.right].flatMap((b) => b.footprint);
+      if (all.length === 0) {
+        requestRender();
+        return;
+      }
+      const origin: [number, number] = [
+        all.reduce((sum, p) => sum + p[0], 0) / all.length,
+        all.reduce((sum, p) => sum + p[1], 0) / all.length,
+      ];
+      const modelMatrix = Transforms.eastNorthUpToFixedFrame(Cartesian3.fromDegrees(origin[0], origin[1], 0));
+      const rgba: [number, number, number, number] = [color.red, color.green, color.blue, 1];
+      const made: Model[] = [];
+      for (const [buildings, direction] of [
+        [sides.left, SplitDirection.LEFT],
+        [sides.right, SplitDirection.RIGHT],
+      ] as const) {
+        const model = proposedGltf(buildings, origin, rgba);
+        if (!model) continue;
+        const url = URL.createObjectURL(new Blob([JSON.stringify(model.gltf)], { type: 'model/gltf+json' }));
+        try {
+          made.push(
+            await Model.fromGltfAsync({
+              url,
+              modelMatrix,
+              splitDirection: direction,
+              id: direction === SplitDirection.LEFT ? COMPARE_LEFT_PICK_ID : COMPARE_RIGHT_PICK_ID,
+            }),
+          );
+        } finally {
+          // The model reads its JSON at once; its buffer is inside it.
+          setTimeout(() => URL.revokeObjectURL(url), 30_000);
+        }
+      }
+      if (generation !== compareGeneration) {
+        for (const model of made) if (!model.isDestroyed()) model.destroy();
+        return;
+      }
+      for (const model of made) scene.primitives.add(model);
+      compareModels = made;
+      // Models load their buffers asynchronously: a frame once they are ready.
+      for (const model of made) model.readyEvent.addEventListener(() => requestRender());
+      requestRender();
+    },
+    setSplitPosition(position) {
+      scene.splitPosition = Math.min(1, Math.max(0, position));
+      requestRender();
+    },
     destroy() {
       clear();
       clearOverlay();
+      clearCompare();
     },
   };
 }
