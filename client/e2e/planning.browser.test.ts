@@ -86,6 +86,9 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     10,
   ];
   let scenarioId = '';
+  /** The planner's link after saving, and the camera it was at. */
+  let shared = '';
+  let sharedCamera: { lon: number; lat: number; heightM: number; headingDeg: number } | null = null;
   let demolished: { id: string; at: [number, number] } | null = null;
 
   const screenOf = (page: Page, p: [number, number, number]) =>
@@ -296,6 +299,20 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     expect(geojson.properties).toMatchObject({ variant: 'a', day: '01-17', stepMinutes: 10, cellMetres: 5 });
     expect(geojson.features.filter((f) => f.properties.differenceHours < 0)).toHaveLength(fewer);
     expect(Math.max(...geojson.features.map((f) => f.properties.sunHours))).toBeGreaterThan(8);
+    // Another view than the town's home view before saving: the link will carry it.
+    await planner.evaluate(
+      ([lon, lat]) =>
+        (
+          window as unknown as { __citytwin: { setView?: ((v: unknown) => void) | null } }
+        ).__citytwin.setView?.({
+          lon,
+          lat,
+          heightM: 600,
+          headingDeg: 20,
+          pitchDeg: -35,
+        }),
+      [centre[0] - 0.002, centre[1] - 0.006],
+    );
     await planner.click('[data-testid="planning-save"]');
     await expect
       .poll(() => planner.textContent('[data-testid="planning-status"]'))
@@ -306,6 +323,18 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
       .poll(() => planner.textContent('[data-testid="planning-status"]'))
       .toBe('Gespeichert als Version 2.');
     const url = new URL(planner.url());
+    shared = planner.url();
+    sharedCamera = await planner.evaluate(
+      () =>
+        (
+          window as unknown as {
+            __citytwin: {
+              cameraView?: () => { lon: number; lat: number; heightM: number; headingDeg: number } | null;
+            };
+          }
+        ).__citytwin.cameraView?.() ?? null,
+    );
+    expect(url.searchParams.get('cam')).toMatch(/^[\d.]+,[\d.]+,[\d.]+,-?[\d.]+,-?[\d.]+$/);
     scenarioId = url.searchParams.get('scenario') ?? '';
     expect(scenarioId).toBe('elbenplatz-neugestaltung');
     expect(url.searchParams.get('variant')).toBe('a');
@@ -316,13 +345,30 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
   });
 
   it('opens a visitor’s link at exactly that scenario and variant', async () => {
-    const visitor = await openPage(`${baseUrl}/?scenario=${scenarioId}&variant=a`, 'visitor');
+    expect(new URL(shared).searchParams.get('scenario')).toBe(scenarioId);
+    const visitor = await openPage(shared, 'visitor');
     await expect.poll(() => figure(visitor, 'planning.figure.buildings', 'a'), { timeout: 15_000 }).toBe('1');
     expect(await visitor.getAttribute('[data-testid="planning-variant-a"]', 'aria-pressed')).toBe('true');
     // Read only for the public.
     expect(await visitor.locator('[data-testid="planning-save"]').count()).toBe(0);
     expect(await visitor.locator('[data-testid="planning-draw"]').count()).toBe(0);
-    await visitor.waitForTimeout(2500);
+    // The link's camera: where the planner was, to the link's precision.
+    const camera = await visitor.evaluate(
+      () =>
+        (
+          window as unknown as {
+            __citytwin: {
+              cameraView?: () => { lon: number; lat: number; heightM: number; headingDeg: number } | null;
+            };
+          }
+        ).__citytwin.cameraView?.() ?? null,
+    );
+    if (!camera || !sharedCamera) throw new Error('no camera');
+    expect(
+      Math.hypot((camera.lat - sharedCamera.lat) * 111_200, (camera.lon - sharedCamera.lon) * 73_600),
+    ).toBeLessThan(1);
+    expect(Math.abs(camera.heightM - sharedCamera.heightM)).toBeLessThan(1);
+    expect(Math.abs(camera.headingDeg - sharedCamera.headingDeg)).toBeLessThan(0.2);
     const at = await screenOf(visitor, centre);
     if (!at) throw new Error('the building is not on screen');
     await expect.poll(() => pickAt(visitor, at), { timeout: 10_000 }).toBe('proposed:haus-1');

@@ -56,6 +56,7 @@ import { formatTime } from './i18n/format.ts';
 import { useTranslator } from './i18n/I18nContext.tsx';
 import type { TimeMode } from './time/timeMode.ts';
 import { hrefForWindow, windowRoleFromSearch } from './windows/windowRole.ts';
+import { cameraFromParam, cameraParam } from './windows/cameraLink.ts';
 import { browserChannel, isDeliberateChange, newWindowId, WindowSync } from './windows/windowSync.ts';
 
 /** Props of {@link CityTwin}. */
@@ -98,7 +99,10 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
   const sharedSelectionRef = useRef<string | null>(null);
   const selectionRef = useRef<string | null>(null);
   /** A camera pushed to this wall before its map was ready. */
-  const pendingCameraRef = useRef<WallView['camera'] | null>(null);
+  // A camera pushed to this wall before its map was ready, or the one of a shared link (?cam=).
+  const pendingCameraRef = useRef<WallView['camera'] | null>(
+    cameraFromParam(new URLSearchParams(window.location.search).get('cam')),
+  );
   const [wallShown, setWallShown] = useState<WallViewMessage | null>(null);
   /** The compare swipe: on or off, and where it splits the map (0..1). */
   const [comparing, setComparing] = useState(false);
@@ -391,12 +395,15 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
     viewerRef.current?.showScenario(view);
     // The link opens this scenario and variant.
     const url = new URL(window.location.href);
+    const camera = viewerRef.current?.cameraView();
     if (view?.scenarioId) {
       url.searchParams.set('scenario', view.scenarioId);
       url.searchParams.set('variant', view.variantId);
+      if (camera) url.searchParams.set('cam', cameraParam(camera));
     } else {
       url.searchParams.delete('scenario');
       url.searchParams.delete('variant');
+      url.searchParams.delete('cam');
     }
     if (url.href !== window.location.href) window.history.replaceState(window.history.state, '', url.href);
   }, []);
@@ -544,6 +551,12 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
   const onViewChanged = useCallback((view: ViewRectangleDeg | null) => {
     lastViewRef.current = view;
     liveClientRef.current?.setViewport(viewportBBox(view));
+    // With a scenario open, the link keeps the camera too: shared, it opens at this view.
+    const camera = viewerRef.current?.cameraView();
+    const url = new URL(window.location.href);
+    if (scenarioViewRef.current?.scenarioId && camera) url.searchParams.set('cam', cameraParam(camera));
+    else url.searchParams.delete('cam');
+    if (url.href !== window.location.href) window.history.replaceState(window.history.state, '', url.href);
   }, []);
 
   const timeView = useTimeView(time);
