@@ -372,6 +372,49 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     const at = await screenOf(visitor, centre);
     if (!at) throw new Error('the building is not on screen');
     await expect.poll(() => pickAt(visitor, at), { timeout: 10_000 }).toBe('proposed:haus-1');
+    // A comment on the new building: placed with a click on it, checked by the planner, then shown.
+    await visitor.click('[data-testid="comment-add"]');
+    await clickMap(visitor, at);
+    await visitor.fill('[data-testid="comment-text"]', 'Zu hoch für den Platz.');
+    await visitor.fill('#comment-author', 'Anwohner');
+    await visitor.click('[data-testid="comment-send"]');
+    await expect
+      .poll(() => visitor.textContent('[data-testid="comment-status"]'))
+      .toBe('Danke! Ihr Kommentar erscheint, sobald die Stadtplanung ihn geprüft hat.');
+    const stored = app.scenarios.comments(app.pack.city.id, scenarioId, 'planner');
+    expect(stored).toHaveLength(1);
+    const comment = stored[0];
+    if (!comment) throw new Error('no comment');
+    expect(comment).toMatchObject({
+      variantId: 'a',
+      text: 'Zu hoch für den Platz.',
+      author: 'Anwohner',
+      state: 'pending',
+    });
+    // On the building, not on the ground below it.
+    expect(comment.position[2]).toBeGreaterThan(3);
+    expect(await visitor.locator('[data-testid="scenario-comments"] li').count()).toBe(0);
+    await planner.click('[data-testid="comments-refresh"]');
+    await planner.click(
+      `[data-testid="scenario-comments"] li[data-comment-id="${comment.id}"] [data-testid="comment-approve"]`,
+    );
+    await expect
+      .poll(() =>
+        planner.getAttribute(
+          `[data-testid="scenario-comments"] li[data-comment-id="${comment.id}"]`,
+          'data-state',
+        ),
+      )
+      .toBe('approved');
+    await visitor.click('[data-testid="comments-refresh"]');
+    await expect
+      .poll(() =>
+        visitor.textContent(`[data-testid="scenario-comments"] li[data-comment-id="${comment.id}"]`),
+      )
+      .toContain('Anwohner, Variante A: Zu hoch für den Platz.');
+    const marker = await screenOf(visitor, comment.position);
+    if (!marker) throw new Error('the comment is not on screen');
+    await expect.poll(() => pickAt(visitor, marker)).toBe(`comment:${comment.id}`);
     await visitor.screenshot({ path: join(repoRoot, 'test-results', 'planning-visitor.png') });
     expect(errors).toEqual([]);
   });

@@ -8,6 +8,8 @@ import type {
   Scenario,
   ScenarioInput,
   ScenarioSummary,
+  ScenarioComment,
+  CommentInput,
   CityInfo,
   CitySummary,
   HealthReport,
@@ -477,6 +479,12 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
     },
     [ask, alarms],
   );
+  const showCommentMarkers = useCallback(
+    (markers: { id: string; position: readonly [number, number, number]; label: string }[]) =>
+      viewerRef.current?.showCommentMarkers(markers),
+    [],
+  );
+  const flyToPlace = useCallback((lon: number, lat: number) => viewerRef.current?.flyToPlace(lon, lat), []);
   const onCompare = useCallback((sides: CompareSides | null) => {
     setComparing(sides !== null);
     void viewerRef.current?.compareScenario(sides);
@@ -500,6 +508,12 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
       list: () => askConnected<ScenarioSummary[]>('scenario:list', undefined),
       get: (id: string) => askConnected<Scenario>('scenario:get', { id }),
       save: (input: ScenarioInput) => ask<Scenario>('scenario:save', input),
+      comments: {
+        list: (scenarioId: string) => askConnected<ScenarioComment[]>('scenario:comments', scenarioId),
+        add: (input: CommentInput) => ask<ScenarioComment>('scenario:comment', input),
+        moderate: (scenarioId: string, commentId: string, state: 'approved' | 'rejected') =>
+          ask<ScenarioComment>('scenario:moderate', { scenarioId, commentId, state }),
+      },
     }),
     [ask, askConnected],
   );
@@ -672,6 +686,9 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
                     initial={initialScenario}
                     sun={sunApi}
                     onCompare={onCompare}
+                    onPickPoint={viewer ? viewer.pickPoint : null}
+                    onMarkers={showCommentMarkers}
+                    onFlyTo={flyToPlace}
                     split={split}
                     onSplit={onSplit}
                   />

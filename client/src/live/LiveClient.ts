@@ -88,7 +88,10 @@ export type HistoryEvent =
   | 'wall:list'
   | 'scenario:list'
   | 'scenario:get'
-  | 'scenario:save';
+  | 'scenario:save'
+  | 'scenario:comment'
+  | 'scenario:comments'
+  | 'scenario:moderate';
 
 /** Requests without a payload. */
 const BARE_REQUESTS: ReadonlySet<HistoryEvent> = new Set([

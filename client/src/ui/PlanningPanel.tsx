@@ -26,11 +26,14 @@ import type { DrawMode } from '../viewer/incidentsCesiumImpl.ts';
 import type { GroundOverlay } from '../viewer/scenarioCesiumImpl.ts';
 import type { TownBuilding } from '../planning/sunStudy.ts';
 import { SunStudy } from './SunStudy.tsx';
+import type { CommentsApi } from './ScenarioComments.tsx';
+import { ScenarioComments } from './ScenarioComments.tsx';
 
 export interface PlanningApi {
   readonly list: () => Promise<ScenarioSummary[]>;
   readonly get: (id: string) => Promise<Scenario>;
   readonly save: (input: ScenarioInput) => Promise<Scenario>;
+  readonly comments: CommentsApi;
 }
 
 /** What the map shows of a scenario: the variant's buildings and the ones it removes; null: as is. */
@@ -54,6 +57,12 @@ export interface PlanningPanelProps {
   readonly onPickBuildings: (listener: ((buildingId: string) => void) | null) => void;
   /** The scenario and variant of the link (`?scenario=&variant=`), opened once. */
   readonly initial: { readonly scenarioId: string; readonly variantId: string | null } | null;
+  /** Comments: a map click as a 3D point, their markers, and flying to one. */
+  readonly onPickPoint: ((onPoint: (point: [number, number, number]) => void) => () => void) | null;
+  readonly onMarkers: (
+    markers: { id: string; position: readonly [number, number, number]; label: string }[],
+  ) => void;
+  readonly onFlyTo: (lon: number, lat: number) => void;
   /** The compare swipe: the two sides (null ends it) and where the split is (0..1). */
   readonly onCompare: (sides: CompareSides | null) => void;
   readonly split: number;
@@ -111,6 +120,9 @@ export function PlanningPanel({
   onCompare,
   split,
   onSplit,
+  onPickPoint,
+  onMarkers,
+  onFlyTo,
 }: PlanningPanelProps) {
   const translator = useTranslator();
   const number = (value: number, digits = 0) => formatNumber(value, translator.intlLocale, digits);
@@ -641,6 +653,19 @@ export function PlanningPanel({
               onOverlay={sun.onOverlay}
               lat={sun.lat}
               lon={sun.lon}
+            />
+          )}
+
+          {draft.id !== undefined && draft.version > 0 && (
+            <ScenarioComments
+              api={api.comments}
+              scenarioId={draft.id}
+              variant={shown}
+              variantName={(id) => draft.variants.find((v) => v.id === id)?.name ?? id}
+              canModerate={canPlan}
+              onPickPoint={onPickPoint}
+              onMarkers={onMarkers}
+              onFlyTo={onFlyTo}
             />
           )}
 

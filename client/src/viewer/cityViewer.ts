@@ -5,6 +5,7 @@
  * arrived.
  */
 import {
+  Cartographic,
   BoundingSphere,
   Cartesian3,
   Cesium3DTileFeature,
@@ -128,6 +129,15 @@ export interface CityViewer {
   ): Promise<void>;
   /** Where the swipe splits the map, 0 (left edge) to 1 (right edge). */
   setSplitPosition(position: number): void;
+  /** Marks comments at their 3D points (and only these). */
+  showCommentMarkers(
+    markers: readonly { id: string; position: readonly [number, number, number]; label: string }[],
+  ): void;
+  /**
+   * Takes the next click on the map as a point in 3D (on a building's surface where the click hits
+   * one, else on the ground); the map's own picking waits meanwhile. Returns the function that stops.
+   */
+  pickPoint(onPoint: (point: [number, number, number]) => void): () => void;
   /** Lays a heat map (a sun-hours study) on the ground; null removes it. */
   showGroundOverlay(overlay: GroundOverlay | null): void;
   /** Where the camera is now (for another window or a wall screen). */
@@ -438,6 +448,32 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
     },
     setSplitPosition(position) {
       if (!destroyed) scenarioOnMap.setSplitPosition(position);
+    },
+    showCommentMarkers(markers) {
+      if (!destroyed) scenarioOnMap.showMarkers(markers);
+    },
+    pickPoint(onPoint) {
+      if (destroyed) return () => undefined;
+      // The incidents' drawing mode keeps the map's picking off while the click is awaited.
+      const stopDrawing = incidentsOnMap.draw('Point', () => undefined);
+      const handler = new ScreenSpaceEventHandler(scene.canvas);
+      const stop = () => {
+        handler.destroy();
+        stopDrawing();
+      };
+      handler.setInputAction((event: ScreenSpaceEventHandler.PositionedEvent) => {
+        const onSurface = scene.pickPositionSupported ? scene.pickPosition(event.position) : undefined;
+        const hit = onSurface ?? scene.camera.pickEllipsoid(event.position, scene.globe.ellipsoid);
+        if (!hit) return;
+        const where = Cartographic.fromCartesian(hit);
+        stop();
+        onPoint([
+          Number(CesiumMath.toDegrees(where.longitude).toFixed(7)),
+          Number(CesiumMath.toDegrees(where.latitude).toFixed(7)),
+          Number(Math.max(0, where.height).toFixed(2)),
+        ]);
+      }, ScreenSpaceEventType.LEFT_CLICK);
+      return stop;
     },
     showGroundOverlay(overlay) {
       if (!destroyed) scenarioOnMap.showOverlay(overlay);

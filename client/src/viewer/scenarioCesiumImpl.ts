@@ -4,6 +4,10 @@
  * buildings it removes are hidden in the city tiles (by the caller, through the feature registry).
  */
 import {
+  LabelCollection,
+  PointPrimitiveCollection,
+  VerticalOrigin,
+  Cartesian2,
   Color,
   Model,
   SplitDirection,
@@ -35,6 +39,9 @@ export const SUN_OVERLAY_PICK_ID = 'ground-overlay';
 export const COMPARE_LEFT_PICK_ID = 'compare-left';
 export const COMPARE_RIGHT_PICK_ID = 'compare-right';
 
+/** The pick id of a comment's marker. */
+export const commentPickId = (commentId: string) => `comment:${commentId}`;
+
 /** The pick id of a proposed building. */
 export const proposedPickId = (buildingId: string) => `proposed:${buildingId}`;
 
@@ -57,6 +64,10 @@ export interface ScenarioOnMap {
     sides: { left: readonly ProposedBuilding[]; right: readonly ProposedBuilding[] } | null,
   ): Promise<void>;
   setSplitPosition(position: number): void;
+  /** Marks comments at their 3D points (and only these). */
+  showMarkers(
+    markers: readonly { id: string; position: readonly [number, number, number]; label: string }[],
+  ): void;
   destroy(): void;
 }
 
@@ -64,6 +75,9 @@ export function createScenarioOnMap(scene: Scene, requestRender: () => void): Sc
   let primitive: Primitive | null = null;
   let overlayPrimitive: Primitive | null = null;
   let compareModels: Model[] = [];
+  const markerPoints = scene.primitives.add(new PointPrimitiveCollection()) as PointPrimitiveCollection;
+  const markerLabels = scene.primitives.add(new LabelCollection({ scene })) as LabelCollection;
+  const markerColor = Color.fromCssColorString('#7fd1ff');
   let compareGeneration = 0;
   const clearCompare = () => {
     for (const model of compareModels) scene.primitives.remove(model);
@@ -186,6 +200,34 @@ export function createScenarioOnMap(scene: Scene, requestRender: () => void): Sc
       compareModels = made;
       // Models load their buffers asynchronously: a frame once they are ready.
       for (const model of made) model.readyEvent.addEventListener(() => requestRender());
+      requestRender();
+    },
+    showMarkers(markers) {
+      markerPoints.removeAll();
+      markerLabels.removeAll();
+      for (const marker of markers) {
+        const position = Cartesian3.fromDegrees(marker.position[0], marker.position[1], marker.position[2]);
+        markerPoints.add({
+          position,
+          color: markerColor,
+          pixelSize: 14,
+          outlineColor: Color.BLACK,
+          outlineWidth: 2,
+          id: commentPickId(marker.id),
+          disableDepthTestDistance: Number.POSITIVE_INFINITY,
+        });
+        markerLabels.add({
+          position,
+          text: marker.label,
+          font: '15px system-ui, sans-serif',
+          fillColor: Color.WHITE,
+          showBackground: true,
+          backgroundColor: new Color(0.05, 0.07, 0.1, 0.85),
+          verticalOrigin: VerticalOrigin.BOTTOM,
+          pixelOffset: new Cartesian2(0, -12),
+          disableDepthTestDistance: Number.POSITIVE_INFINITY,
+        });
+      }
       requestRender();
     },
     setSplitPosition(position) {
