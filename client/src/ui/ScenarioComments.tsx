@@ -52,14 +52,12 @@ export function ScenarioComments({
   const stopPicking = useRef<(() => void) | null>(null);
 
   const refresh = useCallback(() => {
-    api
-      .list(scenarioId)
-      .then(setComments, (error: unknown) =>
-        setStatus({
-          text: translator.t('comments.error', { message: (error as Error).message }),
-          problem: true,
-        }),
-      );
+    api.list(scenarioId).then(setComments, (error: unknown) =>
+      setStatus({
+        text: translator.t('comments.error', { message: (error as Error).message }),
+        problem: true,
+      }),
+    );
   }, [api, scenarioId, translator]);
   useEffect(() => refresh(), [refresh]);
   useEffect(() => () => stopPicking.current?.(), []);
