@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../server/src/app.ts';
 import { createApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
+import { sunPosition } from '../src/planning/solar.ts';
 import { chromiumAvailable, launchChromium } from './chromium.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -268,6 +269,21 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     await planner.click('[data-testid="planning-compare"]');
     await expect.poll(() => pickAt(planner, at)).toBe('proposed:haus-1');
     expect(await planner.locator('[data-testid="swipe-line"]').count()).toBe(0);
+    // The sun's position for a date and time, and the town in its light with shadows.
+    await planner.fill('[data-testid="sun-position-time"]', '2026-03-21T12:00');
+    const noon = sunPosition(Date.UTC(2026, 2, 21, 11, 0), 48.665736, 9.015);
+    expect(await planner.textContent('[data-testid="sun-position-text"]')).toBe(
+      `Sonne: ${noon.elevationDeg.toFixed(1).replace('.', ',')}° über dem Horizont, aus ${Math.round(noon.azimuthDeg)}° (Süd)`,
+    );
+    await planner.check('[data-testid="sun-position-shadows"]');
+    await planner.waitForTimeout(1500);
+    await planner.screenshot({ path: join(repoRoot, 'test-results', 'planning-shadows.png') });
+    await planner.click('[data-testid="sun-position-play"]');
+    await expect
+      .poll(() => planner.inputValue('[data-testid="sun-position-time"]'), { timeout: 10_000 })
+      .toMatch(/^2026-03-21T(0[89]|1\d):\d\d$/);
+    await planner.click('[data-testid="sun-position-play"]');
+    await planner.uncheck('[data-testid="sun-position-shadows"]');
     // The sun on 17 January: computed in a worker for A and for the town as it is.
     const ground = await screenOf(planner, [centre[0], centre[1] - 60 / 111_200, 0]);
     if (!ground) throw new Error('the ground south of the building is not on screen');

@@ -537,6 +537,8 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
       onOverlay: (overlay: GroundOverlay | null) => viewerRef.current?.showGroundOverlay(overlay),
       lat: info.city.homeView.lat,
       lon: info.city.homeView.lon,
+      timeZone: info.city.timezone,
+      onSunTime: (epochMs: number | null) => viewerRef.current?.setSunTime(epochMs),
     }),
     [info],
   );

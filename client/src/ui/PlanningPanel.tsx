@@ -26,6 +26,7 @@ import type { DrawMode } from '../viewer/incidentsCesiumImpl.ts';
 import type { GroundOverlay } from '../viewer/scenarioCesiumImpl.ts';
 import type { TownBuilding } from '../planning/sunStudy.ts';
 import { SunStudy } from './SunStudy.tsx';
+import { SunPosition } from './SunPosition.tsx';
 import type { CommentsApi } from './ScenarioComments.tsx';
 import { ScenarioComments } from './ScenarioComments.tsx';
 
@@ -73,6 +74,9 @@ export interface PlanningPanelProps {
     readonly onOverlay: (overlay: GroundOverlay | null) => void;
     readonly lat: number;
     readonly lon: number;
+    readonly timeZone: string;
+    /** Lights the map as the sun stands at an instant, with shadows; null: normal light. */
+    readonly onSunTime: (epochMs: number | null) => void;
   };
 }
 
@@ -646,6 +650,7 @@ export function PlanningPanel({
             </div>
           )}
 
+          <SunPosition lat={sun.lat} lon={sun.lon} timeZone={sun.timeZone} onSunTime={sun.onSunTime} />
           {shown && (
             <SunStudy
               variant={shown}

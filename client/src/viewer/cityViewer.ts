@@ -5,6 +5,7 @@
  * arrived.
  */
 import {
+  JulianDate,
   Cartographic,
   BoundingSphere,
   Cartesian3,
@@ -138,6 +139,11 @@ export interface CityViewer {
    * one, else on the ground); the map's own picking waits meanwhile. Returns the function that stops.
    */
   pickPoint(onPoint: (point: [number, number, number]) => void): () => void;
+  /**
+   * Lights the town as the sun stands at `epochMs`, with shadows cast by every building (the town's
+   * and the proposed ones); null: back to the default light, no shadows.
+   */
+  setSunTime(epochMs: number | null): void;
   /** Lays a heat map (a sun-hours study) on the ground; null removes it. */
   showGroundOverlay(overlay: GroundOverlay | null): void;
   /** Where the camera is now (for another window or a wall screen). */
@@ -474,6 +480,20 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
         ]);
       }, ScreenSpaceEventType.LEFT_CLICK);
       return stop;
+    },
+    setSunTime(epochMs) {
+      if (destroyed) return;
+      if (epochMs === null) {
+        viewer.shadows = false;
+        viewer.clock.currentTime = JulianDate.now();
+      } else {
+        viewer.clock.shouldAnimate = false;
+        viewer.clock.currentTime = JulianDate.fromDate(new Date(epochMs));
+        viewer.shadows = true;
+        viewer.shadowMap.softShadows = true;
+        viewer.shadowMap.maximumDistance = 3000;
+      }
+      requestRender();
     },
     showGroundOverlay(overlay) {
       if (!destroyed) scenarioOnMap.showOverlay(overlay);

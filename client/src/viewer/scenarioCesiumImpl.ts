@@ -11,6 +11,7 @@ import {
   Color,
   Model,
   SplitDirection,
+  ShadowMode,
   Transforms,
   Material,
   MaterialAppearance,
@@ -118,6 +119,8 @@ export function createScenarioOnMap(scene: Scene, requestRender: () => void): Sc
           new Primitive({
             geometryInstances: instances,
             appearance: new PerInstanceColorAppearance({ translucent: false, closed: true }),
+            // They cast shadows in the sun view, as the town's buildings do.
+            shadows: ShadowMode.ENABLED,
             // Drawn at once, not in a web worker: a variant holds a few buildings, and the test
             // of a drawing wants them on the next frame.
             asynchronous: false,
