@@ -269,6 +269,79 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     await planner.click('[data-testid="planning-compare"]');
     await expect.poll(() => pickAt(planner, at)).toBe('proposed:haus-1');
     expect(await planner.locator('[data-testid="swipe-line"]').count()).toBe(0);
+    // Close a counted road by clicking it: its flow goes round, the detour shows on the map.
+    const roadsRaw = JSON.parse(
+      readFileSync(join(repoRoot, 'data', 'boeblingen-demo', 'roads.geojson'), 'utf8'),
+    ) as {
+      features: {
+        properties: { id: string; roadClass: string };
+        geometry: { coordinates: [number, number][] };
+      }[];
+    };
+    const counted = new Set(app.pack.sensors.filter((s) => s.kind === 'traffic').map((s) => s.object.id));
+    let closedRoad: { id: string; at: [number, number]; quarter: [number, number, number] } | null = null;
+    for (const f of roadsRaw.features) {
+      if (!counted.has(f.properties.id) || f.properties.roadClass !== 'primary') continue;
+      const c = f.geometry.coordinates;
+      const mid = c[Math.floor(c.length / 2)] as [number, number];
+      const onScreen = await screenOf(planner, [mid[0], mid[1], 0]);
+      if (onScreen && onScreen[0] > 50 && onScreen[1] > 50 && onScreen[0] < 1000 && onScreen[1] < 650) {
+        const first = c[0] as [number, number];
+        // Half way between its start and its middle: away from the labels at the lines' middles.
+        closedRoad = {
+          id: f.properties.id,
+          at: onScreen,
+          quarter: [(first[0] + mid[0]) / 2, (first[1] + mid[1]) / 2, 2],
+        };
+        break;
+      }
+    }
+    if (!closedRoad) throw new Error('no counted primary road on screen');
+    await planner.click('[data-testid="traffic-close"]');
+    await clickMap(planner, closedRoad.at);
+    await expect
+      .poll(() =>
+        planner.locator(`[data-testid="traffic-closures"] li[data-segment-id="${closedRoad?.id}"]`).count(),
+      )
+      .toBe(1);
+    await planner.click('[data-testid="traffic-close"]');
+    expect(
+      await planner.textContent(`[data-testid="traffic-closures"] li[data-segment-id="${closedRoad.id}"]`),
+    ).toMatch(/Fz\/h \(gezählt\) – Umweg über \d+ Abschnitte, \d+ s länger/);
+    expect(await planner.textContent('[data-testid="traffic-more"]')).toMatch(
+      /^Mehrverkehr auf \d+ Abschnitten/,
+    );
+    await planner.screenshot({ path: join(repoRoot, 'test-results', 'planning-traffic.png') });
+    // Close up, so that no label of the other lines covers it.
+    await planner.evaluate(
+      ([lon, lat]) =>
+        (
+          window as unknown as { __citytwin: { setView?: ((v: unknown) => void) | null } }
+        ).__citytwin.setView?.({
+          lon,
+          lat,
+          heightM: 180,
+          headingDeg: 0,
+          pitchDeg: -89,
+        }),
+      [closedRoad.quarter[0], closedRoad.quarter[1]],
+    );
+    const quarter = await screenOf(planner, closedRoad.quarter);
+    if (!quarter) throw new Error('the closed road is not on screen');
+    await expect.poll(() => pickAt(planner, quarter)).toBe(`road:${closedRoad.id}`);
+    // Back to the town's home view, where the positions above were taken.
+    await planner.evaluate(() =>
+      (window as unknown as { __citytwin: { setView?: ((v: unknown) => void) | null } }).__citytwin.setView?.(
+        {
+          lon: 9.015,
+          lat: 48.665736,
+          heightM: 1500,
+          headingDeg: 0,
+          pitchDeg: -35,
+        },
+      ),
+    );
+    await expect.poll(() => pickAt(planner, at)).toBe('proposed:haus-1');
     // The sun's position for a date and time, and the town in its light with shadows.
     await planner.fill('[data-testid="sun-position-time"]', '2026-03-21T12:00');
     const noon = sunPosition(Date.UTC(2026, 2, 21, 11, 0), 48.665736, 9.015);
@@ -358,6 +431,7 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     expect(saved).toMatchObject({ version: 2, published: true, savedBy: 'stadtplanung' });
     expect(saved.variants[0]?.buildings[0]).toMatchObject({ id: 'haus-1', eavesHeightM: 30, storeys: 10 });
     expect(saved.variants[0]?.removedBuildingIds).toEqual([demolished.id]);
+    expect(saved.variants[0]?.closedSegmentIds).toEqual([closedRoad.id]);
   });
 
   it('opens a visitor’s link at exactly that scenario and variant', async () => {

@@ -53,7 +53,9 @@ import { PlanningPanel, type CompareSides } from './ui/PlanningPanel.tsx';
 import { SwipeLine } from './ui/SwipeLine.tsx';
 import type { TownBuilding } from './planning/sunStudy.ts';
 import { townBuildingsOf } from './planning/sunStudy.ts';
-import type { GroundOverlay } from './viewer/scenarioCesiumImpl.ts';
+import type { GroundOverlay, RoadLine } from './viewer/scenarioCesiumImpl.ts';
+import type { RoadSegment } from './planning/traffic.ts';
+import { roadSegmentsOf } from './planning/traffic.ts';
 import { formatTime } from './i18n/format.ts';
 import { useTranslator } from './i18n/I18nContext.tsx';
 import type { TimeMode } from './time/timeMode.ts';
@@ -542,6 +544,34 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
     }),
     [info],
   );
+  /** The town's roads (fetched once) and the counted flows, for the traffic effect of closures. */
+  const roadsRef = useRef<Promise<RoadSegment[]> | null>(null);
+  const trafficApi = useMemo(
+    () => ({
+      loadRoads: () => {
+        roadsRef.current ??= fetch(`/data/${info.city.id}/roads.geojson`)
+          .then((response) => {
+            if (!response.ok) throw new Error(`roads.geojson: HTTP ${response.status}`);
+            return response.json() as Promise<unknown>;
+          })
+          .then(roadSegmentsOf)
+          .catch((error: unknown) => {
+            roadsRef.current = null;
+            throw error;
+          });
+        return roadsRef.current;
+      },
+      measuredFlow: (segmentId: string) => {
+        const sensor = runtime.sensors.boundTo('road', segmentId);
+        if (!sensor) return undefined;
+        const value = runtime.live.getSnapshot().state?.sensors.get(sensor.id)?.observation
+          ?.values.vehiclesPerHour;
+        return typeof value === 'number' ? value : undefined;
+      },
+      onRoads: (lines: readonly RoadLine[]) => viewerRef.current?.showScenarioRoads(lines),
+    }),
+    [info, runtime],
+  );
   const openWindow = useCallback((kind: 'overview' | 'detail' | 'cockpit') => {
     window.open(hrefForWindow(window.location.href, kind), `citytwin-${kind}-${Date.now()}`, 'popup');
   }, []);
@@ -691,6 +721,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
                     onPickPoint={viewer ? viewer.pickPoint : null}
                     onMarkers={showCommentMarkers}
                     onFlyTo={flyToPlace}
+                    traffic={trafficApi}
                     split={split}
                     onSplit={onSplit}
                   />

@@ -27,6 +27,8 @@ import type { GroundOverlay } from '../viewer/scenarioCesiumImpl.ts';
 import type { TownBuilding } from '../planning/sunStudy.ts';
 import { SunStudy } from './SunStudy.tsx';
 import { SunPosition } from './SunPosition.tsx';
+import type { TrafficApi } from './TrafficEffect.tsx';
+import { TrafficEffect } from './TrafficEffect.tsx';
 import type { CommentsApi } from './ScenarioComments.tsx';
 import { ScenarioComments } from './ScenarioComments.tsx';
 
@@ -58,6 +60,8 @@ export interface PlanningPanelProps {
   readonly onPickBuildings: (listener: ((buildingId: string) => void) | null) => void;
   /** The scenario and variant of the link (`?scenario=&variant=`), opened once. */
   readonly initial: { readonly scenarioId: string; readonly variantId: string | null } | null;
+  /** Roads of the town, counted flows and drawing a variant's road effects. */
+  readonly traffic: TrafficApi;
   /** Comments: a map click as a 3D point, their markers, and flying to one. */
   readonly onPickPoint: ((onPoint: (point: [number, number, number]) => void) => () => void) | null;
   readonly onMarkers: (
@@ -127,6 +131,7 @@ export function PlanningPanel({
   onPickPoint,
   onMarkers,
   onFlyTo,
+  traffic,
 }: PlanningPanelProps) {
   const translator = useTranslator();
   const number = (value: number, digits = 0) => formatNumber(value, translator.intlLocale, digits);
@@ -222,6 +227,31 @@ export function PlanningPanel({
     return () => onPickBuildings(null);
   }, [demolishing, shown, onPickBuildings]);
   useEffect(() => () => stopDrawing.current?.(), []);
+
+  const shownId = shown?.id;
+  const toggleClosedRoad = useCallback(
+    (segmentId: string) => {
+      if (shownId === undefined) return;
+      setDraft((d) =>
+        d
+          ? {
+              ...d,
+              variants: d.variants.map((v) =>
+                v.id === shownId
+                  ? {
+                      ...v,
+                      closedSegmentIds: v.closedSegmentIds.includes(segmentId)
+                        ? v.closedSegmentIds.filter((id) => id !== segmentId)
+                        : [...v.closedSegmentIds, segmentId],
+                    }
+                  : v,
+              ),
+            }
+          : d,
+      );
+    },
+    [shownId],
+  );
 
   const startDrawing = () => {
     if (!onDraw) return;
@@ -650,6 +680,14 @@ export function PlanningPanel({
             </div>
           )}
 
+          {shown && (
+            <TrafficEffect
+              api={traffic}
+              closedIds={shown.closedSegmentIds}
+              onToggle={canPlan ? toggleClosedRoad : null}
+              onPickPoint={onPickPoint}
+            />
+          )}
           <SunPosition lat={sun.lat} lon={sun.lon} timeZone={sun.timeZone} onSunTime={sun.onSunTime} />
           {shown && (
             <SunStudy

@@ -24,7 +24,7 @@ import type {
   LayerEntry,
   ProposedBuilding,
 } from '../../../protocol/index.ts';
-import { createScenarioOnMap, type GroundOverlay } from './scenarioCesiumImpl.ts';
+import { createScenarioOnMap, type GroundOverlay, type RoadLine } from './scenarioCesiumImpl.ts';
 import type { FetchLike } from '../api/cityApi.ts';
 import type { I18nStore } from '../i18n/i18nStore.ts';
 import {
@@ -130,6 +130,8 @@ export interface CityViewer {
   ): Promise<void>;
   /** Where the swipe splits the map, 0 (left edge) to 1 (right edge). */
   setSplitPosition(position: number): void;
+  /** Draws a scenario's roads: closed ones, detours (none with an empty list). */
+  showScenarioRoads(lines: readonly RoadLine[]): void;
   /** Marks comments at their 3D points (and only these). */
   showCommentMarkers(
     markers: readonly { id: string; position: readonly [number, number, number]; label: string }[],
@@ -454,6 +456,9 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
     },
     setSplitPosition(position) {
       if (!destroyed) scenarioOnMap.setSplitPosition(position);
+    },
+    showScenarioRoads(lines) {
+      if (!destroyed) scenarioOnMap.showRoads(lines);
     },
     showCommentMarkers(markers) {
       if (!destroyed) scenarioOnMap.showMarkers(markers);

@@ -5,6 +5,7 @@
  */
 import {
   LabelCollection,
+  PolylineCollection,
   PointPrimitiveCollection,
   VerticalOrigin,
   Cartesian2,
@@ -40,11 +41,23 @@ export const SUN_OVERLAY_PICK_ID = 'ground-overlay';
 export const COMPARE_LEFT_PICK_ID = 'compare-left';
 export const COMPARE_RIGHT_PICK_ID = 'compare-right';
 
+/** The pick id of a scenario's road line. */
+export const roadPickId = (segmentId: string) => `road:${segmentId}`;
+
 /** The pick id of a comment's marker. */
 export const commentPickId = (commentId: string) => `comment:${commentId}`;
 
 /** The pick id of a proposed building. */
 export const proposedPickId = (buildingId: string) => `proposed:${buildingId}`;
+
+/** A road drawn by a scenario: its line, colour (CSS), width in pixels, and an optional label. */
+export interface RoadLine {
+  readonly id: string;
+  readonly coordinates: readonly (readonly [number, number])[];
+  readonly color: string;
+  readonly widthPx: number;
+  readonly label?: string;
+}
 
 /** A heat map over the ground: an image stretched over a rectangle `[west, south, east, north]`. */
 export interface GroundOverlay {
@@ -65,6 +78,8 @@ export interface ScenarioOnMap {
     sides: { left: readonly ProposedBuilding[]; right: readonly ProposedBuilding[] } | null,
   ): Promise<void>;
   setSplitPosition(position: number): void;
+  /** Draws road lines of a scenario (closed roads, detours) with labels; none with an empty list. */
+  showRoads(lines: readonly RoadLine[]): void;
   /** Marks comments at their 3D points (and only these). */
   showMarkers(
     markers: readonly { id: string; position: readonly [number, number, number]; label: string }[],
@@ -79,6 +94,8 @@ export function createScenarioOnMap(scene: Scene, requestRender: () => void): Sc
   const markerPoints = scene.primitives.add(new PointPrimitiveCollection()) as PointPrimitiveCollection;
   const markerLabels = scene.primitives.add(new LabelCollection({ scene })) as LabelCollection;
   const markerColor = Color.fromCssColorString('#7fd1ff');
+  const roadLines = scene.primitives.add(new PolylineCollection()) as PolylineCollection;
+  const roadLabels = scene.primitives.add(new LabelCollection({ scene })) as LabelCollection;
   let compareGeneration = 0;
   const clearCompare = () => {
     for (const model of compareModels) scene.primitives.remove(model);
@@ -203,6 +220,35 @@ export function createScenarioOnMap(scene: Scene, requestRender: () => void): Sc
       compareModels = made;
       // Models load their buffers asynchronously: a frame once they are ready.
       for (const model of made) model.readyEvent.addEventListener(() => requestRender());
+      requestRender();
+    },
+    showRoads(lines) {
+      roadLines.removeAll();
+      roadLabels.removeAll();
+      for (const line of lines) {
+        // A little above the ground, over the roads layer.
+        const positions = line.coordinates.map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, 2));
+        roadLines.add({
+          positions,
+          width: line.widthPx,
+          material: Material.fromType('Color', { color: Color.fromCssColorString(line.color) }),
+          id: roadPickId(line.id),
+        });
+        if (line.label) {
+          const middle = positions[Math.floor(positions.length / 2)] as Cartesian3;
+          roadLabels.add({
+            position: middle,
+            id: roadPickId(line.id),
+            text: line.label,
+            font: '14px system-ui, sans-serif',
+            fillColor: Color.WHITE,
+            showBackground: true,
+            backgroundColor: new Color(0.05, 0.07, 0.1, 0.85),
+            verticalOrigin: VerticalOrigin.BOTTOM,
+            disableDepthTestDistance: Number.POSITIVE_INFINITY,
+          });
+        }
+      }
       requestRender();
     },
     showMarkers(markers) {
