@@ -388,6 +388,22 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     expect(geojson.properties).toMatchObject({ variant: 'a', day: '01-17', stepMinutes: 10, cellMetres: 5 });
     expect(geojson.features.filter((f) => f.properties.differenceHours < 0)).toHaveLength(fewer);
     expect(Math.max(...geojson.features.map((f) => f.properties.sunHours))).toBeGreaterThan(8);
+    // The report: one HTML file with a view, the figures of both variants and the sun-hours result.
+    const [reportDownload] = await Promise.all([
+      planner.waitForEvent('download'),
+      planner.click('[data-testid="planning-report"]'),
+    ]);
+    expect(reportDownload.suggestedFilename()).toBe('bericht-entwurf-a.html');
+    const report = readFileSync(await reportDownload.path(), 'utf8');
+    expect(report).toContain('<title>Elbenplatz Neugestaltung</title>');
+    expect(report).toContain('<th scope="col">Variante A</th><th scope="col">Variante B</th>');
+    expect(report).toMatch(/<tr><th scope="row">Neue Gebäude<\/th><td>1<\/td><td>0<\/td><\/tr>/);
+    expect(report).toContain('<section><h2>Besonnung</h2><p>Variante A, 17. Januar: im Mittel');
+    const images = [...report.matchAll(/<img src="data:image\/png;base64,([A-Za-z0-9+/=]+)"/g)];
+    expect(images).toHaveLength(2);
+    // The view of the map is a real picture, not an empty canvas.
+    expect((images[0]?.[1] ?? '').length).toBeGreaterThan(20_000);
+    expect(report).not.toMatch(/https?:\/\//);
     // Another view than the town's home view before saving: the link will carry it.
     await planner.evaluate(
       ([lon, lat]) =>

@@ -487,6 +487,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
     [],
   );
   const flyToPlace = useCallback((lon: number, lat: number) => viewerRef.current?.flyToPlace(lon, lat), []);
+  const snapshotMap = useCallback(() => viewerRef.current?.snapshot() ?? null, []);
   const onCompare = useCallback((sides: CompareSides | null) => {
     setComparing(sides !== null);
     void viewerRef.current?.compareScenario(sides);
@@ -722,6 +723,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
                     onMarkers={showCommentMarkers}
                     onFlyTo={flyToPlace}
                     traffic={trafficApi}
+                    snapshot={snapshotMap}
                     split={split}
                     onSplit={onSplit}
                   />

@@ -458,6 +458,17 @@ export const de = {
   'traffic.closedLabel': 'gesperrt',
   'traffic.model':
     'Modell: Der Verkehr einer gesperrten Straße (gezählt oder typisch für die Straßenart) fährt ganz auf dem schnellsten Umweg zwischen ihren Enden, bei Tempolimit und ohne Kapazitätsgrenzen.',
+  'report.download': 'Bericht herunterladen',
+  'report.version': 'Version {version}, gespeichert von {by} am {time}',
+  'report.unsaved': 'Noch nicht gespeichert',
+  'report.variant': 'Gezeigt: {variant}',
+  'report.buildings': 'Neue Gebäude in {variant}',
+  'report.noBuildings': 'Keine neuen Gebäude.',
+  'report.demolished': 'Abgerissen: {ids}',
+  'report.closed': 'Gesperrte Straßen: {ids}',
+  'report.sun': 'Besonnung',
+  'report.footer':
+    'Erstellt mit citytwin am {time}. Kennzahlen und Besonnung wie in der Planung beschrieben (docs/planning.md).',
   'rules.title': 'Alarmregeln',
   'rules.summary': '{count} Regeln',
   'rules.off': 'aus',

@@ -460,6 +460,17 @@ export const en: Messages = {
   'traffic.closedLabel': 'closed',
   'traffic.model':
     'Model: the traffic of a closed road (counted, or typical for its class) moves in full onto the fastest detour between its ends, at the speed limits and without capacity limits.',
+  'report.download': 'Download report',
+  'report.version': 'Version {version}, saved by {by} on {time}',
+  'report.unsaved': 'Not saved yet',
+  'report.variant': 'Shown: {variant}',
+  'report.buildings': 'New buildings in {variant}',
+  'report.noBuildings': 'No new buildings.',
+  'report.demolished': 'Demolished: {ids}',
+  'report.closed': 'Closed roads: {ids}',
+  'report.sun': 'Sunlight',
+  'report.footer':
+    'Made with citytwin on {time}. Key figures and sunlight as described in the planning docs (docs/planning.md).',
   'rules.title': 'Alarm rules',
   'rules.summary': '{count} rules',
   'rules.off': 'off',

@@ -27,6 +27,8 @@ import type { GroundOverlay } from '../viewer/scenarioCesiumImpl.ts';
 import type { TownBuilding } from '../planning/sunStudy.ts';
 import { SunStudy } from './SunStudy.tsx';
 import { SunPosition } from './SunPosition.tsx';
+import { reportHtml } from '../planning/report.ts';
+import { formatDateTime } from './Timeline.tsx';
 import type { TrafficApi } from './TrafficEffect.tsx';
 import { TrafficEffect } from './TrafficEffect.tsx';
 import type { CommentsApi } from './ScenarioComments.tsx';
@@ -60,6 +62,8 @@ export interface PlanningPanelProps {
   readonly onPickBuildings: (listener: ((buildingId: string) => void) | null) => void;
   /** The scenario and variant of the link (`?scenario=&variant=`), opened once. */
   readonly initial: { readonly scenarioId: string; readonly variantId: string | null } | null;
+  /** The map as a PNG data URL, for the report (null without a map). */
+  readonly snapshot: () => string | null;
   /** Roads of the town, counted flows and drawing a variant's road effects. */
   readonly traffic: TrafficApi;
   /** Comments: a map click as a 3D point, their markers, and flying to one. */
@@ -132,6 +136,7 @@ export function PlanningPanel({
   onMarkers,
   onFlyTo,
   traffic,
+  snapshot,
 }: PlanningPanelProps) {
   const translator = useTranslator();
   const number = (value: number, digits = 0) => formatNumber(value, translator.intlLocale, digits);
@@ -146,6 +151,10 @@ export function PlanningPanel({
   const [form, setForm] = useState<BuildingForm | null>(null);
   const [demolishing, setDemolishing] = useState(false);
   const stopDrawing = useRef<(() => void) | null>(null);
+  /** The sun-hours result of the variant shown, for the report. */
+  const [sunResult, setSunResult] = useState<{ summary: string; image: string } | null>(null);
+  /** Saved by whom and when (for the report). */
+  const [savedInfo, setSavedInfo] = useState<{ by: string; atMs: number } | null>(null);
   /** The swipe's sides (variant ids or `as-is`), or null while not comparing. */
   const [compare, setCompare] = useState<{ left: string; right: string } | null>(null);
   const openedInitial = useRef(false);
@@ -164,6 +173,7 @@ export function PlanningPanel({
     async (id: string, variant: string | null) => {
       try {
         const scenario = await api.get(id);
+        setSavedInfo({ by: scenario.savedBy, atMs: scenario.savedAtMs });
         const loaded = draftOf(scenario);
         setDraft(loaded);
         setVariantId(
@@ -300,6 +310,7 @@ export function PlanningPanel({
     if (!draft) return;
     try {
       const saved = await api.save(inputOf(draft));
+      setSavedInfo({ by: saved.savedBy, atMs: saved.savedAtMs });
       setDraft(draftOf(saved));
       setStatus({ text: translator.t('planning.saved', { version: saved.version }), problem: false });
       refresh();
@@ -309,6 +320,74 @@ export function PlanningPanel({
         problem: true,
       });
     }
+  };
+
+  const downloadReport = () => {
+    if (!draft || !shown) return;
+    const time = (ms: number) => formatDateTime(ms, translator.intlLocale, sun.timeZone);
+    const html = reportHtml({
+      lang: translator.locale,
+      title: draft.name,
+      subtitle: [
+        draft.version > 0 && savedInfo
+          ? translator.t('report.version', {
+              version: draft.version,
+              by: savedInfo.by,
+              time: time(savedInfo.atMs),
+            })
+          : translator.t('report.unsaved'),
+        translator.t('report.variant', { variant: shown.name }),
+      ],
+      viewImage: snapshot(),
+      figures: {
+        caption: translator.t('planning.figures'),
+        columns: draft.variants.map((v) => v.name),
+        rows: figuresRows.map(([key, value]) => ({
+          label: translator.t(key),
+          values: draft.variants.map(value),
+        })),
+        note: translator.t('planning.unitsNote', {
+          net: number(UNIT_ASSUMPTIONS.netShare * 100),
+          size: number(UNIT_ASSUMPTIONS.meanUnitM2),
+        }),
+      },
+      sections: [
+        {
+          heading: translator.t('report.buildings', { variant: shown.name }),
+          lines: [
+            ...(shown.buildings.length === 0
+              ? [translator.t('report.noBuildings')]
+              : shown.buildings.map((b) => {
+                  const f = buildingFigures(b);
+                  return translator.t('planning.buildingLine', {
+                    name: b.name ?? b.id,
+                    storeys: b.storeys,
+                    height: number(f.maxHeightM, 1),
+                    area: number(f.footprintM2),
+                  });
+                })),
+            ...(shown.removedBuildingIds.length > 0
+              ? [translator.t('report.demolished', { ids: shown.removedBuildingIds.join(', ') })]
+              : []),
+            ...(shown.closedSegmentIds.length > 0
+              ? [translator.t('report.closed', { ids: shown.closedSegmentIds.join(', ') })]
+              : []),
+          ],
+        },
+        ...(sunResult
+          ? [{ heading: translator.t('report.sun'), lines: [sunResult.summary], image: sunResult.image }]
+          : []),
+      ],
+      footer: translator.t('report.footer', { time: time(Date.now()) }),
+    });
+    const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `bericht-${draft.id ?? 'entwurf'}-${shown.id}.html`;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
   };
 
   const figuresRows: [MessageKey, (v: ScenarioDraft['variants'][number]) => string][] = [
@@ -696,6 +775,7 @@ export function PlanningPanel({
               onOverlay={sun.onOverlay}
               lat={sun.lat}
               lon={sun.lon}
+              onResult={setSunResult}
             />
           )}
 
@@ -732,6 +812,11 @@ export function PlanningPanel({
                 data-testid="planning-save"
               >
                 {translator.t('planning.save')}
+              </button>
+            )}
+            {shown && (
+              <button type="button" className="button" onClick={downloadReport} data-testid="planning-report">
+                {translator.t('report.download')}
               </button>
             )}
             <button

@@ -35,6 +35,8 @@ export interface SunStudyProps {
   readonly onOverlay: (overlay: GroundOverlay | null) => void;
   readonly lat: number;
   readonly lon: number;
+  /** The result in words and as an image, for the report (null while there is none). */
+  readonly onResult?: ((result: { summary: string; image: string } | null) => void) | undefined;
 }
 
 interface Result {
@@ -77,7 +79,7 @@ function overlayOf(result: Result, difference: boolean): GroundOverlay {
   return { rectangle: frameRectangle(result.frame), image: canvas };
 }
 
-export function SunStudy({ variant, loadTown, onOverlay, lat, lon }: SunStudyProps) {
+export function SunStudy({ variant, loadTown, onOverlay, lat, lon, onResult }: SunStudyProps) {
   const translator = useTranslator();
   const [day, setDay] = useState<(typeof STUDY_DAYS)[number]>('03-21');
   const [progress, setProgress] = useState<number | null>(null);
@@ -158,6 +160,15 @@ export function SunStudy({ variant, loadTown, onOverlay, lat, lon }: SunStudyPro
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   };
+
+  useEffect(() => {
+    if (!onResult) return;
+    if (!current || !summary) {
+      onResult(null);
+      return;
+    }
+    onResult({ summary, image: overlayOf(current, false).image.toDataURL('image/png') });
+  }, [current, summary, onResult]);
 
   return (
     <section className="sun-study" aria-labelledby="sun-title" data-testid="sun-study">

@@ -146,6 +146,8 @@ export interface CityViewer {
    * and the proposed ones); null: back to the default light, no shadows.
    */
   setSunTime(epochMs: number | null): void;
+  /** The map as it is now, as a PNG data URL (for reports). */
+  snapshot(): string | null;
   /** Lays a heat map (a sun-hours study) on the ground; null removes it. */
   showGroundOverlay(overlay: GroundOverlay | null): void;
   /** Where the camera is now (for another window or a wall screen). */
@@ -499,6 +501,12 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
         viewer.shadowMap.maximumDistance = 3000;
       }
       requestRender();
+    },
+    snapshot() {
+      if (destroyed) return null;
+      // Drawn now and read in the same task, before the browser clears the drawing buffer.
+      viewer.render();
+      return viewer.canvas.toDataURL('image/png');
     },
     showGroundOverlay(overlay) {
       if (!destroyed) scenarioOnMap.showOverlay(overlay);
