@@ -75,6 +75,23 @@ export interface CityTwinProps {
   readonly notice?: string | undefined;
 }
 
+/**
+ * Fetches a city pack's JSON file and reads it with `read`; on failure `forget` lets the next call
+ * try again (the caller keeps the promise, so a file is fetched once).
+ */
+function fetchOnce<T>(url: string, read: (raw: unknown) => T, forget: () => void): Promise<T> {
+  return fetch(url)
+    .then((response) => {
+      if (!response.ok) throw new Error(`${url.split('/').pop() ?? url}: HTTP ${response.status}`);
+      return response.json() as Promise<unknown>;
+    })
+    .then(read)
+    .catch((error: unknown) => {
+      forget();
+      throw error;
+    });
+}
+
 /** The running twin of one city. */
 export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: CityTwinProps) {
   const i18n = useI18nStore();
@@ -525,16 +542,13 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
   const sunApi = useMemo(
     () => ({
       loadTown: () => {
-        townBuildings.current ??= fetch(`/data/${info.city.id}/buildings.geojson`)
-          .then((response) => {
-            if (!response.ok) throw new Error(`buildings.geojson: HTTP ${response.status}`);
-            return response.json() as Promise<unknown>;
-          })
-          .then(townBuildingsOf)
-          .catch((error: unknown) => {
+        townBuildings.current ??= fetchOnce(
+          `/data/${info.city.id}/buildings.geojson`,
+          townBuildingsOf,
+          () => {
             townBuildings.current = null;
-            throw error;
-          });
+          },
+        );
         return townBuildings.current;
       },
       onOverlay: (overlay: GroundOverlay | null) => viewerRef.current?.showGroundOverlay(overlay),
@@ -550,16 +564,9 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
   const trafficApi = useMemo(
     () => ({
       loadRoads: () => {
-        roadsRef.current ??= fetch(`/data/${info.city.id}/roads.geojson`)
-          .then((response) => {
-            if (!response.ok) throw new Error(`roads.geojson: HTTP ${response.status}`);
-            return response.json() as Promise<unknown>;
-          })
-          .then(roadSegmentsOf)
-          .catch((error: unknown) => {
-            roadsRef.current = null;
-            throw error;
-          });
+        roadsRef.current ??= fetchOnce(`/data/${info.city.id}/roads.geojson`, roadSegmentsOf, () => {
+          roadsRef.current = null;
+        });
         return roadsRef.current;
       },
       measuredFlow: (segmentId: string) => {

@@ -29,6 +29,7 @@ import { SunStudy } from './SunStudy.tsx';
 import { SunPosition } from './SunPosition.tsx';
 import { reportHtml } from '../planning/report.ts';
 import { formatDateTime } from './Timeline.tsx';
+import { downloadFile } from './download.ts';
 import type { TrafficApi } from './TrafficEffect.tsx';
 import { TrafficEffect } from './TrafficEffect.tsx';
 import type { CommentsApi } from './ScenarioComments.tsx';
@@ -380,14 +381,7 @@ export function PlanningPanel({
       ],
       footer: translator.t('report.footer', { time: time(Date.now()) }),
     });
-    const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `bericht-${draft.id ?? 'entwurf'}-${shown.id}.html`;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    downloadFile(`bericht-${draft.id ?? 'entwurf'}-${shown.id}.html`, html, 'text/html');
   };
 
   const figuresRows: [MessageKey, (v: ScenarioDraft['variants'][number]) => string][] = [

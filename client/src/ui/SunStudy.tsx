@@ -22,6 +22,7 @@ import {
   sunHoursGeoJson,
 } from '../planning/sunStudy.ts';
 import type { GroundOverlay } from '../viewer/scenarioCesiumImpl.ts';
+import { downloadFile } from './download.ts';
 
 export interface SunStudyProps {
   readonly variant: {
@@ -151,14 +152,11 @@ export function SunStudy({ variant, loadTown, onOverlay, lat, lon, onResult }: S
       { variant: variant.id, day: current.day, stepMinutes: current.stepMin, cellMetres: CELL_M },
       diff,
     );
-    const url = URL.createObjectURL(new Blob([JSON.stringify(geojson)], { type: 'application/geo+json' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `sonnenstunden-${variant.id}-${current.day}.geojson`;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    downloadFile(
+      `sonnenstunden-${variant.id}-${current.day}.geojson`,
+      JSON.stringify(geojson),
+      'application/geo+json',
+    );
   };
 
   useEffect(() => {
