@@ -461,6 +461,31 @@ describe.skipIf(!mosquittoAvailable())('SensorThings adapter with MQTT on a real
     expect(h.rejectedReasons).toEqual([]);
   }, 45_000);
 
+  it('counts the first poll as the catch-up when MQTT subscribed before the catalogue came', async () => {
+    const h = await setup(
+      { mqttUrl: broker.url, clientId: 'citytwin-sta-late-catalogue' },
+      {},
+      (standIn) => standIn.setFailure('http-500'),
+    );
+    await waitFor(() => h.adapter.status().mqttConnected, 15_000, 'the MQTT subscription');
+    expect(h.adapter.status().catalogueLoaded).toBe(false);
+    h.standIn.setFailure('none');
+    await waitFor(
+      () => {
+        const status = h.adapter.status();
+        return status.catalogueLoaded && status.counts.catchUpRounds >= 1 && !status.pollingActive;
+      },
+      15_000,
+      'the catalogue and the catch-up poll',
+      () => h.adapter.status(),
+    );
+    expect(h.accepted.size).toBe(2);
+    // Nothing owed: no poll after that one while MQTT is up.
+    const requests = h.observationRequests().length;
+    await sleep(600);
+    expect(h.observationRequests()).toHaveLength(requests);
+  });
+
   it('quotes a datastream id the catalogue shows to be a string, in URLs and MQTT topics', async () => {
     const parking: DeviceMapping = {
       sourceId: '50',

@@ -642,7 +642,12 @@ export function createSensorThingsAdapter(options: SensorThingsAdapterOptions): 
     reportCatalogue(result.catalogue);
     // The catalogue tells number ids from string ids ('42' is quoted): subscribe again if that changed.
     const topics = [...mappings.keys()].map(topicOf);
-    if (mqttSubscribed && topics.some((topic, i) => topic !== subscribedTopics[i])) subscribe();
+    if (mqttSubscribed) {
+      if (topics.some((topic, i) => topic !== subscribedTopics[i])) subscribe();
+      // Subscribed before the catalogue came (its SUBACK could ask for no catch-up then): the first
+      // round below reads what was published before the subscription, so it is that catch-up.
+      else catchUpRequested += 1;
+    }
     // The first round fetches the newest Observation of every datastream: the initial values.
     schedulePoll(0);
   };
