@@ -239,6 +239,8 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
         pendingTime = mode.kind === 'live' ? null : mode.atMs;
         if (mode.kind === 'live') client.resume();
         else client.pause();
+        // Paused, the store may not change again soon: ask for the bounds now rather than on a change.
+        askRange();
         return;
       }
       controller.follow(mode);
@@ -272,12 +274,19 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
     // The history's bounds are asked once the connection stands, and again each minute; a link's time
     // is shown as soon as they are known.
     let asking = false;
+    let rangeRetry: ReturnType<typeof setTimeout> | undefined;
     const askRange = () => {
       if (asking || runtime.live.getSnapshot().connection !== 'live') return;
       asking = true;
       void controller.refreshRange().then(() => {
         asking = false;
-        if (pendingTime === null || controller.getView().available === null) return;
+        if (pendingTime === null) return;
+        // No answer (the connection was not up yet): a time waits for the bounds, so ask again soon.
+        if (controller.getView().available === null) {
+          clearTimeout(rangeRetry);
+          rangeRetry = setTimeout(askRange, 1_000);
+          return;
+        }
         const at = pendingTime;
         pendingTime = null;
         if (controller.getView().available) controller.goTo(at);
@@ -338,6 +347,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
       stopWatching();
       stopUrl();
       clearInterval(rangeTimer);
+      clearTimeout(rangeRetry);
       controller.dispose();
       setTime(null);
       alarms.clear();

@@ -462,10 +462,8 @@ describe.skipIf(!mosquittoAvailable())('SensorThings adapter with MQTT on a real
   }, 45_000);
 
   it('counts the first poll as the catch-up when MQTT subscribed before the catalogue came', async () => {
-    const h = await setup(
-      { mqttUrl: broker.url, clientId: 'citytwin-sta-late-catalogue' },
-      {},
-      (standIn) => standIn.setFailure('http-500'),
+    const h = await setup({ mqttUrl: broker.url, clientId: 'citytwin-sta-late-catalogue' }, {}, (standIn) =>
+      standIn.setFailure('http-500'),
     );
     await waitFor(() => h.adapter.status().mqttConnected, 15_000, 'the MQTT subscription');
     expect(h.adapter.status().catalogueLoaded).toBe(false);
