@@ -18,7 +18,58 @@ const LonLatSchema = z.tuple([z.number().min(-180).max(180), z.number().min(-90)
 
 export const ROOF_TYPES = ['flat', 'gabled', 'hipped', 'shed'] as const;
 
-/** A building a variant proposes: drawn as a footprint with heights, storeys, roof and use. */
+/** The most triangles one imported building keeps (a scenario is saved over the socket as JSON). */
+export const MAX_MESH_TRIANGLES = 30_000;
+
+/** The largest Socket.io message the server takes: a scenario is saved in one (its meshes included). */
+export const MAX_SOCKET_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+/** The file formats proposed buildings are imported from. */
+export const IMPORT_FORMATS = ['citygml', 'cityjson', 'glb', 'gltf'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/**
+ * The shape of an imported building as triangles: `positions` are x east, y north, z up in metres
+ * from `origin` on the ground (z 0 is where the building stands), three numbers per vertex;
+ * `indices` three per triangle, counter-clockwise seen from outside where the source says so.
+ */
+export const ProposedMeshSchema = z
+  .object({
+    origin: LonLatSchema,
+    positions: z
+      .array(z.number().finite().min(-5000).max(5000))
+      .min(9)
+      .max(MAX_MESH_TRIANGLES * 9)
+      .refine((p) => p.length % 3 === 0, 'three numbers per vertex'),
+    indices: z
+      .array(z.number().int().min(0))
+      .min(3)
+      .max(MAX_MESH_TRIANGLES * 3)
+      .refine((i) => i.length % 3 === 0, 'three indices per triangle'),
+  })
+  .strict()
+  .refine((m) => m.indices.every((i) => i < m.positions.length / 3), {
+    message: 'an index points past the last vertex',
+    path: ['indices'],
+  });
+export type ProposedMesh = z.infer<typeof ProposedMeshSchema>;
+
+/** Where an imported building came from. */
+export const ImportSourceSchema = z
+  .object({
+    format: z.enum(IMPORT_FORMATS),
+    /** The file's name as the planner chose it. */
+    file: z.string().min(1).max(200),
+    /** The object's id in the file (`gml:id`, the CityJSON key); absent for a glTF model. */
+    objectId: z.string().max(200).optional(),
+  })
+  .strict();
+
+/**
+ * A building a variant proposes: drawn as a footprint with heights, storeys, roof and use, or
+ * imported (then `mesh` is its real shape and `source` names the file; footprint and heights are
+ * derived from the shape and stand for it in the shadows and the figures).
+ */
 export const ProposedBuildingSchema = z
   .object({
     id: z.string().min(1).max(64),
@@ -40,6 +91,8 @@ export const ProposedBuildingSchema = z
     roof: z.enum(ROOF_TYPES).default('flat'),
     storeys: z.number().int().min(1).max(200),
     use: z.enum(BUILDING_USES),
+    mesh: ProposedMeshSchema.optional(),
+    source: ImportSourceSchema.optional(),
   })
   .strict();
 export type ProposedBuilding = z.infer<typeof ProposedBuildingSchema>;
@@ -154,3 +207,18 @@ export type ScenarioComment = z.infer<typeof CommentSchema>;
 export const ModerateRequestSchema = z
   .object({ scenarioId: SlugSchema, commentId: z.string().min(1), state: z.enum(['approved', 'rejected']) })
   .strict();
+
+/** Something in an imported file that was left out or guessed, named so the planner can find it. */
+export interface ImportNote {
+  readonly objectId?: string;
+  readonly message: string;
+}
+
+/** The answer of `POST /api/v1/cities/:cityId/scenario-imports`: buildings to add to a variant. */
+export interface ScenarioImportResult {
+  readonly format: ImportFormat;
+  readonly buildings: ProposedBuildingInput[];
+  readonly notes: ImportNote[];
+  /** The CRS the file's coordinates were read in (`EPSG:25832`), `local` when placed by hand. */
+  readonly sourceCrs: string;
+}

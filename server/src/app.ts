@@ -5,6 +5,7 @@
  */
 import compression from 'compression';
 import express from 'express';
+import { createScenarioImportRouter } from './http/scenarioImportRoutes.ts';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server as HttpServer } from 'node:http';
@@ -12,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Server } from 'socket.io';
 import type { CityInfo, CityList } from '../../protocol/index.ts';
-import { PROTOCOL_VERSION } from '../../protocol/index.ts';
+import { MAX_SOCKET_MESSAGE_BYTES, PROTOCOL_VERSION } from '../../protocol/index.ts';
 import type { SimulatorAdapter } from './adapters/simulator/simulatorAdapter.ts';
 import { createSimulatorAdapter } from './adapters/simulator/simulatorAdapter.ts';
 import type { CityPack } from './cityPack/loadCityPack.ts';
@@ -402,6 +403,21 @@ export async function createApp(config: Config, components: AppComponents = {}):
     const key = entry.apiKey ?? (entry.apiKeyEnv ? env[entry.apiKeyEnv] : undefined);
     return key ? [key] : [];
   });
+  const keyOf = (entry: (typeof config.accessKeys)[number]) =>
+    entry.apiKey ?? (entry.apiKeyEnv ? env[entry.apiKeyEnv] : undefined);
+  const keysWhere = (planner: boolean) =>
+    config.accessKeys.flatMap((entry) => {
+      const key = keyOf(entry);
+      return key && (entry.role === 'planner' || entry.role === 'admin') === planner ? [key] : [];
+    });
+  web.use(
+    createScenarioImportRouter({
+      cityIds: [...cities.keys()],
+      plannerKeys: keysWhere(true),
+      otherKeys: keysWhere(false),
+      logger,
+    }),
+  );
   web.use(
     createHistoryRouter({
       service: history,
@@ -437,6 +453,8 @@ export async function createApp(config: Config, components: AppComponents = {}):
     adapter: boundedRecoveryAdapter({ maxBytes: config.recoveryBufferMiB * 1024 * 1024 }),
     // Diffs and pushed snapshots are written to JSON once and spliced into every packet as text.
     parser: preEncodingParser,
+    // A planner's scenario with imported buildings' shapes is saved in one message.
+    maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
   });
   attachLiveGateway(io, {
     hubs: new Map([...cities].map(([cityId, city]) => [cityId, city.hub])),

@@ -4,7 +4,7 @@
  * visitors comment and planners moderate, other roles may not save, bad input is refused by name,
  * and everything survives a restart.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ import type {
   ClientToServerEvents,
   Scenario,
   ScenarioComment,
+  ScenarioImportResult,
   ScenarioInput,
   ScenarioSummary,
   ServerToClientEvents,
@@ -311,6 +312,69 @@ describe('planning scenarios over real sockets', () => {
     });
     expect(data(await planner.list()).map((s) => s.id)).toEqual(['elbenplatz-neugestaltung']);
     expect(readdirSync(join(dir, 'scenarios', 'boeblingen-demo'))).toEqual(['elbenplatz-neugestaltung']);
+  });
+
+  it('imports a city model over HTTP for planners only, and saves the imported shapes with a scenario', async () => {
+    const file = readFileSync(
+      join(
+        repoRoot,
+        '..',
+        'shared',
+        'fixtures',
+        'cityjson',
+        'fzk-iai-testcases-lod2_buildings.cityjson2.0.json',
+      ),
+    );
+    const url = (query: string) => `${baseUrl}/api/v1/cities/boeblingen-demo/scenario-imports?${query}`;
+    const post = (query: string, key: string | undefined, body: Uint8Array = file) =>
+      fetch(url(query), {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/octet-stream',
+          ...(key ? { Authorization: `Bearer ${key}` } : {}),
+        },
+        body: new Uint8Array(body),
+      });
+    const place = 'name=fzk.city.json&lon=9.0154&lat=48.6848';
+    const anonymous = await post(place, undefined);
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as { error: string }).error).toContain('planner’s access key');
+    const operator = await post(place, OPERATOR);
+    expect(operator.status).toBe(403);
+    expect(((await operator.json()) as { error: string }).error).toBe('only planners and admins import');
+    const noName = await post('lon=9&lat=48', PLANNER);
+    expect(noName.status).toBe(400);
+    expect(((await noName.json()) as { error: string }).error).toContain('name (the file’s name) is missing');
+    const badPlace = await post('name=x.json&lon=9', PLANNER);
+    expect(((await badPlace.json()) as { error: string }).error).toBe('give lon and lat together');
+    const elsewhere = await fetch(`${baseUrl}/api/v1/cities/atlantis/scenario-imports?${place}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${PLANNER}` },
+      body: file,
+    });
+    expect(elsewhere.status).toBe(404);
+    const garbage = await post('name=notes.txt', PLANNER, new TextEncoder().encode('hello'));
+    expect(garbage.status).toBe(400);
+    expect(((await garbage.json()) as { error: string }).error).toContain('notes.txt starts with "hello"');
+
+    const answer = await post(place, PLANNER);
+    expect(answer.status).toBe(200);
+    const result = (await answer.json()) as ScenarioImportResult;
+    expect(result.format).toBe('cityjson');
+    expect(result.buildings.length).toBeGreaterThan(10);
+    const planner = await client(PLANNER);
+    const saved = data(
+      await planner.save({
+        name: 'FZK-Häuser am Elbenplatz',
+        variants: [{ id: 'a', name: 'Importiert', buildings: result.buildings }],
+      }),
+    );
+    const again = data(await planner.get(saved.id));
+    const house = again.variants[0]?.buildings.find((b) => b.name === 'Testcase-0-0_LoD2');
+    expect(house?.source).toMatchObject({ format: 'cityjson', file: 'fzk.city.json' });
+    expect(house?.mesh?.indices.length).toBeGreaterThan(0);
+    expect(house?.mesh).toEqual(result.buildings.find((b) => b.name === 'Testcase-0-0_LoD2')?.mesh);
+    expect(data(await planner.remove(saved.id))).toEqual({ id: saved.id });
   });
 
   it('keeps scenarios, versions and comments across a restart', async () => {

@@ -21,6 +21,71 @@ export interface ProposedBuildingShape {
   readonly storeys: number;
   /** What it is used for (the city pack's uses); only homes count towards dwelling units. */
   readonly use: BuildingUse;
+  /** An imported building's real shape (metres east, north, up from its origin on the ground). */
+  readonly mesh?: { readonly positions: readonly number[]; readonly indices: readonly number[] } | undefined;
+}
+
+/**
+ * The volume a triangle mesh encloses (divergence theorem: the sum of the signed tetrahedra from the
+ * origin), or null when the mesh is not closed: then some edge does not have exactly one triangle on
+ * each side, and the sum would mean nothing. Vertices within a millimetre are one (polygons of a
+ * city model each have their own copies of shared corners).
+ */
+export function meshVolumeM3(mesh: {
+  readonly positions: readonly number[];
+  readonly indices: readonly number[];
+}): number | null {
+  const { positions, indices } = mesh;
+  const key = (i: number) =>
+    `${Math.round((positions[i * 3] as number) * 1000)},${Math.round((positions[i * 3 + 1] as number) * 1000)},${Math.round((positions[i * 3 + 2] as number) * 1000)}`;
+  const ids = new Map<string, number>();
+  const idOf = (i: number) => {
+    const k = key(i);
+    let id = ids.get(k);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(k, id);
+    }
+    return id;
+  };
+  // Each directed edge once; a closed, consistently wound mesh pairs every a→b with one b→a.
+  const edges = new Map<string, number>();
+  let sixTimes = 0;
+  for (let t = 0; t + 2 < indices.length; t += 3) {
+    const [a, b, c] = [indices[t] as number, indices[t + 1] as number, indices[t + 2] as number];
+    const [ia, ib, ic] = [idOf(a), idOf(b), idOf(c)];
+    if (ia === ib || ib === ic || ia === ic) continue;
+    for (const [from, to] of [
+      [ia, ib],
+      [ib, ic],
+      [ic, ia],
+    ] as const) {
+      const directed = `${from}>${to}`;
+      edges.set(directed, (edges.get(directed) ?? 0) + 1);
+    }
+    const p = (i: number) => [
+      positions[i * 3] as number,
+      positions[i * 3 + 1] as number,
+      positions[i * 3 + 2] as number,
+    ];
+    const [ax, ay, az] = p(a) as [number, number, number];
+    const [bx, by, bz] = p(b) as [number, number, number];
+    const [cx, cy, cz] = p(c) as [number, number, number];
+    sixTimes += ax * (by * cz - bz * cy) - ay * (bx * cz - bz * cx) + az * (bx * cy - by * cx);
+  }
+  if (edges.size === 0) return null;
+  for (const [directed, count] of edges) {
+    const [from, to] = directed.split('>');
+    if (count !== 1 || edges.get(`${to}>${from}`) !== 1) return null;
+  }
+  return Math.abs(sixTimes) / 6;
+}
+
+/** The greatest height of a mesh above its ground. */
+function meshTopM(mesh: { readonly positions: readonly number[] }): number {
+  let top = 0;
+  for (let i = 2; i < mesh.positions.length; i += 3) top = Math.max(top, mesh.positions[i] as number);
+  return top;
 }
 
 const WGS84_A = 6_378_137;
@@ -102,7 +167,10 @@ export function buildingFigures(building: ProposedBuildingShape): KeyFigures {
   const footprintM2 = footprintAreaM2(building.footprint);
   const grossFloorAreaM2 = footprintM2 * building.storeys;
   const roofHeight = building.roof === 'flat' ? 0 : building.roofHeightM;
-  const volumeM3 = footprintM2 * (building.eavesHeightM + roofHeight * ROOF_VOLUME_SHARE[building.roof]);
+  // An imported shape that is closed gives its volume exactly; else the footprint and heights do.
+  const meshVolume = building.mesh ? meshVolumeM3(building.mesh) : null;
+  const volumeM3 =
+    meshVolume ?? footprintM2 * (building.eavesHeightM + roofHeight * ROOF_VOLUME_SHARE[building.roof]);
   const homes =
     building.use === 'residential'
       ? 1
@@ -117,7 +185,7 @@ export function buildingFigures(building: ProposedBuildingShape): KeyFigures {
     footprintM2,
     grossFloorAreaM2,
     volumeM3,
-    maxHeightM: building.eavesHeightM + roofHeight,
+    maxHeightM: building.mesh ? meshTopM(building.mesh) : building.eavesHeightM + roofHeight,
     units,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Proposed buildings as one glTF 2.0 model (JSON with an embedded buffer), in a local frame around
- * `origin`: east, up, south (glTF's y-up; CesiumJS turns it to z-up), each building a solid
- * extrusion of its footprint as high as it is drawn elsewhere. A model, unlike Cesium's geometry
+ * `origin`: east, up, south (glTF's y-up; CesiumJS turns it to z-up), each drawn building a solid
+ * extrusion of its footprint as high as it is drawn elsewhere, each imported one its own triangles. A model, unlike Cesium's geometry
  * primitives, can be drawn on one side of the compare swipe only (`splitDirection`).
  */
 import type { ProposedBuilding } from '../../../protocol/index.ts';
@@ -82,6 +82,34 @@ export function proposedGltf(
     return positions.length / 3 - 1;
   };
   for (const building of buildings) {
+    if (building.mesh) {
+      // An imported shape: its triangles as they are, each with its own flat normal.
+      const { mesh } = building;
+      const dx = (mesh.origin[0] - origin[0]) * scale.lon;
+      const dy = (mesh.origin[1] - origin[1]) * scale.lat;
+      const at = (i: number): [number, number, number] => [
+        (mesh.positions[i * 3] as number) + dx,
+        (mesh.positions[i * 3 + 1] as number) + dy,
+        mesh.positions[i * 3 + 2] as number,
+      ];
+      for (let t = 0; t + 2 < mesh.indices.length; t += 3) {
+        const a = at(mesh.indices[t] as number);
+        const b = at(mesh.indices[t + 1] as number);
+        const c = at(mesh.indices[t + 2] as number);
+        const u = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
+        const v = [c[0] - a[0], c[1] - a[1], c[2] - a[2]];
+        const n: [number, number, number] = [
+          (u[1] as number) * (v[2] as number) - (u[2] as number) * (v[1] as number),
+          (u[2] as number) * (v[0] as number) - (u[0] as number) * (v[2] as number),
+          (u[0] as number) * (v[1] as number) - (u[1] as number) * (v[0] as number),
+        ];
+        const length = Math.hypot(...n);
+        if (length === 0) continue;
+        const normal: [number, number, number] = [n[0] / length, n[1] / length, n[2] / length];
+        indices.push(vertex(...a, normal), vertex(...b, normal), vertex(...c, normal));
+      }
+      continue;
+    }
     let ring = building.footprint
       .slice(0, -1)
       .map(
@@ -130,8 +158,13 @@ export function proposedGltf(
   buffer.set(new Uint8Array(positionBytes.buffer), 0);
   buffer.set(new Uint8Array(normalBytes.buffer), positionBytes.byteLength);
   buffer.set(new Uint8Array(indexBytes.buffer), positionBytes.byteLength + normalBytes.byteLength);
-  const min = [0, 1, 2].map((c) => Math.min(...positions.filter((_, i) => i % 3 === c)));
-  const max = [0, 1, 2].map((c) => Math.max(...positions.filter((_, i) => i % 3 === c)));
+  const min = [Infinity, Infinity, Infinity];
+  const max = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < positions.length; i += 1) {
+    const c = i % 3;
+    min[c] = Math.min(min[c] as number, positions[i] as number);
+    max[c] = Math.max(max[c] as number, positions[i] as number);
+  }
   const count = positions.length / 3;
   const gltf = {
     asset: { version: '2.0', generator: 'citytwin planning' },

@@ -65,7 +65,7 @@ const roundTo = (value: number, decimals: number): number => {
 };
 
 /** CityGML/CityJSON `roofType` codes (SIG3D/AdV list) that have an OSM-style name. */
-const ROOF_TYPE_CODES: Readonly<Record<string, RoofShape>> = {
+export const ROOF_TYPE_CODES: Readonly<Record<string, RoofShape>> = {
   '1000': 'flat',
   '1010': 'skillion',
   '1030': 'gabled',
