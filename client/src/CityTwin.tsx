@@ -49,6 +49,7 @@ import { CityCockpit } from './ui/CityCockpit.tsx';
 import { RulePanel } from './ui/RulePanel.tsx';
 import { ScreensPanel } from './ui/ScreensPanel.tsx';
 import type { PlanningApi, ScenarioView } from './ui/PlanningPanel.tsx';
+import { importScenarioFile, type ImportFileOptions } from './planning/importFile.ts';
 import { PlanningPanel, type CompareSides } from './ui/PlanningPanel.tsx';
 import { SwipeLine } from './ui/SwipeLine.tsx';
 import type { TownBuilding } from './planning/sunStudy.ts';
@@ -538,6 +539,8 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
       list: () => askConnected<ScenarioSummary[]>('scenario:list', undefined),
       get: (id: string) => askConnected<Scenario>('scenario:get', { id }),
       save: (input: ScenarioInput) => ask<Scenario>('scenario:save', input),
+      importFile: (file: File, options: ImportFileOptions) =>
+        importScenarioFile(info.city.id, accessKey, file, options),
       comments: {
         list: (scenarioId: string) => askConnected<ScenarioComment[]>('scenario:comments', scenarioId),
         add: (input: CommentInput) => ask<ScenarioComment>('scenario:comment', input),
@@ -545,7 +548,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
           ask<ScenarioComment>('scenario:moderate', { scenarioId, commentId, state }),
       },
     }),
-    [ask, askConnected],
+    [ask, askConnected, info.city.id, accessKey],
   );
   /** The town's buildings for sun studies, fetched once. */
   const townBuildings = useRef<Promise<TownBuilding[]> | null>(null);

@@ -105,3 +105,28 @@ export function footprintOf(corners: readonly (readonly [number, number])[]): [n
   const ring = corners.map(([lon, lat]) => [lon, lat] as [number, number]);
   return [...ring, ring[0] as [number, number]];
 }
+
+/**
+ * Adds imported buildings to a variant; an id the variant already has gets `-2`, `-3`, … (a file
+ * imported twice, or two files with the same object ids). Returns the draft and the ids given.
+ */
+export function addImported(
+  draft: ScenarioDraft,
+  variantId: string,
+  buildings: readonly ProposedBuilding[],
+): { draft: ScenarioDraft; ids: string[] } {
+  const ids: string[] = [];
+  const next = mapVariant(draft, variantId, (v) => {
+    const taken = new Set(v.buildings.map((b) => b.id));
+    const added = buildings.map((b) => {
+      const base = b.id.slice(0, 58);
+      let id = b.id;
+      for (let n = 2; taken.has(id); n += 1) id = `${base}-${n}`;
+      taken.add(id);
+      ids.push(id);
+      return { ...b, id };
+    });
+    return { ...v, buildings: [...v.buildings, ...added] };
+  });
+  return { draft: next, ids };
+}

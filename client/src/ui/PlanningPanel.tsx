@@ -5,8 +5,21 @@
  * use), demolish existing buildings by clicking them, and save: every save is a new version.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ProposedBuilding, Scenario, ScenarioInput, ScenarioSummary } from '../../../protocol/index.ts';
-import { BUILDING_USES, ROOF_TYPES } from '../../../protocol/index.ts';
+import type {
+  ImportNote,
+  ProposedBuilding,
+  Scenario,
+  ScenarioImportResult,
+  ScenarioInput,
+  ScenarioSummary,
+} from '../../../protocol/index.ts';
+import {
+  BUILDING_USES,
+  MAX_SOCKET_MESSAGE_BYTES,
+  ProposedBuildingSchema,
+  ROOF_TYPES,
+} from '../../../protocol/index.ts';
+import { isModelFile, type ImportFileOptions } from '../planning/importFile.ts';
 import { useTranslator } from '../i18n/I18nContext.tsx';
 import { formatNumber } from '../i18n/format.ts';
 import type { MessageKey } from '../i18n/messages.ts';
@@ -14,6 +27,7 @@ import { buildingFigures, UNIT_ASSUMPTIONS, variantFigures } from '../planning/f
 import type { ScenarioDraft } from '../planning/scenarioDraft.ts';
 import {
   addBuilding,
+  addImported,
   draftOf,
   footprintOf,
   inputOf,
@@ -39,6 +53,8 @@ export interface PlanningApi {
   readonly list: () => Promise<ScenarioSummary[]>;
   readonly get: (id: string) => Promise<Scenario>;
   readonly save: (input: ScenarioInput) => Promise<Scenario>;
+  /** Reads a CityGML, CityJSON, GLB or glTF file into proposed buildings (planners). */
+  readonly importFile: (file: File, options: ImportFileOptions) => Promise<ScenarioImportResult>;
   readonly comments: CommentsApi;
 }
 
@@ -159,6 +175,18 @@ export function PlanningPanel({
   /** The swipe's sides (variant ids or `as-is`), or null while not comparing. */
   const [compare, setCompare] = useState<{ left: string; right: string } | null>(null);
   const openedInitial = useRef(false);
+  /** Importing a file: the file, where it goes and how a glTF model is turned and scaled. */
+  const [importFile, setImportFile] = useState<File | null>(null);
+  const [importPlace, setImportPlace] = useState<[number, number] | null>(null);
+  const [pickingPlace, setPickingPlace] = useState(false);
+  const [importHeading, setImportHeading] = useState('0');
+  const [importScale, setImportScale] = useState('1');
+  const [importCrs, setImportCrs] = useState('');
+  const [importUse, setImportUse] = useState<ProposedBuilding['use']>('residential');
+  const [importing, setImporting] = useState(false);
+  const [importNotes, setImportNotes] = useState<readonly ImportNote[]>([]);
+  const stopPickingPlace = useRef<(() => void) | null>(null);
+  useEffect(() => () => stopPickingPlace.current?.(), []);
 
   const refresh = useCallback(() => {
     api.list().then(setList, (error: unknown) =>
@@ -307,10 +335,87 @@ export function PlanningPanel({
     setStatus(null);
   };
 
+  const pickImportPlace = () => {
+    if (!onPickPoint) return;
+    if (pickingPlace) {
+      stopPickingPlace.current?.();
+      stopPickingPlace.current = null;
+      setPickingPlace(false);
+      return;
+    }
+    setPickingPlace(true);
+    stopPickingPlace.current = onPickPoint(([lon, lat]) => {
+      stopPickingPlace.current = null;
+      setPickingPlace(false);
+      setImportPlace([lon, lat]);
+    });
+  };
+
+  const runImport = async () => {
+    if (!draft || !shown || !importFile) return;
+    const model = isModelFile(importFile.name);
+    const heading = parseNumber(importHeading);
+    const scale = parseNumber(importScale);
+    const bad = (field: MessageKey) =>
+      setStatus({ text: translator.t('planning.badNumber', { field: translator.t(field) }), problem: true });
+    if (model && (heading === null || Math.abs(heading) > 360)) return bad('planning.import.heading');
+    if (model && (scale === null || scale <= 0)) return bad('planning.import.scale');
+    if (model && importPlace === null) {
+      setStatus({ text: translator.t('planning.import.needsPlace'), problem: true });
+      return;
+    }
+    setImporting(true);
+    setImportNotes([]);
+    try {
+      const result = await api.importFile(importFile, {
+        place: importPlace ?? undefined,
+        crs: importCrs,
+        ...(model ? { headingDeg: heading ?? 0, scale: scale ?? 1, use: importUse } : {}),
+      });
+      const buildings = result.buildings.map((b) => ProposedBuildingSchema.parse(b));
+      const added = addImported(draft, shown.id, buildings);
+      setDraft(added.draft);
+      setImportNotes(result.notes);
+      setStatus({
+        text: translator.t('planning.import.done', {
+          count: buildings.length,
+          file: importFile.name,
+          notes: result.notes.length,
+        }),
+        problem: false,
+      });
+      const first = buildings[0]?.footprint[0];
+      if (first) onFlyTo(first[0], first[1]);
+    } catch (error) {
+      setStatus({
+        text: translator.t('planning.import.error', {
+          file: importFile.name,
+          message: (error as Error).message,
+        }),
+        problem: true,
+      });
+    } finally {
+      setImporting(false);
+    }
+  };
+
   const save = async () => {
     if (!draft) return;
+    const input = inputOf(draft);
+    // Socket.io closes the connection on a message over its limit: say so before sending.
+    const bytes = new TextEncoder().encode(JSON.stringify(input)).byteLength;
+    if (bytes > MAX_SOCKET_MESSAGE_BYTES - 64 * 1024) {
+      setStatus({
+        text: translator.t('planning.tooLarge', {
+          size: number(bytes / 1024 / 1024, 1),
+          limit: number(MAX_SOCKET_MESSAGE_BYTES / 1024 / 1024),
+        }),
+        problem: true,
+      });
+      return;
+    }
     try {
-      const saved = await api.save(inputOf(draft));
+      const saved = await api.save(input);
       setSavedInfo({ by: saved.savedBy, atMs: saved.savedAtMs });
       setDraft(draftOf(saved));
       setStatus({ text: translator.t('planning.saved', { version: saved.version }), problem: false });
@@ -592,7 +697,8 @@ export function PlanningPanel({
                         storeys: b.storeys,
                         height: number(f.maxHeightM, 1),
                         area: number(f.footprintM2),
-                      })}{' '}
+                      })}
+                      {b.source && ` ${translator.t('planning.importedFrom', { file: b.source.file })}`}{' '}
                       {canPlan && (
                         <button
                           type="button"
@@ -725,6 +831,115 @@ export function PlanningPanel({
                   </div>
                 </form>
               )}
+              <form
+                className="rule-form"
+                data-testid="planning-import"
+                aria-label={translator.t('planning.import.title', { variant: shown.name })}
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  void runImport();
+                }}
+              >
+                <label htmlFor="planning-import-file">{translator.t('planning.import.file')}</label>
+                <input
+                  id="planning-import-file"
+                  type="file"
+                  accept=".gml,.xml,.citygml,.json,.cityjson,.jsonl,.glb,.gltf"
+                  onChange={(e) => {
+                    setImportFile(e.currentTarget.files?.[0] ?? null);
+                    setImportNotes([]);
+                  }}
+                  data-testid="planning-import-file"
+                />
+                <p className="muted">{translator.t('planning.import.hint')}</p>
+                <div className="alarm-actions">
+                  <button
+                    type="button"
+                    className="button"
+                    aria-pressed={pickingPlace}
+                    disabled={!onPickPoint}
+                    onClick={pickImportPlace}
+                    data-testid="planning-import-place"
+                  >
+                    {translator.t(pickingPlace ? 'planning.import.picking' : 'planning.import.pickPlace')}
+                  </button>
+                </div>
+                <p className="muted" data-testid="planning-import-place-shown">
+                  {importPlace
+                    ? translator.t('planning.import.placeSet', {
+                        lon: number(importPlace[0], 5),
+                        lat: number(importPlace[1], 5),
+                      })
+                    : translator.t('planning.import.noPlace')}
+                </p>
+                {importFile && isModelFile(importFile.name) ? (
+                  <>
+                    <label htmlFor="planning-import-heading">{translator.t('planning.import.heading')}</label>
+                    <input
+                      id="planning-import-heading"
+                      type="text"
+                      inputMode="decimal"
+                      value={importHeading}
+                      onChange={(e) => setImportHeading(e.currentTarget.value)}
+                      data-testid="planning-import-heading"
+                    />
+                    <label htmlFor="planning-import-scale">{translator.t('planning.import.scale')}</label>
+                    <input
+                      id="planning-import-scale"
+                      type="text"
+                      inputMode="decimal"
+                      value={importScale}
+                      onChange={(e) => setImportScale(e.currentTarget.value)}
+                      data-testid="planning-import-scale"
+                    />
+                    <label htmlFor="planning-import-use">{translator.t('planning.field.use')}</label>
+                    <select
+                      id="planning-import-use"
+                      value={importUse}
+                      onChange={(e) => setImportUse(e.currentTarget.value as ProposedBuilding['use'])}
+                    >
+                      {BUILDING_USES.map((use) => (
+                        <option key={use} value={use}>
+                          {translator.t(`planning.use.${use}`)}
+                        </option>
+                      ))}
+                    </select>
+                  </>
+                ) : (
+                  <>
+                    <label htmlFor="planning-import-crs">{translator.t('planning.import.crs')}</label>
+                    <input
+                      id="planning-import-crs"
+                      type="text"
+                      placeholder="EPSG:25832"
+                      value={importCrs}
+                      onChange={(e) => setImportCrs(e.currentTarget.value)}
+                      data-testid="planning-import-crs"
+                    />
+                  </>
+                )}
+                <div className="alarm-actions">
+                  <button
+                    type="submit"
+                    className="button"
+                    disabled={importFile === null || importing}
+                    aria-busy={importing}
+                    data-testid="planning-import-run"
+                  >
+                    {translator.t(importing ? 'planning.import.running' : 'planning.import.run')}
+                  </button>
+                </div>
+                {importNotes.length > 0 && (
+                  <ul className="screens-walls" data-testid="planning-import-notes">
+                    {importNotes.slice(0, 8).map((note, i) => (
+                      <li key={i}>{note.objectId ? `${note.objectId}: ${note.message}` : note.message}</li>
+                    ))}
+                    {importNotes.length > 8 && (
+                      <li>{translator.t('planning.import.moreNotes', { count: importNotes.length - 8 })}</li>
+                    )}
+                  </ul>
+                )}
+              </form>
               {shown.removedBuildingIds.length > 0 && (
                 <>
                   <p className="muted">

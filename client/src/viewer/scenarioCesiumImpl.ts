@@ -1,6 +1,7 @@
 /**
- * A planning variant on the map: its proposed buildings as solid extrusions of their footprints (as
- * high as `drawnHeightM`: a pitched roof as a block of its volume), in the planning colour; the existing
+ * A planning variant on the map: its drawn buildings as solid extrusions of their footprints (as
+ * high as `drawnHeightM`: a pitched roof as a block of its volume) and its imported ones in their own
+ * shapes, in the planning colour; the existing
  * buildings it removes are hidden in the city tiles (by the caller, through the feature registry).
  */
 import {
@@ -25,9 +26,14 @@ import {
   PolygonHierarchy,
   Primitive,
   Cartesian3,
+  BoundingSphere,
+  ComponentDatatype,
+  Geometry,
+  GeometryAttribute,
+  PrimitiveType,
   type Scene,
 } from 'cesium';
-import type { ProposedBuilding } from '../../../protocol/index.ts';
+import type { ProposedBuilding, ProposedMesh } from '../../../protocol/index.ts';
 import { drawnHeightM } from '../planning/proposedHeight.ts';
 import { proposedGltf } from '../planning/proposedGltf.ts';
 
@@ -87,8 +93,68 @@ export interface ScenarioOnMap {
   destroy(): void;
 }
 
+/**
+ * An imported building's triangles as a Cesium geometry in the east-north-up frame of its origin:
+ * every triangle with its own vertices and flat normal (hard edges, as the tiles draw buildings).
+ */
+function meshGeometry(mesh: ProposedMesh): Geometry | null {
+  const positions: number[] = [];
+  const normals: number[] = [];
+  const at = (i: number) => [
+    mesh.positions[i * 3] as number,
+    mesh.positions[i * 3 + 1] as number,
+    mesh.positions[i * 3 + 2] as number,
+  ];
+  for (let t = 0; t + 2 < mesh.indices.length; t += 3) {
+    const a = at(mesh.indices[t] as number);
+    const b = at(mesh.indices[t + 1] as number);
+    const c = at(mesh.indices[t + 2] as number);
+    const u = [
+      (b[0] as number) - (a[0] as number),
+      (b[1] as number) - (a[1] as number),
+      (b[2] as number) - (a[2] as number),
+    ];
+    const v = [
+      (c[0] as number) - (a[0] as number),
+      (c[1] as number) - (a[1] as number),
+      (c[2] as number) - (a[2] as number),
+    ];
+    const n = [
+      (u[1] as number) * (v[2] as number) - (u[2] as number) * (v[1] as number),
+      (u[2] as number) * (v[0] as number) - (u[0] as number) * (v[2] as number),
+      (u[0] as number) * (v[1] as number) - (u[1] as number) * (v[0] as number),
+    ];
+    const length = Math.hypot(n[0] as number, n[1] as number, n[2] as number);
+    if (length === 0) continue;
+    for (const p of [a, b, c]) {
+      positions.push(...p);
+      normals.push((n[0] as number) / length, (n[1] as number) / length, (n[2] as number) / length);
+    }
+  }
+  if (positions.length === 0) return null;
+  const values = Float64Array.from(positions);
+  return new Geometry({
+    attributes: {
+      position: new GeometryAttribute({
+        componentDatatype: ComponentDatatype.DOUBLE,
+        componentsPerAttribute: 3,
+        values,
+      }),
+      normal: new GeometryAttribute({
+        componentDatatype: ComponentDatatype.FLOAT,
+        componentsPerAttribute: 3,
+        values: Float32Array.from(normals),
+      }),
+    } as ConstructorParameters<typeof Geometry>[0]['attributes'],
+    primitiveType: PrimitiveType.TRIANGLES,
+    boundingSphere: BoundingSphere.fromVertices(positions),
+  });
+}
+
 export function createScenarioOnMap(scene: Scene, requestRender: () => void): ScenarioOnMap {
   let primitive: Primitive | null = null;
+  /** Imported buildings' own shapes: drawn from both sides (their winding is the source's). */
+  let meshPrimitive: Primitive | null = null;
   let overlayPrimitive: Primitive | null = null;
   let compareModels: Model[] = [];
   const markerPoints = scene.primitives.add(new PointPrimitiveCollection()) as PointPrimitiveCollection;
@@ -109,11 +175,42 @@ export function createScenarioOnMap(scene: Scene, requestRender: () => void): Sc
   const clear = () => {
     if (primitive) scene.primitives.remove(primitive);
     primitive = null;
+    if (meshPrimitive) scene.primitives.remove(meshPrimitive);
+    meshPrimitive = null;
   };
   return {
     show(buildings) {
       clear();
+      const meshInstances = buildings.flatMap((building) => {
+        const geometry = building.mesh ? meshGeometry(building.mesh) : null;
+        if (!building.mesh || !geometry) return [];
+        return [
+          new GeometryInstance({
+            id: proposedPickId(building.id),
+            geometry,
+            modelMatrix: Transforms.eastNorthUpToFixedFrame(
+              Cartesian3.fromDegrees(building.mesh.origin[0], building.mesh.origin[1], 0),
+            ),
+            attributes: { color: ColorGeometryInstanceAttribute.fromColor(color) },
+          }),
+        ];
+      });
+      if (meshInstances.length > 0) {
+        meshPrimitive = scene.primitives.add(
+          new Primitive({
+            geometryInstances: meshInstances,
+            appearance: new PerInstanceColorAppearance({
+              translucent: false,
+              closed: false,
+              faceForward: true,
+            }),
+            shadows: ShadowMode.ENABLED,
+            asynchronous: false,
+          }),
+        ) as Primitive;
+      }
       const instances = buildings.flatMap((building) => {
+        if (building.mesh) return [];
         const ring = building.footprint.slice(0, -1);
         if (ring.length < 3) return [];
         return [
