@@ -369,11 +369,23 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
       .poll(() => planner.locator('[data-testid="sun-result"]').count(), { timeout: 60_000 })
       .toBe(1);
     const summary = (await planner.textContent('[data-testid="sun-result"] p')) ?? '';
-    expect(summary).toMatch(
-      /^Variante A, 17\. Januar: im Mittel [\d,]+ Sonnenstunden \(Bestand [\d,]+\); [\d.]+ von [\d.]+ Punkten mit weniger Sonne\.$/,
+    const sentence = new RegExp(
+      '^Variante A, 17\\. Januar: im Mittel [\\d,]+ Sonnenstunden \\(Bestand [\\d,]+\\); ([\\d.]+) von [\\d.]+ Punkten mit ' +
+        'weniger Sonne\\. Fassaden: ([\\d.]+) Punkte an ([\\d.]+) Gebäuden; an ([\\d.]+) von ([\\d.]+) Punkten bestehender ' +
+        'Gebäude weniger Sonne als heute; ([\\d.]+) Punkte unter 1,5 Stunden \\(heute ([\\d.]+); DIN EN 17037 empfiehlt ' +
+        'mindestens 1,5 Stunden\\)\\.$',
     );
-    const fewer = Number(/; ([\d.]+) von/.exec(summary)?.[1]?.replace(/\./g, ''));
+    const counts = sentence
+      .exec(summary)
+      ?.slice(1)
+      .map((n) => Number(n.replace(/\./g, '')));
+    if (!counts) throw new Error(`the summary does not read as expected: "${summary}"`);
+    const [fewer = 0, facadePoints = 0, facadeBuildings = 0, fewerOnWalls = 0, onTown = 0] = counts;
     expect(fewer).toBeGreaterThan(0);
+    // The walls of the new building and of the town's buildings around it.
+    expect(facadeBuildings).toBeGreaterThan(1);
+    expect(onTown).toBeGreaterThan(0);
+    expect(facadePoints).toBeGreaterThan(onTown);
     // The heat map lies on the ground around the building.
     await expect.poll(() => pickAt(planner, ground)).toBe('ground-overlay');
     await planner.click('[data-testid="sun-difference"]');
@@ -384,12 +396,30 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     ]);
     const geojson = JSON.parse(readFileSync(await download.path(), 'utf8')) as {
       properties: Record<string, unknown>;
-      features: { properties: { sunHours: number; differenceHours: number } }[];
+      features: {
+        geometry: { coordinates: number[] };
+        properties: {
+          kind: string;
+          sunHours: number;
+          differenceHours: number | null;
+          buildingId?: string;
+          facingDeg?: number;
+          heightAboveGroundM?: number;
+        };
+      }[];
     };
     expect(download.suggestedFilename()).toBe('sonnenstunden-a-01-17.geojson');
     expect(geojson.properties).toMatchObject({ variant: 'a', day: '01-17', stepMinutes: 10, cellMetres: 5 });
-    expect(geojson.features.filter((f) => f.properties.differenceHours < 0)).toHaveLength(fewer);
-    expect(Math.max(...geojson.features.map((f) => f.properties.sunHours))).toBeGreaterThan(8);
+    const onGround = geojson.features.filter((f) => f.properties.kind === 'ground');
+    const onWalls = geojson.features.filter((f) => f.properties.kind === 'facade');
+    expect(onGround.filter((f) => (f.properties.differenceHours ?? 0) < 0)).toHaveLength(fewer);
+    expect(Math.max(...onGround.map((f) => f.properties.sunHours))).toBeGreaterThan(8);
+    expect(onWalls).toHaveLength(facadePoints);
+    expect(onWalls.filter((f) => (f.properties.differenceHours ?? 0) < 0)).toHaveLength(fewerOnWalls);
+    expect(onWalls.filter((f) => f.properties.differenceHours === null)).toHaveLength(facadePoints - onTown);
+    expect(onWalls.filter((f) => f.properties.buildingId?.startsWith('proposed:'))).toHaveLength(
+      facadePoints - onTown,
+    );
     // The report: one HTML file with a view, the figures of both variants and the sun-hours result.
     const [reportDownload] = await Promise.all([
       planner.waitForEvent('download'),
@@ -406,6 +436,28 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     // The view of the map is a real picture, not an empty canvas.
     expect((images[0]?.[1] ?? '').length).toBeGreaterThan(20_000);
     expect(report).not.toMatch(/https?:\/\//);
+    // The façade points in colour on the walls: the new building's south wall, seen from the south.
+    await planner.click('[data-testid="sun-hours"]');
+    const onSouthWall = onWalls.find(
+      (f) =>
+        f.properties.buildingId === 'proposed:haus-1' &&
+        f.properties.facingDeg === 180 &&
+        f.properties.heightAboveGroundM === 4.5,
+    );
+    if (!onSouthWall) throw new Error('no façade point on the new building’s south wall');
+    const [wallLon = 0, wallLat = 0] = onSouthWall.geometry.coordinates;
+    await planner.evaluate(
+      ([lon, lat]) =>
+        (
+          window as unknown as { __citytwin: { setView?: ((v: unknown) => void) | null } }
+        ).__citytwin.setView?.({ lon, lat, heightM: 25, headingDeg: 0, pitchDeg: -8 }),
+      [wallLon, wallLat - 90 / 111_200],
+    );
+    // Drawn half a metre in front of the wall.
+    const wallPoint = await screenOf(planner, [wallLon, wallLat - 0.5 / 111_200, 4.5]);
+    if (!wallPoint) throw new Error('the south wall is not on screen');
+    await expect.poll(() => pickAt(planner, wallPoint)).toMatch(/^sun-facade:\d+$/);
+    await planner.screenshot({ path: join(repoRoot, 'test-results', 'planning-sun-facades.png') });
     // Another view than the town's home view before saving: the link will carry it.
     await planner.evaluate(
       ([lon, lat]) =>

@@ -410,12 +410,15 @@ export const de = {
     'Erst ein Gebäude in die Variante zeichnen: berechnet wird die Umgebung der neuen Gebäude.',
   'sun.result':
     '{variant}, {day}: im Mittel {mean} Sonnenstunden (Bestand {meanAsIs}); {less} von {points} Punkten mit weniger Sonne.',
+  'sun.facades':
+    'Fassaden: {points} Punkte an {buildings} Gebäuden; an {less} von {onTown} Punkten bestehender Gebäude weniger Sonne als heute; {under} Punkte unter {min} Stunden (heute {underAsIs}; DIN EN 17037 empfiehlt mindestens {min} Stunden).',
   'sun.possible':
-    'Höchstens möglich: {hours} Stunden (Sonne über dem Horizont, Schritte von {step} Minuten, Punkte alle {cell} m).',
+    'Höchstens möglich: {hours} Stunden (Sonne über dem Horizont, Schritte von {step} Minuten, Bodenpunkte alle {cell} m, Fassadenpunkte alle {spacing} m je {storey}-m-Geschoss).',
   'sun.showHours': 'Sonnenstunden',
   'sun.showDifference': 'Differenz zum Bestand',
-  'sun.legendHours': 'dunkelblau: keine Sonne · gelb: {hours} Stunden',
-  'sun.legendDifference': 'rot: weniger Sonne als heute · grau: gleich · blau: mehr',
+  'sun.legendHours': 'dunkelblau: keine Sonne · gelb: {hours} Stunden (Boden und Punkte an den Wänden)',
+  'sun.legendDifference':
+    'rot: weniger Sonne als heute · grau: gleich · blau: mehr (an den Wänden nur bestehende Gebäude)',
   'sun.export': 'GeoJSON herunterladen',
   'sun.hide': 'Ausblenden',
   'sun.error': 'Nicht berechnet: {message}',

@@ -412,12 +412,15 @@ export const en: Messages = {
     'Draw a building into the variant first: the study covers the surroundings of the new buildings.',
   'sun.result':
     '{variant}, {day}: {mean} hours of sun on average (as is {meanAsIs}); {less} of {points} points get less sun.',
+  'sun.facades':
+    'Façades: {points} points on {buildings} buildings; {less} of {onTown} points on existing buildings get less sun than today; {under} points under {min} hours (today {underAsIs}; DIN EN 17037 recommends at least {min} hours).',
   'sun.possible':
-    'At most possible: {hours} hours (sun above the horizon, steps of {step} minutes, points every {cell} m).',
+    'At most possible: {hours} hours (sun above the horizon, steps of {step} minutes, ground points every {cell} m, façade points every {spacing} m per {storey} m storey).',
   'sun.showHours': 'Sun hours',
   'sun.showDifference': 'Difference to as is',
-  'sun.legendHours': 'dark blue: no sun · yellow: {hours} hours',
-  'sun.legendDifference': 'red: less sun than today · grey: the same · blue: more',
+  'sun.legendHours': 'dark blue: no sun · yellow: {hours} hours (ground and points on the walls)',
+  'sun.legendDifference':
+    'red: less sun than today · grey: the same · blue: more (on walls, existing buildings only)',
   'sun.export': 'Download GeoJSON',
   'sun.hide': 'Hide',
   'sun.error': 'Not computed: {message}',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sunDirection, sunPosition } from './solar.ts';
-import type { Obstacle, SunHoursGrid, SunHoursStudy } from './sunHours.ts';
-import { entryDistance, insideRing, sunHours } from './sunHours.ts';
+import type { FacadePoint, Obstacle, SunHoursGrid, SunHoursStudy } from './sunHours.ts';
+import { entryDistance, facadeSunHours, insideRing, sunHours } from './sunHours.ts';
 
 const LAT = 48.685;
 const LON = 9.015;
@@ -92,6 +92,70 @@ describe('sunHours', () => {
     // A point 1.5 m up is lit 1.5 m / tan(e) nearer the block.
     const lifted = { ...point(sx, sy), heightM: 1.5 };
     expect(sunHours(lifted, [BLOCK], once).hours[0]).toBe(1);
+  });
+});
+
+describe('facadeSunHours', () => {
+  /** 21 March 2026, a day after the equinox: the sun rises a hair north of east. */
+  const MARCH: SunHoursStudy = {
+    ...JANUARY,
+    fromMs: Date.UTC(2026, 2, 21),
+    toMs: Date.UTC(2026, 2, 21, 23, 59),
+  };
+  /** The day's samples with the sun up, as [azimuth, elevation]. */
+  const samples = (study: SunHoursStudy) => {
+    const out: [number, number][] = [];
+    for (let t = study.fromMs; t <= study.toMs; t += study.stepMin * 60_000) {
+      const sun = sunPosition(t, LAT, LON);
+      if (sun.elevationDeg > 0) out.push([sun.azimuthDeg, sun.elevationDeg]);
+    }
+    return out;
+  };
+  const wall = (nx: number, ny: number, z = 1.5): FacadePoint => ({ x: 0, y: 0, z, nx, ny });
+
+  it('lights a free-standing wall only while the sun is in front of it', () => {
+    const up = samples(MARCH);
+    const [south, north, east, west] = facadeSunHours(
+      [wall(0, -1), wall(0, 1), wall(1, 0), wall(-1, 0)],
+      [],
+      MARCH,
+    ).hours as unknown as number[];
+    // At the equinox the sun is south of the east-west line from rising to setting: a south wall
+    // gets nearly the whole day, a north wall next to nothing.
+    expect(south).toBeGreaterThan((up.length - 3) / 6);
+    expect(north).toBeLessThanOrEqual(3 / 6);
+    expect((south as number) + (north as number)).toBeCloseTo(up.length / 6, 5);
+    // East gets the morning (azimuth under 180°), west the afternoon: the day split at noon.
+    expect(east).toBeCloseTo(up.filter(([azimuth]) => azimuth < 180).length / 6, 5);
+    expect(west).toBeCloseTo(up.filter(([azimuth]) => azimuth > 180).length / 6, 5);
+    expect(Math.abs((east as number) - (west as number))).toBeLessThanOrEqual(2 / 6);
+  });
+
+  it('shades the lower floors of a wall behind a tall block, not the upper ones', () => {
+    // The south wall of a building 20 m north of the block's north face, at 1.5 m and at 38.5 m.
+    const points: FacadePoint[] = [
+      { x: 0, y: 29.9, z: 1.5, nx: 0, ny: -1 },
+      { x: 0, y: 29.9, z: 38.5, nx: 0, ny: -1 },
+    ];
+    const behind: Obstacle = {
+      ring: [
+        [-15, 30],
+        [-15, 50],
+        [15, 50],
+        [15, 30],
+      ],
+      heightM: 40,
+    };
+    const [low, high] = facadeSunHours(points, [BLOCK, behind], JANUARY).hours as unknown as number[];
+    // Seen from the low point the block spans the azimuths between its near corners (±10 m across,
+    // 19.9 m away); the January sun never climbs over it there (tan 21° × 22 m + 1.5 m < 30 m).
+    const edge = (Math.atan2(10, 19.9) * 180) / Math.PI;
+    const up = samples(JANUARY).filter(([azimuth]) => azimuth > 90 && azimuth < 270);
+    const clear = up.filter(([azimuth]) => azimuth < 180 - edge || azimuth > 180 + edge);
+    expect(clear.length).toBeLessThan(up.length);
+    expect(low).toBeCloseTo(clear.length / 6, 5);
+    // 38.5 m up every ray passes above the 30 m block; and its own building behind never hides it.
+    expect(high).toBeCloseTo(up.length / 6, 5);
   });
 });
 

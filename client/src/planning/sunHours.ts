@@ -3,8 +3,8 @@
  * the horizon, a ray from each point towards the sun either reaches the sky or hits a building (an
  * extruded footprint: a prism from the ground to its height). Buildings are found along the ray's
  * ground track in a uniform grid, only as far as the tallest building could still block the sun at
- * that elevation. Coordinates are metres on the town's local plane (x east, y north). Pure; the
- * viewer runs it in a worker.
+ * that elevation. Points on walls (façades) count only the sun in front of their wall. Coordinates
+ * are metres on the town's local plane (x east, y north). Pure; the viewer runs it in a worker.
  */
 import { sunDirection, sunPosition } from './solar.ts';
 
@@ -199,9 +199,26 @@ function blocked(
   return false;
 }
 
-/** The sun hours of every grid point. `onProgress` gets the share done after each time step. */
-export function sunHours(
-  grid: SunHoursGrid,
+/**
+ * A point on a wall: its place (metres, a hair outside the wall), its height above ground, and the
+ * wall's outward normal (a horizontal unit vector). It gets sun only from in front of the wall.
+ */
+export interface FacadePoint {
+  readonly x: number;
+  readonly y: number;
+  readonly z: number;
+  readonly nx: number;
+  readonly ny: number;
+}
+
+/**
+ * Counts, for `count` points, the time steps of the study with direct sun; `faces(i, sun)` says
+ * whether point i faces the sun at all (a ground point always does).
+ */
+function countSun(
+  count: number,
+  at: (i: number) => { x: number; y: number; z: number },
+  faces: (i: number, sun: readonly [number, number, number]) => boolean,
   obstacles: readonly Obstacle[],
   study: SunHoursStudy,
   onProgress?: (share: number) => void,
@@ -209,7 +226,6 @@ export function sunHours(
   const index = new ObstacleIndex(obstacles, 20);
   const seen = new Int32Array(index.obstacles.length);
   let stamp = 0;
-  const count = grid.columns * grid.rows;
   const sunSteps = new Uint32Array(count);
   const stepMs = study.stepMin * 60_000;
   const minElevation = study.minElevationDeg ?? 0;
@@ -221,15 +237,12 @@ export function sunHours(
     if (position.elevationDeg > minElevation) {
       samples += 1;
       const sun = sunDirection(position);
-      for (let row = 0; row < grid.rows; row += 1)
-        for (let column = 0; column < grid.columns; column += 1) {
-          stamp += 1;
-          const x = grid.originX + column * grid.cellM;
-          const y = grid.originY + row * grid.cellM;
-          const cell = row * grid.columns + column;
-          if (!blocked(index, x, y, grid.heightM, sun, seen, stamp))
-            sunSteps[cell] = (sunSteps[cell] as number) + 1;
-        }
+      for (let i = 0; i < count; i += 1) {
+        if (!faces(i, sun)) continue;
+        stamp += 1;
+        const { x, y, z } = at(i);
+        if (!blocked(index, x, y, z, sun, seen, stamp)) sunSteps[i] = (sunSteps[i] as number) + 1;
+      }
     }
     onProgress?.((k + 1) / times.length);
   });
@@ -237,4 +250,50 @@ export function sunHours(
   const hours = new Float32Array(count);
   for (let i = 0; i < count; i += 1) hours[i] = (sunSteps[i] as number) * hoursPerStep;
   return { hours, possibleHours: samples * hoursPerStep, samples };
+}
+
+/** The sun hours of every grid point. `onProgress` gets the share done after each time step. */
+export function sunHours(
+  grid: SunHoursGrid,
+  obstacles: readonly Obstacle[],
+  study: SunHoursStudy,
+  onProgress?: (share: number) => void,
+): SunHoursResult {
+  const point = { x: 0, y: 0, z: grid.heightM };
+  return countSun(
+    grid.columns * grid.rows,
+    (i) => {
+      point.x = grid.originX + (i % grid.columns) * grid.cellM;
+      point.y = grid.originY + Math.floor(i / grid.columns) * grid.cellM;
+      return point;
+    },
+    () => true,
+    obstacles,
+    study,
+    onProgress,
+  );
+}
+
+/**
+ * The sun hours of points on walls: a sample counts when the sun is above the horizon, in front of the
+ * wall (its direction has a positive share along the wall's normal) and not hidden by a building.
+ * `possibleHours` is the day's sun-up time, which no wall gets in full.
+ */
+export function facadeSunHours(
+  points: readonly FacadePoint[],
+  obstacles: readonly Obstacle[],
+  study: SunHoursStudy,
+  onProgress?: (share: number) => void,
+): SunHoursResult {
+  return countSun(
+    points.length,
+    (i) => points[i] as FacadePoint,
+    (i, sun) => {
+      const p = points[i] as FacadePoint;
+      return sun[0] * p.nx + sun[1] * p.ny > 1e-9;
+    },
+    obstacles,
+    study,
+    onProgress,
+  );
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ProposedBuilding } from '../../../protocol/index.ts';
 import { metresPerDegree } from './figures.ts';
-import { sunHours } from './sunHours.ts';
+import { facadeSunHours, sunHours } from './sunHours.ts';
 import type { TownBuilding } from './sunStudy.ts';
 import {
   cellRing,
   differenceColor,
+  facadePointsOf,
   frameRectangle,
   obstaclesOf,
   studyDay,
@@ -13,6 +14,7 @@ import {
   sunColor,
   sunHoursGeoJson,
   townBuildingsOf,
+  wallPoints,
 } from './sunStudy.ts';
 
 const LON = 9.0152;
@@ -103,6 +105,101 @@ describe('sun study', () => {
     };
     expect(north.properties.sunHours).toBe(0);
     expect(north.properties.differenceHours).toBeLessThan(-8);
+  });
+
+  it('puts points on every wall, one per stretch and storey, facing out whichever way the ring runs', () => {
+    const ring: [number, number][] = [
+      [0, 0],
+      [20, 0],
+      [20, 10],
+      [0, 10],
+    ];
+    for (const r of [ring, [...ring].reverse()]) {
+      const points = wallPoints(r, 9, { spacingM: 5, storeyM: 3 });
+      // 20 m walls: 4 stretches, 10 m walls: 2; at 1.5, 4.5 and 7.5 m.
+      expect(points).toHaveLength((4 + 2 + 4 + 2) * 3);
+      expect(new Set(points.map((p) => p.z))).toEqual(new Set([1.5, 4.5, 7.5]));
+      for (const p of points) {
+        // Just outside the footprint, the normal pointing away from its middle.
+        const outside = p.x < 0 || p.x > 20 || p.y < 0 || p.y > 10;
+        expect(outside).toBe(true);
+        expect(p.nx * (p.x - 10) + p.ny * (p.y - 5)).toBeGreaterThan(0);
+        expect(Math.hypot(p.nx, p.ny)).toBeCloseTo(1, 9);
+      }
+      const south = points.filter((p) => p.ny === -1);
+      expect(
+        south
+          .filter((p) => p.z === 1.5)
+          .map((p) => p.x)
+          .sort((a, b) => a - b),
+      ).toEqual([2.5, 7.5, 12.5, 17.5]);
+      expect(south.every((p) => Math.abs(p.y + 0.1) < 1e-9)).toBe(true);
+    }
+    // A wall lower than the first point's height has none.
+    expect(wallPoints(ring, 1)).toEqual([]);
+  });
+
+  it('measures the sun a new tower takes from the south wall of a house north of it', () => {
+    const day = studyDay(2026, '01-17', LAT, LON, 20);
+    const frame = studyFrame([tower], { marginM: 50, cellM: 10 });
+    if (!frame) throw new Error('no frame');
+    const town: TownBuilding[] = [
+      // 15 m north of the tower, 6 m high: two storeys of points.
+      { id: 'house', ring: square(-10, 25, 20), heightM: 6 },
+      { id: 'gone', ring: square(-40, -40, 10), heightM: 9 },
+      { id: 'far', ring: square(2000, 2000, 10), heightM: 9 },
+    ];
+    const variant = { buildings: [tower], removedBuildingIds: ['gone'] };
+    const facades = facadePointsOf(frame, town, variant);
+    const asIsFacades = facadePointsOf(frame, town, null);
+    // The house's walls, then the tower's (30 m: 10 storeys of points); none on 'gone' or 'far'.
+    expect(new Set(facades.points.map((p) => p.buildingId))).toEqual(new Set(['house', 'proposed:haus-1']));
+    expect(facades.onTown).toBe(16 * 2);
+    expect(facades.points).toHaveLength(16 * 2 + 16 * 10);
+    expect(asIsFacades.onTown).toBe(16 * 2 + 8 * 3);
+    const onTown = facades.points.slice(0, facades.onTown);
+    const after = facadeSunHours(facades.points, obstaclesOf(frame, town, variant), day);
+    const before = facadeSunHours(onTown, obstaclesOf(frame, town, null), day);
+    const southWall = onTown
+      .map((p, i) => ({ p, i }))
+      .filter(({ p }) => p.facingDeg === 180 && Math.abs(p.position[0] - LON) * scale.lon < 5);
+    expect(southWall.length).toBe(4);
+    for (const { i } of southWall) {
+      // Before: open to the south, the whole January day; after: the tower in front all day.
+      expect(before.hours[i]).toBeCloseTo(before.possibleHours, 5);
+      expect(after.hours[i]).toBeLessThan((before.hours[i] as number) - 3);
+    }
+    // The north wall is not touched.
+    const northWall = onTown.map((p, i) => ({ p, i })).filter(({ p }) => p.facingDeg === 0);
+    for (const { i } of northWall) expect(after.hours[i]).toBe(before.hours[i]);
+    // The GeoJSON: a point per façade point; new walls have no difference.
+    const geojson = sunHoursGeoJson(
+      frame,
+      new Float32Array(frame.grid.columns * frame.grid.rows),
+      {},
+      undefined,
+      {
+        points: facades.points,
+        hours: after.hours,
+        asIs: before.hours,
+      },
+    );
+    const points = geojson.features.filter(
+      (f) => (f as { properties: { kind: string } }).properties.kind === 'facade',
+    ) as { geometry: { coordinates: number[] }; properties: Record<string, unknown> }[];
+    expect(points).toHaveLength(facades.points.length);
+    const first = southWall[0] as { i: number };
+    expect(points[first.i]?.properties).toMatchObject({
+      buildingId: 'house',
+      facingDeg: 180,
+      heightAboveGroundM: 1.5,
+      sunHours: Number((after.hours[first.i] as number).toFixed(2)),
+    });
+    expect(points[first.i]?.properties.differenceHours).toBeLessThan(-3);
+    expect(points[facades.points.length - 1]?.properties).toMatchObject({
+      buildingId: 'proposed:haus-1',
+      differenceHours: null,
+    });
   });
 
   it('colours hours from dark to yellow and differences red for less, blue for more', () => {

@@ -6,7 +6,7 @@
  */
 import type { ProposedBuilding } from '../../../protocol/index.ts';
 import { metresPerDegree } from './figures.ts';
-import type { Obstacle, SunHoursGrid, SunHoursStudy } from './sunHours.ts';
+import type { FacadePoint, Obstacle, SunHoursGrid, SunHoursStudy } from './sunHours.ts';
 import { drawnHeightM } from './proposedHeight.ts';
 
 /** An existing building of the town (from the city pack's `buildings.geojson`). */
@@ -108,6 +108,12 @@ function local(
   return ring.map(([lon, lat]) => [(lon - origin[0]) * scale.lon, (lat - origin[1]) * scale.lat]);
 }
 
+/** What a study takes of a variant: what it builds and what it removes. */
+export interface StudyVariant {
+  readonly buildings: readonly ProposedBuilding[];
+  readonly removedBuildingIds: readonly string[];
+}
+
 /**
  * The obstacles of a variant within `reachM` of the grid: the town's buildings less the removed
  * ones, plus the new ones (drawn as high as on the map). With `variant` null: the town as it is.
@@ -115,10 +121,7 @@ function local(
 export function obstaclesOf(
   frame: StudyFrame,
   town: readonly TownBuilding[],
-  variant: {
-    readonly buildings: readonly ProposedBuilding[];
-    readonly removedBuildingIds: readonly string[];
-  } | null,
+  variant: StudyVariant | null,
   reachM = 400,
 ): Obstacle[] {
   const { grid, origin } = frame;
@@ -138,6 +141,109 @@ export function obstaclesOf(
     heightM: drawnHeightM(b),
   }));
   return [...existing, ...proposed];
+}
+
+/** A façade point of the study with where it is on the map and whose wall it is on. */
+export interface StudyFacadePoint extends FacadePoint {
+  /** `[lon, lat, height above ground]`. */
+  readonly position: readonly [number, number, number];
+  /** The town building's id, or `proposed:` and the new building's id. */
+  readonly buildingId: string;
+  /** The direction the wall faces, degrees clockwise from north. */
+  readonly facingDeg: number;
+}
+
+/** The façade points of a variant: the town's first (those it keeps), then its new buildings'. */
+export interface StudyFacades {
+  readonly points: StudyFacadePoint[];
+  /** How many of `points` lie on the town's buildings (the rest are on new ones). */
+  readonly onTown: number;
+}
+
+/** How far outside its wall a façade point lies, so that its own wall does not hide it. */
+const OFF_WALL_M = 0.1;
+
+/**
+ * Points on the walls of a building (a ring of local metres without the closing point): along each
+ * wall one every `spacingM` (at the middle of its stretch), from 1.5 m above ground every `storeyM`
+ * up to the wall's height, each facing out of the building whichever way the ring runs.
+ */
+export function wallPoints(
+  ring: readonly (readonly [number, number])[],
+  wallHeightM: number,
+  { spacingM = 5, storeyM = 3 }: { spacingM?: number; storeyM?: number } = {},
+): FacadePoint[] {
+  let twiceArea = 0;
+  for (let i = 0; i < ring.length; i += 1) {
+    const [ax, ay] = ring[i] as readonly [number, number];
+    const [bx, by] = ring[(i + 1) % ring.length] as readonly [number, number];
+    twiceArea += ax * by - bx * ay;
+  }
+  // Counter-clockwise rings have the outside on the right of each edge; clockwise on the left.
+  const outward = twiceArea > 0 ? 1 : -1;
+  const points: FacadePoint[] = [];
+  for (let i = 0; i < ring.length; i += 1) {
+    const [ax, ay] = ring[i] as readonly [number, number];
+    const [bx, by] = ring[(i + 1) % ring.length] as readonly [number, number];
+    const length = Math.hypot(bx - ax, by - ay);
+    if (length < 0.5) continue;
+    const nx = (outward * (by - ay)) / length;
+    const ny = (outward * -(bx - ax)) / length;
+    const parts = Math.max(1, Math.round(length / spacingM));
+    for (let k = 0; k < parts; k += 1) {
+      const f = (k + 0.5) / parts;
+      const x = ax + (bx - ax) * f + nx * OFF_WALL_M;
+      const y = ay + (by - ay) * f + ny * OFF_WALL_M;
+      for (let z = 1.5; z < wallHeightM; z += storeyM) points.push({ x, y, z, nx, ny });
+    }
+  }
+  return points;
+}
+
+/**
+ * The façade points of a variant's study: on the walls of the buildings standing inside the grid's
+ * area (the town's less the removed ones, then the new ones up to their eaves). With `variant` null:
+ * the town as it is. The town's points come first, so the variant's can be computed again against the
+ * town as it is and compared point by point.
+ */
+export function facadePointsOf(
+  frame: StudyFrame,
+  town: readonly TownBuilding[],
+  variant: StudyVariant | null,
+  spacing: { spacingM?: number; storeyM?: number } = {},
+): StudyFacades {
+  const { grid, origin } = frame;
+  const scale = metresPerDegree(origin[1]);
+  const maxX = grid.originX + (grid.columns - 1) * grid.cellM;
+  const maxY = grid.originY + (grid.rows - 1) * grid.cellM;
+  const inside = (ring: readonly (readonly [number, number])[]) =>
+    ring.some(([x, y]) => x >= grid.originX && x <= maxX && y >= grid.originY && y <= maxY);
+  const removed = new Set(variant?.removedBuildingIds ?? []);
+  const placed = (buildingId: string, ring: [number, number][], wallHeightM: number): StudyFacadePoint[] =>
+    inside(ring)
+      ? wallPoints(ring, wallHeightM, spacing).map((p) => ({
+          ...p,
+          position: [
+            Number((origin[0] + p.x / scale.lon).toFixed(7)),
+            Number((origin[1] + p.y / scale.lat).toFixed(7)),
+            p.z,
+          ],
+          buildingId,
+          facingDeg: Math.round(((Math.atan2(p.nx, p.ny) * 180) / Math.PI + 360) % 360),
+        }))
+      : [];
+  const open = (ring: readonly (readonly [number, number])[]) => {
+    const first = ring[0];
+    const last = ring[ring.length - 1];
+    return first && last && first[0] === last[0] && first[1] === last[1] ? ring.slice(0, -1) : ring;
+  };
+  const onTown = town
+    .filter((b) => !removed.has(b.id))
+    .flatMap((b) => placed(b.id, local(open(b.ring), origin), b.heightM));
+  const onNew = (variant?.buildings ?? []).flatMap((b) =>
+    placed(`proposed:${b.id}`, local(open(b.footprint), origin), b.eavesHeightM),
+  );
+  return { points: [...onTown, ...onNew], onTown: onTown.length };
 }
 
 /** The corners `[lon, lat]` of grid cell (column, row): a square of `cellM` around its point. */
@@ -162,14 +268,28 @@ export function frameRectangle(frame: StudyFrame): [number, number, number, numb
   return [sw[0], sw[1], ne[0], ne[1]];
 }
 
-/** The study as GeoJSON: a square per grid point with its sun hours (and the difference, if given). */
+/** Façade results for the GeoJSON: the points, their hours, and the town-as-is hours of the first ones. */
+export interface FacadeResult {
+  readonly points: readonly StudyFacadePoint[];
+  readonly hours: ArrayLike<number>;
+  /** Hours of `points[0 … asIs.length - 1]` (the town's walls) without the variant. */
+  readonly asIs?: ArrayLike<number>;
+}
+
+/**
+ * The study as GeoJSON: a square per grid point with its sun hours (and the difference, if given);
+ * with façades, a point per façade point with its building, the way its wall faces, its height above
+ * ground and its hours (and the difference where the wall stands in the town as it is too).
+ */
 export function sunHoursGeoJson(
   frame: StudyFrame,
   hours: ArrayLike<number>,
   meta: Record<string, string | number>,
   difference?: ArrayLike<number>,
+  facades?: FacadeResult,
 ): { type: 'FeatureCollection'; properties: Record<string, string | number>; features: unknown[] } {
   const features: unknown[] = [];
+  const round = (value: number) => Number(value.toFixed(2));
   for (let row = 0; row < frame.grid.rows; row += 1)
     for (let column = 0; column < frame.grid.columns; column += 1) {
       const i = row * frame.grid.columns + column;
@@ -177,11 +297,29 @@ export function sunHoursGeoJson(
         type: 'Feature',
         geometry: { type: 'Polygon', coordinates: [cellRing(frame, column, row)] },
         properties: {
-          sunHours: Number((hours[i] as number).toFixed(2)),
-          ...(difference ? { differenceHours: Number((difference[i] as number).toFixed(2)) } : {}),
+          kind: 'ground',
+          sunHours: round(hours[i] as number),
+          ...(difference ? { differenceHours: round(difference[i] as number) } : {}),
         },
       });
     }
+  facades?.points.forEach((point, i) => {
+    const before = facades.asIs && i < facades.asIs.length ? (facades.asIs[i] as number) : undefined;
+    features.push({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [point.position[0], point.position[1]] },
+      properties: {
+        kind: 'facade',
+        buildingId: point.buildingId,
+        facingDeg: point.facingDeg,
+        heightAboveGroundM: point.z,
+        sunHours: round(facades.hours[i] as number),
+        ...(facades.asIs
+          ? { differenceHours: before === undefined ? null : round((facades.hours[i] as number) - before) }
+          : {}),
+      },
+    });
+  });
   return { type: 'FeatureCollection', properties: meta, features };
 }
 

@@ -1,8 +1,8 @@
 /**
  * "Besonnung": the measured sun-hours study of the variant shown, for a chosen day: hours of direct
- * sun on a ground grid around its new buildings, computed in a worker for the variant and for the
- * town as it is, shown on the map as a heat map of the hours or of the difference, summarised in
- * words, and downloadable as GeoJSON.
+ * sun on a ground grid around its new buildings and on the walls of the buildings there, computed in
+ * a worker for the variant and for the town as it is, shown on the map as a heat map of the hours or
+ * of the difference (coloured points on the walls), summarised in words, and downloadable as GeoJSON.
  */
 import { useEffect, useState } from 'react';
 import type { ProposedBuilding } from '../../../protocol/index.ts';
@@ -10,9 +10,11 @@ import { useTranslator } from '../i18n/I18nContext.tsx';
 import { formatNumber } from '../i18n/format.ts';
 import type { MessageKey } from '../i18n/messages.ts';
 import { runSunHours } from '../planning/runSunHours.ts';
-import type { StudyFrame, TownBuilding } from '../planning/sunStudy.ts';
+import { metresPerDegree } from '../planning/figures.ts';
+import type { StudyFacadePoint, StudyFrame, TownBuilding } from '../planning/sunStudy.ts';
 import {
   differenceColor,
+  facadePointsOf,
   frameRectangle,
   obstaclesOf,
   STUDY_DAYS,
@@ -47,12 +49,22 @@ interface Result {
   readonly asIs: Float32Array;
   readonly possibleHours: number;
   readonly stepMin: number;
+  /** Points on walls (the town's first), their hours, and the town's points' hours as it is. */
+  readonly facades: readonly StudyFacadePoint[];
+  readonly facadeHours: Float32Array;
+  readonly facadeAsIs: Float32Array;
   /** The variant it was computed for: another variant or a change makes it stale. */
   readonly key: string;
 }
 
 const STEP_MIN = 10;
 const CELL_M = 5;
+/** Façade points: one every 5 m along a wall, one per 3 m storey. */
+const FACADE_SPACING = { spacingM: 5, storeyM: 3 };
+/** The least direct sun DIN EN 17037 recommends for a room on a day from 1 February to 21 March. */
+export const MIN_SUN_HOURS = 1.5;
+/** How far in front of its wall a façade point is drawn, so that the wall does not hide it. */
+const DRAWN_OFF_WALL_M = 0.5;
 
 function overlayOf(result: Result, difference: boolean): GroundOverlay {
   const { columns, rows } = result.frame.grid;
@@ -77,7 +89,23 @@ function overlayOf(result: Result, difference: boolean): GroundOverlay {
       pixels.data[p + 3] = 255;
     }
   context.putImageData(pixels, 0, 0);
-  return { rectangle: frameRectangle(result.frame), image: canvas };
+  const scale = metresPerDegree(result.frame.origin[1]);
+  // In the difference, only the walls that stand today too (a new wall has nothing to compare with).
+  const shown = difference ? result.facadeAsIs.length : result.facades.length;
+  const points = result.facades.slice(0, shown).map((point, i) => ({
+    position: [
+      point.position[0] + (point.nx * DRAWN_OFF_WALL_M) / scale.lon,
+      point.position[1] + (point.ny * DRAWN_OFF_WALL_M) / scale.lat,
+      point.z,
+    ] as const,
+    color: difference
+      ? differenceColor(
+          (result.facadeHours[i] as number) - (result.facadeAsIs[i] as number),
+          Math.max(1, result.possibleHours / 2),
+        )
+      : sunColor(result.facadeHours[i] as number, result.possibleHours),
+  }));
+  return { rectangle: frameRectangle(result.frame), image: canvas, points };
 }
 
 export function SunStudy({ variant, loadTown, onOverlay, lat, lon, onResult }: SunStudyProps) {
@@ -103,11 +131,21 @@ export function SunStudy({ variant, loadTown, onOverlay, lat, lon, onResult }: S
     try {
       const town = await loadTown();
       const study = studyDay(new Date().getUTCFullYear(), day, lat, lon, STEP_MIN);
-      const withVariant = await runSunHours(frame.grid, obstaclesOf(frame, town, variant), study, (share) =>
-        setProgress(share / 2),
+      const facades = facadePointsOf(frame, town, variant, FACADE_SPACING);
+      const withVariant = await runSunHours(
+        frame.grid,
+        obstaclesOf(frame, town, variant),
+        study,
+        (share) => setProgress(share / 2),
+        facades.points,
       );
-      const asIs = await runSunHours(frame.grid, obstaclesOf(frame, town, null), study, (share) =>
-        setProgress(0.5 + share / 2),
+      // The town as it is, on the same ground points and the same walls of the town.
+      const asIs = await runSunHours(
+        frame.grid,
+        obstaclesOf(frame, town, null),
+        study,
+        (share) => setProgress(0.5 + share / 2),
+        facades.points.slice(0, facades.onTown),
       );
       setResult({
         frame,
@@ -116,6 +154,9 @@ export function SunStudy({ variant, loadTown, onOverlay, lat, lon, onResult }: S
         asIs: asIs.hours,
         possibleHours: withVariant.possibleHours,
         stepMin: STEP_MIN,
+        facades: facades.points,
+        facadeHours: withVariant.facadeHours,
+        facadeAsIs: asIs.facadeHours,
         key,
       });
     } catch (problem) {
@@ -141,6 +182,29 @@ export function SunStudy({ variant, loadTown, onOverlay, lat, lon, onResult }: S
       less: formatNumber(less, translator.intlLocale, 0),
       points: formatNumber(n, translator.intlLocale, 0),
     });
+    if (current.facades.length > 0) {
+      const onTown = current.facadeAsIs.length;
+      const buildings = new Set(current.facades.map((p) => p.buildingId)).size;
+      let lessOnWalls = 0;
+      let under = 0;
+      let underAsIs = 0;
+      current.facadeHours.forEach((h, i) => {
+        if (h < MIN_SUN_HOURS) under += 1;
+        if (i < onTown && h < (current.facadeAsIs[i] as number) - 1e-6) lessOnWalls += 1;
+      });
+      current.facadeAsIs.forEach((h) => {
+        if (h < MIN_SUN_HOURS) underAsIs += 1;
+      });
+      summary += ` ${translator.t('sun.facades', {
+        points: formatNumber(current.facades.length, translator.intlLocale, 0),
+        buildings: formatNumber(buildings, translator.intlLocale, 0),
+        less: formatNumber(lessOnWalls, translator.intlLocale, 0),
+        onTown: formatNumber(onTown, translator.intlLocale, 0),
+        under: formatNumber(under, translator.intlLocale, 0),
+        underAsIs: formatNumber(underAsIs, translator.intlLocale, 0),
+        min: number(MIN_SUN_HOURS),
+      })}`;
+    }
   }
   /** Saves the study as a GeoJSON file (made on the click: a few thousand squares). */
   const exportGeoJson = () => {
@@ -149,8 +213,16 @@ export function SunStudy({ variant, loadTown, onOverlay, lat, lon, onResult }: S
     const geojson = sunHoursGeoJson(
       current.frame,
       current.hours,
-      { variant: variant.id, day: current.day, stepMinutes: current.stepMin, cellMetres: CELL_M },
+      {
+        variant: variant.id,
+        day: current.day,
+        stepMinutes: current.stepMin,
+        cellMetres: CELL_M,
+        facadeSpacingMetres: FACADE_SPACING.spacingM,
+        facadeStoreyMetres: FACADE_SPACING.storeyM,
+      },
       diff,
+      { points: current.facades, hours: current.facadeHours, asIs: current.facadeAsIs },
     );
     downloadFile(
       `sonnenstunden-${variant.id}-${current.day}.geojson`,
@@ -214,6 +286,8 @@ export function SunStudy({ variant, loadTown, onOverlay, lat, lon, onResult }: S
               hours: number(current.possibleHours),
               step: current.stepMin,
               cell: CELL_M,
+              spacing: FACADE_SPACING.spacingM,
+              storey: FACADE_SPACING.storeyM,
             })}
           </p>
           <div className="alarm-actions" role="group">
@@ -222,6 +296,7 @@ export function SunStudy({ variant, loadTown, onOverlay, lat, lon, onResult }: S
               className="button"
               aria-pressed={!difference}
               onClick={() => setDifference(false)}
+              data-testid="sun-hours"
             >
               {translator.t('sun.showHours')}
             </button>

@@ -10,6 +10,7 @@ import {
   PointPrimitiveCollection,
   VerticalOrigin,
   Cartesian2,
+  NearFarScalar,
   Color,
   Model,
   SplitDirection,
@@ -43,6 +44,9 @@ export const PROPOSED_COLOR = '#f4a259';
 /** The pick id of the heat map on the ground. */
 export const SUN_OVERLAY_PICK_ID = 'ground-overlay';
 
+/** The pick id of the sun study's façade point `index`. */
+export const facadePointPickId = (index: number) => `sun-facade:${index}`;
+
 /** The pick ids of the proposed buildings of the swipe's left and right sides. */
 export const COMPARE_LEFT_PICK_ID = 'compare-left';
 export const COMPARE_RIGHT_PICK_ID = 'compare-right';
@@ -65,10 +69,17 @@ export interface RoadLine {
   readonly label?: string;
 }
 
-/** A heat map over the ground: an image stretched over a rectangle `[west, south, east, north]`. */
+/**
+ * A heat map over the ground: an image stretched over a rectangle `[west, south, east, north]`; and
+ * coloured points on walls (`[lon, lat, height above ground]`, RGB 0-255), if any.
+ */
 export interface GroundOverlay {
   readonly rectangle: readonly [number, number, number, number];
   readonly image: HTMLCanvasElement;
+  readonly points?: readonly {
+    readonly position: readonly [number, number, number];
+    readonly color: readonly [number, number, number];
+  }[];
 }
 
 export interface ScenarioOnMap {
@@ -158,6 +169,7 @@ export function createScenarioOnMap(scene: Scene, requestRender: () => void): Sc
   let overlayPrimitive: Primitive | null = null;
   let compareModels: Model[] = [];
   const markerPoints = scene.primitives.add(new PointPrimitiveCollection()) as PointPrimitiveCollection;
+  const facadePoints = scene.primitives.add(new PointPrimitiveCollection()) as PointPrimitiveCollection;
   const markerLabels = scene.primitives.add(new LabelCollection({ scene })) as LabelCollection;
   const markerColor = Color.fromCssColorString('#7fd1ff');
   const roadLines = scene.primitives.add(new PolylineCollection()) as PolylineCollection;
@@ -170,6 +182,7 @@ export function createScenarioOnMap(scene: Scene, requestRender: () => void): Sc
   const clearOverlay = () => {
     if (overlayPrimitive) scene.primitives.remove(overlayPrimitive);
     overlayPrimitive = null;
+    facadePoints.removeAll();
   };
   const color = Color.fromCssColorString(PROPOSED_COLOR);
   const clear = () => {
@@ -265,6 +278,18 @@ export function createScenarioOnMap(scene: Scene, requestRender: () => void): Sc
             asynchronous: false,
           }),
         ) as Primitive;
+        // On the walls, seen only where the wall is (not through the buildings in front of it).
+        overlay.points?.forEach((point, index) => {
+          const [r, g, b] = point.color;
+          facadePoints.add({
+            position: Cartesian3.fromDegrees(point.position[0], point.position[1], point.position[2]),
+            color: Color.fromBytes(r, g, b, 255),
+            pixelSize: 8,
+            // Smaller from afar, where a wall's points would run together.
+            scaleByDistance: new NearFarScalar(100, 1, 2000, 0.3),
+            id: facadePointPickId(index),
+          });
+        });
       }
       requestRender();
     },
