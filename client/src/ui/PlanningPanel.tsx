@@ -198,8 +198,9 @@ export function PlanningPanel({
   }, [api, translator]);
   useEffect(() => refresh(), [refresh]);
 
+  /** Opens a scenario; false when it could not be loaded (the status says why). */
   const open = useCallback(
-    async (id: string, variant: string | null) => {
+    async (id: string, variant: string | null): Promise<boolean> => {
       try {
         const scenario = await api.get(id);
         setSavedInfo({ by: scenario.savedBy, atMs: scenario.savedAtMs });
@@ -211,11 +212,13 @@ export function PlanningPanel({
             : (loaded.variants[0]?.id ?? null),
         );
         setStatus(null);
+        return true;
       } catch (error) {
         setStatus({
           text: translator.t('planning.loadError', { message: (error as Error).message }),
           problem: true,
         });
+        return false;
       }
     },
     [api, translator],
@@ -223,7 +226,13 @@ export function PlanningPanel({
   useEffect(() => {
     if (openedInitial.current || initial === null) return;
     openedInitial.current = true;
-    void open(initial.scenarioId, initial.variantId);
+    // A link opened while the connection comes up or blips: tried again, 2, 4, 6 and 8 s later.
+    void (async () => {
+      for (let attempt = 1; attempt <= 5; attempt += 1) {
+        if ((await open(initial.scenarioId, initial.variantId)) || attempt === 5) return;
+        await new Promise((resolve) => setTimeout(resolve, 2000 * attempt));
+      }
+    })();
   }, [initial, open]);
 
   // The map shows the chosen variant (or the town as it is).
