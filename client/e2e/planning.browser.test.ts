@@ -253,14 +253,34 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
       String(Math.round(Math.min(0.95, share + 0.2) * 100)),
     );
     await expect.poll(() => pickAt(planner, at), { timeout: 15_000 }).toBe('compare-left');
-    await planner.screenshot({ path: join(repoRoot, 'test-results', 'planning-swipe.png') });
     // The split left of it: B's side, which has no building there.
     await planner.fill(
       '[data-testid="planning-split"]',
       String(Math.round(Math.max(0.02, share - 0.15) * 100)),
     );
     await expect.poll(() => pickAt(planner, at)).toBeNull();
-    // A on the right too: there it is again.
+    // The building A demolishes: gone on A's side of the split, standing on B's.
+    const demolishedShare = demolished.at[0] / canvasBox.width;
+    await planner.fill(
+      '[data-testid="planning-split"]',
+      String(Math.round(Math.min(0.98, demolishedShare + 0.1) * 100)),
+    );
+    await expect
+      .poll(() => pickAt(planner, demolished?.at ?? [0, 0]), { timeout: 15_000 })
+      .not.toBe(`building:${demolished.id}`);
+    await planner.fill(
+      '[data-testid="planning-split"]',
+      String(Math.round(Math.max(0.02, demolishedShare - 0.1) * 100)),
+    );
+    await expect
+      .poll(() => pickAt(planner, demolished?.at ?? [0, 0]), { timeout: 15_000 })
+      .toBe(`building:${demolished.id}`);
+    await planner.screenshot({ path: join(repoRoot, 'test-results', 'planning-swipe.png') });
+    // A on the right too: there it is again (the split back left of the new building).
+    await planner.fill(
+      '[data-testid="planning-split"]',
+      String(Math.round(Math.max(0.02, share - 0.15) * 100)),
+    );
     await planner.selectOption('[data-testid="planning-compare-right"]', 'a');
     await expect.poll(() => pickAt(planner, at), { timeout: 15_000 }).toBe('compare-right');
     // The handle over the map moves the split with the keyboard.

@@ -429,7 +429,7 @@ export const de = {
   'planning.split': 'Trennlinie',
   'planning.splitHandle': 'Trennlinie des Vergleichs verschieben',
   'planning.compareNote':
-    'Gebäude, die nur eine der beiden Seiten abreißt, bleiben beim Wischen auf beiden Seiten stehen; der Umschalter oben zeigt jede Variante genau.',
+    'Jede Seite zeigt die Stadt mit den neuen Gebäuden ihrer Variante und ohne die, die sie abreißt. Die Trennlinie lässt sich ziehen oder mit den Pfeiltasten verschieben.',
   'comments.title': 'Kommentare',
   'comments.none': 'Noch keine Kommentare.',
   'comments.add': 'Kommentar setzen',

@@ -431,7 +431,7 @@ export const en: Messages = {
   'planning.split': 'Split',
   'planning.splitHandle': 'Move the comparison’s split',
   'planning.compareNote':
-    'Buildings that only one of the two sides demolishes stay on both sides while swiping; the switch above shows each variant exactly.',
+    'Each side shows the town with its variant’s new buildings and without those it demolishes. Drag the split or move it with the arrow keys.',
   'comments.title': 'Comments',
   'comments.none': 'No comments yet.',
   'comments.add': 'Leave a comment',

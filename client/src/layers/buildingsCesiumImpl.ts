@@ -1,9 +1,16 @@
 /**
  * Cesium binding of the buildings layer: loads the city's 3D Tiles tileset and hands it to the
  * feature colour registry (neutral grey or a "colour by" style, garages coloured by the parking
- * layer, the selected building highlighted).
+ * layer, the selected building highlighted). For the planning swipe it draws the tileset twice: left
+ * of the split without the buildings the left variant removes, right of it without the right one's.
  */
-import { Cesium3DTileColorBlendMode, Cesium3DTileset, type Cesium3DTileFeature, type Color } from 'cesium';
+import {
+  Cesium3DTileColorBlendMode,
+  Cesium3DTileset,
+  SplitDirection,
+  type Cesium3DTileFeature,
+  type Color,
+} from 'cesium';
 import { cesiumColor } from '../viewer/cesiumColor.ts';
 import type { BaseColorOf } from '../viewer/featureColorRegistry.ts';
 import type { LayerImplementation } from './layerModel.ts';
@@ -50,6 +57,13 @@ export function buildingHighlightColor(): Color {
 export interface BuildingsCesiumImpl extends LayerImplementation {
   /** Resolves when the tiles of the first view have loaded (used for `__citytwin.ready`). */
   readonly initialTilesLoaded: Promise<void>;
+  /**
+   * The compare swipe: the buildings each side removes, hidden on that side of the split only (a
+   * second copy of the tileset draws the right side); null ends it.
+   */
+  compareSides(
+    sides: { readonly left: readonly string[]; readonly right: readonly string[] } | null,
+  ): Promise<void>;
 }
 
 /**
@@ -95,6 +109,52 @@ export function createBuildingsCesiumImpl(
   let tileset: Cesium3DTileset | null = null;
   let detach: (() => void) | null = null;
   let destroyed = false;
+  /** The swipe's right side: the same tiles, drawn right of the split once its first tiles are in. */
+  let twin: { tileset: Cesium3DTileset; detach: () => void; ready: boolean } | null = null;
+  let twinLoading: Promise<Cesium3DTileset | null> | null = null;
+  /** The sides of the latest call (null: not comparing). */
+  let wanted: { readonly left: readonly string[]; readonly right: readonly string[] } | null = null;
+  const open = (): Promise<Cesium3DTileset> =>
+    Cesium3DTileset.fromUrl(url, {
+      ...settings,
+      // The viewer renders on demand: a request skipped while the camera moved would only be sent
+      // with the next frame, and after a flight ends no frame may come. Request at once instead.
+      cullRequestsWhileMoving: false,
+    });
+  /** The twin as it is now (after an await, not as it was before). */
+  const twinNow = () => twin;
+  const dropTwin = () => {
+    if (!twin) return;
+    twin.detach();
+    context.viewer.scene.primitives.remove(twin.tileset);
+    twin = null;
+  };
+  /**
+   * Splits the tiles as `wanted` says: each side without its removed buildings once the right
+   * side's copy is ready; until then one copy on both sides without the buildings both remove.
+   */
+  const applySides = () => {
+    const main = tileset;
+    if (!main) return;
+    if (!wanted) {
+      main.splitDirection = SplitDirection.NONE;
+      context.featureColors.setHiddenOn(main, null);
+      dropTwin();
+    } else if (twin?.ready) {
+      main.splitDirection = SplitDirection.LEFT;
+      context.featureColors.setHiddenOn(main, wanted.left);
+      context.featureColors.setHiddenOn(twin.tileset, wanted.right);
+    } else {
+      const right = new Set(wanted.right);
+      main.splitDirection = SplitDirection.NONE;
+      context.featureColors.setHiddenOn(
+        main,
+        wanted.left.filter((id) => right.has(id)),
+      );
+      if (twin) context.featureColors.setHiddenOn(twin.tileset, wanted.right);
+    }
+    context.requestRender();
+  };
   let resolveInitial: () => void = () => undefined;
   const initialTilesLoaded = new Promise<void>((resolve) => {
     resolveInitial = resolve;
@@ -103,12 +163,7 @@ export function createBuildingsCesiumImpl(
   return {
     initialTilesLoaded,
     async load() {
-      const loaded = await Cesium3DTileset.fromUrl(url, {
-        ...settings,
-        // The viewer renders on demand: a request skipped while the camera moved would only be sent
-        // with the next frame, and after a flight ends no frame may come. Request at once instead.
-        cullRequestsWhileMoving: false,
-      });
+      const loaded = await open();
       if (destroyed) {
         loaded.destroy();
         return;
@@ -127,7 +182,39 @@ export function createBuildingsCesiumImpl(
       context.viewer.scene.primitives.add(loaded);
       tileset = loaded;
     },
+    async compareSides(sides) {
+      wanted = sides;
+      applySides();
+      if (!sides || twin || !tileset) return;
+      twinLoading ??= open().catch(() => null);
+      const loaded = await twinLoading;
+      twinLoading = null;
+      // Another call of the same load may have installed it meanwhile.
+      if (!loaded || loaded.isDestroyed() || twinNow()?.tileset === loaded) return;
+      // Ended (or the layer gone) while it loaded: not needed any more.
+      if (destroyed || !wanted || !tileset) {
+        loaded.destroy();
+        return;
+      }
+      loaded.colorBlendMode = Cesium3DTileColorBlendMode.REPLACE;
+      loaded.splitDirection = SplitDirection.RIGHT;
+      loaded.show = tileset.show;
+      loaded.shadows = tileset.shadows;
+      const installed = { tileset: loaded, detach: context.featureColors.attach(loaded), ready: false };
+      twin = installed;
+      // Until its first tiles are there, the first copy keeps drawing both sides.
+      const ready = () => {
+        if (twin !== installed || installed.ready) return;
+        installed.ready = true;
+        applySides();
+      };
+      loaded.initialTilesLoaded.addEventListener(ready);
+      loaded.allTilesLoaded.addEventListener(ready);
+      context.viewer.scene.primitives.add(loaded);
+      applySides();
+    },
     setVisible(visible) {
+      if (twin) twin.tileset.show = visible;
       if (!tileset) return;
       tileset.show = visible;
       // A hidden tileset never completes its first view; readiness must not wait for it.
@@ -136,6 +223,7 @@ export function createBuildingsCesiumImpl(
     },
     destroy() {
       destroyed = true;
+      dropTwin();
       detach?.();
       if (tileset) context.viewer.scene.primitives.remove(tileset);
       tileset = null;

@@ -119,8 +119,8 @@ export interface CityViewer {
     view: { buildings: readonly ProposedBuilding[]; removedBuildingIds: readonly string[] } | null,
   ): void;
   /**
-   * The compare swipe: two sides' proposed buildings left and right of the split, with the buildings
-   * removed on both sides hidden; null ends it (and `showScenario`'s view comes back).
+   * The compare swipe: two sides' proposed buildings left and right of the split, each side without
+   * the buildings its variant removes; null ends it (and `showScenario`'s view comes back).
    */
   compareScenario(
     sides: {
@@ -215,6 +215,8 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
   };
 
   const tilesets: BuildingsCesiumImpl[] = [];
+  /** Every buildings tileset, shown or not (the compare swipe splits them all). */
+  const buildingTilesets: BuildingsCesiumImpl[] = [];
   function implementationFor(entry: LayerEntry, visible: boolean): LayerImplementation {
     switch (entry.type) {
       case 'tileset': {
@@ -225,6 +227,7 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
           probe.tiles,
         );
         if (visible) tilesets.push(impl);
+        buildingTilesets.push(impl);
         return impl;
       }
       case 'geojson':
@@ -446,15 +449,21 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
     async compareScenario(sides) {
       if (destroyed) return;
       if (!sides) {
-        await scenarioOnMap.showCompare(null);
+        await Promise.all([
+          scenarioOnMap.showCompare(null),
+          ...buildingTilesets.map((t) => t.compareSides(null)),
+        ]);
         scenarioOnMap.show(lastScenario?.buildings ?? []);
         context.featureColors.setHidden(lastScenario?.removedBuildingIds ?? []);
         return;
       }
       scenarioOnMap.show([]);
-      const right = new Set(sides.right.removedBuildingIds);
-      context.featureColors.setHidden(sides.left.removedBuildingIds.filter((id) => right.has(id)));
-      await scenarioOnMap.showCompare({ left: sides.left.buildings, right: sides.right.buildings });
+      // Each side of the split without the buildings its variant removes.
+      const removed = { left: sides.left.removedBuildingIds, right: sides.right.removedBuildingIds };
+      await Promise.all([
+        scenarioOnMap.showCompare({ left: sides.left.buildings, right: sides.right.buildings }),
+        ...buildingTilesets.map((t) => t.compareSides(removed)),
+      ]);
     },
     setSplitPosition(position) {
       if (!destroyed) scenarioOnMap.setSplitPosition(position);

@@ -172,4 +172,28 @@ describe('FeatureColorRegistry', () => {
     registry.setHidden([]);
     expect(later.show).toBe(true);
   });
+
+  it('hides other buildings in one tileset when told so (the swipe’s right side), then the common ones again', () => {
+    const { registry, tileVisible } = setup();
+    const rightVisible = new Event();
+    const right = { tileVisible: rightVisible, tileUnload: new Event() } as unknown as Cesium3DTileset;
+    const detachRight = registry.attach(right);
+    const [leftA, leftB] = [feature('a'), feature('b')];
+    const [rightA, rightB] = [feature('a'), feature('b')];
+    tileVisible.raiseEvent(tile([leftA, leftB]));
+    rightVisible.raiseEvent(tile([rightA]));
+    registry.setHidden(['a']);
+    expect([leftA.show, rightA.show]).toEqual([false, false]);
+    registry.setHiddenOn(right, ['b']);
+    expect(leftA.show).toBe(false);
+    expect(leftB.show).not.toBe(false);
+    expect(rightA.show).toBe(true);
+    // A tile of the right side that comes later follows the right side's set.
+    rightVisible.raiseEvent(tile([rightB]));
+    expect(rightB.show).toBe(false);
+    registry.setHiddenOn(right, null);
+    expect([rightA.show, rightB.show]).toEqual([false, true]);
+    expect(leftA.show).toBe(false);
+    detachRight();
+  });
 });

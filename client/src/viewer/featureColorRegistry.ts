@@ -30,6 +30,9 @@ export class FeatureColorRegistry {
   private highlight: { readonly buildingId: string; readonly color: Color } | null = null;
   /** Buildings not drawn (a planning variant removes them). */
   private hidden: ReadonlySet<string> = new Set();
+  /** Tilesets that hide other buildings than `hidden` (the compare swipe's sides). */
+  private readonly hiddenOn = new Map<Cesium3DTileset, ReadonlySet<string>>();
+  private readonly tilesetOf = new WeakMap<Cesium3DTileFeature, Cesium3DTileset>();
 
   /**
    * @param baseColor colour of buildings without an override
@@ -47,7 +50,7 @@ export class FeatureColorRegistry {
     const contents = new Set<Cesium3DTileContent>();
     const onVisible = (tile: Cesium3DTile) => {
       contents.add(tile.content);
-      this.index(tile.content);
+      this.index(tile.content, tileset);
     };
     const onUnload = (tile: Cesium3DTile) => {
       contents.delete(tile.content);
@@ -60,6 +63,7 @@ export class FeatureColorRegistry {
       removeUnload();
       for (const content of contents) this.unindex(content);
       contents.clear();
+      this.hiddenOn.delete(tileset);
     };
   }
 
@@ -115,16 +119,37 @@ export class FeatureColorRegistry {
 
   /** Hides these buildings (and shows again every one hidden before and not named now). */
   setHidden(buildingIds: Iterable<string>): void {
-    const next = new Set(buildingIds);
-    const changed = [...this.hidden]
-      .filter((id) => !next.has(id))
-      .concat([...next].filter((id) => !this.hidden.has(id)));
-    this.hidden = next;
+    const previous = this.hidden;
+    this.hidden = new Set(buildingIds);
+    this.showAgain(previous, this.hidden);
+  }
+
+  /**
+   * Hides these buildings in `tileset` only, instead of those of `setHidden` (null: back to those).
+   * The compare swipe draws each side's tileset without the buildings that side removes.
+   */
+  setHiddenOn(tileset: Cesium3DTileset, buildingIds: Iterable<string> | null): void {
+    const previous = this.hiddenOn.get(tileset) ?? this.hidden;
+    if (buildingIds === null) this.hiddenOn.delete(tileset);
+    else this.hiddenOn.set(tileset, new Set(buildingIds));
+    this.showAgain(previous, this.hiddenOn.get(tileset) ?? this.hidden);
+  }
+
+  private hiddenFor(feature: Cesium3DTileFeature): ReadonlySet<string> {
+    const tileset = this.tilesetOf.get(feature);
+    return (tileset && this.hiddenOn.get(tileset)) ?? this.hidden;
+  }
+
+  /** Sets `show` of the features of every building hidden before or now. */
+  private showAgain(before: ReadonlySet<string>, now: ReadonlySet<string>): void {
     let any = false;
-    for (const id of changed)
+    for (const id of new Set([...before, ...now]))
       for (const feature of this.featuresById.get(id) ?? []) {
-        feature.show = !next.has(id);
-        any = true;
+        const show = !this.hiddenFor(feature).has(id);
+        if (feature.show !== show) {
+          feature.show = show;
+          any = true;
+        }
       }
     if (any) this.requestRender();
   }
@@ -134,13 +159,13 @@ export class FeatureColorRegistry {
     return [...this.featuresById.keys()];
   }
 
-  private index(content: Cesium3DTileContent): void {
+  private index(content: Cesium3DTileContent, tileset: Cesium3DTileset): void {
     if (this.indexed.has(content)) return;
     const inner = (content as { innerContents?: Cesium3DTileContent[] }).innerContents;
     if (inner) {
       // Composite and multiple contents hold their features in inner contents.
       this.indexed.set(content, { features: [] });
-      for (const c of inner) this.index(c);
+      for (const c of inner) this.index(c, tileset);
       return;
     }
     const features: (readonly [string | null, Cesium3DTileFeature])[] = [];
@@ -149,8 +174,9 @@ export class FeatureColorRegistry {
       const feature = content.getFeature(i);
       const id = buildingIdOf(feature.getProperty(BUILDING_ID_PROPERTY));
       features.push([id, feature]);
+      this.tilesetOf.set(feature, tileset);
       feature.color = this.colorOf(id, feature);
-      if (id !== null && this.hidden.has(id)) feature.show = false;
+      if (id !== null && this.hiddenFor(feature).has(id)) feature.show = false;
       changed = true;
       if (id === null) continue;
       let set = this.featuresById.get(id);
