@@ -4,6 +4,7 @@ import { extrudeFootprint } from './extrudeFootprint.ts';
 import type { EnuM, Vec3 } from './geodesy.ts';
 import type { BuiltRoofShape } from './roofShapes.ts';
 import {
+  convexHull,
   buildRoofedShell,
   DEFAULT_ROOF_PITCH_DEG,
   isRoofShape,
@@ -376,5 +377,26 @@ describe('extrudeFootprint with roof fields', () => {
     const heights = triangles(courtyard.geometry).flatMap((t) => t.vertices.map((v) => v[2]));
     expect(Math.min(...heights)).toBeCloseTo(2, 6);
     expect(Math.max(...heights)).toBeCloseTo(10, 6);
+  });
+});
+
+describe('convexHull', () => {
+  it('keeps the corners of an L and none of its inner points', () => {
+    const hull = convexHull([
+      [0, 0],
+      [2, 0],
+      [2, 1],
+      [1, 1],
+      [1, 2],
+      [0, 2],
+      [0.5, 0.5],
+    ]);
+    expect(hull).toEqual([
+      [0, 0],
+      [2, 0],
+      [2, 1],
+      [1, 2],
+      [0, 2],
+    ]);
   });
 });

@@ -86,8 +86,8 @@ function cross2(o: Point2, a: Point2, b: Point2): number {
   return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
 }
 
-/** Convex hull (Andrew's monotone chain), counter-clockwise, collinear points dropped. */
-function convexHull(points: readonly Point2[]): Point2[] {
+/** Convex hull (Andrew's monotone chain), counter-clockwise, collinear points dropped, not closed. */
+export function convexHull(points: readonly Point2[]): Point2[] {
   const sorted = [...points].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const half = (input: readonly Point2[]): Point2[] => {
     const chain: Point2[] = [];

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ProposedBuildingSchema, type ProposedBuilding } from '../../../protocol/index.ts';
 import { buildingFigures, footprintAreaM2, meshVolumeM3 } from '../../../client/src/planning/figures.ts';
 import { proposedGltf } from '../../../client/src/planning/proposedGltf.ts';
-import { convexHull, importProposedBuildings, ScenarioImportError } from './importProposed.ts';
+import { importProposedBuildings, ScenarioImportError } from './importProposed.ts';
 
 const fixtures = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
 const read = (path: string) => readFileSync(fixtures + path);
@@ -305,27 +305,6 @@ describe('importing a glTF model', () => {
         scale: 1000,
       }),
     ).rejects.toThrow(/reaches 10000 m from its origin: is the scale right/);
-  });
-});
-
-describe('convexHull', () => {
-  it('keeps the corners of an L and none of its inner points', () => {
-    const hull = convexHull([
-      [0, 0],
-      [2, 0],
-      [2, 1],
-      [1, 1],
-      [1, 2],
-      [0, 2],
-      [0.5, 0.5],
-    ]);
-    expect(hull).toEqual([
-      [0, 0],
-      [2, 0],
-      [2, 1],
-      [1, 2],
-      [0, 2],
-    ]);
   });
 });
 

@@ -23,6 +23,7 @@ import type {
   PolygonRings,
 } from '../../../tiles/src/import/importedBuilding.ts';
 import { ROOF_TYPE_CODES } from '../../../tiles/src/import/importedPack.ts';
+import { convexHull } from '../../../tiles/src/roofShapes.ts';
 import { meshSurfaces, type SurfacePolygon } from '../../../tiles/src/surfaceMesh.ts';
 import type {
   BuildingUse,
@@ -296,29 +297,6 @@ function fromCityModel(
     use: mapBuildingUse(source.use),
     ...(mesh !== undefined ? { mesh } : {}),
   };
-}
-
-/** Convex hull of points (Andrew's monotone chain), counter-clockwise, not closed. */
-export function convexHull(points: readonly (readonly [number, number])[]): [number, number][] {
-  const sorted = [...points].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const cross = (o: readonly [number, number], a: readonly [number, number], b: readonly [number, number]) =>
-    (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
-  const lower: [number, number][] = [];
-  for (const p of sorted) {
-    while (lower.length >= 2 && cross(lower[lower.length - 2]!, lower[lower.length - 1]!, p) <= 0)
-      lower.pop();
-    lower.push([p[0], p[1]]);
-  }
-  const upper: [number, number][] = [];
-  for (let i = sorted.length - 1; i >= 0; i -= 1) {
-    const p = sorted[i] as readonly [number, number];
-    while (upper.length >= 2 && cross(upper[upper.length - 2]!, upper[upper.length - 1]!, p) <= 0)
-      upper.pop();
-    upper.push([p[0], p[1]]);
-  }
-  lower.pop();
-  upper.pop();
-  return [...lower, ...upper];
 }
 
 function toLonLat(frame: EnuFrame, east: number, north: number): [number, number] {
