@@ -772,14 +772,12 @@ export function PlanningPanel({
                     value={form.name}
                     onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
                   />
-                  <label htmlFor="planning-b-eaves">{translator.t('planning.field.eaves')}</label>
-                  <input
+                  <DecimalField
                     id="planning-b-eaves"
-                    type="text"
-                    inputMode="decimal"
+                    label={translator.t('planning.field.eaves')}
                     value={form.eaves}
-                    onChange={(e) => setForm({ ...form, eaves: e.currentTarget.value })}
-                    data-testid="planning-eaves"
+                    onChange={(eaves) => setForm({ ...form, eaves })}
+                    testId="planning-eaves"
                   />
                   <label htmlFor="planning-b-storeys">{translator.t('planning.field.storeys')}</label>
                   <input
@@ -806,30 +804,19 @@ export function PlanningPanel({
                   </select>
                   {form.roof !== 'flat' && (
                     <>
-                      <label htmlFor="planning-b-roof-height">
-                        {translator.t('planning.field.roofHeight')}
-                      </label>
-                      <input
+                      <DecimalField
                         id="planning-b-roof-height"
-                        type="text"
-                        inputMode="decimal"
+                        label={translator.t('planning.field.roofHeight')}
                         value={form.roofHeight}
-                        onChange={(e) => setForm({ ...form, roofHeight: e.currentTarget.value })}
+                        onChange={(roofHeight) => setForm({ ...form, roofHeight })}
                       />
                     </>
                   )}
-                  <label htmlFor="planning-b-use">{translator.t('planning.field.use')}</label>
-                  <select
+                  <UseField
                     id="planning-b-use"
                     value={form.use}
-                    onChange={(e) => setForm({ ...form, use: e.currentTarget.value as BuildingForm['use'] })}
-                  >
-                    {BUILDING_USES.map((use) => (
-                      <option key={use} value={use}>
-                        {translator.t(`planning.use.${use}`)}
-                      </option>
-                    ))}
-                  </select>
+                    onChange={(use) => setForm({ ...form, use })}
+                  />
                   <div className="alarm-actions">
                     <button type="submit" className="button" data-testid="planning-add">
                       {translator.t('planning.add')}
@@ -883,36 +870,21 @@ export function PlanningPanel({
                 </p>
                 {importFile && isModelFile(importFile.name) ? (
                   <>
-                    <label htmlFor="planning-import-heading">{translator.t('planning.import.heading')}</label>
-                    <input
+                    <DecimalField
                       id="planning-import-heading"
-                      type="text"
-                      inputMode="decimal"
+                      label={translator.t('planning.import.heading')}
                       value={importHeading}
-                      onChange={(e) => setImportHeading(e.currentTarget.value)}
-                      data-testid="planning-import-heading"
+                      onChange={setImportHeading}
+                      testId="planning-import-heading"
                     />
-                    <label htmlFor="planning-import-scale">{translator.t('planning.import.scale')}</label>
-                    <input
+                    <DecimalField
                       id="planning-import-scale"
-                      type="text"
-                      inputMode="decimal"
+                      label={translator.t('planning.import.scale')}
                       value={importScale}
-                      onChange={(e) => setImportScale(e.currentTarget.value)}
-                      data-testid="planning-import-scale"
+                      onChange={setImportScale}
+                      testId="planning-import-scale"
                     />
-                    <label htmlFor="planning-import-use">{translator.t('planning.field.use')}</label>
-                    <select
-                      id="planning-import-use"
-                      value={importUse}
-                      onChange={(e) => setImportUse(e.currentTarget.value as ProposedBuilding['use'])}
-                    >
-                      {BUILDING_USES.map((use) => (
-                        <option key={use} value={use}>
-                          {translator.t(`planning.use.${use}`)}
-                        </option>
-                      ))}
-                    </select>
+                    <UseField id="planning-import-use" value={importUse} onChange={setImportUse} />
                   </>
                 ) : (
                   <>
@@ -1060,5 +1032,63 @@ export function PlanningPanel({
         {status?.text ?? ''}
       </p>
     </details>
+  );
+}
+
+/** A labelled text field for a number, typed the user's way (a decimal comma too). */
+function DecimalField({
+  id,
+  label,
+  value,
+  onChange,
+  testId,
+}: {
+  readonly id: string;
+  readonly label: string;
+  readonly value: string;
+  readonly onChange: (value: string) => void;
+  readonly testId?: string;
+}) {
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="text"
+        inputMode="decimal"
+        value={value}
+        onChange={(e) => onChange(e.currentTarget.value)}
+        data-testid={testId}
+      />
+    </>
+  );
+}
+
+/** A building's use, as a labelled list. */
+function UseField({
+  id,
+  value,
+  onChange,
+}: {
+  readonly id: string;
+  readonly value: ProposedBuilding['use'];
+  readonly onChange: (use: ProposedBuilding['use']) => void;
+}) {
+  const translator = useTranslator();
+  return (
+    <>
+      <label htmlFor={id}>{translator.t('planning.field.use')}</label>
+      <select
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.currentTarget.value as ProposedBuilding['use'])}
+      >
+        {BUILDING_USES.map((use) => (
+          <option key={use} value={use}>
+            {translator.t(`planning.use.${use}`)}
+          </option>
+        ))}
+      </select>
+    </>
   );
 }
