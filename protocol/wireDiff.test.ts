@@ -115,6 +115,13 @@ describe('encodeDiff and decodeDiff', () => {
     );
   });
 
+  it('encodeAt, given the place of each upsert in the snapshot, writes what encode finds by sensor id', () => {
+    const positions = DIFF.upserts.map((s) => INDEX.get(s.sensorId)!);
+    const byPosition = new DiffTextEncoder().encodeAt(DIFF, positions);
+    expect(byPosition).toBe(new DiffTextEncoder().encode(DIFF, INDEX));
+    expect(decodeDiff(JSON.parse(byPosition) as WireDiff, ORDER)).toEqual({ ok: true, diff: DIFF });
+  });
+
   it('one encoder keeps shape numbers for its life and, in a new tick, writes new ages', () => {
     const encoder = new DiffTextEncoder();
     const parking = state('parking-stadtmitte', { freeSpaces: 118, occupiedSpaces: 282 });

@@ -38,6 +38,9 @@ export interface SensorIndex {
 export const NO_READING = -1;
 /** Cells in front of a row's values. */
 const ROW_HEAD = 5;
+/** Pieces of a diff's text before its first row, and per row (see `encodeAt`). */
+const HEAD_PARTS = 9;
+const ROW_PARTS = 4;
 
 const FRESHNESS = FreshnessSchema.options;
 const QUALITY = QualitySchema.options;
@@ -63,9 +66,9 @@ export type WireDiff = z.infer<typeof WireDiffSchema>;
  * Writes diffs in their wire form as JSON text. One encoder serves a hub: a sensor's state goes to
  * every group whose view holds it, at every send of each, and its row but for the index and the age
  * is the same each time. So the rest of the row is written once per state object (states are
- * immutable: a change is a new object) and kept while the state is; only the age is written per
- * diff. Shape numbers are the encoder's own, stable for its life; a diff lists the ones it uses in
- * `k`.
+ * immutable: a change is a new object) and kept while the state is, and the age with it once per
+ * tick (all diffs of a tick share their `t`); only the index is written per diff. Shape numbers are
+ * the encoder's own, stable for its life; a diff lists the ones it uses in `k`.
  *
  * The text is built by one `join`, so it is a flat string: kept for connection-state recovery, it
  * costs its characters, not a tree of the pieces it was made of.
@@ -83,32 +86,64 @@ export class DiffTextEncoder {
    * `String(n)` writes them as JSON does.
    */
   encode(diff: Diff, indexOf: SensorIndex): string {
-    const t = diff.serverTimeMs;
-    const used: number[] = [];
-    const rows: string[] = [];
-    const health: string[] = [];
-    for (const state of diff.upserts) {
-      const index = indexOf.get(state.sensorId);
+    const positions = new Array<number>(diff.upserts.length);
+    for (let i = 0; i < diff.upserts.length; i++) {
+      const sensorId = (diff.upserts[i] as SensorState).sensorId;
+      const index = indexOf.get(sensorId);
       if (index === undefined)
-        throw new Error(`sensor "${state.sensorId}" is not in subscription ${diff.subscriptionId}`);
-      const row = this.rowOf(state);
-      if (row.shape === NO_READING) rows.push(`[${index},${row.rest}`);
-      else {
-        if (!used.includes(row.shape)) used.push(row.shape);
-        rows.push(`[${index},${row.shape},${t - row.observedAt}${row.rest}`);
-      }
-      if (row.health !== undefined) health.push(`"${index}":${row.health}`);
+        throw new Error(`sensor "${sensorId}" is not in subscription ${diff.subscriptionId}`);
+      positions[i] = index;
     }
-    const parts = [
-      `{"id":${JSON.stringify(diff.subscriptionId)},"seq":${diff.seq},"t":${t},"k":{`,
-      used.map((shape) => this.shapeEntries[shape]).join(','),
-      '},"u":[',
-      rows.join(','),
-      ']',
-    ];
-    if (health.length > 0) parts.push(',"h":{', health.join(','), '}');
-    if (diff.removed.length > 0) parts.push(',"r":', JSON.stringify(diff.removed));
-    parts.push('}');
+    return this.encodeAt(diff, positions);
+  }
+
+  /**
+   * As {@link encode}, with each upsert's position in the snapshot given (`positions[i]` for
+   * `diff.upserts[i]`): what the hub knows already when it builds a group's diff, so no lookup.
+   */
+  encodeAt(diff: Diff, positions: ArrayLike<number>): string {
+    const t = diff.serverTimeMs;
+    const upserts = diff.upserts;
+    // The pieces go into one array of the right length, joined once: one flat string, and nothing
+    // made per row but what changed (row tails once per tick; small numbers' strings are cached by V8).
+    const parts = new Array<string>(HEAD_PARTS + ROW_PARTS * upserts.length + 1);
+    parts[0] = '{"id":';
+    parts[1] = JSON.stringify(diff.subscriptionId);
+    parts[2] = ',"seq":';
+    parts[3] = String(diff.seq);
+    parts[4] = ',"t":';
+    parts[5] = String(t);
+    parts[6] = ',"k":{';
+    parts[7] = '';
+    parts[8] = '},"u":[';
+    let used: number[] | undefined;
+    let lastShape = NO_READING;
+    let health: string[] | undefined;
+    let at = HEAD_PARTS;
+    for (let i = 0; i < upserts.length; i++) {
+      const row = this.rowOf(upserts[i] as SensorState);
+      const index = positions[i] as number;
+      // The part after the index is the same in every diff of one tick: written once per tick.
+      if (row.tailAt !== t) {
+        row.tail = row.shape === NO_READING ? row.rest : `${row.shape},${t - row.observedAt}${row.rest}`;
+        row.tailAt = t;
+      }
+      parts[at++] = i === 0 ? '[' : ',[';
+      parts[at++] = String(index);
+      parts[at++] = ',';
+      parts[at++] = row.tail;
+      if (row.shape !== NO_READING && row.shape !== lastShape) {
+        lastShape = row.shape;
+        if (used === undefined) used = [row.shape];
+        else if (!used.includes(row.shape)) used.push(row.shape);
+      }
+      if (row.health !== undefined) (health ??= []).push(`"${index}":${row.health}`);
+    }
+    if (used !== undefined) parts[7] = used.map((shape) => this.shapeEntries[shape]).join(',');
+    let end = ']';
+    if (health !== undefined) end += `,"h":{${health.join(',')}}`;
+    if (diff.removed.length > 0) end += `,"r":${JSON.stringify(diff.removed)}`;
+    parts[at] = `${end}}`;
     return parts.join('');
   }
 
@@ -119,7 +154,13 @@ export class DiffTextEncoder {
     const observation = state.observation;
     let row: EncodedRow;
     if (observation === null) {
-      row = { shape: NO_READING, observedAt: 0, rest: `${NO_READING},0,${freshness},0]` };
+      row = {
+        shape: NO_READING,
+        observedAt: 0,
+        rest: `${NO_READING},0,${freshness},0]`,
+        tail: '',
+        tailAt: -1,
+      };
     } else {
       let key = '';
       let cells = '';
@@ -135,7 +176,13 @@ export class DiffTextEncoder {
         this.shapeEntries.push(`"${shape}":${JSON.stringify(Object.keys(observation.values))}`);
       }
       const quality = QUALITY.indexOf(observation.quality);
-      row = { shape, observedAt: observation.observedAt, rest: `,${freshness},${quality}${cells}]` };
+      row = {
+        shape,
+        observedAt: observation.observedAt,
+        rest: `,${freshness},${quality}${cells}]`,
+        tail: '',
+        tailAt: -1,
+      };
     }
     if (state.health !== undefined) row.health = JSON.stringify(state.health);
     this.rows.set(state, row);
@@ -151,6 +198,9 @@ interface EncodedRow {
   readonly shape: number;
   readonly observedAt: number;
   readonly rest: string;
+  /** All of the row after `[index,` for the diffs made at `tailAt` (their `t`). */
+  tail: string;
+  tailAt: number;
   health?: string;
 }
 

@@ -16,7 +16,7 @@ import { parseObservation, type ObservationParse } from '../../../protocol/index
 import type { Clock } from '../clock.ts';
 import type { SubscriptionFilter } from './liveState.ts';
 import type { HeldReading } from './liveState.ts';
-import { buildDiff, freshnessOf, matchesFilter, mergeReading } from './liveState.ts';
+import { freshnessOf, matchesFilter, mergeReading } from './liveState.ts';
 import { implausibility } from './plausibility.ts';
 
 /** Why an input was turned away. Used as the metrics label, so the set is closed. */
@@ -70,8 +70,15 @@ export interface SubscriberSink {
 /**
  * Sends one group's diff to all of its members at once, so it is encoded once (Socket.io rooms),
  * except the congested members named in `skip`. Without one, each member's sink gets it.
+ * `positions[i]` is the place of `diff.upserts[i]` in the group's snapshots (what the wire form
+ * names it by), known to the hub as it builds the diff.
  */
-export type GroupBroadcast = (groupId: string, diff: Diff, skip: readonly string[]) => void;
+export type GroupBroadcast = (
+  groupId: string,
+  diff: Diff,
+  skip: readonly string[],
+  positions: readonly number[],
+) => void;
 
 /** How a subscriber is grouped: identical filters at the same rate share one group and one diff. */
 export interface SubscribeOptions {
@@ -668,12 +675,32 @@ export class Hub {
   private sendDue(group: Group, tick: number, nowMs: number): void {
     const since = group.sentAtTick;
     group.sentAtTick = tick;
-    const changed: string[] = [];
-    for (const number of group.numbers)
-      if ((this.changedAt[number] as number) > since) changed.push((this.sensorList[number] as Sensor).id);
-    if (changed.length === 0) return;
+    // The current state of each sensor of the view changed since (latest value wins, however often
+    // it changed in between), with its place in the view, which the wire form names it by.
+    const numbers = group.numbers;
+    const changedAt = this.changedAt;
+    let count = 0;
+    for (let position = 0; position < numbers.length; position++)
+      if ((changedAt[numbers[position] as number] as number) > since) count += 1;
+    if (count === 0) return;
+    const upserts = new Array<SensorState>(count);
+    const positions = new Array<number>(count);
+    for (let position = 0, at = 0; at < count; position++) {
+      const number = numbers[position] as number;
+      if ((changedAt[number] as number) <= since) continue;
+      // Every registered sensor has a state from the start (see the constructor).
+      upserts[at] = this.states.get((this.sensorList[number] as Sensor).id) as SensorState;
+      positions[at] = position;
+      at += 1;
+    }
     group.seq += 1;
-    const diff = buildDiff(group.id, group.seq, nowMs, changed, this.states);
+    const diff: Diff = {
+      subscriptionId: group.id,
+      seq: group.seq,
+      serverTimeMs: nowMs,
+      upserts,
+      removed: [],
+    };
     const skip: string[] = [];
     let reached = 0;
     for (const member of group.members.values()) {
@@ -684,6 +711,6 @@ export class Hub {
       } else if (member.sink.viaBroadcast && this.broadcast) reached += 1;
       else member.sink.send(diff);
     }
-    if (reached > 0) this.broadcast?.(group.id, diff, skip);
+    if (reached > 0) this.broadcast?.(group.id, diff, skip, positions);
   }
 }

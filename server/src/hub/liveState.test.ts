@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Sensor, SensorState } from '../../../protocol/index.ts';
-import { buildDiff, freshnessOf, isInBBox, matchesFilter, mergeReading } from './liveState.ts';
+import type { Sensor } from '../../../protocol/index.ts';
+import { freshnessOf, isInBBox, matchesFilter, mergeReading } from './liveState.ts';
 
 const sensor: Sensor = {
   id: 'parking-elbenplatz',
@@ -55,32 +55,6 @@ describe('subscription filter', () => {
     expect(isInBBox([179.5, 0, 0], [179, -1, -179, 1])).toBe(true);
     expect(isInBBox([-179.5, 0, 0], [179, -1, -179, 1])).toBe(true);
     expect(isInBBox([0, 0, 0], [179, -1, -179, 1])).toBe(false);
-  });
-});
-
-describe('buildDiff', () => {
-  it('carries the current state of each changed sensor and leaves its inputs untouched', () => {
-    const a: SensorState = Object.freeze({
-      sensorId: 'a',
-      observation: Object.freeze({
-        sensorId: 'a',
-        observedAt: 5,
-        values: Object.freeze({ freeSpaces: 3 }),
-        quality: 'good' as const,
-      }),
-      freshness: 'live' as const,
-    });
-    const states = new Map([['a', a]]);
-    const changed = Object.freeze(['a', 'missing']);
-    const diff = buildDiff('sub-1', 4, 100, changed, states, ['gone']);
-    expect(diff).toEqual({
-      subscriptionId: 'sub-1',
-      seq: 4,
-      serverTimeMs: 100,
-      upserts: [a],
-      removed: ['gone'],
-    });
-    expect(states.size).toBe(1);
   });
 });
 

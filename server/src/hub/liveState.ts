@@ -4,12 +4,10 @@
  */
 import type {
   BBox,
-  Diff,
   Freshness,
   Observation,
   Sensor,
   SensorKind,
-  SensorState,
   Visibility,
 } from '../../../protocol/index.ts';
 
@@ -51,26 +49,6 @@ export function matchesFilter(sensor: Sensor, filter: SubscriptionFilter): boole
   if (filter.everywhere?.includes(sensor.kind)) return true;
   if (!filter.kinds.includes(sensor.kind)) return false;
   return filter.bbox === undefined || isInBBox(sensor.position, filter.bbox);
-}
-
-/**
- * The diff that brings a subscriber from its last message to now: the current state of every
- * changed sensor in `changedIds` (latest value wins, however often it changed in between).
- */
-export function buildDiff(
-  subscriptionId: string,
-  seq: number,
-  serverTimeMs: number,
-  changedIds: Iterable<string>,
-  states: ReadonlyMap<string, SensorState>,
-  removedIds: readonly string[] = [],
-): Diff {
-  const upserts: SensorState[] = [];
-  for (const id of changedIds) {
-    const state = states.get(id);
-    if (state) upserts.push(state);
-  }
-  return { subscriptionId, seq, serverTimeMs, upserts, removed: [...removedIds] };
 }
 
 /** Whether `next` should replace `current` as a sensor's latest reading. */

@@ -170,14 +170,12 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
     // One encoder per hub: a sensor's row is written once per tick for all the groups that see it.
     const encoder = new DiffTextEncoder();
     encoders.set(hub, encoder);
-    hub.setBroadcast((groupId, diff, skip) => {
-      const order = hub.sensorOrder(groupId);
-      if (!order) return;
+    hub.setBroadcast((groupId, diff, skip, positions) => {
       const room = roomOf(cityId, groupId);
       // `except` names the skipped sockets by their own rooms (every socket is in a room of its id).
       (skip.length > 0 ? io.to(room).except([...skip]) : io.to(room)).emit(
         'live:diff',
-        preEncoded(encoder.encode(diff, order)),
+        preEncoded(encoder.encodeAt(diff, positions)),
       );
       metrics.diffsSent.inc();
     });
