@@ -74,7 +74,12 @@
  *   its 30 s window (and drops old ones only once a minute), so RSS grows for at least that long;
  *   earlier samples are in the line. Baseline: the same for the connections alone, before they
  *   subscribe (the bare Socket.io cost). Target: <= 30 KiB per client and no client more than 2
- *   ticks behind. It runs first, so the server process is fresh when its memory is measured.
+ *   ticks behind.
+ *
+ * Each scenario runs in a process of its own (the bench starts one per scenario and waits for it):
+ * a server that held 10,000 connections leaves a few hundred MiB of garbage in its process after it
+ * closed, which a full collection then takes from whatever runs next, and the memory of clients10k
+ * is measured from a fresh process.
  *
  * `npx tsx server/bench/hubBench.ts clients10k deliveries` runs only the scenarios named
  * (clients10k; deliveries: deliveries, naive and latency). `HUB_BENCH_CPU_PROF_DIR=dir` profiles
@@ -85,7 +90,7 @@
  * deliveries never exceed what was offered, and what clients received matches what the server
  * wrote. A target missed is `pass: false`, not a failure.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -288,30 +293,38 @@ interface EngineSocketLike {
   on(event: 'packetCreate', listener: (packet: { type: string; data?: unknown }) => void): void;
 }
 
-/** `t` (`serverTimeMs`) at the head of a diff's wire form (`protocol/wireDiff.ts`). */
-const DIFF_TIME = /"t":(\d+)/;
+/** What the bench needs of the hub's private broadcast (the gateway's `GroupBroadcast`). */
+interface HubWithBroadcast {
+  broadcast?: (groupId: string, diff: { serverTimeMs: number }, ...rest: never[]) => void;
+}
 
 /**
  * Counts every `live:diff` the server writes, as engine.io packets (`packetCreate` is emitted for
  * each packet a connection sends, broadcast or not), and how long after its tick each was handed
- * over. It costs a prefix test per packet and a short regex per distinct diff.
+ * over. The hub's group broadcast is wrapped so that the packets made while it runs are known to be
+ * that diff's, with its tick's time: the listener reads no packet's text (a packet is a string of
+ * pieces, which reading would copy into one; the server itself never does that).
  */
 function countDiffPackets(app: App): PacketCount {
   const count: PacketCount = { diffs: 0, chars: 0, queuedMs: new Float64Array(60_000) };
-  let lastData = '';
-  let lastServerTimeMs = 0;
+  const hub = app.hub as unknown as HubWithBroadcast;
+  const broadcast = hub.broadcast;
+  if (broadcast === undefined) throw new Error('the hub has no group broadcast to count diffs by');
+  let diffTimeMs: number | undefined;
+  hub.broadcast = (groupId, diff, ...rest) => {
+    diffTimeMs = diff.serverTimeMs;
+    try {
+      broadcast(groupId, diff, ...rest);
+    } finally {
+      diffTimeMs = undefined;
+    }
+  };
   app.io.engine.on('connection', (conn: EngineSocketLike) => {
     conn.on('packetCreate', (packet) => {
-      const data = packet.data;
-      if (packet.type !== 'message' || typeof data !== 'string' || !data.startsWith('2["live:diff"')) return;
+      if (diffTimeMs === undefined || packet.type !== 'message' || typeof packet.data !== 'string') return;
       count.diffs++;
-      count.chars += data.length;
-      // A broadcast hands every member the same string: compared by identity first, so cheap.
-      if (data !== lastData) {
-        lastData = data;
-        lastServerTimeMs = Number(DIFF_TIME.exec(data.slice(0, 200))?.[1] ?? Date.now());
-      }
-      const bin = Math.min(count.queuedMs.length - 1, Math.max(0, Date.now() - lastServerTimeMs));
+      count.chars += packet.data.length;
+      const bin = Math.min(count.queuedMs.length - 1, Math.max(0, Date.now() - diffTimeMs));
       count.queuedMs[bin] = (count.queuedMs[bin] ?? 0) + 1;
     });
   });
@@ -1203,6 +1216,27 @@ async function benchDelivery(town: Town): Promise<void> {
 
 const SCENARIOS = { clients10k: benchManyClients, deliveries: benchDelivery } as const;
 
+/** Set in the process that runs one scenario. */
+const ONE_SCENARIO_ENV = 'HUB_BENCH_ONE_SCENARIO';
+
+/** Runs this bench for one scenario in a new process (same Node flags), passing its output through. */
+function runInOwnProcess(name: string): Promise<void> {
+  const script = process.argv[1];
+  if (script === undefined) throw new Error('the bench cannot tell its own script path');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, script, name], {
+      stdio: 'inherit',
+      env: { ...process.env, [ONE_SCENARIO_ENV]: '1' },
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`scenario ${name} ended with ${signal ?? `exit code ${code}`}`)),
+    );
+  });
+}
+
 async function main(): Promise<void> {
   const startMs = performance.now();
   const names = process.argv
@@ -1211,6 +1245,12 @@ async function main(): Promise<void> {
   const unknown = names.filter((name) => !(name in SCENARIOS));
   if (unknown.length > 0)
     throw new Error(`no scenario ${unknown.join(', ')}; choose from ${Object.keys(SCENARIOS).join(', ')}`);
+  const chosen = Object.keys(SCENARIOS).filter((name) => names.length === 0 || names.includes(name));
+  if (chosen.length > 1 && process.env[ONE_SCENARIO_ENV] === undefined) {
+    for (const name of chosen) await runInOwnProcess(name);
+    log(`done in ${((performance.now() - startMs) / 1000).toFixed(1)} s`);
+    return;
+  }
   const dataDir = await mkdtemp(join(tmpdir(), 'citytwin-bench-hub-'));
   try {
     const { dir, extent } = await writeHubCityPack(dataDir, SENSORS);
