@@ -2,6 +2,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
+import type { BroadcastOptions } from 'socket.io-adapter';
 import { afterEach, describe, expect, it } from 'vitest';
 import { preEncoded, preEncodingParser } from './preEncoded.ts';
 import { boundedRecoveryAdapter, recoveryBufferStats } from './recoveryAdapter.ts';
@@ -120,5 +121,42 @@ describe('boundedRecoveryAdapter', () => {
     socket.io.engine.close();
     await until(() => stats(server)?.sessions === 1, 'the session to be kept');
     await until(() => stats(server)?.sessions === 0, 'the session to expire', 3_000);
+  });
+
+  it('starts each broadcast to a room at another member, and writes every member once', async () => {
+    const server = await start(1 << 20);
+    const members = await Promise.all(Array.from({ length: 7 }, () => client(server.url)));
+    server.io.socketsJoin('g');
+    const [left, ...written] = [...server.io.of('/').sockets.keys()];
+    // The adapter's `apply` is what its broadcast writes through (private in Socket.io's types).
+    const adapter = server.io.of('/').adapter as unknown as {
+      apply(opts: BroadcastOptions, callback: (socket: { id: string }) => void): void;
+    };
+    const positions = new Map<string, number[]>(written.map((id) => [id, []]));
+    for (let k = 0; k < 70; k++) {
+      const order: string[] = [];
+      adapter.apply({ rooms: new Set(['g']), except: new Set([left as string]) }, (socket) =>
+        order.push(socket.id),
+      );
+      expect([...order].sort()).toEqual([...written].sort());
+      order.forEach((id, position) => positions.get(id)?.push(position));
+    }
+    for (const [id, seen] of positions) {
+      // Each member is first and last at times, and in the middle on average.
+      expect(seen, id).toContain(0);
+      expect(seen, id).toContain(written.length - 1);
+      const mean = seen.reduce((sum, position) => sum + position, 0) / seen.length;
+      expect(mean, id).toBeGreaterThan(1.5);
+      expect(mean, id).toBeLessThan(3.5);
+    }
+    // A real broadcast goes through it: every member once, the one left out not at all.
+    server.io
+      .to('g')
+      .except(left as string)
+      .emit('tick', { n: 1 });
+    server.io.to('g').emit('tick', { n: 2 });
+    await until(() => members.every(({ ticks }) => ticks.includes(2)), 'the second broadcast');
+    const leftOut = members.find(({ socket }) => socket.id === left);
+    for (const member of members) expect(member.ticks).toEqual(member === leftOut ? [2] : [1, 2]);
   });
 });

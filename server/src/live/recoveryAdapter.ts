@@ -9,6 +9,12 @@
  * packets are gone is not recovered: it connects afresh, subscribes and gets a snapshot, which for
  * this protocol is never more than the replay would have been. Under heavy load the replay window
  * shrinks; memory never grows past the bound.
+ *
+ * It also changes the order in which a room's sockets are written. Socket.io's adapter writes them in
+ * the order they joined, every time: a tick's writes to a few hundred viewers take milliseconds, and
+ * the viewer that joined last always waited for all the others. Here each broadcast to one room
+ * starts at another member (a golden-ratio stride through the room), so every viewer is early as
+ * often as late.
  */
 import { Adapter, type BroadcastOptions, type Session } from 'socket.io-adapter';
 import { encodedLength } from './preEncoded.ts';
@@ -41,6 +47,12 @@ export interface RecoveryBufferStats {
   /** Packets dropped for size before their window ended, since the start. */
   readonly droppedForSize: number;
 }
+
+/** The adapter's `apply` (private in its types): calls `callback` with each socket `opts` names. */
+type ApplyToSockets = (opts: BroadcastOptions, callback: (socket: unknown) => void) => void;
+
+/** The fractional part of the golden ratio: successive starts spread evenly over any room size. */
+const GOLDEN_STRIDE = 0.6180339887498949;
 
 /** What keeping a packet costs beyond its text (the record, its arrays, the wrapper): counted in. */
 const PACKET_OVERHEAD_BYTES = 256;
@@ -77,6 +89,18 @@ export function boundedRecoveryAdapter(options: RecoveryBufferOptions): typeof A
       this.windowMs = recovery?.maxDisconnectionDuration ?? 2 * 60_000;
       this.timer = setInterval(() => this.prune(Date.now()), pruneEveryMs);
       this.timer.unref();
+      const applyInJoinOrder = (this as unknown as { apply: ApplyToSockets }).apply.bind(this);
+      (this as unknown as { apply: ApplyToSockets }).apply = (opts, callback) => {
+        if (opts.rooms.size !== 1) {
+          applyInJoinOrder(opts, callback);
+          return;
+        }
+        const [room] = opts.rooms as Set<string>;
+        const members = this.rooms.get(room as string);
+        if (members === undefined || members.size === 0) return;
+        this.rotation = (this.rotation + GOLDEN_STRIDE) % 1;
+        this.eachFrom(members, Math.floor(this.rotation * members.size), this.exceptIds(opts), callback);
+      };
     }
 
     override close(): void {
@@ -134,6 +158,41 @@ export function boundedRecoveryAdapter(options: RecoveryBufferOptions): typeof A
         if (this.bytes > options.maxBytes) this.dropOldest(() => this.bytes > options.maxBytes, true);
       }
       super.broadcast(packet, opts);
+    }
+
+    /** Where in its room the last one-room broadcast started, as a fraction of the room. */
+    private rotation = 0;
+
+    /** `members` from the `start`-th on, then the ones before it, but the `except`ed. */
+    private eachFrom(
+      members: ReadonlySet<string>,
+      start: number,
+      except: ReadonlySet<string> | undefined,
+      callback: (socket: unknown) => void,
+    ): void {
+      const sockets = this.nsp.sockets;
+      for (const pass of [0, 1]) {
+        let at = 0;
+        for (const id of members) {
+          const due = pass === 0 ? at >= start : at < start;
+          at += 1;
+          if (!due) {
+            if (pass === 1) break;
+            continue;
+          }
+          if (except?.has(id)) continue;
+          const socket = sockets.get(id);
+          if (socket) callback(socket);
+        }
+      }
+    }
+
+    /** The ids of the sockets in the rooms `opts` leaves out, or undefined for none. */
+    private exceptIds(opts: BroadcastOptions): ReadonlySet<string> | undefined {
+      if (opts.except === undefined || opts.except.size === 0) return undefined;
+      const ids = new Set<string>();
+      for (const room of opts.except) for (const id of this.rooms.get(room) ?? []) ids.add(id);
+      return ids;
     }
 
     /** What the buffer holds now. */
