@@ -101,4 +101,10 @@ export interface HandshakeAuth {
   clientClass?: ClientClass;
   /** A staff member's access key (from the server's config); without one the socket is `public`. */
   accessKey?: string;
+  /**
+   * The window's own random id, the same on each of its reconnects (`ClientIdSchema`). A connection
+   * with the id of one the server still holds (the window came back before the server noticed it was
+   * gone) replaces that one, so a window is never counted twice.
+   */
+  clientId?: string;
 }

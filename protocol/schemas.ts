@@ -192,6 +192,14 @@ export type Role = z.infer<typeof RoleSchema>;
 export const ClientClassSchema = z.enum(['operator', 'public', 'kiosk']);
 export type ClientClass = z.infer<typeof ClientClassSchema>;
 
+/**
+ * A random id a viewer window draws once and sends with every connection it opens (`auth.clientId`),
+ * so the server can tell a window that reconnected from a second window.
+ */
+export const ClientIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{16,64}$/, 'letters, digits, _ and -, 16 to 64 of them');
+
 /** Sent once to each socket after it connects. */
 export const HelloSchema = z.object({
   protocolVersion: z.number().int(),

@@ -32,9 +32,13 @@ let app: App | undefined;
 let baseUrl: string;
 const sockets: ClientSocket[] = [];
 
-async function client(accessKey?: string) {
+async function client(accessKey?: string, clientId?: string) {
   const socket: ClientSocket = connect(baseUrl, {
-    auth: { protocolVersion: PROTOCOL_VERSION, ...(accessKey ? { accessKey } : {}) },
+    auth: {
+      protocolVersion: PROTOCOL_VERSION,
+      ...(accessKey ? { accessKey } : {}),
+      ...(clientId ? { clientId } : {}),
+    },
     transports: ['websocket'],
     forceNew: true,
   });
@@ -166,5 +170,49 @@ describe('wall screens over real sockets', () => {
 
     // The socket is still up and answers.
     expect(await operator.push({ wall: 'leitstand', view })).toMatchObject({ ok: true });
+  });
+
+  it('count a window once when it came back before the server noticed its last connection was gone', async () => {
+    const operator = await client(KEY);
+    const windowId = 'wall-window-0123456789abcdef';
+    // The first connection stays open on the server, as one whose page missed the heartbeat does.
+    const first = await client(undefined, windowId);
+    let closedFor: string | undefined;
+    first.socket.once('disconnect', (reason) => (closedFor = reason));
+    expect(await first.join('lagezentrum')).toMatchObject({ ok: true });
+    const other = await client(undefined, 'another-window-0123456789ab');
+    expect(await other.join('lagezentrum')).toMatchObject({ ok: true });
+
+    const again = await client(undefined, windowId);
+    await until(() => closedFor !== undefined, 'the first connection closed by the server');
+    expect(closedFor).toBe('io server disconnect');
+    expect(await again.join('lagezentrum')).toMatchObject({ ok: true });
+    expect(await operator.push({ wall: 'lagezentrum', view })).toEqual({
+      ok: true,
+      data: { wall: 'lagezentrum', screens: 2 },
+    });
+    await until(() => again.views.length === 1 && other.views.length === 1, 'the view on both windows');
+
+    // An id alone does not close another holder's connection: a visitor cannot end the operator's.
+    const operatorWindow = await client(KEY, 'operator-window-0123456789ab');
+    const visitorSameId = await client(undefined, 'operator-window-0123456789ab');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(operatorWindow.socket.connected).toBe(true);
+    expect(visitorSameId.socket.connected).toBe(true);
+  });
+
+  it('refuse a connection whose window id has another form, and say which field', async () => {
+    const socket: ClientSocket = connect(baseUrl, {
+      auth: { protocolVersion: PROTOCOL_VERSION, clientId: 'short' },
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+    });
+    sockets.push(socket);
+    const error = await new Promise<Error & { data?: unknown }>((resolve) =>
+      socket.once('connect_error', resolve),
+    );
+    expect(error.message).toBe('clientId has letters, digits, _ and -, 16 to 64 of them.');
+    expect(error.data).toMatchObject({ code: 'bad-request' });
   });
 });

@@ -122,7 +122,10 @@ describe('LiveClient', () => {
     client.start();
 
     await until(() => store.getSnapshot().state?.seq === 3, 'the second diff');
-    expect(auth).toEqual({ protocolVersion: PROTOCOL_VERSION });
+    // With the window's own id, drawn once: 128 random bits.
+    expect(auth).toEqual({ protocolVersion: PROTOCOL_VERSION, clientId: client.clientId });
+    expect(client.clientId).toMatch(/^[0-9a-f]{32}$/);
+    expect(new LiveClient({ store: new LiveStore(), kinds: [], url }).clientId).not.toBe(client.clientId);
     expect(request).toEqual({ protocolVersion: PROTOCOL_VERSION, kinds: ['parking'] });
     expect(store.getSnapshot().connection).toBe('live');
     expect(store.getSnapshot().hello?.cityId).toBe('test');
@@ -282,9 +285,11 @@ describe('LiveClient', () => {
     expect(store.getSnapshot().connection).toBe('offline');
   });
 
-  it('shows reconnecting when the server goes away, and live again after it returns', async () => {
+  it('shows reconnecting when the server goes away, and live again after it returns, as the same window', async () => {
+    const clientIds: unknown[] = [];
     const setup = (io: TestServer) =>
       io.on('connection', (socket) => {
+        clientIds.push((socket.handshake.auth as { clientId?: unknown }).clientId);
         hello(socket);
         socket.on('live:subscribe', (_req, ack: (a: Ack<Snapshot>) => void) =>
           ack({ ok: true, data: snapshot(1) }),
@@ -315,6 +320,7 @@ describe('LiveClient', () => {
     await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
     running.harness = { io, http, url: harness.url };
     await until(() => store.getSnapshot().connection === 'live', 'live again');
+    expect(clientIds).toEqual([running.client.clientId, running.client.clientId]);
   });
 
   it('pauses (leaves the subscription, ignores diffs), answers history requests, and resumes with a fresh snapshot', async () => {

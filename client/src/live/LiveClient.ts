@@ -119,6 +119,8 @@ export class LiveClient {
   private bbox: BBox | undefined;
   /** While paused the client holds no live subscription and the store shows something else. */
   private paused: boolean;
+  /** This window's id, sent with each connection: a reconnect replaces the last one on the server. */
+  readonly clientId = randomClientId();
 
   constructor(options: LiveClientOptions) {
     this.options = options;
@@ -185,6 +187,7 @@ export class LiveClient {
       ...(this.options.cityId === undefined ? {} : { cityId: this.options.cityId }),
       ...(this.options.clientClass === undefined ? {} : { clientClass: this.options.clientClass }),
       ...(this.options.accessKey === undefined ? {} : { accessKey: this.options.accessKey }),
+      clientId: this.clientId,
     };
     const socketOptions = {
       autoConnect: false,
@@ -404,4 +407,13 @@ export class LiveClient {
     this.store.setConnection('live', null);
     this.store.replaceState(snapshot, this.now());
   }
+}
+
+/**
+ * 128 random bits as 32 hex digits. `crypto.getRandomValues`, unlike `randomUUID`, also works where
+ * the page is not a secure context (a kiosk that loads the twin over plain http from the town's LAN).
+ */
+function randomClientId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

@@ -25,6 +25,7 @@ import type {
 } from '../../../protocol/index.ts';
 import {
   ClientClassSchema,
+  ClientIdSchema,
   DiffTextEncoder,
   PROTOCOL_VERSION,
   SubscribeRequestSchema,
@@ -54,6 +55,8 @@ export interface LiveSocketData {
   clientClass: ClientClass;
   /** The id of the staff access key the socket presented (who acknowledges an alarm). */
   staffId?: string;
+  /** The window's own id (`auth.clientId`), when it sent one. */
+  clientId?: string;
   /** The socket's current subscription, to restore it after a recovered reconnect. */
   subscription?: { kinds: SensorKind[]; bbox?: BBox | undefined; everywhere?: SensorKind[] | undefined };
 }
@@ -183,7 +186,14 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
 
   io.use((socket, next) => {
     const auth = socket.handshake.auth as
-      { protocolVersion?: unknown; cityId?: unknown; clientClass?: unknown; accessKey?: unknown } | undefined;
+      | {
+          protocolVersion?: unknown;
+          cityId?: unknown;
+          clientClass?: unknown;
+          accessKey?: unknown;
+          clientId?: unknown;
+        }
+      | undefined;
     const version = auth?.protocolVersion;
     if (version !== PROTOCOL_VERSION) {
       next(
@@ -222,6 +232,14 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
       return;
     }
     if (clientClass.success && clientClass.data === 'kiosk' && role === 'public') role = 'kiosk';
+    if (auth?.clientId !== undefined) {
+      const clientId = ClientIdSchema.safeParse(auth.clientId);
+      if (!clientId.success) {
+        next(refusal(`clientId has ${clientId.error.issues[0]?.message ?? 'another form'}.`, 'bad-request'));
+        return;
+      }
+      socket.data.clientId = clientId.data;
+    }
     socket.data.cityId = requested;
     socket.data.role = role;
     socket.data.clientClass = classFor(role, clientClass.success ? clientClass.data : undefined);
@@ -241,11 +259,33 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
     scenarios: options.scenarios,
     walls: new Map(),
   };
+  /** Each window's connection, by the window's own id. */
+  const byClientId = new Map<string, LiveSocket>();
   io.on('connection', (socket) => {
     const hub = hubs.get(socket.data.cityId);
     if (!hub) {
       socket.disconnect(true);
       return;
+    }
+    const { clientId } = socket.data;
+    if (clientId !== undefined) {
+      // The window came back on a new connection before the server noticed its last one was gone
+      // (a page whose main thread was busy misses the heartbeat): that one is closed now, or the
+      // window would count twice (a wall's screens) and get every diff twice until its ping timeout.
+      const earlier = byClientId.get(clientId);
+      if (earlier !== undefined && earlier !== socket && sameHolder(earlier.data, socket.data)) {
+        logger.info('a window reconnected: its earlier connection is closed', {
+          clientId,
+          earlier: earlier.id,
+          socket: socket.id,
+        });
+        earlier.disconnect(true);
+      }
+      // A second window cannot claim an id whose holder differs in city or key: both stay, untied.
+      if (earlier === undefined || !earlier.connected) byClientId.set(clientId, socket);
+      socket.once('disconnect', () => {
+        if (byClientId.get(clientId) === socket) byClientId.delete(clientId);
+      });
     }
     const connection = new LiveConnection(socket, hub, context, periodTicks(socket.data.clientClass));
     connections.set(socket, connection);
@@ -376,6 +416,10 @@ function onScenarioComments(this: LiveSocket, request: unknown, ack: unknown): v
 }
 function onScenarioModerate(this: LiveSocket, request: unknown, ack: unknown): void {
   connections.get(this)?.scenario('moderate', request, ack);
+}
+/** Whether two connections present the same window: same city, role and access key. */
+function sameHolder(a: LiveSocketData, b: LiveSocketData): boolean {
+  return a.cityId === b.cityId && a.role === b.role && a.staffId === b.staffId;
 }
 function onDisconnect(this: LiveSocket): void {
   connections.get(this)?.disconnected();
