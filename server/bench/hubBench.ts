@@ -78,7 +78,8 @@
  *   its 30 s window (and drops old ones only once a minute), so RSS grows for at least that long;
  *   earlier samples are in the line. Baseline: the same for the connections alone, before they
  *   subscribe (the bare Socket.io cost). Target: <= 30 KiB per client and no client more than 2
- *   ticks behind.
+ *   ticks behind. Beside it, to tell whose stall made clients late: the longest gap in the server's
+ *   event loop and its longest GC pause in the window, and each fleet's longest loop gap.
  *
  * Each scenario runs in a process of its own (the bench starts one per scenario and waits for it):
  * a server that held 10,000 connections leaves a few hundred MiB of garbage in its process after it
@@ -100,7 +101,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventLoopUtilization } from 'node:perf_hooks';
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -490,6 +491,13 @@ interface MeasuredWindow {
   readonly diffs: number;
   readonly queuedP99Ms: number;
   readonly elu: EventLoopUtilization;
+  /**
+   * The longest the server's event loop went without running a 10 ms timer in the window (about 10
+   * when nothing stalled it; a long task, a collection, or the process not being scheduled show here)
+   * and its longest garbage-collection pause, in ms.
+   */
+  readonly maxLoopGapMs: number;
+  readonly maxGcPauseMs: number;
 }
 
 /** Arms `fleets` for a window of `runMs` that starts in 50 ms, and waits until it has ended. */
@@ -506,8 +514,15 @@ async function measureWindow(
   const diffs0 = server.packets.diffs;
   server.packets.queuedMs.fill(0);
   const elu0 = performance.eventLoopUtilization();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  let maxGcPauseMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) maxGcPauseMs = Math.max(maxGcPauseMs, entry.duration);
+  });
+  gc.observe({ entryTypes: ['gc'] });
   await sleep(to - Date.now());
-  return {
+  const measured = {
     from,
     to,
     cpuMs: cpuMs() - cpu0,
@@ -515,6 +530,10 @@ async function measureWindow(
     queuedP99Ms: histogramQuantile(server.packets.queuedMs, 0.99, 1),
     elu: performance.eventLoopUtilization(elu0),
   };
+  loopDelay.disable();
+  gc.disconnect();
+  // The histogram holds the intervals between the timer's runs, in ns.
+  return { ...measured, maxLoopGapMs: round(loopDelay.max / 1e6, 1), maxGcPauseMs: round(maxGcPauseMs, 1) };
 }
 
 /** The fleets' reports summed, with the latency histograms merged. */
@@ -540,6 +559,8 @@ interface Merged {
   readonly tickWait: Float64Array;
   readonly lag: Float64Array;
   readonly readings: number;
+  /** Each fleet's longest event-loop gap in the armed window (see `FleetReport`), in ms. */
+  readonly fleetLoopGapsMs: readonly number[];
 }
 
 async function reportFleets(
@@ -589,6 +610,7 @@ async function reportFleets(
     tickWait: histogram((r) => r.tickWait),
     lag: histogram((r) => r.lag),
     readings: sum((r) => r.readings),
+    fleetLoopGapsMs: reports.map((r) => r.maxLoopGapMs),
   };
 }
 
@@ -1061,6 +1083,8 @@ async function benchManyClients(town: Town): Promise<void> {
       diffs,
       queuedP99Ms,
       elu,
+      maxLoopGapMs,
+      maxGcPauseMs,
     } = await measureWindow(server, fleets, MANY_RUN_MS);
     await settle(fleets, from, to, () => diffs);
     const merged = await reportFleets(fleets, from, to);
@@ -1105,8 +1129,9 @@ async function benchManyClients(town: Town): Promise<void> {
         `${(rssRunning / 2 ** 20).toFixed(0)} MiB subscribed and running; max ${maxTicksBehind} ticks behind ` +
         `(${clientsOver} clients over ${TARGET_TICKS_BEHIND}), per-client max lag p50 ${lagP50} ms, p99 ${lagP99} ms, max ${lagMax} ms; ` +
         `${merged.silent} silent clients, ${merged.disconnects} disconnects, server CPU ${(cpu / MANY_RUN_MS).toFixed(2)} cores ` +
-        `(event loop ${(elu.utilization * 100).toFixed(0)} % busy), ${round(merged.window.diffs / (MANY_RUN_MS / 1000))} diffs/s ` +
-        `of ${clients * MANY_HZ} due`,
+        `(event loop ${(elu.utilization * 100).toFixed(0)} % busy, longest gap ${maxLoopGapMs} ms, longest GC pause ` +
+        `${maxGcPauseMs} ms; the fleets' longest gaps ${merged.fleetLoopGapsMs.join(', ')} ms), ` +
+        `${round(merged.window.diffs / (MANY_RUN_MS / 1000))} diffs/s of ${clients * MANY_HZ} due`,
     );
     printBenchLine({
       bench: 'hub.clients10k',
@@ -1151,6 +1176,10 @@ async function benchManyClients(town: Town): Promise<void> {
       diffsPerS: round(merged.window.diffs / (MANY_RUN_MS / 1000)),
       serverCpuCores: round(cpu / MANY_RUN_MS, 3),
       eventLoopBusy: round(elu.utilization, 3),
+      // Where a client fell behind, these say whose loop stalled: the server's or a fleet's.
+      serverLoopGapMaxMs: maxLoopGapMs,
+      serverGcPauseMaxMs: maxGcPauseMs,
+      fleetLoopGapMaxMs: merged.fleetLoopGapsMs,
       connectS: round(connectMs / 1000, 1),
       subscribeS: round(subscribeMs / 1000, 1),
       measuredS: MANY_RUN_MS / 1000,

@@ -38,6 +38,7 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { BBox, Diff, SensorState, Snapshot, WireDiff } from '../../protocol/index.ts';
 import { decodeDiff } from '../../protocol/index.ts';
 import { PROTOCOL_VERSION } from '../../protocol/index.ts';
@@ -138,6 +139,8 @@ let closing = false;
 let disconnects = 0;
 let armedFromMs = Number.POSITIVE_INFINITY;
 let armedToMs = Number.NEGATIVE_INFINITY;
+/** Intervals between a 10 ms timer's runs while armed: how long this process's loop stalled. */
+const loopGaps = monitorEventLoopDelay({ resolution: 10 });
 const buckets = new Map<number, { diffs: number; upserts: number; chars: number; snapshotStates: number }>();
 const total = { diffs: 0, upserts: 0, chars: 0 };
 let verified = 0;
@@ -573,6 +576,7 @@ function report(fromMs: number, toMs: number, detail: boolean): FleetReport {
     tickWait: detail ? sparseHistogram(tickWait) : [],
     lag: detail ? sparseHistogram(lag) : [],
     readings,
+    maxLoopGapMs: loopGaps.count > 0 ? Math.round(loopGaps.max / 1e5) / 10 : 0,
   };
 }
 
@@ -586,6 +590,9 @@ serveFleetRequests({
       case 'arm':
         armedFromMs = request.fromMs;
         armedToMs = request.toMs;
+        loopGaps.reset();
+        setTimeout(() => loopGaps.enable(), Math.max(0, armedFromMs - Date.now()));
+        setTimeout(() => loopGaps.disable(), Math.max(0, armedToMs - Date.now()));
         latency.fill(0);
         tickWait.fill(0);
         lag.fill(0);

@@ -278,4 +278,9 @@ export interface FleetReport {
   readonly lag: SparseHistogram;
   /** Naive mode: `reading` events received. */
   readonly readings: number;
+  /**
+   * The longest the fleet's event loop went without running a 10 ms timer in the armed window, in ms
+   * (a stalled fleet reads its diffs late and makes its clients look behind).
+   */
+  readonly maxLoopGapMs: number;
 }
