@@ -119,6 +119,8 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
   const syncRef = useRef<WindowSync | null>(null);
   /** The selection the windows last agreed on (what came from another window, or was sent). */
   const sharedSelectionRef = useRef<string | null>(null);
+  /** A detail window's flight to a sensor selected elsewhere before its map existed. */
+  const pendingFlightRef = useRef<string | null>(null);
   const selectionRef = useRef<string | null>(null);
   /** A camera pushed to this wall before its map was ready. */
   // A camera pushed to this wall before its map was ready, or the one of a shared link (?cam=).
@@ -320,7 +322,12 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
         onSelect: (sensorId) => {
           sharedSelectionRef.current = sensorId;
           setSelection(sensorId === null ? null : { kind: 'sensor', sensorId });
-          if (sensorId !== null && windowRole.kind === 'detail') viewerRef.current?.flyToSensor(sensorId);
+          if (windowRole.kind === 'detail') {
+            // The console's selection can arrive before this window's map exists: fly there once it does.
+            const map = viewerRef.current;
+            pendingFlightRef.current = map ? null : sensorId;
+            if (sensorId !== null) map?.flyToSensor(sensorId);
+          }
         },
         logger: console,
       });
@@ -404,6 +411,11 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
     if (created && pending) {
       pendingCameraRef.current = null;
       created.setCameraView(pending, 0);
+    }
+    const flight = pendingFlightRef.current;
+    if (created && flight !== null) {
+      pendingFlightRef.current = null;
+      created.flyToSensor(flight);
     }
   }, []);
   const selectGarage = useCallback((sensorId: string) => {
