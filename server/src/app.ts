@@ -447,10 +447,15 @@ export async function createApp(config: Config, components: AppComponents = {}):
   const httpServer = createServer(web);
   const io: LiveServer = new Server(httpServer, {
     serveClient: false,
-    // A socket that comes back within this time gets what it missed replayed and keeps its rooms.
+    // A socket that comes back within this time keeps its rooms and subscription, gets the alarms,
+    // incidents and wall views it missed replayed, and its view's current state as one snapshot.
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: true },
-    // Bounded by size: under heavy load the oldest packets go, and a viewer beyond them resubscribes.
-    adapter: boundedRecoveryAdapter({ maxBytes: config.recoveryBufferMiB * 1024 * 1024 }),
+    // Live diffs and snapshots are not kept for replay (the snapshot at recovery replaces them), nor
+    // the hello (sent on every connection); the rest is bounded by size: under heavy load the oldest go, and a viewer beyond them resubscribes.
+    adapter: boundedRecoveryAdapter({
+      maxBytes: config.recoveryBufferMiB * 1024 * 1024,
+      notReplayed: ['live:diff', 'live:snapshot', 'server:hello'],
+    }),
     // Diffs and pushed snapshots are written to JSON once and spliced into every packet as text.
     parser: preEncodingParser,
     // A planner's scenario with imported buildings' shapes is saved in one message.

@@ -243,6 +243,8 @@ describe('reconnecting', () => {
     await subscribe(visitor, ['parking', 'traffic', 'environment', 'water']);
     await step(20_000, 5);
     // The transport drops; readings change while the client is away.
+    let pushed = 0;
+    visitor.socket.on('live:snapshot', () => (pushed += 1));
     const back = new Promise<void>((resolve) => visitor.socket.io.once('reconnect', () => resolve()));
     visitor.socket.io.engine.close();
     await step(120_000, 15);
@@ -250,6 +252,10 @@ describe('reconnecting', () => {
     // One operator tick (five hub ticks) after it is back.
     await step(0, 5);
     expect(visitor.socket.recovered).toBe(true);
+    // Recovered with its subscription: the view's current state came as one snapshot (the diffs
+    // missed are not replayed), and the diffs after it follow on without a gap.
+    expect(pushed).toBe(1);
+    expect(visitor.gaps).toBe(0);
     const stale = [...visitor.states].filter(
       ([id, state]) => JSON.stringify(state) !== JSON.stringify(app.hub.state(id)),
     );

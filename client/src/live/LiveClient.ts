@@ -209,8 +209,9 @@ export class LiveClient {
         return;
       }
       if (socket.recovered && this.store.getSnapshot().state !== null) {
-        // Connection-state recovery: the server kept the subscription and replayed what was missed,
-        // so the sequence goes on (a gap, should there be one, still asks for a resync).
+        // Connection-state recovery: the server kept the subscription, replayed the alarms and
+        // incidents missed and sends the view's current state as a snapshot; the sequence goes on
+        // from it (a gap, should there be one, still asks for a resync).
         this.store.setConnection('live', null);
         return;
       }

@@ -454,14 +454,13 @@ class LiveConnection implements SubscriberSink {
     void socket.join(incidentRoomOf(cityId, 'public'));
     if (role !== 'public' && role !== 'kiosk') void socket.join(incidentRoomOf(cityId, 'staff'));
     if (socket.recovered && socket.data.subscription) {
-      // Socket.io replayed what the socket missed and restored its rooms; the hub forgot it at the
-      // disconnect. If its group is still the same room, the sequence simply goes on; otherwise the
-      // group was made anew and the client gets its whole state.
-      const before = [...socket.rooms].find((name) => name.startsWith(`live:${cityId}:`));
-      this.room = before;
+      // Socket.io restored the socket's rooms and data and replayed the reliable events it missed;
+      // the hub forgot it at the disconnect. Diffs are not replayed (the recovery buffer does not
+      // keep them), so the client gets its view's whole current state: one snapshot, from which the
+      // group's sequence goes on.
+      this.room = [...socket.rooms].find((name) => name.startsWith(`live:${cityId}:`));
       const { kinds, bbox, everywhere } = socket.data.subscription;
-      const snapshot = this.join(kinds, bbox, everywhere);
-      if (this.room !== before) socket.emit('live:snapshot', snapshot);
+      socket.emit('live:snapshot', this.join(kinds, bbox, everywhere));
     }
     socket.emit('server:hello', {
       protocolVersion: PROTOCOL_VERSION,

@@ -22,11 +22,16 @@ afterEach(async () => {
   running = undefined;
 });
 
-async function start(maxBytes: number, windowMs = 30_000, pruneEveryMs = 1_000): Promise<Running> {
+async function start(
+  maxBytes: number,
+  windowMs = 30_000,
+  pruneEveryMs = 1_000,
+  notReplayed: readonly string[] = [],
+): Promise<Running> {
   const http = createServer();
   const io = new Server(http, {
     connectionStateRecovery: { maxDisconnectionDuration: windowMs, skipMiddlewares: true },
-    adapter: boundedRecoveryAdapter({ maxBytes, pruneEveryMs }),
+    adapter: boundedRecoveryAdapter({ maxBytes, pruneEveryMs, notReplayed }),
     parser: preEncodingParser,
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()));
@@ -34,8 +39,8 @@ async function start(maxBytes: number, windowMs = 30_000, pruneEveryMs = 1_000):
   return running;
 }
 
-/** A client that records every `tick` value it gets, and resolves once connected. */
-async function client(url: string): Promise<{ socket: ClientSocket; ticks: number[] }> {
+/** A client that records every `tick` (and `frame`) value it gets, and resolves once connected. */
+async function client(url: string): Promise<{ socket: ClientSocket; ticks: number[]; frames: number[] }> {
   const socket = connect(url, {
     transports: ['websocket'],
     forceNew: true,
@@ -44,9 +49,11 @@ async function client(url: string): Promise<{ socket: ClientSocket; ticks: numbe
   });
   sockets.push(socket);
   const ticks: number[] = [];
+  const frames: number[] = [];
   socket.on('tick', (payload: { n: number }) => ticks.push(payload.n));
+  socket.on('frame', (payload: { n: number }) => frames.push(payload.n));
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  return { socket, ticks };
+  return { socket, ticks, frames };
 }
 
 const stats = (server: Running) => recoveryBufferStats(server.io.of('/').adapter);
@@ -84,6 +91,41 @@ describe('boundedRecoveryAdapter', () => {
     await until(() => ticks.length === 5, 'the missed ticks');
     expect(socket.recovered).toBe(true);
     expect(ticks).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('numbers the events it does not replay but keeps none of them; a socket whose last was one recovers', async () => {
+    const server = await start(1024 * 1024, 30_000, 1_000, ['frame']);
+    const { socket, ticks, frames } = await client(server.url);
+    server.io.emit('tick', tick(1));
+    for (let n = 1; n <= 3; n++) server.io.emit('frame', tick(n));
+    await until(() => frames.length === 3, 'the frames');
+    expect(stats(server)?.packets).toBe(1);
+    await blip(socket, () => {
+      server.io.emit('frame', tick(4));
+      server.io.emit('tick', tick(2));
+      server.io.emit('frame', tick(5));
+    });
+    await until(() => ticks.length === 2, 'the missed tick');
+    // The socket's last packet was a frame: it is recovered, with the tick it missed and no frame.
+    expect(socket.recovered).toBe(true);
+    expect(ticks).toEqual([1, 2]);
+    expect(frames).toEqual([1, 2, 3]);
+    // Its offset is the last frame's: frames go on counting after a recovery.
+    server.io.emit('frame', tick(6));
+    await until(() => frames.length === 4, 'the next frame');
+    expect(stats(server)?.packets).toBe(2);
+  });
+
+  it('does not recover a socket whose offset is not one it was sent', async () => {
+    const server = await start(1024 * 1024, 30_000, 1_000, ['frame']);
+    const adapter = server.io.of('/').adapter;
+    server.io.emit('tick', tick(1));
+    for (const offset of ['zzzzzz', '-1', 'x'.repeat(40), '']) {
+      adapter.persistSession({ sid: 's', pid: 'p', rooms: ['s'], data: {} });
+      expect(await adapter.restoreSession('p', offset), offset).toBeNull();
+    }
+    adapter.persistSession({ sid: 's', pid: 'p', rooms: ['s'], data: {} });
+    expect(await adapter.restoreSession('p', '0')).toMatchObject({ sid: 's', missedPackets: [] });
   });
 
   it('never holds more than its bound: the oldest go first, and a socket whose gap they were is not recovered', async () => {

@@ -1,14 +1,18 @@
 /**
- * Socket.io's in-memory adapter with connection-state recovery whose buffer is bounded by size.
+ * Socket.io's in-memory adapter with connection-state recovery whose buffer is bounded by size, and
+ * that keeps only the events worth replaying.
  *
- * Recovery keeps every event packet the server sends, so a socket that comes back within the window
- * gets what it missed replayed and keeps its rooms. Socket.io's own `SessionAwareAdapter` keeps them
- * for the whole window and drops old ones only once a minute: with 10,000 viewers of distinct views
- * at 2 Hz that is over a million packets, gigabytes. Here packets older than the window go every
- * second, and beyond `maxBytes` (their text and records) the oldest go first. A socket whose missed
- * packets are gone is not recovered: it connects afresh, subscribes and gets a snapshot, which for
- * this protocol is never more than the replay would have been. Under heavy load the replay window
- * shrinks; memory never grows past the bound.
+ * Recovery numbers every event packet the server sends, so a socket that comes back within the
+ * window keeps its rooms and data and gets what it missed replayed. Socket.io's own
+ * `SessionAwareAdapter` keeps every packet for the whole window and drops old ones only once a
+ * minute: with 10,000 viewers of distinct views at 2 Hz that is over a million packets, gigabytes.
+ * Here the events named `notReplayed` (the live diffs and snapshots: telemetry whose current state
+ * the server sends a recovered socket afresh, as one snapshot) are numbered but not kept, so they
+ * cost neither memory nor the garbage collector's time, and the reliable events (alarms, incidents,
+ * wall views) keep the whole window even under heavy load. Those go once older than the window
+ * (checked every second), and beyond `maxBytes` (their text and records) the oldest go first. A
+ * socket whose last packet is older than the window, or that missed a kept packet dropped for size,
+ * is not recovered: it connects afresh, subscribes and gets a snapshot.
  *
  * It also changes the order in which a room's sockets are written. Socket.io's adapter writes them in
  * the order they joined, every time: a tick's writes to a few hundred viewers take milliseconds, and
@@ -23,7 +27,8 @@ import { encodedLength } from './preEncoded.ts';
 type SessionToPersist = Omit<Session, 'missedPackets'>;
 
 interface StoredPacket {
-  readonly id: string;
+  /** Its number: the offset the client holds is this in base 36. */
+  readonly id: number;
   /** The rooms it went to and the ones left out, as short arrays (a broadcast names one or two). */
   readonly rooms: readonly string[];
   readonly except: readonly string[];
@@ -37,6 +42,11 @@ export interface RecoveryBufferOptions {
   readonly maxBytes: number;
   /** How often expired packets and sessions are dropped. Default 1 s. */
   readonly pruneEveryMs?: number;
+  /**
+   * Events numbered but not kept: state the server sends a recovered socket afresh, which a replay
+   * would only repeat. Default: none (every event is kept).
+   */
+  readonly notReplayed?: readonly string[];
 }
 
 /** What the buffer holds now (for metrics and the bench). */
@@ -66,6 +76,7 @@ function keeps(packet: { type: number; id?: number }, opts: BroadcastOptions): b
 /** An adapter class for the Socket.io server's `adapter` option. */
 export function boundedRecoveryAdapter(options: RecoveryBufferOptions): typeof Adapter {
   const pruneEveryMs = options.pruneEveryMs ?? 1_000;
+  const notReplayed = new Set(options.notReplayed ?? []);
   return class BoundedRecoveryAdapter extends Adapter {
     private readonly windowMs: number;
     private readonly sessions = new Map<string, SessionToPersist & { disconnectedAtMs: number }>();
@@ -77,7 +88,14 @@ export function boundedRecoveryAdapter(options: RecoveryBufferOptions): typeof A
     private head = 0;
     private bytes = 0;
     private droppedForSize = 0;
+    /** The highest number of a kept packet dropped for size (-1: none): a socket before it missed it. */
+    private lostForSizeThrough = -1;
     private nextId = 0;
+    /**
+     * `[first number, time]` once per prune, oldest first, those older than the window gone: a
+     * packet numbered from a mark's number on was sent at or after its time.
+     */
+    private marks: [number, number][] = [[0, Date.now()]];
     private readonly timer: NodeJS.Timeout;
 
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Socket.io's own type for it
@@ -118,33 +136,35 @@ export function boundedRecoveryAdapter(options: RecoveryBufferOptions): typeof A
       if (!session) return none;
       this.sessions.delete(pid);
       if (session.disconnectedAtMs + this.windowMs < Date.now()) return none;
-      let at = -1;
-      for (let i = this.packets.length - 1; i >= this.head; i--) {
-        if (this.packets[i]?.id === offset) {
-          at = i;
-          break;
-        }
-      }
-      // The last packet the socket had is gone (too old, or dropped for size): no replay possible.
-      if (at === -1) return none;
+      const last = /^[0-9a-z]{1,10}$/.test(offset) ? parseInt(offset, 36) : Number.NaN;
+      // Not one of ours, sent before the window, or a kept packet after it was dropped for size:
+      // no complete replay possible.
+      if (!(last < this.nextId) || last < this.oldestInWindow() || last < this.lostForSizeThrough)
+        return none;
       const missedPackets: unknown[][] = [];
-      for (let i = at + 1; i < this.packets.length; i++) {
+      for (let i = this.packets.length - 1; i >= this.head; i--) {
         const packet = this.packets[i];
         if (!packet) continue;
+        if (packet.id <= last) break;
         const included =
           packet.rooms.length === 0 || session.rooms.some((room) => packet.rooms.includes(room));
         if (included && session.rooms.every((room) => !packet.except.includes(room)))
           missedPackets.push(packet.data);
       }
+      missedPackets.reverse();
       const { disconnectedAtMs: _, ...restored } = session;
       return Promise.resolve({ ...restored, missedPackets });
     }
 
     override broadcast(packet: { type: number; id?: number; data: unknown[] }, opts: BroadcastOptions): void {
       if (keeps(packet, opts)) {
-        const id = (this.nextId++).toString(36);
+        const id = this.nextId++;
         // The offset goes last in the data, so the client knows the last packet it processed.
-        packet.data.push(id);
+        packet.data.push(id.toString(36));
+        if (notReplayed.has(packet.data[0] as string)) {
+          super.broadcast(packet, opts);
+          return;
+        }
         const size = encodedLength(packet.data) + PACKET_OVERHEAD_BYTES;
         this.packets.push({
           id,
@@ -205,8 +225,18 @@ export function boundedRecoveryAdapter(options: RecoveryBufferOptions): typeof A
       };
     }
 
+    /** The lowest number sent within the window, as far as the marks tell. */
+    private oldestInWindow(): number {
+      const threshold = Date.now() - this.windowMs;
+      for (const [first, atMs] of this.marks) if (atMs >= threshold) return first;
+      return this.nextId;
+    }
+
     private prune(nowMs: number): void {
       const threshold = nowMs - this.windowMs;
+      this.marks.push([this.nextId, nowMs]);
+      const stale = this.marks.findIndex(([, atMs]) => atMs >= threshold);
+      if (stale > 0) this.marks = this.marks.slice(stale);
       for (const [pid, session] of this.sessions)
         if (session.disconnectedAtMs < threshold) this.sessions.delete(pid);
       this.dropOldest(() => (this.packets[this.head]?.emittedAtMs ?? Infinity) < threshold, false);
@@ -214,7 +244,9 @@ export function boundedRecoveryAdapter(options: RecoveryBufferOptions): typeof A
 
     private dropOldest(more: () => boolean, forSize: boolean): void {
       while (this.head < this.packets.length && more()) {
-        this.bytes -= this.packets[this.head]?.size ?? 0;
+        const dropped = this.packets[this.head];
+        this.bytes -= dropped?.size ?? 0;
+        if (forSize && dropped) this.lostForSizeThrough = dropped.id;
         this.packets[this.head] = undefined;
         this.head += 1;
         if (forSize) this.droppedForSize += 1;
