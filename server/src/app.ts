@@ -451,7 +451,8 @@ export async function createApp(config: Config, components: AppComponents = {}):
     // incidents and wall views it missed replayed, and its view's current state as one snapshot.
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: true },
     // Live diffs and snapshots are not kept for replay (the snapshot at recovery replaces them), nor
-    // the hello (sent on every connection); the rest is bounded by size: under heavy load the oldest go, and a viewer beyond them resubscribes.
+    // the hello (sent on every connection). The rest is bounded by size: under heavy load the oldest
+    // go, and a viewer beyond them resubscribes.
     adapter: boundedRecoveryAdapter({
       maxBytes: config.recoveryBufferMiB * 1024 * 1024,
       notReplayed: ['live:diff', 'live:snapshot', 'server:hello'],
