@@ -79,7 +79,12 @@
  *   earlier samples are in the line. Baseline: the same for the connections alone, before they
  *   subscribe (the bare Socket.io cost). Target: <= 30 KiB per client and no client more than 2
  *   ticks behind. Beside it, to tell whose stall made clients late: the longest gap in the server's
- *   event loop and its longest GC pause in the window, and each fleet's longest loop gap.
+ *   event loop and its longest GC pause in the window, and each fleet's longest loop gap. And the
+ *   baseline of the lag, measured in the same run before the clients subscribe: the transport
+ *   floor, how many diff-sized messages a second the server writes to the same 10,000 sockets
+ *   through the same Socket.io path with no hub behind them (`measureTransportFloor`). How many of
+ *   the 20,000 diffs due a second the hub sends decides the ticks behind; the floor says what this
+ *   machine allowed at the time, and the hub's diffs/s against it what the hub adds.
  *
  * Each scenario runs in a process of its own (the bench starts one per scenario and waits for it):
  * a server that held 10,000 connections leaves a few hundred MiB of garbage in its process after it
@@ -129,13 +134,18 @@ import {
   LATENCY_BINS,
   LATENCY_BIN_MS,
   addHistogram,
+  clientViewport,
   histogramQuantile,
   hubSensor,
+  inBBox,
 } from './hubLoad.ts';
+import { FLOOR_EVENT } from './hubWireParser.ts';
 import { startNaiveServer } from './hubNaiveServer.ts';
 import type { ReadingDriver } from './hubReadingDriver.ts';
 import { startReadingDriver } from './hubReadingDriver.ts';
-import type { BBox } from '../../protocol/index.ts';
+import type { BBox, Diff, SensorState } from '../../protocol/index.ts';
+import { DiffTextEncoder } from '../../protocol/index.ts';
+import { preEncoded } from '../src/live/preEncoded.ts';
 import { recoveryBufferStats } from '../src/live/recoveryAdapter.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -181,6 +191,8 @@ const MANY_READINGS_PER_S = SENSORS * MANY_HZ;
 const MANY_VERIFY_EVERY = 10;
 const MANY_WARM_UP_MS = 3_000;
 const MANY_RUN_MS = 8_000;
+/** How long the transport floor writes (see `measureTransportFloor`). */
+const FLOOR_RUN_MS = 3_000;
 /** When the memory is measured, from the start of the load: after one whole recovery window (30 s). */
 const MANY_MEMORY_AT_MS = 35_000;
 /** Time between the last two memory samples. */
@@ -559,6 +571,7 @@ interface Merged {
   readonly tickWait: Float64Array;
   readonly lag: Float64Array;
   readonly readings: number;
+  readonly floorPackets: number;
   /** Each fleet's longest event-loop gap in the armed window (see `FleetReport`), in ms. */
   readonly fleetLoopGapsMs: readonly number[];
 }
@@ -610,6 +623,7 @@ async function reportFleets(
     tickWait: histogram((r) => r.tickWait),
     lag: histogram((r) => r.lag),
     readings: sum((r) => r.readings),
+    floorPackets: sum((r) => r.floorPackets),
     fleetLoopGapsMs: reports.map((r) => r.maxLoopGapMs),
   };
 }
@@ -1033,6 +1047,125 @@ async function benchNaive(town: Town): Promise<{ median: NaiveRun; runs: readonl
   }
 }
 
+/**
+ * Client `client`'s diff of its whole view as the server would write it now: what each client of
+ * hub.clients10k gets every period, as every sensor changes once per period.
+ */
+function wholeViewDiffTexts(town: Town, server: HubServer, clients: number): string[] {
+  const encoder = new DiffTextEncoder();
+  const kinds = new Set<string>(HUB_KINDS);
+  const viewable = town.sensors.filter((sensor) => kinds.has(sensor.kind));
+  const texts: string[] = [];
+  for (let client = 0; client < clients; client++) {
+    const bbox = clientViewport(client, VIEWPORTS, town.extent, viewable);
+    const upserts = viewable
+      .filter((sensor) => inBBox(sensor.lonLat, bbox))
+      .map((sensor) => server.app.hub.state(sensor.id) as SensorState);
+    const diff: Diff = {
+      subscriptionId: `floor-${client}`,
+      seq: 1,
+      serverTimeMs: Date.now(),
+      upserts,
+      removed: [],
+    };
+    texts.push(
+      encoder.encodeAt(
+        diff,
+        upserts.map((_, i) => i),
+      ),
+    );
+  }
+  return texts;
+}
+
+/** What the server's one core can write to the connected clients with no hub behind it. */
+interface TransportFloor {
+  /** Messages written per second, and per second of the server's CPU. */
+  readonly perS: number;
+  readonly perCpuS: number;
+  readonly cpuCores: number;
+  /** Times a socket was passed over because its last message was still being written. */
+  readonly skipped: number;
+  readonly meanChars: number;
+}
+
+/** The part of a Socket.io server socket the floor uses. */
+interface FloorSocket {
+  readonly conn: { readonly transport: { readonly writable: boolean } };
+  readonly volatile: { emit(event: string, ...args: unknown[]): boolean };
+}
+
+/**
+ * The baseline of hub.clients10k's throughput, measured in the same run: how many diff-sized
+ * messages per second the server writes to its connected clients when nothing else runs, through
+ * the same Socket.io path as the hub's diffs (a broadcast to one socket's room, its text spliced in
+ * as written once), `texts[i]` to the i-th socket, round and round, a tick's worth of sockets (as
+ * many as the hub writes in one of its ticks) per turn of the event loop, for `runMs`. A socket
+ * whose last message is still being written is passed over, as the hub passes over a congested one,
+ * so no queue grows. The messages are `volatile` so that connection-state recovery does not number
+ * them (the hub's diffs are numbered but not kept, decision 0010); with that check first, none is
+ * dropped. Every message must reach the fleets, or the bench fails.
+ *
+ * The hub's diffs/s against this says what the hub adds to the writing itself, and the machine's
+ * state at the time: on this shared VM the same code wrote 6,250-18,300 diffs/s in different runs.
+ */
+async function measureTransportFloor(
+  server: HubServer,
+  fleets: readonly FleetChild[],
+  texts: readonly string[],
+  runMs: number,
+): Promise<TransportFloor> {
+  const sockets = [...server.app.io.of('/').sockets.values()] as unknown as FloorSocket[];
+  if (sockets.length === 0) throw new Error('transport floor: no connected sockets');
+  const perTurn = Math.max(1, Math.ceil(sockets.length / Math.max(1, server.hubHz / MANY_HZ)));
+  const received0 = (await reportFleets(fleets, 0, 0, false)).floorPackets;
+  let next = 0;
+  let sent = 0;
+  let skipped = 0;
+  let chars = 0;
+  const cpu0 = cpuMs();
+  const start = performance.now();
+  await new Promise<void>((resolve) => {
+    const turn = () => {
+      if (performance.now() - start >= runMs) {
+        resolve();
+        return;
+      }
+      for (let i = 0; i < perTurn; i++) {
+        const socket = sockets[next] as FloorSocket;
+        const text = texts[next % texts.length] as string;
+        next = (next + 1) % sockets.length;
+        if (!socket.conn.transport.writable) {
+          skipped += 1;
+          continue;
+        }
+        socket.volatile.emit(FLOOR_EVENT, preEncoded<unknown>(text));
+        sent += 1;
+        chars += text.length;
+      }
+      setImmediate(turn);
+    };
+    turn();
+  });
+  const wallMs = performance.now() - start;
+  const cpu = cpuMs() - cpu0;
+  const settleStart = performance.now();
+  for (;;) {
+    const received = (await reportFleets(fleets, 0, 0, false)).floorPackets - received0;
+    if (received === sent) break;
+    if (received > sent || performance.now() - settleStart > SETTLE_TIMEOUT_MS)
+      throw new Error(`transport floor: the server wrote ${sent} messages, the clients received ${received}`);
+    await sleep(100);
+  }
+  return {
+    perS: round(sent / (wallMs / 1000)),
+    perCpuS: round(sent / (cpu / 1000)),
+    cpuCores: round(cpu / wallMs, 3),
+    skipped,
+    meanChars: round(chars / Math.max(1, sent)),
+  };
+}
+
 /** `hub.clients10k`: as many clients as the limits allow (10,000 wanted), each with its own viewport. */
 async function benchManyClients(town: Town): Promise<void> {
   const fileLimit = openFileLimit();
@@ -1072,6 +1205,16 @@ async function benchManyClients(town: Town): Promise<void> {
     const rssBefore = await rssAfterGc();
     const connectMs = await connectFleets(fleets, clients, MANY_HZ);
     const rssConnected = await rssAfterGc();
+    const floor = await measureTransportFloor(
+      server,
+      fleets,
+      wholeViewDiffTexts(town, server, clients),
+      FLOOR_RUN_MS,
+    );
+    log(
+      `hub.clients10k: transport floor ${floor.perS} messages/s of ${floor.meanChars} chars on average ` +
+        `(${floor.perCpuS} per CPU-second, ${floor.cpuCores} cores, ${floor.skipped} passed over while writing)`,
+    );
     const { snapshotStates, wallMs: subscribeMs } = await subscribeFleets(fleets);
     server.driver.setRate(MANY_READINGS_PER_S);
     const loadStartMs = Date.now();
@@ -1131,7 +1274,8 @@ async function benchManyClients(town: Town): Promise<void> {
         `${merged.silent} silent clients, ${merged.disconnects} disconnects, server CPU ${(cpu / MANY_RUN_MS).toFixed(2)} cores ` +
         `(event loop ${(elu.utilization * 100).toFixed(0)} % busy, longest gap ${maxLoopGapMs} ms, longest GC pause ` +
         `${maxGcPauseMs} ms; the fleets' longest gaps ${merged.fleetLoopGapsMs.join(', ')} ms), ` +
-        `${round(merged.window.diffs / (MANY_RUN_MS / 1000))} diffs/s of ${clients * MANY_HZ} due`,
+        `${round(merged.window.diffs / (MANY_RUN_MS / 1000))} diffs/s of ${clients * MANY_HZ} due ` +
+        `(${round(merged.window.diffs / (MANY_RUN_MS / 1000) / floor.perS, 2)}× the transport floor of ${floor.perS}/s)`,
     );
     printBenchLine({
       bench: 'hub.clients10k',
@@ -1174,6 +1318,11 @@ async function benchManyClients(town: Town): Promise<void> {
       pushedSnapshots: merged.pushedSnapshots,
       deliveriesPerS: round(merged.window.upserts / (MANY_RUN_MS / 1000)),
       diffsPerS: round(merged.window.diffs / (MANY_RUN_MS / 1000)),
+      diffsPerCpuS: round(merged.window.diffs / (cpu / 1000)),
+      meanDiffChars: round(merged.window.chars / Math.max(1, merged.window.diffs)),
+      // The same machine's floor, measured before the clients subscribed (see measureTransportFloor).
+      transportFloor: floor,
+      diffsPerSVsFloor: round(merged.window.diffs / (MANY_RUN_MS / 1000) / floor.perS, 3),
       serverCpuCores: round(cpu / MANY_RUN_MS, 3),
       eventLoopBusy: round(elu.utilization, 3),
       // Where a client fell behind, these say whose loop stalled: the server's or a fleet's.

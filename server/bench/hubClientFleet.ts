@@ -61,7 +61,7 @@ import {
   sparseHistogram,
 } from './hubLoad.ts';
 import { serveFleetRequests } from './hubFleetChannel.ts';
-import { RawDiff, hubWireParser, readDiffHeader } from './hubWireParser.ts';
+import { RawDiff, floorPacketsReceived, hubWireParser, readDiffHeader } from './hubWireParser.ts';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as FleetConfig;
 
@@ -576,6 +576,7 @@ function report(fromMs: number, toMs: number, detail: boolean): FleetReport {
     tickWait: detail ? sparseHistogram(tickWait) : [],
     lag: detail ? sparseHistogram(lag) : [],
     readings,
+    floorPackets: floorPacketsReceived(),
     maxLoopGapMs: loopGaps.count > 0 ? Math.round(loopGaps.max / 1e5) / 10 : 0,
   };
 }

@@ -278,6 +278,8 @@ export interface FleetReport {
   readonly lag: SparseHistogram;
   /** Naive mode: `reading` events received. */
   readonly readings: number;
+  /** Packets of the bench's transport floor received (see `hubWireParser.ts`). */
+  readonly floorPackets: number;
   /**
    * The longest the fleet's event loop went without running a 10 ms timer in the armed window, in ms
    * (a stalled fleet reads its diffs late and makes its clients look behind).
