@@ -155,6 +155,27 @@ describe('encodeDiff and decodeDiff', () => {
     expect(later.u).toEqual([[0, 1, 350, 0, 0, 118, 282]]);
   });
 
+  it('one encoder writes rows at any place, first or not, in any order of places, and an empty diff', () => {
+    const encoder = new DiffTextEncoder();
+    const order = Array.from({ length: 1_500 }, (_, i) => `s-${i}`);
+    const index = new Map(order.map((id, i) => [id, i]));
+    const at = (i: number, value: number) => state(`s-${i}`, { count: value });
+    // The highest place first, then lower ones: each row keeps its own place.
+    const wide = encoder.encode({ ...DIFF, upserts: [at(1_499, 1), at(7, 2), at(0, 3)] }, index);
+    expect((JSON.parse(wide) as WireDiff).u.map((row) => [row[0], row.at(-1)])).toEqual([
+      [1_499, 1],
+      [7, 2],
+      [0, 3],
+    ]);
+    const narrow = encoder.encode({ ...DIFF, upserts: [at(3, 4), at(1_000, 5)] }, index);
+    expect(decodeDiff(JSON.parse(narrow) as WireDiff, order)).toEqual({
+      ok: true,
+      diff: { ...DIFF, upserts: [at(3, 4), at(1_000, 5)] },
+    });
+    const empty = encoder.encode({ ...DIFF, upserts: [] }, index);
+    expect(JSON.parse(empty)).toEqual({ id: 'g7', seq: 42, t: DIFF.serverTimeMs, k: {}, u: [] });
+  });
+
   describe('decodeDiff refuses a diff that does not fit the snapshot, with the row and the reason', () => {
     const good = encodeDiff(DIFF, INDEX);
     const withRow = (row: number[]): WireDiff => ({ ...good, u: [good.u[0]!, row] });

@@ -40,7 +40,7 @@ export const NO_READING = -1;
 const ROW_HEAD = 5;
 /** Pieces of a diff's text before its first row, and per row (see `encodeAt`). */
 const HEAD_PARTS = 9;
-const ROW_PARTS = 4;
+const ROW_PARTS = 2;
 
 const FRESHNESS = FreshnessSchema.options;
 const QUALITY = QualitySchema.options;
@@ -79,6 +79,14 @@ export class DiffTextEncoder {
   private readonly shapeOf = new Map<string, number>();
   /** `"<shape>":["name",...]` per shape number. */
   private readonly shapeEntries: string[] = [];
+  /**
+   * `,[<index>,` by index (and `[<index>,` for a diff's first row): the head of a row at that place
+   * in a snapshot, the same for every group.
+   */
+  private readonly rowHeads: string[] = [];
+  private readonly firstRowHeads: string[] = [];
+  /** The last diff's `t` and its text: every diff of a tick has the same. */
+  private textOfT: [number, string] = [-1, '-1'];
 
   /**
    * `indexOf` gives each sensor's position in the subscription's snapshot; a sensor not in it is a
@@ -105,14 +113,16 @@ export class DiffTextEncoder {
     const t = diff.serverTimeMs;
     const upserts = diff.upserts;
     // The pieces go into one array of the right length, joined once: one flat string, and nothing
-    // made per row but what changed (row tails once per tick; small numbers' strings are cached by V8).
+    // made per row but what changed (row tails once per tick; each index's `,[<index>,` is written
+    // once for the encoder's life).
     const parts = new Array<string>(HEAD_PARTS + ROW_PARTS * upserts.length + 1);
     parts[0] = '{"id":';
     parts[1] = JSON.stringify(diff.subscriptionId);
     parts[2] = ',"seq":';
     parts[3] = String(diff.seq);
     parts[4] = ',"t":';
-    parts[5] = String(t);
+    if (t !== this.textOfT[0]) this.textOfT = [t, String(t)];
+    parts[5] = this.textOfT[1];
     parts[6] = ',"k":{';
     parts[7] = '';
     parts[8] = '},"u":[';
@@ -120,6 +130,7 @@ export class DiffTextEncoder {
     let lastShape = NO_READING;
     let health: string[] | undefined;
     let at = HEAD_PARTS;
+    const heads = this.rowHeads;
     for (let i = 0; i < upserts.length; i++) {
       const row = this.rowOf(upserts[i] as SensorState);
       const index = positions[i] as number;
@@ -128,9 +139,8 @@ export class DiffTextEncoder {
         row.tail = row.shape === NO_READING ? row.rest : `${row.shape},${t - row.observedAt}${row.rest}`;
         row.tailAt = t;
       }
-      parts[at++] = i === 0 ? '[' : ',[';
-      parts[at++] = String(index);
-      parts[at++] = ',';
+      if (index >= heads.length) this.addRowHeads(index);
+      parts[at++] = (i === 0 ? this.firstRowHeads[index] : heads[index]) as string;
       parts[at++] = row.tail;
       if (row.shape !== NO_READING && row.shape !== lastShape) {
         lastShape = row.shape;
@@ -145,6 +155,14 @@ export class DiffTextEncoder {
     if (diff.removed.length > 0) end += `,"r":${JSON.stringify(diff.removed)}`;
     parts[at] = `${end}}`;
     return parts.join('');
+  }
+
+  /** Row heads up to `index`. */
+  private addRowHeads(index: number): void {
+    for (let missing = this.rowHeads.length; missing <= index; missing++) {
+      this.firstRowHeads.push(`[${missing},`);
+      this.rowHeads.push(`,[${missing},`);
+    }
   }
 
   private rowOf(state: SensorState): EncodedRow {

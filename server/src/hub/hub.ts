@@ -181,6 +181,8 @@ export class Hub {
   private readonly maxPastAgeMs: number;
   private readonly onAccepted: ((sensor: Sensor, observation: Observation) => void) | undefined;
   private readonly states = new Map<string, SensorState>();
+  /** The same states by sensor number: what a group's diff reads, position by position. */
+  private readonly stateAt: SensorState[] = [];
   /** The newest value of each quantity per sensor, with its own time (see `mergeReading`). */
   private readonly held = new Map<string, HeldReading>();
   private readonly lastSources = new Map<string, string>();
@@ -220,18 +222,23 @@ export class Hub {
     for (const sensor of options.sensors) {
       if (sensors.has(sensor.id)) continue;
       sensors.set(sensor.id, sensor);
+      const initial: SensorState = { sensorId: sensor.id, observation: null, freshness: 'offline' };
       this.numberOf.set(sensor.id, this.numberOf.size);
-      this.states.set(sensor.id, { sensorId: sensor.id, observation: null, freshness: 'offline' });
+      this.states.set(sensor.id, initial);
+      this.stateAt.push(initial);
     }
     this.sensors = sensors;
     this.sensorList = [...sensors.values()];
     this.changedAt = new Int32Array(this.sensorList.length);
   }
 
-  /** Marks a sensor's state as changed: the diffs of the next tick carry it. */
-  private markChanged(sensorId: string): void {
+  /** A registered sensor's new state: the diffs of the next tick carry it. */
+  private putState(sensorId: string, state: SensorState): void {
     const number = this.numberOf.get(sensorId);
-    if (number !== undefined) this.changedAt[number] = this.tickCount + 1;
+    if (number === undefined) return;
+    this.states.set(sensorId, state);
+    this.stateAt[number] = state;
+    this.changedAt[number] = this.tickCount + 1;
   }
 
   /**
@@ -366,8 +373,7 @@ export class Hub {
       freshness: freshnessOf(merged.observation.observedAt, sensor.intervalMs, nowMs),
     };
     if (state?.health !== undefined) next.health = state.health;
-    this.states.set(sensor.id, next);
-    this.markChanged(sensor.id);
+    this.putState(sensor.id, next);
     this.lastSources.set(sensor.id, source);
     this.metrics?.readingAccepted(source);
     return { accepted: true, observation: accepted, warnings };
@@ -463,8 +469,7 @@ export class Hub {
     if (fact.rssiDbm !== undefined && Number.isFinite(fact.rssiDbm)) merged.rssiDbm = fact.rssiDbm;
     if (fact.snrDb !== undefined && Number.isFinite(fact.snrDb)) merged.snrDb = fact.snrDb;
     if (fact.gatewayId) merged.gatewayId = fact.gatewayId;
-    this.states.set(fact.sensorId, { ...state, health: merged });
-    this.markChanged(fact.sensorId);
+    this.putState(fact.sensorId, { ...state, health: merged });
   }
 
   /** The source whose reading of the sensor the hub took last, if any. */
@@ -623,12 +628,9 @@ export class Hub {
   }
 
   private groupSnapshot(group: Group): Snapshot {
-    // Every registered sensor has a state from the start, so `states` lines up with `numbers`.
+    // Every registered sensor has a state from the start, so `stateAt` lines up with `numbers`.
     const states: SensorState[] = [];
-    for (const number of group.numbers) {
-      const id = (this.sensorList[number] as Sensor).id;
-      states.push(this.states.get(id) ?? { sensorId: id, observation: null, freshness: 'offline' });
-    }
+    for (const number of group.numbers) states.push(this.stateAt[number] as SensorState);
     return { subscriptionId: group.id, seq: group.seq, serverTimeMs: this.clock.now(), states };
   }
 
@@ -639,8 +641,7 @@ export class Hub {
       if (!sensor) continue;
       const freshness = freshnessOf(state.observation?.observedAt, sensor.intervalMs, nowMs);
       if (freshness !== state.freshness) {
-        this.states.set(id, { ...state, freshness });
-        this.markChanged(id);
+        this.putState(id, { ...state, freshness });
       }
     }
   }
@@ -679,6 +680,7 @@ export class Hub {
     // it changed in between), with its place in the view, which the wire form names it by.
     const numbers = group.numbers;
     const changedAt = this.changedAt;
+    const stateAt = this.stateAt;
     let count = 0;
     for (let position = 0; position < numbers.length; position++)
       if ((changedAt[numbers[position] as number] as number) > since) count += 1;
@@ -689,7 +691,7 @@ export class Hub {
       const number = numbers[position] as number;
       if ((changedAt[number] as number) <= since) continue;
       // Every registered sensor has a state from the start (see the constructor).
-      upserts[at] = this.states.get((this.sensorList[number] as Sensor).id) as SensorState;
+      upserts[at] = stateAt[number] as SensorState;
       positions[at] = position;
       at += 1;
     }
