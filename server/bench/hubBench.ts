@@ -80,11 +80,11 @@
  *   subscribe (the bare Socket.io cost). Target: <= 30 KiB per client and no client more than 2
  *   ticks behind. Beside it, to tell whose stall made clients late: the longest gap in the server's
  *   event loop and its longest GC pause in the window, and each fleet's longest loop gap. And the
- *   baseline of the lag, measured in the same run before the clients subscribe: the transport
- *   floor, how many diff-sized messages a second the server writes to the same 10,000 sockets
- *   through the same Socket.io path with no hub behind them (`measureTransportFloor`). How many of
- *   the 20,000 diffs due a second the hub sends decides the ticks behind; the floor says what this
- *   machine allowed at the time, and the hub's diffs/s against it what the hub adds.
+ *   baseline of the lag, measured in the same run once the load has stopped: the transport floor,
+ *   how many diff-sized messages a second the server writes to the same 10,000 sockets through the
+ *   same Socket.io path with no hub behind them (`measureTransportFloor`). How many of the 20,000
+ *   diffs due a second the hub sends decides the ticks behind; the floor says what this machine
+ *   allowed at the time, and the hub's diffs/s against it what the hub adds.
  *
  * Each scenario runs in a process of its own (the bench starts one per scenario and waits for it):
  * a server that held 10,000 connections leaves a few hundred MiB of garbage in its process after it
@@ -1205,16 +1205,6 @@ async function benchManyClients(town: Town): Promise<void> {
     const rssBefore = await rssAfterGc();
     const connectMs = await connectFleets(fleets, clients, MANY_HZ);
     const rssConnected = await rssAfterGc();
-    const floor = await measureTransportFloor(
-      server,
-      fleets,
-      wholeViewDiffTexts(town, server, clients),
-      FLOOR_RUN_MS,
-    );
-    log(
-      `hub.clients10k: transport floor ${floor.perS} messages/s of ${floor.meanChars} chars on average ` +
-        `(${floor.perCpuS} per CPU-second, ${floor.cpuCores} cores, ${floor.skipped} passed over while writing)`,
-    );
     const { snapshotStates, wallMs: subscribeMs } = await subscribeFleets(fleets);
     server.driver.setRate(MANY_READINGS_PER_S);
     const loadStartMs = Date.now();
@@ -1257,6 +1247,25 @@ async function benchManyClients(town: Town): Promise<void> {
     const heapUsed = process.memoryUsage().heapUsed;
     // For finding where the memory goes: HUB_BENCH_HEAP_SNAPSHOT=file writes the server's heap here.
     if (process.env.HUB_BENCH_HEAP_SNAPSHOT) writeHeapSnapshot(process.env.HUB_BENCH_HEAP_SNAPSHOT);
+    // The baseline of the lag, after the memory (its burst of writes would leave its own garbage in
+    // the figure): the readings stop, the last diffs go out, then the floor runs with the hub idle.
+    server.driver.setRate(0);
+    await sleep(2_000);
+    const hubDiffsBeforeFloor = server.packets.diffs;
+    const floor = await measureTransportFloor(
+      server,
+      fleets,
+      wholeViewDiffTexts(town, server, clients),
+      FLOOR_RUN_MS,
+    );
+    log(
+      `hub.clients10k: transport floor ${floor.perS} messages/s of ${floor.meanChars} chars on average ` +
+        `(${floor.perCpuS} per CPU-second, ${floor.cpuCores} cores, ${floor.skipped} passed over while writing)`,
+    );
+    if (server.packets.diffs !== hubDiffsBeforeFloor)
+      throw new Error(
+        `hub.clients10k: the hub wrote ${server.packets.diffs - hubDiffsBeforeFloor} diffs while the transport floor ran`,
+      );
 
     const kibPerClient = (rssRunning - rssBefore) / clients / 1024;
     const bareKibPerClient = (rssConnected - rssBefore) / clients / 1024;
@@ -1320,7 +1329,7 @@ async function benchManyClients(town: Town): Promise<void> {
       diffsPerS: round(merged.window.diffs / (MANY_RUN_MS / 1000)),
       diffsPerCpuS: round(merged.window.diffs / (cpu / 1000)),
       meanDiffChars: round(merged.window.chars / Math.max(1, merged.window.diffs)),
-      // The same machine's floor, measured before the clients subscribed (see measureTransportFloor).
+      // The same machine's floor, measured after the load (see measureTransportFloor).
       transportFloor: floor,
       diffsPerSVsFloor: round(merged.window.diffs / (MANY_RUN_MS / 1000) / floor.perS, 3),
       serverCpuCores: round(cpu / MANY_RUN_MS, 3),
