@@ -365,7 +365,9 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     );
     await expect.poll(() => pickAt(planner, at)).toBe('proposed:haus-1');
     // The sun's position for a date and time, and the town in its light with shadows.
-    await planner.fill('[data-testid="sun-position-time"]', '2026-03-21T12:00');
+    // Typed as a German reads and writes it (the field follows the UI language, not the browser's).
+    await planner.fill('[data-testid="sun-position-time"]', '21.03.2026 12:00');
+    await planner.press('[data-testid="sun-position-time"]', 'Enter');
     const noon = sunPosition(Date.UTC(2026, 2, 21, 11, 0), 48.665736, 9.015);
     expect(await planner.textContent('[data-testid="sun-position-text"]')).toBe(
       `Sonne: ${noon.elevationDeg.toFixed(1).replace('.', ',')}° über dem Horizont, aus ${Math.round(noon.azimuthDeg)}° (Süd)`,
@@ -376,7 +378,7 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     await planner.click('[data-testid="sun-position-play"]');
     await expect
       .poll(() => planner.inputValue('[data-testid="sun-position-time"]'), { timeout: 10_000 })
-      .toMatch(/^2026-03-21T(0[89]|1\d):\d\d$/);
+      .toMatch(/^21\.03\.2026 (0[89]|1\d):\d\d$/);
     await planner.click('[data-testid="sun-position-play"]');
     await planner.uncheck('[data-testid="sun-position-shadows"]');
     // The sun on 17 January: computed in a worker for A and for the town as it is.

@@ -137,6 +137,55 @@ describe.skipIf(!chromiumAvailable())('the timeline in Chromium', () => {
     expect(expectedFree(garage.id, at)).not.toBe(expectedFree(garage.id, before));
   });
 
+  it('jumps to a time typed as the UI language writes it, says what is wrong with one it refuses, and follows the language', async () => {
+    const field = '[data-testid="timeline-jump"]';
+    const alert = '[data-testid="timeline"] [data-testid="date-time-error"]';
+    const target = start + 95 * MINUTE;
+    // The demo town's clock; German writes `06.12.2026, 14:30` (the comma is read too).
+    const wall = (locale: string) =>
+      new Intl.DateTimeFormat(locale, {
+        timeZone: 'Europe/Berlin',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(target);
+    await page.fill(field, wall('de-DE'));
+    await page.press(field, 'Enter');
+    await expect.poll(shownAt, { timeout: 10_000 }).toBe(target);
+    const garage = garages[2] as Sensor;
+    await expect
+      .poll(() => freeShown(garage.id), { timeout: 10_000 })
+      .toBe(String(expectedFree(garage.id, target)));
+    expect(await page.inputValue(field)).toBe(wall('de-DE').replace(',', ''));
+
+    // Refused, each with its reason, and the time stays where it was.
+    await page.fill(field, '31.04.2026 10:00');
+    await page.press(field, 'Enter');
+    expect(await page.textContent(alert)).toBe('Diesen Tag gibt es nicht: 31.04.2026 10:00.');
+    expect(await page.getAttribute(field, 'aria-invalid')).toBe('true');
+    await page.fill(field, 'gestern');
+    await page.press(field, 'Enter');
+    expect(await page.textContent(alert)).toMatch(/^Bitte Datum und Uhrzeit als TT\.MM\.JJJJ HH:MM eingeben/);
+    await page.fill(field, '01.01.2099 00:00');
+    await page.press(field, 'Enter');
+    expect(await page.textContent(alert)).toMatch(/^Nur zwischen \d\d\.\d\d\.\d{4} \d\d:\d\d und /);
+    expect(await shownAt()).toBe(target);
+    // Escape puts back the time shown.
+    await page.press(field, 'Escape');
+    expect(await page.locator(alert).count()).toBe(0);
+    expect(await page.getAttribute(field, 'aria-invalid')).toBe('false');
+    expect(await page.inputValue(field)).toBe(wall('de-DE').replace(',', ''));
+
+    // In English the same time reads year first, whatever the browser's own locale.
+    await page.click('button.language-button[lang="en"]');
+    expect(await page.inputValue(field)).toBe(wall('sv-SE'));
+    await page.click('button.language-button[lang="de"]');
+    expect(await page.inputValue(field)).toBe(wall('de-DE').replace(',', ''));
+  });
+
   it('returns to live with the Live button: values of now, no time in the link', async () => {
     await page.click('[data-testid="timeline-live"]');
     await expect.poll(mode, { timeout: 10_000 }).toBe('live');

@@ -584,4 +584,11 @@ export const de = {
   'cockpit.level.alarm': 'Alarm',
   'cockpit.segments': 'Abschnitte',
   'cockpit.showSensor': '{name} in den anderen Fenstern zeigen',
+
+  'dateTime.hint': 'Format: {pattern}, z. B. {example}',
+  'dateTime.empty': 'Bitte einen Zeitpunkt eingeben, z. B. {example}.',
+  'dateTime.format': 'Bitte Datum und Uhrzeit als {pattern} eingeben, z. B. {example}.',
+  'dateTime.date': 'Diesen Tag gibt es nicht: {text}.',
+  'dateTime.time': 'Die Uhrzeit reicht nur von 00:00 bis 23:59: {text}.',
+  'dateTime.range': 'Nur zwischen {min} und {max} möglich.',
 } as const satisfies Record<string, string>;

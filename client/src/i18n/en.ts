@@ -586,4 +586,11 @@ export const en: Messages = {
   'cockpit.level.alarm': 'alarm',
   'cockpit.segments': 'segments',
   'cockpit.showSensor': 'Show {name} in the other windows',
+
+  'dateTime.hint': 'Format: {pattern}, e.g. {example}',
+  'dateTime.empty': 'Please enter a point in time, e.g. {example}.',
+  'dateTime.format': 'Please enter date and time as {pattern}, e.g. {example}.',
+  'dateTime.date': 'There is no such day: {text}.',
+  'dateTime.time': 'The time runs from 00:00 to 23:59 only: {text}.',
+  'dateTime.range': 'Only possible between {min} and {max}.',
 };

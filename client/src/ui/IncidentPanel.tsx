@@ -14,6 +14,7 @@ import { INCIDENT_COLORS } from '../viewer/incidentsCesiumImpl.ts';
 import type { LiveStore } from '../live/liveStore.ts';
 import type { SubscribeTick } from '../time/ticker.ts';
 import { useServerNow } from './hooks.ts';
+import { DateTimeField } from './DateTimeField.tsx';
 import { formatDateTime, instantOfLocal, localInputValue } from './Timeline.tsx';
 
 export interface IncidentPanelProps {
@@ -220,19 +221,9 @@ function IncidentForm({
         <span>{translator.t('incidents.field.public')}</span>
       </label>
       <label htmlFor={`${id}-start`}>{translator.t('incidents.field.start')}</label>
-      <input
-        id={`${id}-start`}
-        type="datetime-local"
-        value={start}
-        onChange={(e) => setStart(e.currentTarget.value)}
-      />
+      <DateTimeField id={`${id}-start`} value={start} onChange={setStart} />
       <label htmlFor={`${id}-end`}>{translator.t('incidents.field.end')}</label>
-      <input
-        id={`${id}-end`}
-        type="datetime-local"
-        value={end}
-        onChange={(e) => setEnd(e.currentTarget.value)}
-      />
+      <DateTimeField id={`${id}-end`} value={end} onChange={setEnd} optional />
       <fieldset className="incident-shape">
         <legend>{translator.t('incidents.field.shape')}</legend>
         {(['Point', 'LineString', 'Polygon'] as const).map((shape) => (

@@ -8,6 +8,7 @@ import { useTranslator } from '../i18n/I18nContext.tsx';
 import { formatNumber } from '../i18n/format.ts';
 import type { MessageKey } from '../i18n/messages.ts';
 import { sunPosition } from '../planning/solar.ts';
+import { DateTimeField } from './DateTimeField.tsx';
 import { instantOfLocal, localInputValue } from './Timeline.tsx';
 
 export interface SunPositionProps {
@@ -77,11 +78,10 @@ export function SunPosition({ lat, lon, timeZone, onSunTime }: SunPositionProps)
         {translator.t('sunPos.title')}
       </h4>
       <label htmlFor="sun-position-time">{translator.t('sunPos.time')}</label>
-      <input
+      <DateTimeField
         id="sun-position-time"
-        type="datetime-local"
         value={value}
-        onChange={(e) => setValue(e.currentTarget.value)}
+        onChange={setValue}
         data-testid="sun-position-time"
       />
       <p role="status" data-testid="sun-position-text">

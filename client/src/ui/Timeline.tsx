@@ -9,6 +9,7 @@ import { useTranslator } from '../i18n/I18nContext.tsx';
 import type { TimeController } from '../time/timeController.ts';
 import { PLAY_SPEEDS } from '../time/timeMode.ts';
 import type { SubscribeTick } from '../time/ticker.ts';
+import { DateTimeField } from './DateTimeField.tsx';
 import './timeline.css';
 
 const MINUTE = 60_000;
@@ -205,15 +206,14 @@ export function Timeline({ time, timeZone, subscribeTick }: TimelineProps) {
         </label>
         <label className="timeline-jump">
           <span className="visually-hidden">{translator.t('timeline.jump')}</span>
-          <input
-            type="datetime-local"
+          <DateTimeField
             data-testid="timeline-jump"
             disabled={!ready}
             value={shownMs === null ? '' : localInputValue(shownMs, timeZone)}
             min={localInputValue(minMs, timeZone)}
             max={localInputValue(maxMs, timeZone)}
-            onChange={(event) => {
-              const at = instantOfLocal(event.currentTarget.value, timeZone);
+            onChange={(value) => {
+              const at = instantOfLocal(value, timeZone);
               if (at !== null) time.goTo(at);
             }}
           />
