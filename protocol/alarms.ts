@@ -67,7 +67,7 @@ export const AlarmRuleSchema = z
     name: z.object({ de: z.string().min(1), en: z.string().min(1) }).strict(),
     kind: SensorKindSchema,
     /** Only these sensors of the kind; all of them when left out. */
-    sensorIds: z.array(z.string().min(1)).optional(),
+    sensorIds: z.array(z.string().min(1).max(200)).max(10_000).optional(),
     severity: SeveritySchema,
     condition: RuleConditionSchema,
     /** How far back beyond the limit the value must come to clear (same unit as the limit). */
@@ -124,7 +124,7 @@ export type AlarmChange = z.infer<typeof AlarmChangeSchema>;
 
 /** `alarm:ack`: acknowledge an alarm with an optional comment. */
 export const AlarmAckRequestSchema = z.object({
-  alarmId: z.string().min(1),
+  alarmId: z.string().min(1).max(200),
   comment: z.string().max(500).optional(),
 });
 export type AlarmAckRequest = z.infer<typeof AlarmAckRequestSchema>;

@@ -1,15 +1,55 @@
 /**
  * The Socket.io event maps, typed once and used by both sides. Names are `domain:verb`.
  * Telemetry (`live:diff`) may be coalesced under load; acknowledged requests are reliable.
+ *
+ * Every client → server event is also declared in {@link CLIENT_EVENTS}: its payload and answer
+ * schemas, the capability it needs (`roles.ts`), its cost class and its byte budget. The server
+ * handles each through one guarded door that checks all of these; adding an event is adding it to
+ * both maps and writing its handler.
  */
+import { z } from 'zod';
 import type { Ack, ClientClass, Hello, Snapshot, SubscribeRequest } from './schemas.ts';
+import { SnapshotSchema, SubscribeRequestSchema } from './schemas.ts';
 import type { WireDiff } from './wireDiff.ts';
 import type { HistoryRange, Series, StateAt, WeekdayHourProfile } from './history.ts';
+import {
+  HistoryRangeSchema,
+  ProfileRequestSchema,
+  SeriesRequestSchema,
+  SeriesSchema,
+  StateAtRequestSchema,
+  StateAtSchema,
+  WeekdayHourProfileSchema,
+} from './history.ts';
 import type { Alarm, AlarmChange, AlarmList, AlarmRule } from './alarms.ts';
+import { AlarmAckRequestSchema, AlarmListSchema, AlarmRuleSchema, AlarmSchema } from './alarms.ts';
 import type { HealthReport } from './health.ts';
+import { HealthReportSchema } from './health.ts';
 import type { Incident, IncidentChange } from './incidents.ts';
+import { IncidentInputSchema, IncidentSchema } from './incidents.ts';
 import type { WallPushResult, WallSummary, WallViewMessage } from './walls.ts';
-import type { Scenario, ScenarioComment, ScenarioSummary } from './scenarios.ts';
+import {
+  WallNameSchema,
+  WallPushRequestSchema,
+  WallPushResultSchema,
+  WallSummarySchema,
+  WallViewMessageSchema,
+} from './walls.ts';
+import type { Scenario, ScenarioComment, ScenarioSummary, ScenarioVersion } from './scenarios.ts';
+import {
+  CommentInputSchema,
+  CommentSchema,
+  MAX_MESH_TRIANGLES,
+  MAX_SOCKET_MESSAGE_BYTES,
+  ModerateRequestSchema,
+  ScenarioGetSchema,
+  ScenarioIdSchema,
+  ScenarioInputSchema,
+  ScenarioSchema,
+  ScenarioSummarySchema,
+  ScenarioVersionSchema,
+} from './scenarios.ts';
+import type { Capability } from './roles.ts';
 
 export interface ServerToClientEvents {
   /** Once after connecting. */
@@ -73,10 +113,7 @@ export interface ClientToServerEvents {
   /** A scenario (`{ id, version? }`): the newest version, or an older one for staff. */
   'scenario:get': (request: unknown, ack: (answer: Ack<Scenario>) => void) => void;
   /** Every saved version of a scenario (staff). */
-  'scenario:versions': (
-    id: unknown,
-    ack: (answer: Ack<{ version: number; savedBy: string; savedAtMs: number }[]>) => void,
-  ) => void;
+  'scenario:versions': (id: unknown, ack: (answer: Ack<ScenarioVersion[]>) => void) => void;
   /** Saves a new scenario or its next version (`ScenarioInput`; planners and admins). */
   'scenario:save': (request: unknown, ack: (answer: Ack<Scenario>) => void) => void;
   /** Removes a scenario with its versions and comments (planners and admins). */
@@ -107,4 +144,243 @@ export interface HandshakeAuth {
    * gone) replaces that one, so a window is never counted twice.
    */
   clientId?: string;
+}
+
+/** How expensive an event is to answer; each class has its own rate limit (per socket and per address). */
+export const COST_CLASSES = ['light', 'history', 'write', 'comment'] as const;
+export type CostClass = (typeof COST_CLASSES)[number];
+
+/**
+ * Bounds on the parsed payload, checked in one walk before its schema runs: nesting depth, keys of
+ * one object, items of one array, characters of one string (keys too), and values in all.
+ */
+export interface ShapeLimits {
+  readonly depth: number;
+  readonly keys: number;
+  readonly array: number;
+  readonly string: number;
+  readonly nodes: number;
+}
+
+/** The bounds of an event that names none. */
+export const DEFAULT_SHAPE_LIMITS: ShapeLimits = {
+  depth: 6,
+  keys: 32,
+  array: 256,
+  string: 4096,
+  nodes: 2048,
+};
+
+/** One client → server event, declared once: what it takes, what it answers, who may send it, what it costs. */
+export interface ClientEventSpec {
+  /** The payload's schema; null for an event whose only argument is the acknowledgement. */
+  readonly payload: z.ZodType | null;
+  /** The answer's data (inside `Ack`); null for an event without an answer. */
+  readonly ack: z.ZodType | null;
+  readonly capability: Capability;
+  readonly cost: CostClass;
+  /** The most characters of the event's packet (its JSON text); a longer one is refused unread. */
+  readonly maxBytes: number;
+  /** Bounds beyond {@link DEFAULT_SHAPE_LIMITS}. */
+  readonly shape?: Partial<ShapeLimits>;
+}
+
+export type ClientEvent = keyof ClientToServerEvents;
+
+const KiB = 1024;
+const IdOfSchema = z.object({ id: z.string() });
+const RecordIdSchema = z.string().min(1).max(200);
+
+/** Every client → server event. The server handles exactly these, each through one guarded door. */
+export const CLIENT_EVENTS: { readonly [E in ClientEvent]: ClientEventSpec } = {
+  'live:subscribe': {
+    payload: SubscribeRequestSchema,
+    ack: SnapshotSchema,
+    capability: 'live:read',
+    cost: 'light',
+    maxBytes: 1 * KiB,
+  },
+  'live:resync': {
+    payload: null,
+    ack: SnapshotSchema,
+    capability: 'live:read',
+    cost: 'light',
+    maxBytes: 256,
+  },
+  'live:unsubscribe': { payload: null, ack: null, capability: 'live:read', cost: 'light', maxBytes: 256 },
+  'history:series': {
+    payload: SeriesRequestSchema,
+    ack: SeriesSchema,
+    capability: 'history:read',
+    cost: 'history',
+    maxBytes: 4 * KiB,
+  },
+  'history:state': {
+    payload: StateAtRequestSchema,
+    ack: StateAtSchema,
+    capability: 'history:read',
+    cost: 'history',
+    maxBytes: 1 * KiB,
+  },
+  'history:profile': {
+    payload: ProfileRequestSchema,
+    ack: WeekdayHourProfileSchema,
+    capability: 'history:read',
+    cost: 'history',
+    maxBytes: 1 * KiB,
+  },
+  'history:range': {
+    payload: null,
+    ack: HistoryRangeSchema,
+    capability: 'history:read',
+    cost: 'history',
+    maxBytes: 256,
+  },
+  'alarm:list': {
+    payload: null,
+    ack: AlarmListSchema,
+    capability: 'alarms:read',
+    cost: 'light',
+    maxBytes: 256,
+  },
+  'alarm:ack': {
+    payload: AlarmAckRequestSchema,
+    ack: AlarmSchema,
+    capability: 'alarms:acknowledge',
+    cost: 'write',
+    maxBytes: 2 * KiB,
+  },
+  'alarm:rule': {
+    payload: AlarmRuleSchema,
+    ack: AlarmRuleSchema,
+    capability: 'alarms:rules',
+    cost: 'write',
+    maxBytes: 512 * KiB,
+    // A rule may name every sensor of a kind and override its limits per sensor.
+    shape: { keys: 10_000, array: 10_000, nodes: 60_000 },
+  },
+  'ops:health': {
+    payload: null,
+    ack: HealthReportSchema,
+    capability: 'ops:health',
+    cost: 'light',
+    maxBytes: 256,
+  },
+  'incident:list': {
+    payload: null,
+    ack: z.array(IncidentSchema),
+    capability: 'incidents:read',
+    cost: 'light',
+    maxBytes: 256,
+  },
+  'incident:save': {
+    payload: IncidentInputSchema,
+    ack: IncidentSchema,
+    capability: 'incidents:write',
+    cost: 'write',
+    maxBytes: 64 * KiB,
+    shape: { array: 500, nodes: 4096 },
+  },
+  'incident:remove': {
+    payload: RecordIdSchema,
+    ack: IdOfSchema,
+    capability: 'incidents:write',
+    cost: 'write',
+    maxBytes: 512,
+  },
+  'wall:join': {
+    payload: WallNameSchema,
+    ack: WallViewMessageSchema.nullable(),
+    capability: 'walls:join',
+    cost: 'light',
+    maxBytes: 256,
+  },
+  'wall:push': {
+    payload: WallPushRequestSchema,
+    ack: WallPushResultSchema,
+    capability: 'walls:push',
+    cost: 'write',
+    maxBytes: 32 * KiB,
+    shape: { nodes: 4096 },
+  },
+  'wall:list': {
+    payload: null,
+    ack: z.array(WallSummarySchema),
+    capability: 'walls:push',
+    cost: 'light',
+    maxBytes: 256,
+  },
+  'scenario:list': {
+    payload: null,
+    ack: z.array(ScenarioSummarySchema),
+    capability: 'scenarios:read',
+    cost: 'light',
+    maxBytes: 256,
+  },
+  'scenario:get': {
+    payload: ScenarioGetSchema,
+    ack: ScenarioSchema,
+    capability: 'scenarios:read',
+    cost: 'light',
+    maxBytes: 512,
+  },
+  'scenario:versions': {
+    payload: ScenarioIdSchema,
+    ack: z.array(ScenarioVersionSchema),
+    capability: 'scenarios:drafts',
+    cost: 'light',
+    maxBytes: 512,
+  },
+  'scenario:save': {
+    payload: ScenarioInputSchema,
+    ack: ScenarioSchema,
+    capability: 'scenarios:write',
+    cost: 'write',
+    maxBytes: MAX_SOCKET_MESSAGE_BYTES,
+    // Imported buildings' meshes: long arrays of numbers, a few levels down.
+    shape: {
+      depth: 8,
+      keys: 64,
+      array: MAX_MESH_TRIANGLES * 9,
+      nodes: 4 * 1024 * 1024,
+    },
+  },
+  'scenario:remove': {
+    payload: ScenarioIdSchema,
+    ack: IdOfSchema,
+    capability: 'scenarios:write',
+    cost: 'write',
+    maxBytes: 512,
+  },
+  'scenario:comment': {
+    payload: CommentInputSchema,
+    ack: CommentSchema,
+    capability: 'scenarios:comment',
+    cost: 'comment',
+    maxBytes: 8 * KiB,
+  },
+  'scenario:comments': {
+    payload: ScenarioIdSchema,
+    ack: z.array(CommentSchema),
+    capability: 'scenarios:read',
+    cost: 'light',
+    maxBytes: 512,
+  },
+  'scenario:moderate': {
+    payload: ModerateRequestSchema,
+    ack: CommentSchema,
+    capability: 'scenarios:moderate',
+    cost: 'write',
+    maxBytes: 1 * KiB,
+  },
+};
+
+/** Whether `name` is a declared client → server event (an own key, never one of Object's). */
+export function isClientEvent(name: string): name is ClientEvent {
+  return Object.hasOwn(CLIENT_EVENTS, name);
+}
+
+/** The shape bounds of an event: its own over the defaults. */
+export function shapeLimitsOf(event: ClientEvent): ShapeLimits {
+  return { ...DEFAULT_SHAPE_LIMITS, ...CLIENT_EVENTS[event].shape };
 }

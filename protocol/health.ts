@@ -3,6 +3,7 @@
  * readings per second and rejections by reason, the newest dead letters, and each sensor's freshness,
  * battery and when it was last heard from.
  */
+import { z } from 'zod';
 
 export interface SourceHealth {
   readonly id: string;
@@ -43,3 +44,31 @@ export interface HealthReport {
   readonly deadLetters: readonly DeadLetterRow[];
   readonly sensors: readonly SensorHealthRow[];
 }
+
+/** The answer to `ops:health`, as the viewer checks it. */
+export const HealthReportSchema = z.object({
+  atMs: z.number(),
+  sources: z.array(
+    z.object({
+      id: z.string(),
+      type: z.string(),
+      cityId: z.string().nullable(),
+      state: z.unknown(),
+      accepted: z.number(),
+      readingsPerS: z.number(),
+      rejections: z.record(z.string(), z.number()),
+    }),
+  ),
+  deadLetters: z.array(
+    z.object({ atMs: z.number(), source: z.string(), reason: z.string(), message: z.string() }),
+  ),
+  sensors: z.array(
+    z.object({
+      sensorId: z.string(),
+      freshness: z.enum(['live', 'stale', 'offline']),
+      observedAtMs: z.number().nullable(),
+      lastSeenMs: z.number().nullable(),
+      batteryPercent: z.number().nullable(),
+    }),
+  ),
+});

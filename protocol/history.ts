@@ -5,7 +5,7 @@
  * shapes.
  */
 import { z } from 'zod';
-import { BBoxSchema, SensorKindSchema, SensorStateSchema } from './schemas.ts';
+import { BBoxSchema, SENSOR_KINDS, SensorKindSchema, SensorStateSchema } from './schemas.ts';
 
 /** A time in ms since the Unix epoch, within what a JavaScript Date can hold. */
 const EpochMsSchema = z.number().int().min(0).max(8.64e15);
@@ -20,9 +20,9 @@ export const SeriesStepMsSchema = z
 /** `history:series`: one sensor's values from `fromMs` (inclusive) to `toMs` (exclusive). */
 export const SeriesRequestSchema = z
   .object({
-    sensorId: z.string().min(1),
+    sensorId: z.string().min(1).max(200),
     /** Only these quantities; all of the sensor's when left out. */
-    quantities: z.array(z.string().min(1)).min(1).optional(),
+    quantities: z.array(z.string().min(1).max(64)).min(1).max(64).optional(),
     fromMs: EpochMsSchema,
     toMs: EpochMsSchema,
     /** Bucket width; 0 or left out gives every raw reading. */
@@ -58,10 +58,10 @@ export interface Series {
 /** `history:state`: the sensors of some kinds (optionally in a view rectangle) as they were at `atMs`. */
 export const StateAtRequestSchema = z.object({
   atMs: EpochMsSchema,
-  kinds: z.array(SensorKindSchema).min(1),
+  kinds: z.array(SensorKindSchema).min(1).max(SENSOR_KINDS.length),
   bbox: BBoxSchema.optional(),
   /** Kinds taken in the whole town, whatever `bbox` says. */
-  everywhere: z.array(SensorKindSchema).optional(),
+  everywhere: z.array(SensorKindSchema).max(SENSOR_KINDS.length).optional(),
 });
 export type StateAtRequest = z.infer<typeof StateAtRequestSchema>;
 
@@ -77,8 +77,8 @@ export type StateAt = z.infer<typeof StateAtSchema>;
 
 /** `history:profile`: a quantity's mean per weekday and hour of day over the last weeks. */
 export const ProfileRequestSchema = z.object({
-  sensorId: z.string().min(1),
-  quantity: z.string().min(1),
+  sensorId: z.string().min(1).max(200),
+  quantity: z.string().min(1).max(64),
   /** How many weeks back from `toMs`; 4 by default. */
   weeks: z.number().int().min(1).max(52).optional(),
   /** The end of the range; the server's now when left out. */
@@ -118,3 +118,40 @@ export interface HistoryRange {
   /** Raw readings are kept this long per sensor kind; the timeline scrubs within it. */
   retention: Record<string, RetentionSpan>;
 }
+
+const ColumnsSchema = z.object({
+  t: z.array(z.number()),
+  mean: z.array(z.number()),
+  min: z.array(z.number()),
+  max: z.array(z.number()),
+  count: z.array(z.number()),
+});
+
+/** The answer to `history:series`. */
+export const SeriesSchema = z.object({
+  sensorId: z.string(),
+  fromMs: z.number(),
+  toMs: z.number(),
+  stepMs: z.number(),
+  source: z.enum(['raw', 'minute', 'hour']),
+  quantities: z.record(z.string(), ColumnsSchema),
+});
+
+/** The answer to `history:profile`. */
+export const WeekdayHourProfileSchema = z.object({
+  sensorId: z.string(),
+  quantity: z.string(),
+  fromMs: z.number(),
+  toMs: z.number(),
+  timeZone: z.string(),
+  mean: z.array(z.array(z.number().nullable())),
+  counts: z.array(z.array(z.number())),
+});
+
+/** The answer to `history:range`. */
+export const HistoryRangeSchema = z.object({
+  earliestMs: z.number().nullable(),
+  latestMs: z.number().nullable(),
+  nowMs: z.number(),
+  retention: z.record(z.string(), z.object({ rawMs: z.number(), minuteMs: z.number(), hourMs: z.number() })),
+});

@@ -34,7 +34,7 @@ export type IncidentGeometry = z.infer<typeof IncidentGeometrySchema>;
 /** `incident:save`: a new incident, or (with `id`) a change to one. */
 export const IncidentInputSchema = z
   .object({
-    id: z.string().min(1).optional(),
+    id: z.string().min(1).max(200).optional(),
     kind: IncidentKindSchema,
     title: z.string().trim().min(1).max(120),
     description: z.string().max(1000).optional(),
@@ -58,9 +58,13 @@ export const IncidentSchema = z.object({
   startsAtMs: z.number(),
   endsAtMs: z.number().nullable(),
   public: z.boolean(),
-  createdBy: z.string(),
+  /**
+   * Who marked and last changed it: a staff member's access key id for staff; for the public the
+   * display name the config gives that key, or null.
+   */
+  createdBy: z.string().nullable(),
   createdAtMs: z.number(),
-  updatedBy: z.string(),
+  updatedBy: z.string().nullable(),
   updatedAtMs: z.number(),
   version: z.number().int().positive(),
 });

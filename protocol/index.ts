@@ -1,3 +1,5 @@
+export * from './roles.ts';
+export * from './zodError.ts';
 export * from './schemas.ts';
 export * from './events.ts';
 export * from './version.ts';

@@ -9,7 +9,7 @@ import { BUILDING_USES } from './cityPack.ts';
 import { CameraViewSchema } from './walls.ts';
 
 /** A scenario's or variant's id: lower-case letters, digits and -. */
-const SlugSchema = z
+export const ScenarioIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, digits and -, at most 64, not starting with -');
 
@@ -100,14 +100,14 @@ export type ProposedBuildingInput = z.input<typeof ProposedBuildingSchema>;
 
 export const VariantSchema = z
   .object({
-    id: SlugSchema,
+    id: ScenarioIdSchema,
     name: z.string().trim().min(1).max(120),
     description: z.string().max(4000).default(''),
     buildings: z.array(ProposedBuildingSchema).max(500).default([]),
     /** Feature ids of existing buildings (the tileset's) this variant removes. */
-    removedBuildingIds: z.array(z.string().min(1)).max(5000).default([]),
+    removedBuildingIds: z.array(z.string().min(1).max(200)).max(5000).default([]),
     /** Ids of road segments (the city pack's roads) this variant closes. */
-    closedSegmentIds: z.array(z.string().min(1)).max(1000).default([]),
+    closedSegmentIds: z.array(z.string().min(1).max(200)).max(1000).default([]),
   })
   .strict()
   .refine((v) => new Set(v.buildings.map((b) => b.id)).size === v.buildings.length, {
@@ -120,7 +120,7 @@ export type VariantInput = z.input<typeof VariantSchema>;
 /** `scenario:save`: a new scenario (no id) or the next version of one (its id). */
 export const ScenarioInputSchema = z
   .object({
-    id: SlugSchema.optional(),
+    id: ScenarioIdSchema.optional(),
     name: z.string().trim().min(1).max(120),
     description: z.string().max(4000).default(''),
     variants: z.array(VariantSchema).min(1).max(10),
@@ -137,7 +137,7 @@ export const ScenarioInputSchema = z
 export type ScenarioInput = z.input<typeof ScenarioInputSchema>;
 
 export const ScenarioSchema = z.object({
-  id: SlugSchema,
+  id: ScenarioIdSchema,
   cityId: z.string(),
   name: z.string(),
   description: z.string(),
@@ -146,34 +146,47 @@ export const ScenarioSchema = z.object({
   camera: CameraViewSchema.optional(),
   /** 1 for the first save, one more for every save after. */
   version: z.number().int().positive(),
-  createdBy: z.string(),
+  /**
+   * Who saved it first and last: a staff member's access key id for staff; for everyone else the
+   * display name the config gives that key, or null.
+   */
+  createdBy: z.string().nullable(),
   createdAtMs: z.number(),
-  savedBy: z.string(),
+  savedBy: z.string().nullable(),
   savedAtMs: z.number(),
 });
 export type Scenario = z.infer<typeof ScenarioSchema>;
 
 /** A scenario in lists: no variants' contents. */
-export interface ScenarioSummary {
-  readonly id: string;
-  readonly name: string;
-  readonly published: boolean;
-  readonly version: number;
-  readonly variants: readonly { readonly id: string; readonly name: string }[];
-  readonly savedBy: string;
-  readonly savedAtMs: number;
-}
+export const ScenarioSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  published: z.boolean(),
+  version: z.number().int(),
+  variants: z.array(z.object({ id: z.string(), name: z.string() })),
+  savedBy: z.string().nullable(),
+  savedAtMs: z.number(),
+});
+export type ScenarioSummary = z.infer<typeof ScenarioSummarySchema>;
+
+/** One saved version in `scenario:versions`. */
+export const ScenarioVersionSchema = z.object({
+  version: z.number().int().positive(),
+  savedBy: z.string().nullable(),
+  savedAtMs: z.number(),
+});
+export type ScenarioVersion = z.infer<typeof ScenarioVersionSchema>;
 
 /** `scenario:get`: a scenario, its newest version or a given one. */
 export const ScenarioGetSchema = z
-  .object({ id: SlugSchema, version: z.number().int().positive().optional() })
+  .object({ id: ScenarioIdSchema, version: z.number().int().positive().optional() })
   .strict();
 
 /** A comment of a visitor, anchored to a point in 3D of one variant. */
 export const CommentInputSchema = z
   .object({
-    scenarioId: SlugSchema,
-    variantId: SlugSchema,
+    scenarioId: ScenarioIdSchema,
+    variantId: ScenarioIdSchema,
     /** `[lon, lat, height above the ellipsoid in m]`. */
     position: z.tuple([
       z.number().min(-180).max(180),
@@ -205,7 +218,11 @@ export type ScenarioComment = z.infer<typeof CommentSchema>;
 
 /** `scenario:moderate`: a planner approves or rejects a comment. */
 export const ModerateRequestSchema = z
-  .object({ scenarioId: SlugSchema, commentId: z.string().min(1), state: z.enum(['approved', 'rejected']) })
+  .object({
+    scenarioId: ScenarioIdSchema,
+    commentId: z.string().min(1).max(100),
+    state: z.enum(['approved', 'rejected']),
+  })
   .strict();
 
 /** Something in an imported file that was left out or guessed, named so the planner can find it. */

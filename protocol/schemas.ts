@@ -3,6 +3,7 @@
  * the boundary; only parsed values reach the core. This module imports nothing but zod.
  */
 import { z } from 'zod';
+import { RoleSchema } from './roles.ts';
 
 /** Kinds of sensor a city pack can register. */
 export const SENSOR_KINDS = ['parking', 'traffic', 'environment', 'water'] as const;
@@ -144,9 +145,9 @@ export type BBox = z.infer<typeof BBoxSchema>;
  */
 export const SubscribeRequestSchema = z.object({
   protocolVersion: z.number().int(),
-  kinds: z.array(SensorKindSchema).min(1),
+  kinds: z.array(SensorKindSchema).min(1).max(SENSOR_KINDS.length),
   bbox: BBoxSchema.optional(),
-  everywhere: z.array(SensorKindSchema).optional(),
+  everywhere: z.array(SensorKindSchema).max(SENSOR_KINDS.length).optional(),
 });
 export type SubscribeRequest = z.infer<typeof SubscribeRequestSchema>;
 
@@ -175,18 +176,40 @@ export const DiffSchema = z.object({
 });
 export type Diff = z.infer<typeof DiffSchema>;
 
-/** An error answered to a request, with a machine-readable code and a sentence for people. */
+/**
+ * Why a request was refused: `bad-request` (the payload does not fit its schema or its bounds),
+ * `too-large` (over the event's byte budget, refused before it was read), `binary` (binary data
+ * where the event takes none), `forbidden` (the role lacks the capability), `rate-limited` (too many
+ * requests of the event's cost class; try again after `retryAfterMs`), `busy` (the server is
+ * answering too many such requests now), `not-found`, `version-mismatch`, `internal`.
+ */
+export const ERROR_CODES = [
+  'bad-request',
+  'too-large',
+  'binary',
+  'forbidden',
+  'rate-limited',
+  'busy',
+  'not-found',
+  'version-mismatch',
+  'internal',
+] as const;
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+/**
+ * An error answered to a request, with a machine-readable code and a short sentence for people. The
+ * sentence names what was wrong (a field, a limit) and never repeats the input.
+ */
 export const ErrorPayloadSchema = z.object({
-  code: z.enum(['bad-request', 'version-mismatch', 'forbidden', 'not-found', 'internal']),
+  code: ErrorCodeSchema,
   message: z.string(),
+  /** With `rate-limited` and `busy`: when a new try may succeed. */
+  retryAfterMs: z.number().int().nonnegative().optional(),
 });
 export type ErrorPayload = z.infer<typeof ErrorPayloadSchema>;
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorPayload };
-
-/** Roles decide what a socket may see: `public` and `kiosk` only public, aggregated data. */
-export const RoleSchema = z.enum(['public', 'kiosk', 'planner', 'operator', 'admin']);
-export type Role = z.infer<typeof RoleSchema>;
 
 /** How often a client gets diffs: operators fast, the public slower, kiosks slowest. */
 export const ClientClassSchema = z.enum(['operator', 'public', 'kiosk']);

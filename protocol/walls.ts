@@ -48,23 +48,25 @@ export const WallViewMessageSchema = z
   .object({
     wall: WallNameSchema,
     view: WallViewSchema,
-    /** The access key id of the operator who pushed it. */
-    by: z.string(),
+    /**
+     * Who pushed it: the operator's access key id for staff screens; for a screen without a key the
+     * display name the config gives that key, or null.
+     */
+    by: z.string().nullable(),
     atMs: z.number(),
   })
   .strict();
 export type WallViewMessage = z.infer<typeof WallViewMessageSchema>;
 
 /** The answer to `wall:push`: how many screens of the wall were connected and got it. */
-export interface WallPushResult {
-  readonly wall: WallName;
-  readonly screens: number;
-}
+export const WallPushResultSchema = z.object({ wall: WallNameSchema, screens: z.number().int() });
+export type WallPushResult = z.infer<typeof WallPushResultSchema>;
 
 /** One wall of `wall:list`: its screens connected now, and the last view pushed to it. */
-export interface WallSummary {
-  readonly wall: WallName;
-  readonly screens: number;
-  readonly lastPushAtMs: number | null;
-  readonly lastPushBy: string | null;
-}
+export const WallSummarySchema = z.object({
+  wall: WallNameSchema,
+  screens: z.number().int(),
+  lastPushAtMs: z.number().nullable(),
+  lastPushBy: z.string().nullable(),
+});
+export type WallSummary = z.infer<typeof WallSummarySchema>;

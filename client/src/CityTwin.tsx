@@ -703,10 +703,14 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
               {translator.t('wall.badge', { wall: wallName })}
               {' · '}
               {wallShown
-                ? translator.t('wall.lastPush', {
-                    by: wallShown.by,
-                    time: formatTime(wallShown.atMs, translator.intlLocale, info.city.timezone),
-                  })
+                ? wallShown.by === null
+                  ? translator.t('wall.lastPushAnonymous', {
+                      time: formatTime(wallShown.atMs, translator.intlLocale, info.city.timezone),
+                    })
+                  : translator.t('wall.lastPush', {
+                      by: wallShown.by,
+                      time: formatTime(wallShown.atMs, translator.intlLocale, info.city.timezone),
+                    })
                 : translator.t('wall.waiting')}
             </p>
           )}

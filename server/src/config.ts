@@ -9,6 +9,7 @@ import { NgsiLdSourceSchema } from './adapters/ngsild/ngsiLdSourceConfig.ts';
 import { ParkingSourceSchema } from './adapters/parkapi/parkingSourceConfig.ts';
 import { SensorThingsSourceSchema } from './adapters/sensorthings/staSourceConfig.ts';
 import { AlarmRuleSchema } from '../../protocol/alarms.ts';
+import { STAFF_ROLES } from '../../protocol/roles.ts';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
@@ -181,7 +182,13 @@ export const ConfigSchema = z
         z
           .object({
             id: IdSchema,
-            role: z.enum(['planner', 'operator', 'admin']),
+            role: z.enum(STAFF_ROLES),
+            /**
+             * What the public sees where this staff member acted (an incident's author, a wall's
+             * view): "Leitstelle", "Stadtplanung". Left out, they see nothing; the key id stays
+             * among staff.
+             */
+            displayName: z.string().trim().min(1).max(80).optional(),
             apiKey: z.string().min(16, 'access keys need at least 16 characters').optional(),
             apiKeyEnv: z.string().min(1).optional(),
           })

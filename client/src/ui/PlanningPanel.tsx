@@ -171,7 +171,7 @@ export function PlanningPanel({
   /** The sun-hours result of the variant shown, for the report. */
   const [sunResult, setSunResult] = useState<{ summary: string; image: string } | null>(null);
   /** Saved by whom and when (for the report). */
-  const [savedInfo, setSavedInfo] = useState<{ by: string; atMs: number } | null>(null);
+  const [savedInfo, setSavedInfo] = useState<{ by: string | null; atMs: number } | null>(null);
   /** The swipe's sides (variant ids or `as-is`), or null while not comparing. */
   const [compare, setCompare] = useState<{ left: string; right: string } | null>(null);
   const openedInitial = useRef(false);
@@ -445,11 +445,13 @@ export function PlanningPanel({
       title: draft.name,
       subtitle: [
         draft.version > 0 && savedInfo
-          ? translator.t('report.version', {
-              version: draft.version,
-              by: savedInfo.by,
-              time: time(savedInfo.atMs),
-            })
+          ? savedInfo.by === null
+            ? translator.t('report.versionAnonymous', { version: draft.version, time: time(savedInfo.atMs) })
+            : translator.t('report.version', {
+                version: draft.version,
+                by: savedInfo.by,
+                time: time(savedInfo.atMs),
+              })
           : translator.t('report.unsaved'),
         translator.t('report.variant', { variant: shown.name }),
       ],

@@ -8,7 +8,12 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Role } from '../../../protocol/index.ts';
-import type { Scenario, ScenarioComment, ScenarioSummary } from '../../../protocol/scenarios.ts';
+import type {
+  Scenario,
+  ScenarioComment,
+  ScenarioSummary,
+  ScenarioVersion,
+} from '../../../protocol/scenarios.ts';
 import {
   CommentInputSchema,
   CommentSchema,
@@ -193,7 +198,7 @@ export class ScenarioService {
   }
 
   /** Every saved version of a scenario (staff). */
-  versions(cityId: string, id: unknown): { version: number; savedBy: string; savedAtMs: number }[] {
+  versions(cityId: string, id: unknown): ScenarioVersion[] {
     const entry = this.visible(cityId, id, 'planner');
     return this.versionNumbers(cityId, entry.latest.id).flatMap((version) => {
       const scenario =
