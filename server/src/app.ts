@@ -53,6 +53,8 @@ import { SourceHealthReporter } from './http/sourceHealth.ts';
 import type { AlarmChange, AlarmRule, IncidentChange } from '../../protocol/index.ts';
 import { preEncodingParser } from './live/preEncoded.ts';
 import { boundedRecoveryAdapter } from './live/recoveryAdapter.ts';
+import type { AccessKey } from './auth/accessKeys.ts';
+import { AccessKeyRing, WrongKeyThrottle } from './auth/accessKeys.ts';
 import type { Logger } from './logger.ts';
 import { createLogger } from './logger.ts';
 import type { AppMetrics } from './metrics.ts';
@@ -169,6 +171,18 @@ async function openHistoryStore(
       'history.backend is "postgres": set history.postgresUrl, or history.postgresUrlEnv and that environment variable (or CITYTWIN_HISTORY_POSTGRES_URL)',
     );
   return PostgresHistoryStore.open({ connectionString, schema: history.schema, retention, now });
+}
+
+/** The staff keys of the config with their keys resolved; a key that is missing or short stops the start. */
+function resolveAccessKeys(config: Config, env: NodeJS.ProcessEnv): AccessKey[] {
+  return config.accessKeys.map((entry) => {
+    const key = entry.apiKey ?? (entry.apiKeyEnv ? env[entry.apiKeyEnv] : undefined);
+    if (!key || key.length < 16)
+      throw new ConfigError(
+        `accessKeys ${entry.id}: no key of at least 16 characters (set "apiKey", or "apiKeyEnv" and that environment variable)`,
+      );
+    return { id: entry.id, role: entry.role, key, displayName: entry.displayName };
+  });
 }
 
 /** Whether no source but the simulator has fed the sensor yet. */
@@ -399,12 +413,16 @@ export async function createApp(config: Config, components: AppComponents = {}):
     now: () => clock.now(),
     logger,
   });
-  const staffKeys = config.accessKeys.flatMap((entry) => {
-    const key = entry.apiKey ?? (entry.apiKeyEnv ? env[entry.apiKeyEnv] : undefined);
-    return key ? [key] : [];
-  });
+  // Every key is checked against one throttle: wrong keys count per address, whichever route or
+  // handshake they came to.
+  const keyThrottle = new WrongKeyThrottle({ logger, now: () => Date.now() });
+  const accessKeyRing = new AccessKeyRing(resolveAccessKeys(config, env), keyThrottle);
   const keyOf = (entry: (typeof config.accessKeys)[number]) =>
     entry.apiKey ?? (entry.apiKeyEnv ? env[entry.apiKeyEnv] : undefined);
+  const staffKeys = config.accessKeys.flatMap((entry) => {
+    const key = keyOf(entry);
+    return key ? [key] : [];
+  });
   const keysWhere = (planner: boolean) =>
     config.accessKeys.flatMap((entry) => {
       const key = keyOf(entry);
@@ -470,14 +488,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
     logger,
     tickHz: config.tickHz,
     tickHzByClass: config.tickHzByClass,
-    accessKeys: config.accessKeys.map((entry) => {
-      const key = entry.apiKey ?? (entry.apiKeyEnv ? env[entry.apiKeyEnv] : undefined);
-      if (!key || key.length < 16)
-        throw new ConfigError(
-          `accessKeys ${entry.id}: no key of at least 16 characters (set "apiKey", or "apiKeyEnv" and that environment variable)`,
-        );
-      return { id: entry.id, role: entry.role, key };
-    }),
+    accessKeyRing,
     history,
     alarms,
     health,

@@ -8,7 +8,6 @@
  * (`live:snapshot`). Connection-state recovery is on, so a short drop replays what was missed.
  * Every inbound payload is parsed; a malformed request gets an error answer and the socket stays up.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Server, Socket } from 'socket.io';
 import type {
   Ack,
@@ -33,6 +32,7 @@ import {
 } from '../../../protocol/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Hub, SubscriberSink } from '../hub/hub.ts';
+import type { AccessKeyRing } from '../auth/accessKeys.ts';
 import type { Logger } from '../logger.ts';
 import type { AppMetrics } from '../metrics.ts';
 import type { AlarmService } from '../alarms/alarmService.ts';
@@ -76,13 +76,6 @@ const CONGESTED_PACKETS = 16;
 /** Bytes queued in the WebSocket (and its TCP socket) beyond which it counts as congested. */
 const CONGESTED_BYTES = 128 * 1024;
 
-/** A staff access key with its role. */
-export interface AccessKey {
-  readonly id: string;
-  readonly role: Exclude<Role, 'public' | 'kiosk'>;
-  readonly key: string;
-}
-
 export interface LiveGatewayOptions {
   /** The hub of every served city, by city id. */
   hubs: ReadonlyMap<string, Hub>;
@@ -95,7 +88,8 @@ export interface LiveGatewayOptions {
   tickHz: number;
   /** Diffs per second of each client class (each at most `tickHz`). */
   tickHzByClass: Readonly<Record<ClientClass, number>>;
-  accessKeys?: readonly AccessKey[];
+  /** The staff keys and the wrong-key throttle. */
+  accessKeyRing: AccessKeyRing;
   /** Answers `history:*` requests; without it they are refused as not found. */
   history?: HistoryService | undefined;
   /** Answers `alarm:*` requests of staff sockets; without it they are refused as not found. */
@@ -158,11 +152,9 @@ export const incidentRoomOf = (cityId: string, audience: 'public' | 'staff') =>
   `incidents:${cityId}:${audience}`;
 /** The room of a wall's screens (`?wall=<name>`) in a city. */
 export const wallRoomOf = (cityId: string, wall: string) => `wall:${cityId}:${wall}`;
-const digest = (text: string) => createHash('sha256').update(text).digest();
 
 export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): void {
   const { hubs, defaultCityId, clock, metrics, logger } = options;
-  const keys = (options.accessKeys ?? []).map((entry) => ({ entry, digest: digest(entry.key) }));
   // A class faster than the hub gets every tick.
   const periodTicks = (clientClass: ClientClass) =>
     Math.max(1, Math.round(options.tickHz / Math.min(options.tickHz, options.tickHzByClass[clientClass])));
@@ -215,16 +207,22 @@ export function attachLiveGateway(io: LiveServer, options: LiveGatewayOptions): 
     }
     let role: Role = 'public';
     if (auth?.accessKey !== undefined) {
-      const presented = typeof auth.accessKey === 'string' ? digest(auth.accessKey) : undefined;
-      let match: AccessKey | undefined;
-      for (const { entry, digest: known } of keys)
-        if (presented && timingSafeEqual(known, presented) && !match) match = entry;
-      if (!match) {
+      const presented = typeof auth.accessKey === 'string' ? auth.accessKey : '\u0000';
+      const checked = options.accessKeyRing.check(presented, socket.handshake.address, 'socket handshake');
+      if (checked.kind === 'throttled') {
+        next(
+          refusal('Too many wrong access keys from this address; try again later.', 'rate-limited', {
+            retryAfterMs: checked.retryAfterMs,
+          }),
+        );
+        return;
+      }
+      if (checked.kind !== 'known') {
         next(refusal('The access key is not known to this server.', 'forbidden'));
         return;
       }
-      role = match.role;
-      socket.data.staffId = match.id;
+      role = checked.holder.role;
+      socket.data.staffId = checked.holder.id;
     }
     const clientClass = ClientClassSchema.safeParse(auth?.clientClass);
     if (auth?.clientClass !== undefined && !clientClass.success) {
