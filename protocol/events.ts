@@ -192,7 +192,7 @@ const IdOfSchema = z.object({ id: z.string() });
 const RecordIdSchema = z.string().min(1).max(200);
 
 /** Every client → server event. The server handles exactly these, each through one guarded door. */
-export const CLIENT_EVENTS: { readonly [E in ClientEvent]: ClientEventSpec } = {
+export const CLIENT_EVENTS = {
   'live:subscribe': {
     payload: SubscribeRequestSchema,
     ack: SnapshotSchema,
@@ -373,7 +373,7 @@ export const CLIENT_EVENTS: { readonly [E in ClientEvent]: ClientEventSpec } = {
     cost: 'write',
     maxBytes: 1 * KiB,
   },
-};
+} as const satisfies { readonly [E in ClientEvent]: ClientEventSpec };
 
 /** Whether `name` is a declared client → server event (an own key, never one of Object's). */
 export function isClientEvent(name: string): name is ClientEvent {
@@ -382,5 +382,6 @@ export function isClientEvent(name: string): name is ClientEvent {
 
 /** The shape bounds of an event: its own over the defaults. */
 export function shapeLimitsOf(event: ClientEvent): ShapeLimits {
-  return { ...DEFAULT_SHAPE_LIMITS, ...CLIENT_EVENTS[event].shape };
+  const spec: ClientEventSpec = CLIENT_EVENTS[event];
+  return { ...DEFAULT_SHAPE_LIMITS, ...spec.shape };
 }

@@ -48,27 +48,31 @@ export interface HealthReport {
 /** The answer to `ops:health`, as the viewer checks it. */
 export const HealthReportSchema = z.object({
   atMs: z.number(),
-  sources: z.array(
-    z.object({
-      id: z.string(),
-      type: z.string(),
-      cityId: z.string().nullable(),
-      state: z.unknown(),
-      accepted: z.number(),
-      readingsPerS: z.number(),
-      rejections: z.record(z.string(), z.number()),
-    }),
-  ),
-  deadLetters: z.array(
-    z.object({ atMs: z.number(), source: z.string(), reason: z.string(), message: z.string() }),
-  ),
-  sensors: z.array(
-    z.object({
-      sensorId: z.string(),
-      freshness: z.enum(['live', 'stale', 'offline']),
-      observedAtMs: z.number().nullable(),
-      lastSeenMs: z.number().nullable(),
-      batteryPercent: z.number().nullable(),
-    }),
-  ),
+  sources: z
+    .array(
+      z.object({
+        id: z.string(),
+        type: z.string(),
+        cityId: z.string().nullable(),
+        state: z.unknown(),
+        accepted: z.number(),
+        readingsPerS: z.number(),
+        rejections: z.record(z.string(), z.number()).readonly(),
+      }),
+    )
+    .readonly(),
+  deadLetters: z
+    .array(z.object({ atMs: z.number(), source: z.string(), reason: z.string(), message: z.string() }))
+    .readonly(),
+  sensors: z
+    .array(
+      z.object({
+        sensorId: z.string(),
+        freshness: z.enum(['live', 'stale', 'offline']),
+        observedAtMs: z.number().nullable(),
+        lastSeenMs: z.number().nullable(),
+        batteryPercent: z.number().nullable(),
+      }),
+    )
+    .readonly(),
 });

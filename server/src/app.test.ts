@@ -163,7 +163,7 @@ describe('live path over Socket.io', () => {
     expect(bad.ok).toBe(false);
     if (!bad.ok) {
       expect(bad.error.code).toBe('bad-request');
-      expect(bad.error.message).toContain('kinds.1');
+      expect(bad.error.message).toContain('kinds[1]');
     }
     const garbage = await subscribe(socket, 'subscribe me please');
     expect(garbage.ok).toBe(false);

@@ -45,13 +45,14 @@ import { PostgresHistoryStore } from './history/postgresHistoryStore.ts';
 import { startTickTimer } from './hub/tickTimer.ts';
 import type { LiveServer } from './live/liveGateway.ts';
 import { alarmRoomOf, attachLiveGateway, incidentRoomOf } from './live/liveGateway.ts';
+import { publicIncident } from './live/incidentHandlers.ts';
 import { ScenarioService } from './scenarios/scenarioService.ts';
 import type { IncidentAudience } from './incidents/incidentService.ts';
 import { IncidentService } from './incidents/incidentService.ts';
 import { AlarmService } from './alarms/alarmService.ts';
 import { SourceHealthReporter } from './http/sourceHealth.ts';
 import type { AlarmChange, AlarmRule, IncidentChange } from '../../protocol/index.ts';
-import { preEncodingParser } from './live/preEncoded.ts';
+import { twinParser } from './live/twinParser.ts';
 import { boundedRecoveryAdapter } from './live/recoveryAdapter.ts';
 import type { AccessKey } from './auth/accessKeys.ts';
 import { AccessKeyRing, WrongKeyThrottle } from './auth/accessKeys.ts';
@@ -475,8 +476,9 @@ export async function createApp(config: Config, components: AppComponents = {}):
       maxBytes: config.recoveryBufferMiB * 1024 * 1024,
       notReplayed: ['live:diff', 'live:snapshot', 'server:hello'],
     }),
-    // Diffs and pushed snapshots are written to JSON once and spliced into every packet as text.
-    parser: preEncodingParser,
+    // Diffs and pushed snapshots are written to JSON once and spliced into every packet as text;
+    // incoming events pass the gate before their payload is parsed.
+    parser: twinParser,
     // A planner's scenario with imported buildings' shapes is saved in one message.
     maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
   });
@@ -495,8 +497,16 @@ export async function createApp(config: Config, components: AppComponents = {}):
     incidents,
     scenarios,
   });
-  emitIncident = (cityId, audience, change) =>
-    io.to(incidentRoomOf(cityId, audience)).emit('incident:changed', change);
+  // Staff get every change as it is; the others the public incidents, with staff ids replaced by
+  // display names.
+  emitIncident = (cityId, audience, change) => {
+    io.to(incidentRoomOf(cityId, 'staff')).emit('incident:changed', change);
+    if (audience === 'public')
+      io.to(incidentRoomOf(cityId, 'public')).emit('incident:changed', {
+        id: change.id,
+        incident: change.incident === null ? null : publicIncident(change.incident, accessKeyRing),
+      });
+  };
   emitAlarm = (cityId, change) => io.to(alarmRoomOf(cityId)).emit('alarm:changed', change);
   emitRules = (rules) => io.to([...cities.keys()].map(alarmRoomOf)).emit('alarm:rules', [...rules]);
   const simulator = defaultCity.simulator;

@@ -99,7 +99,7 @@ beforeAll(async () => {
   });
   config = {
     ...base,
-    accessKeys: [{ id: 'leitstelle', role: 'operator', apiKey: KEY }],
+    accessKeys: [{ id: 'leitstelle', role: 'operator', apiKey: KEY, displayName: 'Leitstelle Böblingen' }],
     incidentsFile: join(dir, 'incidents.json'),
   };
   await start();
@@ -131,8 +131,14 @@ describe('incidents over real sockets', () => {
       () => b.changes.length === 1 && pub.changes.length === 1,
       'the public incident on B and the public',
     );
-    expect(pub.changes[0]).toEqual({ id: saved.data.id, incident: saved.data });
-    // Each console gets a change once (staff are in the public room too).
+    // The public sees who marked it by the display name the config gives, never the key id.
+    expect(pub.changes[0]).toEqual({
+      id: saved.data.id,
+      incident: { ...saved.data, createdBy: 'Leitstelle Böblingen', updatedBy: 'Leitstelle Böblingen' },
+    });
+    expect(JSON.stringify(pub.changes)).not.toContain('leitstelle');
+    expect(b.changes[0]).toEqual({ id: saved.data.id, incident: saved.data });
+    // Each console gets a change once.
     expect(a.changes).toHaveLength(1);
 
     const flooding = await a.save({
@@ -213,6 +219,10 @@ describe('incidents over real sockets', () => {
     await start();
     const pub = await client();
     const list = await pub.list();
-    expect(list.ok && list.data.find((i) => i.id === saved.data.id)).toEqual(saved.data);
+    expect(list.ok && list.data.find((i) => i.id === saved.data.id)).toEqual({
+      ...saved.data,
+      createdBy: 'Leitstelle Böblingen',
+      updatedBy: 'Leitstelle Böblingen',
+    });
   });
 });

@@ -13,6 +13,10 @@ export interface AppMetrics extends HubMetrics {
   connectedClients: Gauge;
   tickDuration: Histogram;
   diffsSent: Counter;
+  /** Socket requests refused at the door, by event and code. */
+  socketRefusals: Counter<'event' | 'code'>;
+  /** Sockets the server closed because they kept sending refused requests. */
+  offendersDisconnected: Counter;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): AppMetrics {
@@ -46,6 +50,17 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): AppMe
     help: 'Diff messages sent to subscribers.',
     registers: [registry],
   });
+  const socketRefusals = new Counter({
+    name: 'citytwin_socket_refusals_total',
+    help: 'Socket requests refused at the door (too large, binary, forbidden, rate-limited, malformed), by event and code.',
+    labelNames: ['event', 'code'] as const,
+    registers: [registry],
+  });
+  const offendersDisconnected = new Counter({
+    name: 'citytwin_socket_offenders_disconnected_total',
+    help: 'Sockets closed by the server because they kept sending refused requests.',
+    registers: [registry],
+  });
   const acceptedBySource = new Map<string, ReturnType<typeof readingsIn.labels>>();
   const acceptedTotals = new Map<string, number>();
   const rejectedTotals = new Map<string, Map<string, number>>();
@@ -54,6 +69,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): AppMe
     connectedClients,
     tickDuration,
     diffsSent,
+    socketRefusals,
+    offendersDisconnected,
     // Every accepted reading counts: the labelled child is looked up once per source, not hashed
     // from a label object each time.
     readingAccepted: (source: string) => {

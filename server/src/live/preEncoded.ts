@@ -23,7 +23,7 @@ export function preEncoded<T>(json: string): T {
  * socket.io-parser's encoder, except that an event with a {@link PreEncodedJson} argument is written
  * here, the way its `encodeAsString` writes a text packet: type, namespace unless `/`, ack id, data.
  */
-class SplicingEncoder extends Encoder {
+export class SplicingEncoder extends Encoder {
   override encode(packet: Packet): ReturnType<Encoder['encode']> {
     const data: unknown = packet.data;
     if (
@@ -42,7 +42,7 @@ class SplicingEncoder extends Encoder {
   }
 }
 
-/** The value of the Socket.io server's `parser` option. */
+/** The splicing encoder with socket.io-parser's own decoder (the twin's server uses `twinParser`). */
 export const preEncodingParser = { Encoder: SplicingEncoder, Decoder };
 
 /**
