@@ -374,7 +374,14 @@ const REPLAY_BASE_MS = BASE_MS - SECONDS * 1000;
 /** The server's config: port 0, silent, no simulator, the hub at 50 Hz, public clients at 2 Hz. */
 function serverConfig(): Config {
   const base = loadConfig({
-    env: { PORT: '0', HOST: '127.0.0.1', CITYTWIN_LOG_LEVEL: 'silent', CITYTWIN_SIMULATOR: 'false' },
+    env: {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      CITYTWIN_LOG_LEVEL: 'silent',
+      // Thousands of load clients share this machine's address; the per-socket limits still apply.
+      CITYTWIN_SOCKET_LIMITS_PER_ADDRESS: 'false',
+      CITYTWIN_SIMULATOR: 'false',
+    },
   });
   return { ...base, tickHz: HUB_TICK_HZ, tickHzByClass: { ...base.tickHzByClass, public: CLIENT_HZ } };
 }

@@ -291,6 +291,8 @@ function serverConfig(hubHz: number, clientHz: number): { config: Config; hubHz:
       PORT: '0',
       HOST: '127.0.0.1',
       CITYTWIN_LOG_LEVEL: 'silent',
+      // Thousands of load clients share this machine's address; the per-socket limits still apply.
+      CITYTWIN_SOCKET_LIMITS_PER_ADDRESS: 'false',
       CITYTWIN_SIMULATOR: 'false',
       ...(process.env.HUB_BENCH_RECOVERY_MIB
         ? { CITYTWIN_RECOVERY_BUFFER_MIB: process.env.HUB_BENCH_RECOVERY_MIB }

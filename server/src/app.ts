@@ -46,6 +46,7 @@ import { startTickTimer } from './hub/tickTimer.ts';
 import type { LiveServer } from './live/liveGateway.ts';
 import { alarmRoomOf, attachLiveGateway, incidentRoomOf } from './live/liveGateway.ts';
 import { publicIncident } from './live/incidentHandlers.ts';
+import { DEFAULT_DOOR_LIMITS } from './live/door.ts';
 import { ScenarioService } from './scenarios/scenarioService.ts';
 import type { IncidentAudience } from './incidents/incidentService.ts';
 import { IncidentService } from './incidents/incidentService.ts';
@@ -491,6 +492,11 @@ export async function createApp(config: Config, components: AppComponents = {}):
     tickHz: config.tickHz,
     tickHzByClass: config.tickHzByClass,
     accessKeyRing,
+    doorLimits: {
+      ...DEFAULT_DOOR_LIMITS,
+      perAddress: config.socketLimits.perAddress,
+      rates: { ...DEFAULT_DOOR_LIMITS.rates, ...config.socketLimits.rates },
+    },
     history,
     alarms,
     health,

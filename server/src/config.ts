@@ -10,8 +10,16 @@ import { ParkingSourceSchema } from './adapters/parkapi/parkingSourceConfig.ts';
 import { SensorThingsSourceSchema } from './adapters/sensorthings/staSourceConfig.ts';
 import { AlarmRuleSchema } from '../../protocol/alarms.ts';
 import { STAFF_ROLES } from '../../protocol/roles.ts';
+import { COST_CLASSES } from '../../protocol/events.ts';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+/** A token bucket: requests at once, and per second lasting. */
+const BucketRateSchema = z
+  .object({ burst: z.number().min(1).max(1_000_000), perSecond: z.number().positive().max(1_000_000) })
+  .strict();
+/** One cost class's rate per socket and per address. */
+const CostRateSchema = z.object({ socket: BucketRateSchema, address: BucketRateSchema }).strict();
 
 /** How long a kind's readings are kept, in days, per table. */
 const RetentionDaysSchema = z
@@ -198,6 +206,19 @@ export const ConfigSchema = z
           }),
       )
       .default([]),
+    /**
+     * Rate limits of socket requests per cost class (`light`, `history`, `write`, `comment`), per
+     * socket and per address; a class left out keeps its default (docs/security.md). `perAddress`
+     * off: only per socket (for load tests whose thousands of clients share one address; behind a
+     * reverse proxy, set `security.trustProxy` rather than this).
+     */
+    socketLimits: z
+      .object({
+        perAddress: z.boolean().default(true),
+        rates: z.partialRecord(z.enum(COST_CLASSES), CostRateSchema).default({}),
+      })
+      .strict()
+      .default({ perAddress: true, rates: {} }),
     logLevel: z.enum(LOG_LEVELS).default('info'),
     history: HistoryConfigSchema,
     /** Where incidents marked by operators are kept (they last days, across restarts). */
@@ -274,13 +295,19 @@ const ENV_FIELDS: Record<string, readonly string[]> = {
   CITYTWIN_HISTORY_FILE: ['history', 'file'],
   CITYTWIN_HISTORY_POSTGRES_URL: ['history', 'postgresUrl'],
   CITYTWIN_ALARMS: ['alarms', 'enabled'],
+  CITYTWIN_SOCKET_LIMITS_PER_ADDRESS: ['socketLimits', 'perAddress'],
 };
 
 /** The environment variable names `loadConfig` reads, for documentation and error messages. */
 export const CONFIG_ENV_VARS = Object.keys(ENV_FIELDS);
 
 function envValue(name: string, raw: string): unknown {
-  if (name === 'CITYTWIN_SIMULATOR' || name === 'CITYTWIN_HISTORY' || name === 'CITYTWIN_ALARMS') {
+  if (
+    name === 'CITYTWIN_SIMULATOR' ||
+    name === 'CITYTWIN_HISTORY' ||
+    name === 'CITYTWIN_ALARMS' ||
+    name === 'CITYTWIN_SOCKET_LIMITS_PER_ADDRESS'
+  ) {
     if (/^(1|true|yes|on)$/i.test(raw)) return true;
     if (/^(0|false|no|off)$/i.test(raw)) return false;
     // Leave it as a string so validation names the field and the allowed values.
@@ -321,6 +348,8 @@ function allowedKeys(path: readonly PropertyKey[]): string[] {
   if (path.length === 0) return Object.keys(ConfigSchema.shape);
   if (path[0] === 'simulator') return ['enabled', 'seed', 'timeScale'];
   if (path[0] === 'tickHzByClass') return ['operator', 'public', 'kiosk'];
+  if (path[0] === 'socketLimits' && path.length === 1) return ['perAddress', 'rates'];
+  if (path[0] === 'socketLimits' && path[1] === 'rates' && path.length === 2) return [...COST_CLASSES];
   if (path[0] === 'alarms' && path.length === 1) return ['enabled', 'rules', 'rulesFile'];
   if (path[0] === 'history' && path.length === 1)
     return [

@@ -5,6 +5,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import {
+  CLIENT_EVENTS,
   PROTOCOL_VERSION,
   versionMismatchMessage,
   type BBox,
@@ -93,15 +94,10 @@ export type HistoryEvent =
   | 'scenario:comments'
   | 'scenario:moderate';
 
-/** Requests without a payload. */
-const BARE_REQUESTS: ReadonlySet<HistoryEvent> = new Set([
-  'history:range',
-  'alarm:list',
-  'ops:health',
-  'incident:list',
-  'wall:list',
-  'scenario:list',
-]);
+/** Requests without a payload (their only argument is the acknowledgement), as the protocol declares them. */
+const BARE_REQUESTS: ReadonlySet<string> = new Set(
+  Object.entries(CLIENT_EVENTS).flatMap(([event, spec]) => (spec.payload === null ? [event] : [])),
+);
 
 /** Owns the socket; `start()` connects, `stop()` disconnects for good. */
 export class LiveClient {

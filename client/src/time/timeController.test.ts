@@ -122,6 +122,45 @@ describe('TimeController', () => {
     expect(store.getSnapshot().state?.serverTimeMs).toBe(NOW - HOUR);
   });
 
+  it('asks a refused moment again once the server says a try can succeed, without showing an error', async () => {
+    vi.useFakeTimers();
+    const store = new LiveStore();
+    store.setHello({ protocolVersion: 3, cityId: 'x', serverTimeMs: NOW, timeScale: 1, role: 'public' }, 0);
+    const source = fakeSource();
+    const asked: number[] = [];
+    let refuse = true;
+    const request: TimeSource['request'] = (event, payload) => {
+      if (event !== 'history:state' || !refuse) return source.request(event, payload);
+      refuse = false;
+      asked.push((payload as { atMs: number }).atMs);
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'rate-limited', message: 'history:state: too many requests', retryAfterMs: 800 },
+      });
+    };
+    const time = new TimeController({
+      store,
+      source: { ...source, request },
+      kinds: ['parking'],
+      now: () => 0,
+    });
+    await time.refreshRange();
+    time.goTo(NOW - 2 * HOUR);
+    await settle();
+    expect(asked).toEqual([NOW - 2 * HOUR]);
+    expect(time.getView()).toMatchObject({ loading: true, error: null });
+    vi.advanceTimersByTime(799);
+    await settle();
+    expect(source.asked).toEqual([]);
+    vi.advanceTimersByTime(1);
+    await settle();
+    expect(source.asked).toEqual([NOW - 2 * HOUR]);
+    source.answerAll();
+    await settle();
+    expect(time.getView()).toMatchObject({ loading: false, error: null });
+    expect(store.getSnapshot().state?.serverTimeMs).toBe(NOW - 2 * HOUR);
+  });
+
   it('plays forward at its speed and becomes live at the present', async () => {
     vi.useFakeTimers();
     let local = 0;

@@ -45,6 +45,9 @@ export interface TimeControllerOptions {
   readonly logger?: Pick<Console, 'warn'> | undefined;
 }
 
+/** The longest wait before a refused request is asked again. */
+const MAX_RETRY_MS = 5000;
+
 const AckStateSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), data: StateAtSchema }),
   z.object({ ok: z.literal(false), error: ErrorPayloadSchema }),
@@ -274,6 +277,7 @@ export class TimeController {
     this.patch({ loading: true });
     const generation = this.generation;
     const askedAtLocal = this.now();
+    let retryAfter: number | undefined;
     this.options.source
       .request('history:state', { atMs: Math.round(atMs), kinds: [...this.options.kinds] })
       .then(
@@ -283,7 +287,13 @@ export class TimeController {
           if (!parsed.success) {
             this.patch({ error: 'malformed answer' });
           } else if (!parsed.data.ok) {
-            this.patch({ error: parsed.data.error.message });
+            const { code, message, retryAfterMs } = parsed.data.error;
+            // The server is answering many requests (or this window sent many): the same moment is
+            // asked again once it says a try can succeed, unless a newer wish comes first.
+            if ((code === 'rate-limited' || code === 'busy') && retryAfterMs !== undefined) {
+              this.pendingAtMs ??= atMs;
+              retryAfter = Math.min(retryAfterMs, MAX_RETRY_MS);
+            } else this.patch({ error: message });
           } else {
             const mode = this.view.mode;
             const speed = mode.kind === 'past' && mode.playing ? mode.speed : 0;
@@ -299,11 +309,16 @@ export class TimeController {
       )
       .finally(() => {
         if (generation !== this.generation || this.disposed) return;
-        this.inFlight = false;
-        const pending = this.pendingAtMs;
-        this.pendingAtMs = null;
-        if (pending !== null && this.view.mode.kind === 'past') this.fetch(pending);
-        else this.patch({ loading: false });
+        const next = () => {
+          if (generation !== this.generation || this.disposed) return;
+          this.inFlight = false;
+          const pending = this.pendingAtMs;
+          this.pendingAtMs = null;
+          if (pending !== null && this.view.mode.kind === 'past') this.fetch(pending);
+          else this.patch({ loading: false });
+        };
+        if (retryAfter === undefined) next();
+        else setTimeout(next, retryAfter);
       });
   }
 

@@ -82,7 +82,7 @@ export interface DoorLimits {
 export const DEFAULT_DOOR_LIMITS: DoorLimits = {
   rates: {
     light: { socket: { burst: 40, perSecond: 10 }, address: { burst: 400, perSecond: 100 } },
-    history: { socket: { burst: 30, perSecond: 8 }, address: { burst: 120, perSecond: 30 } },
+    history: { socket: { burst: 60, perSecond: 15 }, address: { burst: 240, perSecond: 60 } },
     write: { socket: { burst: 20, perSecond: 2 }, address: { burst: 100, perSecond: 10 } },
     comment: { socket: { burst: 3, perSecond: 1 / 30 }, address: { burst: 10, perSecond: 1 / 15 } },
   },
