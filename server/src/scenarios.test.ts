@@ -175,7 +175,7 @@ describe('planning scenarios over real sockets', () => {
     if (!hidden.ok)
       expect(hidden.error).toEqual({
         code: 'not-found',
-        message: 'scenario:get: no scenario "elbenplatz-neugestaltung"',
+        message: 'scenario:get: no such scenario',
       });
 
     clock.set(T0 + 60_000);
@@ -255,7 +255,7 @@ describe('planning scenarios over real sockets', () => {
     });
     expect(noVariant.ok).toBe(false);
     if (!noVariant.ok)
-      expect(noVariant.error.message).toBe(`scenario:comment: scenario "${id}" has no variant "z"`);
+      expect(noVariant.error.message).toBe('scenario:comment: the scenario has no such variant');
     const draft = await visitor.comment({
       scenarioId: 'elbenplatz-neugestaltung-2',
       variantId: 'a',

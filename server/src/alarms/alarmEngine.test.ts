@@ -86,7 +86,7 @@ describe('AlarmEngine', () => {
     expect(() => e.acknowledge(alarm?.id ?? '', 'other', undefined)).toThrow(
       /already acknowledged by leitstelle/,
     );
-    expect(() => e.acknowledge('nope', 'other', undefined)).toThrow(/no open alarm nope/);
+    expect(() => e.acknowledge('nope', 'other', undefined)).toThrow('no such open alarm');
   });
 
   it('raises offline for a sensor silent for ten intervals, and for one never heard of since the start', () => {

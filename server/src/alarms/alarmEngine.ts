@@ -208,7 +208,7 @@ export class AlarmEngine {
   /** Acknowledges an open alarm; an already cleared one closes with it. */
   acknowledge(alarmId: string, by: string, comment: string | undefined): Alarm {
     const alarm = this.open.get(alarmId);
-    if (!alarm) throw new AlarmError('not-found', `no open alarm ${alarmId}`);
+    if (!alarm) throw new AlarmError('not-found', 'no such open alarm');
     if (alarm.acknowledgedAtMs !== null)
       throw new AlarmError(
         'bad-request',

@@ -181,7 +181,7 @@ export class HistoryService {
     const sensor = this.sensorsById.get(cityId)?.get(sensorId);
     // A sensor the role may not see is answered like one that does not exist.
     if (!sensor || !visibilities.includes(sensor.visibility))
-      throw new HistoryRequestError('not-found', `no sensor "${sensorId}" in ${cityId}`);
+      throw new HistoryRequestError('not-found', 'no such sensor');
     return sensor;
   }
 

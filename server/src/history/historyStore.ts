@@ -441,7 +441,7 @@ export abstract class SqlHistoryStore implements HistoryStore {
     const unknown = quantities.filter((q) => !sensor.quantities.includes(q));
     if (unknown.length > 0)
       throw new HistoryQueryError(
-        `sensor "${sensor.id}" has no quantit${unknown.length === 1 ? 'y' : 'ies'} ${unknown.join(', ')} (known: ${sensor.quantities.join(', ')})`,
+        `sensor "${sensor.id}" has no quantit${unknown.length === 1 ? 'y' : 'ies'} of ${unknown.length === 1 ? 'that name' : 'those names'} (known: ${sensor.quantities.join(', ')})`,
       );
     const { toMs, stepMs } = query;
     // Buckets start on multiples of the step: the first is the one `fromMs` falls in.

@@ -107,7 +107,7 @@ export class IncidentService {
     const nowMs = this.options.now();
     const before = givenId === undefined ? undefined : city.get(givenId);
     if (givenId !== undefined && !before)
-      throw new IncidentError('not-found', `no incident ${givenId} in ${cityId}`);
+      throw new IncidentError('not-found', 'no such incident');
     const incident: Incident = {
       ...fields,
       ...(fields.description?.trim()
@@ -135,7 +135,7 @@ export class IncidentService {
       throw new IncidentError('bad-request', 'give the id of the incident');
     const city = this.city(cityId);
     const before = city.get(id);
-    if (!before) throw new IncidentError('not-found', `no incident ${id} in ${cityId}`);
+    if (!before) throw new IncidentError('not-found', 'no such incident');
     city.delete(id);
     this.write();
     this.announce(cityId, id, null, before.public);

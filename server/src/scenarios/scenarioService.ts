@@ -159,7 +159,7 @@ export class ScenarioService {
   private visible(cityId: string, id: unknown, role: Role): Entry {
     const entry = typeof id === 'string' ? this.city(cityId).get(id) : undefined;
     if (!entry || (!isStaff(role) && !entry.latest.published))
-      throw new ScenarioError('not-found', `no scenario "${String(id)}"`);
+      throw new ScenarioError('not-found', 'no such scenario');
     return entry;
   }
 
@@ -193,7 +193,7 @@ export class ScenarioService {
         'earlier versions are for staff; the public sees the published one',
       );
     const older = this.readVersion(cityId, id, version);
-    if (!older) throw new ScenarioError('not-found', `scenario "${id}" has no version ${version}`);
+    if (!older) throw new ScenarioError('not-found', 'the scenario has no such version');
     return older;
   }
 
@@ -258,9 +258,9 @@ export class ScenarioService {
     const { scenarioId, variantId, position, text, author } = parsed.data;
     const entry = this.visible(cityId, scenarioId, role);
     if (!entry.latest.variants.some((v) => v.id === variantId))
-      throw new ScenarioError('not-found', `scenario "${scenarioId}" has no variant "${variantId}"`);
+      throw new ScenarioError('not-found', 'the scenario has no such variant');
     if (entry.comments.length >= MAX_COMMENTS)
-      throw new ScenarioError('forbidden', `scenario "${scenarioId}" takes no more comments`);
+      throw new ScenarioError('forbidden', 'the scenario takes no more comments');
     const now = this.options.now();
     const comment: ScenarioComment = {
       id: `${now.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
@@ -290,7 +290,7 @@ export class ScenarioService {
     if (!parsed.success) throw new ScenarioError('bad-request', describeIssues(parsed.error.issues));
     const entry = this.visible(cityId, parsed.data.scenarioId, 'planner');
     const index = entry.comments.findIndex((c) => c.id === parsed.data.commentId);
-    if (index < 0) throw new ScenarioError('not-found', `no comment "${parsed.data.commentId}"`);
+    if (index < 0) throw new ScenarioError('not-found', 'no such comment');
     const moderated: ScenarioComment = {
       ...(entry.comments[index] as ScenarioComment),
       state: parsed.data.state,
