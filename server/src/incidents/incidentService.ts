@@ -106,8 +106,7 @@ export class IncidentService {
     const { id: givenId, ...fields } = parsed.data;
     const nowMs = this.options.now();
     const before = givenId === undefined ? undefined : city.get(givenId);
-    if (givenId !== undefined && !before)
-      throw new IncidentError('not-found', 'no such incident');
+    if (givenId !== undefined && !before) throw new IncidentError('not-found', 'no such incident');
     const incident: Incident = {
       ...fields,
       ...(fields.description?.trim()
