@@ -6,6 +6,7 @@
 import compression from 'compression';
 import express from 'express';
 import { createScenarioImportRouter } from './http/scenarioImportRoutes.ts';
+import { createImportRunner, type ImportRunner } from './scenarios/importRunner.ts';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server as HttpServer } from 'node:http';
@@ -85,6 +86,8 @@ export interface AppComponents {
    * DuckDB in `var/history.duckdb` by default.
    */
   history?: HistoryStore | null;
+  /** Runs planners' imports in worker threads; left out, one with the config's `scenarioImports` limits. */
+  importRunner?: ImportRunner;
 }
 
 /** One served city: its pack, its hub and, when its sensors are simulated, the simulator. */
@@ -430,12 +433,19 @@ export async function createApp(config: Config, components: AppComponents = {}):
       const key = keyOf(entry);
       return key && (entry.role === 'planner' || entry.role === 'admin') === planner ? [key] : [];
     });
+  const importRunner =
+    components.importRunner ??
+    createImportRunner({
+      ...config.scenarioImports,
+      onReading: (request) => logger.debug(`scenario import ${request.fileName}: reading in a worker`),
+    });
   web.use(
     createScenarioImportRouter({
       cityIds: [...cities.keys()],
       plannerKeys: keysWhere(true),
       otherKeys: keysWhere(false),
       logger,
+      importRunner,
     }),
   );
   web.use(
@@ -579,6 +589,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
       stopTicks?.();
       alarms?.stop();
       health.stop();
+      await importRunner.close();
       for (const city of cities.values()) city.simulator?.stop();
       await sources.stop();
       await new Promise<void>((resolveClose) => {

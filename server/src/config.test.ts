@@ -38,6 +38,28 @@ describe('loadConfig', () => {
     expect(config.simulator).toEqual({ enabled: false, seed: 7, timeScale: 60 });
   });
 
+  it('reads the import limits from the file and the environment, the rest by default', () => {
+    const file = configFile(JSON.stringify({ scenarioImports: { concurrency: 2 } }));
+    const config = loadConfig({
+      env: { CITYTWIN_IMPORT_TIME_LIMIT_S: '120', CITYTWIN_IMPORT_MEMORY_MIB: '2048' },
+      file,
+    });
+    expect(config.scenarioImports).toEqual({
+      timeLimitS: 120,
+      memoryLimitMiB: 2048,
+      concurrency: 2,
+      maxWaiting: 4,
+      maxWaitS: 30,
+    });
+  });
+
+  it('names an import memory limit too small to load the importers', () => {
+    const error = errorOf(() => loadConfig({ env: { CITYTWIN_IMPORT_MEMORY_MIB: '16' } }));
+    expect(error.message).toMatch(
+      /scenarioImports\.memoryLimitMiB \(from environment variable CITYTWIN_IMPORT_MEMORY_MIB\): must be >= 64/,
+    );
+  });
+
   it('lets the environment override the config file', () => {
     const file = configFile(JSON.stringify({ port: 7000, tickHz: 2 }));
     const config = loadConfig({ env: { PORT: '7001' }, file });

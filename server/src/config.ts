@@ -11,6 +11,7 @@ import { SensorThingsSourceSchema } from './adapters/sensorthings/staSourceConfi
 import { AlarmRuleSchema } from '../../protocol/alarms.ts';
 import { STAFF_ROLES } from '../../protocol/roles.ts';
 import { COST_CLASSES } from '../../protocol/events.ts';
+import { DEFAULT_IMPORT_LIMITS } from './scenarios/importLimits.ts';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
@@ -226,6 +227,30 @@ export const ConfigSchema = z
     /** Where planning scenarios are kept: a folder per city, a file per saved version. */
     scenariosDir: z.string().min(1).default('var/scenarios'),
     /**
+     * Limits of the imports of proposed buildings (planners' CityGML, CityJSON and glTF files), each
+     * read in a worker thread: an import over its time or memory is ended and refused.
+     */
+    scenarioImports: z
+      .object({
+        /** Seconds one import may read its file. */
+        timeLimitS: z.coerce.number().min(1).max(3600).default(DEFAULT_IMPORT_LIMITS.timeLimitS),
+        /** MiB of heap one import may use (a 32 MiB CityJSON needs about 450). */
+        memoryLimitMiB: z.coerce
+          .number()
+          .int()
+          .min(64)
+          .max(65_536)
+          .default(DEFAULT_IMPORT_LIMITS.memoryLimitMiB),
+        /** Imports read at the same time, each on a core of its own. */
+        concurrency: z.coerce.number().int().min(1).max(16).default(DEFAULT_IMPORT_LIMITS.concurrency),
+        /** Imports that may wait for their turn; one more is refused (503 with Retry-After). */
+        maxWaiting: z.coerce.number().int().min(0).max(100).default(DEFAULT_IMPORT_LIMITS.maxWaiting),
+        /** Seconds an import waits for its turn before it is refused. */
+        maxWaitS: z.coerce.number().min(0).max(600).default(DEFAULT_IMPORT_LIMITS.maxWaitS),
+      })
+      .strict()
+      .default(DEFAULT_IMPORT_LIMITS),
+    /**
      * Alarms for the control room: the default rules (garage full, NO2 and PM10 over the EU limits,
      * basin marks, slow traffic, sensor offline), `rules` replacing one by its id or adding one, and
      * the file where operators' changes are kept.
@@ -296,6 +321,8 @@ const ENV_FIELDS: Record<string, readonly string[]> = {
   CITYTWIN_HISTORY_POSTGRES_URL: ['history', 'postgresUrl'],
   CITYTWIN_ALARMS: ['alarms', 'enabled'],
   CITYTWIN_SOCKET_LIMITS_PER_ADDRESS: ['socketLimits', 'perAddress'],
+  CITYTWIN_IMPORT_TIME_LIMIT_S: ['scenarioImports', 'timeLimitS'],
+  CITYTWIN_IMPORT_MEMORY_MIB: ['scenarioImports', 'memoryLimitMiB'],
 };
 
 /** The environment variable names `loadConfig` reads, for documentation and error messages. */

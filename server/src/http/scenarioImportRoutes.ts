@@ -5,7 +5,9 @@
  *
  * Query: `name` (the file's name), and where they apply `lon`, `lat` (where a glTF model stands, or
  * the origin of a city model without a CRS), `heading` (degrees), `scale`, `crs` (`EPSG:25832`),
- * `use`, `storeys`. Planners and admins only (`Authorization: Bearer <key>`).
+ * `use`, `storeys`. Planners and admins only (`Authorization: Bearer <key>`). The file is read in a
+ * worker thread within the limits of `scenarioImports`: over its time the import is refused with 422,
+ * over its memory with 413, and while the server is busy with other imports with 503 and Retry-After.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express from 'express';
@@ -13,14 +15,15 @@ import type { Router } from 'express';
 import type { BuildingUse } from '../../../protocol/index.ts';
 import { BUILDING_USES } from '../../../protocol/index.ts';
 import type { Logger } from '../logger.ts';
-import {
-  importProposedBuildings,
-  ScenarioImportError,
-  type ImportRequest,
-} from '../scenarios/importProposed.ts';
+import { ImportLimitError, type ImportLimit } from '../scenarios/importLimits.ts';
+import { ScenarioImportError, type ImportRequest } from '../scenarios/importProposed.ts';
+import type { ImportRunner } from '../scenarios/importRunner.ts';
 
-/** The largest file taken (a city model is parsed on the server's thread). */
+/** The largest file taken: 32 MiB of CityJSON needs about 450 MiB of heap to read. */
 export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
+
+/** The answer to an import a limit refused: too slow is the file's fault, too busy the server's. */
+const LIMIT_STATUS: Record<ImportLimit, number> = { time: 422, memory: 413, busy: 503, startup: 503 };
 
 export interface ScenarioImportRouteOptions {
   readonly cityIds: readonly string[];
@@ -29,6 +32,8 @@ export interface ScenarioImportRouteOptions {
   /** Keys of everyone else with a key (operators): told they may not, rather than that the key is wrong. */
   readonly otherKeys: readonly string[];
   readonly logger: Logger;
+  /** Reads the files, each in a worker thread within the import limits. */
+  readonly importRunner: ImportRunner;
 }
 
 class BadRequest extends Error {}
@@ -111,7 +116,12 @@ export function createScenarioImportRouter(options: ScenarioImportRouteOptions):
         res.status(400).json({ error: error.message });
         return;
       }
-      importProposedBuildings(request).then(
+      // A planner who gives up (closes the tab) frees the worker: the import is ended, not finished.
+      const gone = new AbortController();
+      res.on('close', () => {
+        if (!res.writableFinished) gone.abort();
+      });
+      options.importRunner.run(request, gone.signal).then(
         (result) => {
           options.logger.info(`scenario import ${request.fileName}: ${result.buildings.length} buildings`, {
             city: cityId,
@@ -121,8 +131,17 @@ export function createScenarioImportRouter(options: ScenarioImportRouteOptions):
           res.json(result);
         },
         (error: unknown) => {
+          if (gone.signal.aborted) return;
           if (error instanceof ScenarioImportError) {
             res.status(400).json({ error: error.message });
+            return;
+          }
+          if (error instanceof ImportLimitError) {
+            options.logger.warn(`scenario import ${request.fileName} refused: ${error.limit} limit`, {
+              city: cityId,
+            });
+            if (error.retryAfterS !== undefined) res.set('Retry-After', String(error.retryAfterS));
+            res.status(LIMIT_STATUS[error.limit]).json({ error: error.message });
             return;
           }
           options.logger.error(`scenario import ${request.fileName} failed`, { error: String(error) });

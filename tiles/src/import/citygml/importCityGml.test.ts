@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createReprojector } from '../crs.ts';
 import type { ImportedBuilding } from '../importedBuilding.ts';
+import { MAX_XML_DEPTH } from './cityGmlReader.ts';
 import { importCityGml, importCityGmlFile, normaliseSrsName } from './importCityGml.ts';
 
 /** The repository root; the shared fixtures sit beside it and are read in place, never copied. */
@@ -173,6 +174,40 @@ describe('importCityGml: bad input', () => {
     expect(result.problems).toHaveLength(1);
     expect(result.problems[0]?.file).toBe('cut.gml');
     expect(result.problems[0]?.message).toMatch(/malformed XML at line \d+, column \d+/);
+  });
+
+  it('stops at an element nested deeper than 256 levels, naming the limit and its line', async () => {
+    const deep = '\n<deep>'.repeat(60_000) + '</deep>'.repeat(60_000);
+    const xml = document(BUILDING_XML('B1', SQUARE) + deep + BUILDING_XML('B2', SQUARE));
+    // CityModel is level 1, so the 256th <deep> is the first element too deep.
+    let at = -1;
+    for (let n = 0; n < 256; n += 1) at = xml.indexOf('<deep>', at + 1);
+    const line = xml.slice(0, at).split('\n').length;
+    const result = await importCityGml(xml, { fileLabel: 'deep.gml' });
+    // Nothing after the refused element is read: B2 stays unread.
+    expect(result.buildings.map((b) => b.id)).toEqual(['B1']);
+    expect(result.problems).toEqual([
+      {
+        file: 'deep.gml',
+        message: expect.stringContaining(
+          `the XML nests elements deeper than 256 levels at line ${line};`,
+        ) as string,
+      },
+    ]);
+  });
+
+  it('reads a building whose deepest element is exactly at the depth limit, and not one level deeper', async () => {
+    // Unwrapped, the building's posList is at level 12 (CityModel 1, cityObjectMember 2, …).
+    const wrapped = (levels: number) =>
+      document('<wrapper>'.repeat(levels) + BUILDING_XML('B1', SQUARE) + '</wrapper>'.repeat(levels));
+    const atLimit = await importCityGml(wrapped(MAX_XML_DEPTH - 12), {});
+    expect(atLimit.problems).toEqual([]);
+    expect(atLimit.buildings.map((b) => b.id)).toEqual(['B1']);
+    const beyond = await importCityGml(wrapped(MAX_XML_DEPTH - 11), {});
+    expect(beyond.buildings).toEqual([]);
+    expect(beyond.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^the XML nests elements deeper than 256 levels at line \d+;/),
+    ]);
   });
 
   it('skips a polygon whose posList is not a multiple of the dimension, naming the building', async () => {
