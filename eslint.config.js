@@ -15,7 +15,7 @@ const socketOnlyInLive = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'client/dist/', 'tiles/output/', 'var/', 'test-results/'] },
+  { ignores: ['node_modules/', 'client/dist/', 'tiles/output/', 'var/', 'test-results/', '.fixtures/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

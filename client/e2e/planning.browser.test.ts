@@ -15,6 +15,8 @@ import type { App } from '../../server/src/app.ts';
 import { createApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import { importProposedBuildings } from '../../server/src/scenarios/importProposed.ts';
+import { fixture as fixturePath } from '../../scripts/fixtures/fixturesDir.ts';
+import { itWithFixtures } from '../../scripts/fixtures/withFixtures.ts';
 import { sunPosition } from '../src/planning/solar.ts';
 import { chromiumAvailable, launchChromium } from './chromium.ts';
 
@@ -601,85 +603,81 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('imports the FZK LoD2 houses (CityGML) into variant B at a place picked on the map, and saves them', async () => {
-    const fixture = join(
-      repoRoot,
-      '..',
-      'shared',
-      'fixtures',
-      'citygml',
-      'fzk-iai-testcases-LOD2_Buildings_v200.gml',
-    );
-    await planner.click('[data-testid="planning-variant-b"]');
-    expect(await figure(planner, 'planning.figure.buildings', 'b')).toBe('0');
-    const ground = await screenOf(planner, [centre[0], centre[1], 0]);
-    if (!ground) throw new Error('the open square is not on screen');
-    await planner.setInputFiles('[data-testid="planning-import-file"]', fixture);
-    // A city model in local metres: it needs a place, like a glTF model.
-    await planner.click('[data-testid="planning-import-place"]');
-    await clickMap(planner, ground);
-    await expect
-      .poll(() => planner.textContent('[data-testid="planning-import-place-shown"]'))
-      .toMatch(/^Ort: /);
-    const shown = (await planner.textContent('[data-testid="planning-import-place-shown"]')) ?? '';
-    const [lon, lat] = shown
-      .replace(/^Ort: /, '')
-      .split(', ')
-      .map((part) => Number(part.replace(',', '.')));
-    if (lon === undefined || lat === undefined) throw new Error(`no place in "${shown}"`);
-    expect(Math.abs(lon - centre[0]) * 73_600).toBeLessThan(3);
-    expect(Math.abs(lat - centre[1]) * 111_200).toBeLessThan(3);
-    await planner.click('[data-testid="planning-import-run"]');
-    await expect
-      .poll(() => planner.textContent('[data-testid="planning-status"]'), { timeout: 20_000 })
-      .toMatch(/^\d+ Gebäude aus fzk-iai-testcases-LOD2_Buildings_v200\.gml importiert/);
+  itWithFixtures(
+    'imports the FZK LoD2 houses (CityGML) into variant B at a place picked on the map, and saves them',
+    async () => {
+      const fixture = fixturePath('citygml/fzk-iai-testcases-LOD2_Buildings_v200.gml');
+      await planner.click('[data-testid="planning-variant-b"]');
+      expect(await figure(planner, 'planning.figure.buildings', 'b')).toBe('0');
+      const ground = await screenOf(planner, [centre[0], centre[1], 0]);
+      if (!ground) throw new Error('the open square is not on screen');
+      await planner.setInputFiles('[data-testid="planning-import-file"]', fixture);
+      // A city model in local metres: it needs a place, like a glTF model.
+      await planner.click('[data-testid="planning-import-place"]');
+      await clickMap(planner, ground);
+      await expect
+        .poll(() => planner.textContent('[data-testid="planning-import-place-shown"]'))
+        .toMatch(/^Ort: /);
+      const shown = (await planner.textContent('[data-testid="planning-import-place-shown"]')) ?? '';
+      const [lon, lat] = shown
+        .replace(/^Ort: /, '')
+        .split(', ')
+        .map((part) => Number(part.replace(',', '.')));
+      if (lon === undefined || lat === undefined) throw new Error(`no place in "${shown}"`);
+      expect(Math.abs(lon - centre[0]) * 73_600).toBeLessThan(3);
+      expect(Math.abs(lat - centre[1]) * 111_200).toBeLessThan(3);
+      await planner.click('[data-testid="planning-import-run"]');
+      await expect
+        .poll(() => planner.textContent('[data-testid="planning-status"]'), { timeout: 20_000 })
+        .toMatch(/^\d+ Gebäude aus fzk-iai-testcases-LOD2_Buildings_v200\.gml importiert/);
 
-    // The same file read here at that place: the list, the figures and the map show those houses.
-    const expected = await importProposedBuildings({
-      bytes: readFileSync(fixture),
-      fileName: 'fzk-iai-testcases-LOD2_Buildings_v200.gml',
-      place: { lon, lat },
-    });
-    const count = expected.buildings.length;
-    expect(await figure(planner, 'planning.figure.buildings', 'b')).toBe(String(count));
-    expect(await planner.locator('[data-testid="planning-buildings"] li').count()).toBe(count);
-    expect(await planner.textContent('[data-testid="planning-buildings"]')).toContain(
-      '(importiert aus fzk-iai-testcases-LOD2_Buildings_v200.gml)',
-    );
-    const house = expected.buildings.find((b) => b.name === 'Testcase-0-0_LoD2');
-    if (!house) throw new Error('no Testcase-0-0 in the file');
-    const corners = house.footprint.slice(0, -1);
-    const middle: [number, number, number] = [
-      corners.reduce((sum, p) => sum + p[0], 0) / corners.length,
-      corners.reduce((sum, p) => sum + p[1], 0) / corners.length,
-      3,
-    ];
-    // After the flight to the import.
-    await planner.waitForTimeout(3000);
-    await expect
-      .poll(
-        async () => {
-          const at = await screenOf(planner, middle);
-          return at ? pickAt(planner, at) : null;
-        },
-        { timeout: 10_000 },
-      )
-      .toMatch(/^proposed:imp-/);
-    await planner.screenshot({ path: join(repoRoot, 'test-results', 'planning-import.png') });
+      // The same file read here at that place: the list, the figures and the map show those houses.
+      const expected = await importProposedBuildings({
+        bytes: readFileSync(fixture),
+        fileName: 'fzk-iai-testcases-LOD2_Buildings_v200.gml',
+        place: { lon, lat },
+      });
+      const count = expected.buildings.length;
+      expect(await figure(planner, 'planning.figure.buildings', 'b')).toBe(String(count));
+      expect(await planner.locator('[data-testid="planning-buildings"] li').count()).toBe(count);
+      expect(await planner.textContent('[data-testid="planning-buildings"]')).toContain(
+        '(importiert aus fzk-iai-testcases-LOD2_Buildings_v200.gml)',
+      );
+      const house = expected.buildings.find((b) => b.name === 'Testcase-0-0_LoD2');
+      if (!house) throw new Error('no Testcase-0-0 in the file');
+      const corners = house.footprint.slice(0, -1);
+      const middle: [number, number, number] = [
+        corners.reduce((sum, p) => sum + p[0], 0) / corners.length,
+        corners.reduce((sum, p) => sum + p[1], 0) / corners.length,
+        3,
+      ];
+      // After the flight to the import.
+      await planner.waitForTimeout(3000);
+      await expect
+        .poll(
+          async () => {
+            const at = await screenOf(planner, middle);
+            return at ? pickAt(planner, at) : null;
+          },
+          { timeout: 10_000 },
+        )
+        .toMatch(/^proposed:imp-/);
+      await planner.screenshot({ path: join(repoRoot, 'test-results', 'planning-import.png') });
 
-    await planner.click('[data-testid="planning-save"]');
-    await expect
-      .poll(() => planner.textContent('[data-testid="planning-status"]'))
-      .toMatch(/^Gespeichert als Version \d+\./);
-    const saved = app.scenarios.get(app.pack.city.id, { id: scenarioId }, 'planner');
-    const variantB = saved.variants.find((v) => v.id === 'b');
-    expect(variantB?.buildings).toHaveLength(count);
-    const stored = variantB?.buildings.find((b) => b.name === 'Testcase-0-0_LoD2');
-    expect(stored?.source).toMatchObject({
-      format: 'citygml',
-      file: 'fzk-iai-testcases-LOD2_Buildings_v200.gml',
-    });
-    expect(stored?.mesh?.indices.length).toBe(house.mesh?.indices.length);
-    expect(errors).toEqual([]);
-  });
+      await planner.click('[data-testid="planning-save"]');
+      await expect
+        .poll(() => planner.textContent('[data-testid="planning-status"]'))
+        .toMatch(/^Gespeichert als Version \d+\./);
+      const saved = app.scenarios.get(app.pack.city.id, { id: scenarioId }, 'planner');
+      const variantB = saved.variants.find((v) => v.id === 'b');
+      expect(variantB?.buildings).toHaveLength(count);
+      const stored = variantB?.buildings.find((b) => b.name === 'Testcase-0-0_LoD2');
+      expect(stored?.source).toMatchObject({
+        format: 'citygml',
+        file: 'fzk-iai-testcases-LOD2_Buildings_v200.gml',
+      });
+      expect(stored?.mesh?.indices.length).toBe(house.mesh?.indices.length);
+      expect(errors).toEqual([]);
+    },
+  );
 });

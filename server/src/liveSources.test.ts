@@ -19,11 +19,11 @@ import type { ManualClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { copyDemoPack } from './testing/copyDemoPack.ts';
+import { fixture } from '../../scripts/fixtures/fixturesDir.ts';
+import { describeWithFixtures } from '../../scripts/fixtures/withFixtures.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const HERRENBERG = fileURLToPath(
-  new URL('../../../shared/fixtures/parkapi/herrenberg-parkendd-v1-lots.json', import.meta.url),
-);
+const HERRENBERG = fixture('parkapi/herrenberg-parkendd-v1-lots.json');
 /** Five minutes after the sample's `last_updated` (12:20:03; ParkenDD times are UTC). */
 const T0 = Date.UTC(2025, 1, 25, 12, 25, 0);
 const OPERATOR_KEY = 'leitstelle-test-key-0123456789';
@@ -34,10 +34,11 @@ let feedUrl: string;
 let feedRequests = 0;
 
 beforeAll(async () => {
-  const body = readFileSync(HERRENBERG);
+  // The sample is read per request: only the pack that polls this feed needs it, and the tests of
+  // that pack are skipped where the sample files are missing.
   feed = createServer((_req, res) => {
     feedRequests += 1;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(readFileSync(HERRENBERG));
   });
   await new Promise<void>((resolve) => feed.listen(0, '127.0.0.1', resolve));
   feedUrl = `http://127.0.0.1:${(feed.address() as AddressInfo).port}/herrenberg/lots`;
@@ -86,7 +87,7 @@ async function waitFor(check: () => boolean, what: string): Promise<void> {
   }
 }
 
-describe('a city pack with its own sources.json', () => {
+describeWithFixtures('a city pack with its own sources.json', () => {
   let app: App;
   let baseUrl: string;
   let dataDir: string;

@@ -27,6 +27,8 @@ import { createApp } from './app.ts';
 import { createManualClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { loadConfig } from './config.ts';
+import { fixture } from '../../scripts/fixtures/fixturesDir.ts';
+import { itWithFixtures } from '../../scripts/fixtures/withFixtures.ts';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -317,68 +319,64 @@ describe('planning scenarios over real sockets', () => {
     expect(readdirSync(join(dir, 'scenarios', 'boeblingen-demo'))).toEqual(['elbenplatz-neugestaltung']);
   });
 
-  it('imports a city model over HTTP for planners only, and saves the imported shapes with a scenario', async () => {
-    const file = readFileSync(
-      join(
-        repoRoot,
-        '..',
-        'shared',
-        'fixtures',
-        'cityjson',
-        'fzk-iai-testcases-lod2_buildings.cityjson2.0.json',
-      ),
-    );
-    const url = (query: string) => `${baseUrl}/api/v1/cities/boeblingen-demo/scenario-imports?${query}`;
-    const post = (query: string, key: string | undefined, body: Uint8Array = file) =>
-      fetch(url(query), {
+  itWithFixtures(
+    'imports a city model over HTTP for planners only, and saves the imported shapes with a scenario',
+    async () => {
+      const file = readFileSync(fixture('cityjson/fzk-iai-testcases-lod2_buildings.cityjson2.0.json'));
+      const url = (query: string) => `${baseUrl}/api/v1/cities/boeblingen-demo/scenario-imports?${query}`;
+      const post = (query: string, key: string | undefined, body: Uint8Array = file) =>
+        fetch(url(query), {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/octet-stream',
+            ...(key ? { Authorization: `Bearer ${key}` } : {}),
+          },
+          body: new Uint8Array(body),
+        });
+      const place = 'name=fzk.city.json&lon=9.0154&lat=48.6848';
+      const anonymous = await post(place, undefined);
+      expect(anonymous.status).toBe(401);
+      expect(((await anonymous.json()) as { error: string }).error).toContain('planner’s access key');
+      const operator = await post(place, OPERATOR);
+      expect(operator.status).toBe(403);
+      expect(((await operator.json()) as { error: string }).error).toBe('only planners and admins import');
+      const noName = await post('lon=9&lat=48', PLANNER);
+      expect(noName.status).toBe(400);
+      expect(((await noName.json()) as { error: string }).error).toContain(
+        'name (the file’s name) is missing',
+      );
+      const badPlace = await post('name=x.json&lon=9', PLANNER);
+      expect(((await badPlace.json()) as { error: string }).error).toBe('give lon and lat together');
+      const elsewhere = await fetch(`${baseUrl}/api/v1/cities/atlantis/scenario-imports?${place}`, {
         method: 'POST',
-        headers: {
-          'Content-Type': 'application/octet-stream',
-          ...(key ? { Authorization: `Bearer ${key}` } : {}),
-        },
-        body: new Uint8Array(body),
+        headers: { Authorization: `Bearer ${PLANNER}` },
+        body: file,
       });
-    const place = 'name=fzk.city.json&lon=9.0154&lat=48.6848';
-    const anonymous = await post(place, undefined);
-    expect(anonymous.status).toBe(401);
-    expect(((await anonymous.json()) as { error: string }).error).toContain('planner’s access key');
-    const operator = await post(place, OPERATOR);
-    expect(operator.status).toBe(403);
-    expect(((await operator.json()) as { error: string }).error).toBe('only planners and admins import');
-    const noName = await post('lon=9&lat=48', PLANNER);
-    expect(noName.status).toBe(400);
-    expect(((await noName.json()) as { error: string }).error).toContain('name (the file’s name) is missing');
-    const badPlace = await post('name=x.json&lon=9', PLANNER);
-    expect(((await badPlace.json()) as { error: string }).error).toBe('give lon and lat together');
-    const elsewhere = await fetch(`${baseUrl}/api/v1/cities/atlantis/scenario-imports?${place}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${PLANNER}` },
-      body: file,
-    });
-    expect(elsewhere.status).toBe(404);
-    const garbage = await post('name=notes.txt', PLANNER, new TextEncoder().encode('hello'));
-    expect(garbage.status).toBe(400);
-    expect(((await garbage.json()) as { error: string }).error).toContain('notes.txt starts with "hello"');
+      expect(elsewhere.status).toBe(404);
+      const garbage = await post('name=notes.txt', PLANNER, new TextEncoder().encode('hello'));
+      expect(garbage.status).toBe(400);
+      expect(((await garbage.json()) as { error: string }).error).toContain('notes.txt starts with "hello"');
 
-    const answer = await post(place, PLANNER);
-    expect(answer.status).toBe(200);
-    const result = (await answer.json()) as ScenarioImportResult;
-    expect(result.format).toBe('cityjson');
-    expect(result.buildings.length).toBeGreaterThan(10);
-    const planner = await client(PLANNER);
-    const saved = data(
-      await planner.save({
-        name: 'FZK-Häuser am Elbenplatz',
-        variants: [{ id: 'a', name: 'Importiert', buildings: result.buildings }],
-      }),
-    );
-    const again = data(await planner.get(saved.id));
-    const house = again.variants[0]?.buildings.find((b) => b.name === 'Testcase-0-0_LoD2');
-    expect(house?.source).toMatchObject({ format: 'cityjson', file: 'fzk.city.json' });
-    expect(house?.mesh?.indices.length).toBeGreaterThan(0);
-    expect(house?.mesh).toEqual(result.buildings.find((b) => b.name === 'Testcase-0-0_LoD2')?.mesh);
-    expect(data(await planner.remove(saved.id))).toEqual({ id: saved.id });
-  });
+      const answer = await post(place, PLANNER);
+      expect(answer.status).toBe(200);
+      const result = (await answer.json()) as ScenarioImportResult;
+      expect(result.format).toBe('cityjson');
+      expect(result.buildings.length).toBeGreaterThan(10);
+      const planner = await client(PLANNER);
+      const saved = data(
+        await planner.save({
+          name: 'FZK-Häuser am Elbenplatz',
+          variants: [{ id: 'a', name: 'Importiert', buildings: result.buildings }],
+        }),
+      );
+      const again = data(await planner.get(saved.id));
+      const house = again.variants[0]?.buildings.find((b) => b.name === 'Testcase-0-0_LoD2');
+      expect(house?.source).toMatchObject({ format: 'cityjson', file: 'fzk.city.json' });
+      expect(house?.mesh?.indices.length).toBeGreaterThan(0);
+      expect(house?.mesh).toEqual(result.buildings.find((b) => b.name === 'Testcase-0-0_LoD2')?.mesh);
+      expect(data(await planner.remove(saved.id))).toEqual({ id: saved.id });
+    },
+  );
 
   it('keeps scenarios, versions and comments across a restart', async () => {
     await app?.close();

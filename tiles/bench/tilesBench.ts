@@ -15,7 +15,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ExtrudeGeometry, Path, Shape, Vector2 } from 'three';
 import type { BufferGeometry } from 'three';
 import { parseBuildings } from '../src/buildingFeatures.ts';
@@ -27,11 +26,15 @@ import { createEnuFrame, ecefDirectionToEnu, geodeticToEnu, geodeticUpEcef } fro
 import { writeImportedPack } from '../src/import/writeImportedPack.ts';
 import { createSyntheticBuildings } from '../src/syntheticBuildings.ts';
 import { median, round, printBenchLine } from '../../scripts/benchLine.ts';
+import {
+  FIXTURES,
+  HOW_TO_GET_FIXTURES,
+  fixture,
+  fixturesNotFound,
+} from '../../scripts/fixtures/fixturesDir.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const FIXTURES = join(REPO_ROOT, '..', 'shared', 'fixtures');
-const LOD2_CITYGML = join(FIXTURES, 'citygml', 'fzk-iai-testcases-LOD2_Buildings_v200.gml');
-const LOD2_CITYJSON = join(FIXTURES, 'cityjson', 'fzk-iai-testcases-lod2_buildings.cityjson2.0.json');
+const LOD2_CITYGML = fixture('citygml/fzk-iai-testcases-LOD2_Buildings_v200.gml');
+const LOD2_CITYJSON = fixture('cityjson/fzk-iai-testcases-lod2_buildings.cityjson2.0.json');
 /** The FZK test cases are in local metres without a CRS; this places them in Böblingen. */
 const LOD2_ORIGIN = { lon: 9.015, lat: 48.685 };
 
@@ -212,6 +215,8 @@ async function importAndTile(
 
 async function benchImportLod2(): Promise<void> {
   log('tiles.importLod2: FZK LoD2 CityGML (baseline: the same buildings as CityJSON)');
+  if (FIXTURES.dir === undefined)
+    throw new Error(`${fixturesNotFound(FIXTURES.tried)} ${HOW_TO_GET_FIXTURES}`);
   const repoRoot = await mkdtemp(join(tmpdir(), 'citytwin-bench-import-'));
   try {
     const rss = sampleRss();

@@ -1,15 +1,16 @@
 import { cp, mkdtemp, readFile, rm, writeFile, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fixture } from '../../../scripts/fixtures/fixturesDir.ts';
+import { itWithFixtures } from '../../../scripts/fixtures/withFixtures.ts';
 import { CityPackError, loadCityPack } from './loadCityPack.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DEMO_PACK_DIR = join(REPO_ROOT, 'data', 'boeblingen-demo');
-// Real third-party samples live beside the repository and are read in place, never copied in.
-const FIXTURES_DIR = resolve(REPO_ROOT, '..', 'shared', 'fixtures');
-const ESSLINGEN_GEOJSON = join(FIXTURES_DIR, 'geojson', 'esslingen-parking-polygons-epsg25832.geojson');
+// A real third-party sample, read in place and never copied into the project.
+const ESSLINGEN_GEOJSON = fixture('geojson/esslingen-parking-polygons-epsg25832.geojson');
 
 type Json = Record<string, unknown>;
 interface FeatureJson extends Json {
@@ -250,21 +251,24 @@ describe('loadCityPack', () => {
     ]);
   });
 
-  it('rejects a real EPSG:25832 file (Esslingen parking polygons) for its UTM crs member', async () => {
-    const dir = await copyOfDemoPack();
-    await cp(ESSLINGEN_GEOJSON, join(dir, 'buildings.geojson'));
-    const error = await loadError(dir);
-    expect(error.name).toBe('CityPackError');
-    expect(error.problems[0]).toBe(
-      'buildings.geojson: its "crs" member says "urn:ogc:def:crs:EPSG::25832", that is EPSG:25832 (ETRS89 / UTM zone 32N, metres), ' +
-        'not WGS84: a city pack holds WGS84 longitude/latitude in degrees (EPSG:4326, RFC 7946); reproject the file with an importer',
-    );
-    // Its coordinates are metres, and its features lack the pack's ids and properties.
-    expect(error.message).toMatch(
-      /buildings\.geojson: feature 0 \(no id\): geometry\.coordinates: position \[522499\.\d+,5398863\.\d+\] is outside WGS84/,
-    );
-    expect(error.message).toContain(
-      'buildings.geojson: feature 0 (no id): properties.heightM is missing (must be a positive number)',
-    );
-  });
+  itWithFixtures(
+    'rejects a real EPSG:25832 file (Esslingen parking polygons) for its UTM crs member',
+    async () => {
+      const dir = await copyOfDemoPack();
+      await cp(ESSLINGEN_GEOJSON, join(dir, 'buildings.geojson'));
+      const error = await loadError(dir);
+      expect(error.name).toBe('CityPackError');
+      expect(error.problems[0]).toBe(
+        'buildings.geojson: its "crs" member says "urn:ogc:def:crs:EPSG::25832", that is EPSG:25832 (ETRS89 / UTM zone 32N, metres), ' +
+          'not WGS84: a city pack holds WGS84 longitude/latitude in degrees (EPSG:4326, RFC 7946); reproject the file with an importer',
+      );
+      // Its coordinates are metres, and its features lack the pack's ids and properties.
+      expect(error.message).toMatch(
+        /buildings\.geojson: feature 0 \(no id\): geometry\.coordinates: position \[522499\.\d+,5398863\.\d+\] is outside WGS84/,
+      );
+      expect(error.message).toContain(
+        'buildings.geojson: feature 0 (no id): properties.heightM is missing (must be a positive number)',
+      );
+    },
+  );
 });

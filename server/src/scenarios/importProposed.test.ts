@@ -4,15 +4,15 @@
  * with known shapes, turned and scaled; and every file that cannot be read is refused by name.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ProposedBuildingSchema, type ProposedBuilding } from '../../../protocol/index.ts';
+import { fixture } from '../../../scripts/fixtures/fixturesDir.ts';
+import { itWithFixtures } from '../../../scripts/fixtures/withFixtures.ts';
 import { buildingFigures, footprintAreaM2, meshVolumeM3 } from '../../../client/src/planning/figures.ts';
 import { proposedGltf } from '../../../client/src/planning/proposedGltf.ts';
 import { importProposedBuildings, ScenarioImportError } from './importProposed.ts';
 
-const fixtures = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
-const read = (path: string) => readFileSync(fixtures + path);
+const read = (path: string) => readFileSync(fixture(path));
 const ELBENPLATZ = { lon: 9.0154, lat: 48.6848 };
 
 /** A GLB of one box `sx` × `sy` × `sz` model units (glTF axes: y up), its corner at the origin. */
@@ -87,41 +87,47 @@ function boxGlb(
 const parsed = (input: unknown): ProposedBuilding => ProposedBuildingSchema.parse(input);
 
 describe('importing proposed buildings from city models', () => {
-  it('reads the FZK LoD2 houses from CityGML at the picked place, with their shapes, heights and storeys', async () => {
-    const result = await importProposedBuildings({
-      bytes: read('citygml/fzk-iai-testcases-LOD2_Buildings_v200.gml'),
-      fileName: 'fzk-iai-testcases-LOD2_Buildings_v200.gml',
-      place: ELBENPLATZ,
-    });
-    expect(result.format).toBe('citygml');
-    expect(result.sourceCrs).toBe('local');
-    expect(result.buildings.length).toBeGreaterThan(10);
-    const house = parsed(result.buildings.find((b) => b.name === 'Testcase-0-0_LoD2'));
-    // Testcase 0-0: a gabled house, eaves at 5 m, ridge at 11 m, 5 storeys.
-    expect(house.roof).toBe('gabled');
-    expect(house.eavesHeightM).toBeCloseTo(5, 2);
-    expect(house.eavesHeightM + house.roofHeightM).toBeCloseTo(11, 2);
-    expect(house.storeys).toBe(5);
-    expect(house.source).toMatchObject({ format: 'citygml', objectId: expect.stringContaining('FZK_GUID') });
-    expect(house.mesh).toBeDefined();
-    // The house stands at the picked place: its footprint's corners within 100 m of it.
-    for (const [lon, lat] of house.footprint) {
-      expect(Math.abs(lon - ELBENPLATZ.lon) * 73_600).toBeLessThan(150);
-      expect(Math.abs(lat - ELBENPLATZ.lat) * 111_200).toBeLessThan(150);
-    }
-    // Its volume from the real shape: the walls' block plus the gable's prism.
-    const area = footprintAreaM2(house.footprint);
-    const expected = area * 5 + (area * 6) / 2;
-    const figures = buildingFigures(house);
-    expect(meshVolumeM3(house.mesh!)).not.toBeNull();
-    expect(figures.volumeM3).toBeCloseTo(expected, -1);
-    expect(figures.maxHeightM).toBeCloseTo(11, 2);
-    // Every building's id is its own, and every one passes the protocol.
-    const ids = result.buildings.map((b) => parsed(b).id);
-    expect(new Set(ids).size).toBe(ids.length);
-  });
+  itWithFixtures(
+    'reads the FZK LoD2 houses from CityGML at the picked place, with their shapes, heights and storeys',
+    async () => {
+      const result = await importProposedBuildings({
+        bytes: read('citygml/fzk-iai-testcases-LOD2_Buildings_v200.gml'),
+        fileName: 'fzk-iai-testcases-LOD2_Buildings_v200.gml',
+        place: ELBENPLATZ,
+      });
+      expect(result.format).toBe('citygml');
+      expect(result.sourceCrs).toBe('local');
+      expect(result.buildings.length).toBeGreaterThan(10);
+      const house = parsed(result.buildings.find((b) => b.name === 'Testcase-0-0_LoD2'));
+      // Testcase 0-0: a gabled house, eaves at 5 m, ridge at 11 m, 5 storeys.
+      expect(house.roof).toBe('gabled');
+      expect(house.eavesHeightM).toBeCloseTo(5, 2);
+      expect(house.eavesHeightM + house.roofHeightM).toBeCloseTo(11, 2);
+      expect(house.storeys).toBe(5);
+      expect(house.source).toMatchObject({
+        format: 'citygml',
+        objectId: expect.stringContaining('FZK_GUID'),
+      });
+      expect(house.mesh).toBeDefined();
+      // The house stands at the picked place: its footprint's corners within 100 m of it.
+      for (const [lon, lat] of house.footprint) {
+        expect(Math.abs(lon - ELBENPLATZ.lon) * 73_600).toBeLessThan(150);
+        expect(Math.abs(lat - ELBENPLATZ.lat) * 111_200).toBeLessThan(150);
+      }
+      // Its volume from the real shape: the walls' block plus the gable's prism.
+      const area = footprintAreaM2(house.footprint);
+      const expected = area * 5 + (area * 6) / 2;
+      const figures = buildingFigures(house);
+      expect(meshVolumeM3(house.mesh!)).not.toBeNull();
+      expect(figures.volumeM3).toBeCloseTo(expected, -1);
+      expect(figures.maxHeightM).toBeCloseTo(11, 2);
+      // Every building's id is its own, and every one passes the protocol.
+      const ids = result.buildings.map((b) => parsed(b).id);
+      expect(new Set(ids).size).toBe(ids.length);
+    },
+  );
 
-  it('reads the same houses from CityJSON and CityJSONSeq alike', async () => {
+  itWithFixtures('reads the same houses from CityJSON and CityJSONSeq alike', async () => {
     const json = await importProposedBuildings({
       bytes: read('cityjson/fzk-iai-testcases-lod2_buildings.cityjson2.0.json'),
       fileName: 'fzk.city.json',
@@ -142,26 +148,29 @@ describe('importing proposed buildings from city models', () => {
     expect(a.roof).toBe('gabled');
   });
 
-  it('places LGLN’s LoD1 buildings at their own coordinates (EPSG:25832), flat-roofed', async () => {
-    const result = await importProposedBuildings({
-      bytes: read('citygml/lgln-niedersachsen-lorup-LoD1_24065860_2_2021-01-25.citygml1.0.gml'),
-      fileName: 'lorup.gml',
-    });
-    expect(result.sourceCrs).toBe('EPSG:25832');
-    expect(result.buildings.length).toBe(8);
-    for (const input of result.buildings) {
-      const b = parsed(input);
-      expect(b.roof).toBe('flat');
-      expect(b.roofHeightM).toBe(0);
-      // Lorup, Emsland: 7.6° E, 52.9° N.
-      expect(b.footprint[0]?.[0]).toBeGreaterThan(7.5);
-      expect(b.footprint[0]?.[0]).toBeLessThan(7.7);
-      expect(b.footprint[0]?.[1]).toBeGreaterThan(52.8);
-      expect(b.footprint[0]?.[1]).toBeLessThan(53);
-    }
-  });
+  itWithFixtures(
+    'places LGLN’s LoD1 buildings at their own coordinates (EPSG:25832), flat-roofed',
+    async () => {
+      const result = await importProposedBuildings({
+        bytes: read('citygml/lgln-niedersachsen-lorup-LoD1_24065860_2_2021-01-25.citygml1.0.gml'),
+        fileName: 'lorup.gml',
+      });
+      expect(result.sourceCrs).toBe('EPSG:25832');
+      expect(result.buildings.length).toBe(8);
+      for (const input of result.buildings) {
+        const b = parsed(input);
+        expect(b.roof).toBe('flat');
+        expect(b.roofHeightM).toBe(0);
+        // Lorup, Emsland: 7.6° E, 52.9° N.
+        expect(b.footprint[0]?.[0]).toBeGreaterThan(7.5);
+        expect(b.footprint[0]?.[0]).toBeLessThan(7.7);
+        expect(b.footprint[0]?.[1]).toBeGreaterThan(52.8);
+        expect(b.footprint[0]?.[1]).toBeLessThan(53);
+      }
+    },
+  );
 
-  it('refuses a CityJSON file without a CRS until one is given, then reads it', async () => {
+  itWithFixtures('refuses a CityJSON file without a CRS until one is given, then reads it', async () => {
     const request = {
       bytes: read('cityjson/rotterdam_subset_textured.cityjson2.0.json'),
       fileName: 'rotterdam.json',

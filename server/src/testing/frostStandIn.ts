@@ -14,14 +14,12 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { fixture } from '../../../scripts/fixtures/fixturesDir.ts';
 
 type Json = Record<string, unknown>;
 
-const FIXTURES = new URL('../../../../shared/fixtures/sensorthings/', import.meta.url);
-
 function readFixture(name: string): unknown {
-  return JSON.parse(readFileSync(fileURLToPath(new URL(name, FIXTURES)), 'utf8')) as unknown;
+  return JSON.parse(readFileSync(fixture(`sensorthings/${name}`), 'utf8')) as unknown;
 }
 
 function isJson(value: unknown): value is Json {

@@ -1,29 +1,28 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../scripts/fixtures/fixturesDir.ts';
+import { itWithFixtures } from '../../../scripts/fixtures/withFixtures.ts';
 import { detectFormat, FORMAT_SNIFF_BYTES, UnknownFormatError } from './detectFormat.ts';
 
-// The fixtures live beside the repository (../shared from its root) and are read in place.
-const REPO_ROOT = new URL('../../../', import.meta.url);
-const fixture = (path: string): string => fileURLToPath(new URL(`../shared/fixtures/${path}`, REPO_ROOT));
+// Real sample files, read in place and never copied into the project.
 const head = (path: string): Uint8Array => readFileSync(fixture(path)).subarray(0, FORMAT_SNIFF_BYTES);
 const detect = (path: string) => detectFormat(fixture(path), head(path));
 
 describe('detectFormat', () => {
-  it('recognises CityGML 2.0 (ISO-8859-1) and CityGML 1.0 with a namespace prefix', () => {
+  itWithFixtures('recognises CityGML 2.0 (ISO-8859-1) and CityGML 1.0 with a namespace prefix', () => {
     expect(detect('citygml/fzk-iai-testcases-LOD2_Buildings_v200.gml')).toBe('citygml');
     expect(detect('citygml/lgln-niedersachsen-lorup-LoD1_24065860_2_2021-01-25.citygml1.0.gml')).toBe(
       'citygml',
     );
   });
 
-  it('tells CityJSON from CityJSONSeq', () => {
+  itWithFixtures('tells CityJSON from CityJSONSeq', () => {
     expect(detect('cityjson/fzk-iai-testcases-lod2_buildings.cityjson2.0.json')).toBe('cityjson');
     expect(detect('cityjson/rotterdam_subset_textured.cityjson2.0.json')).toBe('cityjson');
     expect(detect('cityjson/fzk-iai-testcases-lod2_buildings.cityjsonseq2.0.jsonl')).toBe('cityjsonseq');
   });
 
-  it('reads GeoJSON FeatureCollections as OSM GeoJSON', () => {
+  itWithFixtures('reads GeoJSON FeatureCollections as OSM GeoJSON', () => {
     expect(detect('geojson/heilbronn-buga2019-overpass-turbo-osm.geojson')).toBe('osm-geojson');
     expect(detect('geojson/esslingen-parking-polygons-epsg25832.geojson')).toBe('osm-geojson');
   });

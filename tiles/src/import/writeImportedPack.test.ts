@@ -1,15 +1,14 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { CityManifestSchema } from '../../../protocol/index.ts';
+import { fixture } from '../../../scripts/fixtures/fixturesDir.ts';
+import { describeWithFixtures } from '../../../scripts/fixtures/withFixtures.ts';
 import { loadCityPack } from '../../../server/src/cityPack/loadCityPack.ts';
 import { writeImportedPack } from './writeImportedPack.ts';
 
-// The fixtures live beside the repository (../shared from its root) and are read in place.
-const REPO_ROOT = new URL('../../../', import.meta.url);
-const fixture = (path: string): string => fileURLToPath(new URL(`../shared/fixtures/${path}`, REPO_ROOT));
+// Real sample files, read in place and never copied into the project.
 const FZK_GML = fixture('citygml/fzk-iai-testcases-LOD2_Buildings_v200.gml');
 const FZK_CITYJSON = fixture('cityjson/fzk-iai-testcases-lod2_buildings.cityjson2.0.json');
 const LORUP_GML = fixture('citygml/lgln-niedersachsen-lorup-LoD1_24065860_2_2021-01-25.citygml1.0.gml');
@@ -26,7 +25,7 @@ afterEach(async () => {
   await Promise.all(tempDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-describe('writeImportedPack', () => {
+describeWithFixtures('writeImportedPack', () => {
   it('writes the FZK CityGML LoD2 test buildings as a pack the server loads', async () => {
     const outDir = await tempDir();
     const result = await writeImportedPack({ file: FZK_GML, cityId: 'fzk', origin: ORIGIN, outDir });

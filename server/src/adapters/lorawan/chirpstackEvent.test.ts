@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ObservationSchema } from '../../../../protocol/index.ts';
+import { fixture as fixturePath } from '../../../../scripts/fixtures/fixturesDir.ts';
+import { describeWithFixtures, itWithFixtures } from '../../../../scripts/fixtures/withFixtures.ts';
 import type { DeviceMapping } from '../normalize.ts';
 import { chirpstackEventType, normalizeChirpstackEvent } from './chirpstackEvent.ts';
 
-const FIXTURES = fileURLToPath(new URL('../../../../../shared/fixtures/chirpstack-v4/', import.meta.url));
-const fixture = (name: string): string => readFileSync(`${FIXTURES}${name}`, 'utf8');
+const FIXTURES = fixturePath('chirpstack-v4');
+const fixture = (name: string): string => readFileSync(fixturePath(`chirpstack-v4/${name}`), 'utf8');
 const body = (name: string): Record<string, unknown> => JSON.parse(fixture(name)) as Record<string, unknown>;
 const UP = 'chirpstack-docs-event-up.json';
 const STATUS = 'chirpstack-docs-event-status.json';
@@ -29,7 +30,7 @@ const mapping: DeviceMapping = {
 const mappings = new Map([[EUI, mapping]]);
 const withObject = (object: unknown): Record<string, unknown> => ({ ...body(UP), object });
 
-describe('normalizeChirpstackEvent on the ChirpStack v4 fixtures', () => {
+describeWithFixtures('normalizeChirpstackEvent on the ChirpStack v4 fixtures', () => {
   it('covers every fixture file', () => {
     expect(readdirSync(FIXTURES).sort()).toEqual([JOIN, LOCATION, STATUS, UP].sort());
   });
@@ -122,7 +123,7 @@ describe('normalizeChirpstackEvent on other and broken inputs', () => {
     }
   });
 
-  it('names a missing deviceInfo or devEui', () => {
+  itWithFixtures('names a missing deviceInfo or devEui', () => {
     const noInfo = body(UP);
     delete noInfo['deviceInfo'];
     expect(normalizeChirpstackEvent(topic('up'), noInfo, mappings, 0).rejected).toEqual([
@@ -153,7 +154,7 @@ describe('normalizeChirpstackEvent on other and broken inputs', () => {
     );
   });
 
-  it('names an unknown device', () => {
+  itWithFixtures('names an unknown device', () => {
     const result = normalizeChirpstackEvent(topic('up'), fixture(UP), new Map(), 0);
     expect(result.health).toEqual([]);
     expect(result.rejected).toEqual([
@@ -161,7 +162,7 @@ describe('normalizeChirpstackEvent on other and broken inputs', () => {
     ]);
   });
 
-  it('keeps the good field when another is a string or missing', () => {
+  itWithFixtures('keeps the good field when another is a string or missing', () => {
     for (const object of [
       { levelMm: 500, temp: { water: '12' } },
       { levelMm: 500 },
@@ -175,13 +176,13 @@ describe('normalizeChirpstackEvent on other and broken inputs', () => {
     }
   });
 
-  it('rejects an object of the wrong type', () => {
+  itWithFixtures('rejects an object of the wrong type', () => {
     const result = normalizeChirpstackEvent(topic('up'), withObject('qg=='), mappings, 0);
     expect(result.observations).toEqual([]);
     expect(result.rejected[0]?.reason).toBe('invalid-payload');
   });
 
-  it('falls back to the receive time when time is missing or not ISO', () => {
+  itWithFixtures('falls back to the receive time when time is missing or not ISO', () => {
     const result = normalizeChirpstackEvent(
       topic('up'),
       { ...body(UP), time: 1658136855, object: { levelMm: 10, temp: { water: 40 } } },
@@ -193,7 +194,7 @@ describe('normalizeChirpstackEvent on other and broken inputs', () => {
     expect(none.rejected[0]?.reason).toBe('invalid-payload');
   });
 
-  it('picks the strongest gateway and skips junk rxInfo entries', () => {
+  itWithFixtures('picks the strongest gateway and skips junk rxInfo entries', () => {
     const event = {
       ...body(UP),
       rxInfo: [
@@ -212,7 +213,7 @@ describe('normalizeChirpstackEvent on other and broken inputs', () => {
     });
   });
 
-  it('reports no battery level when it is unavailable, external or out of range', () => {
+  itWithFixtures('reports no battery level when it is unavailable, external or out of range', () => {
     for (const patch of [
       { batteryLevelUnavailable: true, batteryLevel: 0 },
       { externalPowerSource: true, batteryLevel: 0 },

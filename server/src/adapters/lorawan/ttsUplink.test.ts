@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ObservationSchema } from '../../../../protocol/index.ts';
+import { fixture as fixturePath } from '../../../../scripts/fixtures/fixturesDir.ts';
+import { describeWithFixtures, itWithFixtures } from '../../../../scripts/fixtures/withFixtures.ts';
 import type { DeviceMapping, NormalizeResult } from '../normalize.ts';
 import { normalizeTtsMessage } from './ttsUplink.ts';
 
-const FIXTURES = fileURLToPath(new URL('../../../../../shared/fixtures/ttn-v3/', import.meta.url));
-const fixture = (name: string): string => readFileSync(`${FIXTURES}${name}`, 'utf8');
+const FIXTURES = fixturePath('ttn-v3');
+const fixture = (name: string): string => readFileSync(fixturePath(`ttn-v3/${name}`), 'utf8');
 const UPLINK = 'tts-docs-uplink-message-example.json';
 const JOIN = 'tts-docs-join-accept-example.json';
 
@@ -34,7 +35,7 @@ function valid(result: NormalizeResult): NormalizeResult {
   return result;
 }
 
-describe('normalizeTtsMessage on the TTS v3 fixtures', () => {
+describeWithFixtures('normalizeTtsMessage on the TTS v3 fixtures', () => {
   it('covers every fixture file', () => {
     expect(readdirSync(FIXTURES).sort()).toEqual([JOIN, UPLINK]);
   });
@@ -97,7 +98,7 @@ describe('normalizeTtsMessage on other and broken inputs', () => {
     expect(normalizeTtsMessage('{oops', mappings, RECEIVED).rejected[0]?.message).toContain('not valid JSON');
   });
 
-  it('names what is missing from the envelope', () => {
+  itWithFixtures('names what is missing from the envelope', () => {
     const noIds = uplinkBody();
     delete noIds['end_device_ids'];
     expect(normalizeTtsMessage(noIds, mappings, RECEIVED).rejected).toEqual([
@@ -121,7 +122,7 @@ describe('normalizeTtsMessage on other and broken inputs', () => {
     });
   });
 
-  it('treats downlink events as not-a-reading', () => {
+  itWithFixtures('treats downlink events as not-a-reading', () => {
     const body = uplinkBody();
     delete body['uplink_message'];
     body['downlink_ack'] = { f_port: 1 };
@@ -131,7 +132,7 @@ describe('normalizeTtsMessage on other and broken inputs', () => {
     });
   });
 
-  it('names an unknown device', () => {
+  itWithFixtures('names an unknown device', () => {
     const result = normalizeTtsMessage(fixture(UPLINK), new Map(), RECEIVED);
     expect(result.observations).toEqual([]);
     expect(result.health).toEqual([]);
@@ -140,24 +141,27 @@ describe('normalizeTtsMessage on other and broken inputs', () => {
     ]);
   });
 
-  it('explains a missing decoded_payload as a missing payload formatter, keeping the health', () => {
-    const body = uplinkBody();
-    delete (body['uplink_message'] as Record<string, unknown>)['decoded_payload'];
-    const result = normalizeTtsMessage(body, mappings, RECEIVED);
-    expect(result.observations).toEqual([]);
-    expect(result.rejected).toHaveLength(1);
-    expect(result.rejected[0]?.reason).toBe('missing-value');
-    expect(result.rejected[0]?.message).toContain('payload formatter');
-    expect(result.health).toHaveLength(1);
-  });
+  itWithFixtures(
+    'explains a missing decoded_payload as a missing payload formatter, keeping the health',
+    () => {
+      const body = uplinkBody();
+      delete (body['uplink_message'] as Record<string, unknown>)['decoded_payload'];
+      const result = normalizeTtsMessage(body, mappings, RECEIVED);
+      expect(result.observations).toEqual([]);
+      expect(result.rejected).toHaveLength(1);
+      expect(result.rejected[0]?.reason).toBe('missing-value');
+      expect(result.rejected[0]?.message).toContain('payload formatter');
+      expect(result.health).toHaveLength(1);
+    },
+  );
 
-  it('rejects a decoded_payload of the wrong type', () => {
+  itWithFixtures('rejects a decoded_payload of the wrong type', () => {
     const result = normalizeTtsMessage(withUplink({ decoded_payload: [1, 2] }), mappings, RECEIVED);
     expect(result.observations).toEqual([]);
     expect(result.rejected[0]?.reason).toBe('invalid-payload');
   });
 
-  it('keeps the good field when another is a string, null or missing', () => {
+  itWithFixtures('keeps the good field when another is a string, null or missing', () => {
     for (const bad of ['0.64', null, undefined, 'NaN']) {
       const result = valid(
         normalizeTtsMessage(
@@ -174,14 +178,14 @@ describe('normalizeTtsMessage on other and broken inputs', () => {
     }
   });
 
-  it('makes no observation when no mapped field is usable', () => {
+  itWithFixtures('makes no observation when no mapped field is usable', () => {
     const body = withUplink({ decoded_payload: { temperature: 'warm' } });
     const result = normalizeTtsMessage(body, mappings, RECEIVED);
     expect(result.observations).toEqual([]);
     expect(result.rejected.map((r) => r.reason)).toEqual(['missing-value', 'missing-value']);
   });
 
-  it('falls back to uplink_message.received_at, then to the receive time', () => {
+  itWithFixtures('falls back to uplink_message.received_at, then to the receive time', () => {
     const noTop = uplinkBody();
     delete noTop['received_at'];
     expect(normalizeTtsMessage(noTop, mappings, RECEIVED).observations[0]?.observedAt).toBe(
@@ -197,36 +201,42 @@ describe('normalizeTtsMessage on other and broken inputs', () => {
     expect(neither.rejected[0]?.reason).toBe('invalid-payload');
   });
 
-  it('picks the strongest gateway, reading channel_rssi when rssi is absent, and skips junk entries', () => {
-    const body = withUplink({
-      rx_metadata: [
-        { gateway_ids: { gateway_id: 'weak' }, rssi: -110, snr: -3 },
-        'junk',
-        { gateway_ids: { gateway_id: 'strong' }, channel_rssi: -60, snr: 8.25 },
-        { gateway_ids: { gateway_id: 'nan' }, rssi: Number.NaN },
-      ],
-    });
-    expect(normalizeTtsMessage(body, mappings, RECEIVED).health[0]).toMatchObject({
-      rssiDbm: -60,
-      snrDb: 8.25,
-      gatewayId: 'strong',
-    });
-    const noRx = normalizeTtsMessage(withUplink({ rx_metadata: 'none' }), mappings, RECEIVED).health[0];
-    expect(noRx).toEqual({ sensorId: 'env-athens-1', seenAt: Date.UTC(2020, 1, 12, 15, 15, 46, 14) });
-  });
+  itWithFixtures(
+    'picks the strongest gateway, reading channel_rssi when rssi is absent, and skips junk entries',
+    () => {
+      const body = withUplink({
+        rx_metadata: [
+          { gateway_ids: { gateway_id: 'weak' }, rssi: -110, snr: -3 },
+          'junk',
+          { gateway_ids: { gateway_id: 'strong' }, channel_rssi: -60, snr: 8.25 },
+          { gateway_ids: { gateway_id: 'nan' }, rssi: Number.NaN },
+        ],
+      });
+      expect(normalizeTtsMessage(body, mappings, RECEIVED).health[0]).toMatchObject({
+        rssiDbm: -60,
+        snrDb: 8.25,
+        gatewayId: 'strong',
+      });
+      const noRx = normalizeTtsMessage(withUplink({ rx_metadata: 'none' }), mappings, RECEIVED).health[0];
+      expect(noRx).toEqual({ sensorId: 'env-athens-1', seenAt: Date.UTC(2020, 1, 12, 15, 15, 46, 14) });
+    },
+  );
 
-  it('reads the battery from last_battery_percentage, else from a decoded battery field in 0..100', () => {
-    const fromStack = withUplink({ last_battery_percentage: { f_cnt: 1, value: 87.5 } });
-    expect(normalizeTtsMessage(fromStack, mappings, RECEIVED).health[0]?.batteryPercent).toBe(87.5);
-    const fromPayload = withUplink({ decoded_payload: { temperature: 1, luminosity: 0.5, battery: 42 } });
-    expect(normalizeTtsMessage(fromPayload, mappings, RECEIVED).health[0]?.batteryPercent).toBe(42);
-    const percent = withUplink({ decoded_payload: { temperature: 1, luminosity: 0.5, batteryPercent: 9 } });
-    expect(normalizeTtsMessage(percent, mappings, RECEIVED).health[0]?.batteryPercent).toBe(9);
-    const volts = withUplink({ decoded_payload: { temperature: 1, luminosity: 0.5, battery: 3300 } });
-    expect(normalizeTtsMessage(volts, mappings, RECEIVED).health[0]).not.toHaveProperty('batteryPercent');
-  });
+  itWithFixtures(
+    'reads the battery from last_battery_percentage, else from a decoded battery field in 0..100',
+    () => {
+      const fromStack = withUplink({ last_battery_percentage: { f_cnt: 1, value: 87.5 } });
+      expect(normalizeTtsMessage(fromStack, mappings, RECEIVED).health[0]?.batteryPercent).toBe(87.5);
+      const fromPayload = withUplink({ decoded_payload: { temperature: 1, luminosity: 0.5, battery: 42 } });
+      expect(normalizeTtsMessage(fromPayload, mappings, RECEIVED).health[0]?.batteryPercent).toBe(42);
+      const percent = withUplink({ decoded_payload: { temperature: 1, luminosity: 0.5, batteryPercent: 9 } });
+      expect(normalizeTtsMessage(percent, mappings, RECEIVED).health[0]?.batteryPercent).toBe(9);
+      const volts = withUplink({ decoded_payload: { temperature: 1, luminosity: 0.5, battery: 3300 } });
+      expect(normalizeTtsMessage(volts, mappings, RECEIVED).health[0]).not.toHaveProperty('batteryPercent');
+    },
+  );
 
-  it('marks simulated uplinks as uncertain', () => {
+  itWithFixtures('marks simulated uplinks as uncertain', () => {
     const body = { ...uplinkBody(), simulated: true };
     expect(normalizeTtsMessage(body, mappings, RECEIVED).observations[0]?.quality).toBe('uncertain');
   });

@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixture as fixturePath } from '../../../../scripts/fixtures/fixturesDir.ts';
+import { describeWithFixtures } from '../../../../scripts/fixtures/withFixtures.ts';
 import type { DeviceMapping } from '../normalize.ts';
 import { ngsiLdEntitiesOf, normalizeNgsiLdEntities, normalizeNgsiLdEntity } from './ngsiLdEntity.ts';
 
 function fixtureText(name: string): string {
-  return readFileSync(
-    fileURLToPath(new URL(`../../../../../shared/fixtures/ngsi-ld/${name}`, import.meta.url)),
-    'utf8',
-  );
+  return readFileSync(fixturePath(`ngsi-ld/${name}`), 'utf8');
 }
 /** A fresh parsed copy of a fixture, to change one field of in a test. */
 function fixture(name: string): Record<string, unknown> {
@@ -70,7 +68,7 @@ const mappings = new Map<string, DeviceMapping>([
 ]);
 const RECEIVED = Date.UTC(2026, 10, 18, 10, 0, 0);
 
-describe('normalizeNgsiLdEntities on the Smart Data Models examples', () => {
+describeWithFixtures('normalizeNgsiLdEntities on the Smart Data Models examples', () => {
   it('reads OffStreetParking (normalized form): observedAt where given, else the receive time as uncertain', () => {
     const r = normalizeNgsiLdEntities(fixtureText(PARKING_FILE), mappings, RECEIVED);
     expect(r.rejected).toEqual([]);

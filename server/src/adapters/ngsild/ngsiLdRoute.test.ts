@@ -5,10 +5,11 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Sensor } from '../../../../protocol/index.ts';
+import { fixture as fixturePath } from '../../../../scripts/fixtures/fixturesDir.ts';
+import { itWithFixtures } from '../../../../scripts/fixtures/withFixtures.ts';
 import { createManualClock } from '../../clock.ts';
 import type { ManualClock } from '../../clock.ts';
 import { Hub } from '../../hub/hub.ts';
@@ -18,8 +19,7 @@ import { createNgsiLdRouter } from './ngsiLdRoute.ts';
 import type { NgsiLdEntityRejection, NgsiLdSource } from './ngsiLdRoute.ts';
 
 function fixture(name: string): Record<string, unknown> {
-  const path = fileURLToPath(new URL(`../../../../../shared/fixtures/ngsi-ld/${name}`, import.meta.url));
-  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(fixturePath(`ngsi-ld/${name}`), 'utf8')) as Record<string, unknown>;
 }
 
 const PARKING_ID = 'urn:ngsi-ld:OffStreetParking:porto-ParkingLot-23889';
@@ -168,144 +168,156 @@ interface Answer {
 }
 
 describe('POST /api/v1/ngsi-ld/notify', () => {
-  it("takes a broker's notifications of the parking and traffic examples into the source's city", async () => {
-    clock.set(PARKING_NOW);
-    const parking = await notify(
-      notification(fixture('OffStreetParking-example-normalized.jsonld')),
-      asPorto,
-    );
-    expect(parking.status).toBe(200);
-    // availableSpotNumber at its observedAt, occupiedSpotNumber (no time given) at the receive time.
-    expect(await parking.json()).toEqual({ accepted: 2, unchanged: 0, rejected: [] });
-    clock.set(TRAFFIC_NOW);
-    const traffic = await notify(
-      notification(fixture('TrafficFlowObserved-example-normalized.jsonld')),
-      asPorto,
-    );
-    expect(traffic.status).toBe(200);
-    expect(await traffic.json()).toEqual({ accepted: 1, unchanged: 0, rejected: [] });
-    const hub = hubs.get('porto');
-    expect(hub?.state('traffic-salamanca')?.observation).toEqual({
-      sensorId: 'traffic-salamanca',
-      observedAt: Date.UTC(2016, 11, 7, 11, 15, 0),
-      values: { flowVehicles: 197, speedKmh: 52.6 },
-      quality: 'good',
-    });
-    // Both attributes show together, timed by the older (availableSpotNumber's own observedAt, a
-    // minute before the receive time that dates occupiedSpotNumber) and as uncertain as the worse.
-    expect(hub?.state('parking-trindade')?.observation).toEqual({
-      sensorId: 'parking-trindade',
-      observedAt: Date.UTC(2018, 8, 21, 12, 0, 0),
-      values: { freeSpaces: 132, occupiedSpaces: 282 },
-      quality: 'uncertain',
-    });
-    expect(hub?.deadLetters()).toEqual([]);
+  itWithFixtures(
+    "takes a broker's notifications of the parking and traffic examples into the source's city",
+    async () => {
+      clock.set(PARKING_NOW);
+      const parking = await notify(
+        notification(fixture('OffStreetParking-example-normalized.jsonld')),
+        asPorto,
+      );
+      expect(parking.status).toBe(200);
+      // availableSpotNumber at its observedAt, occupiedSpotNumber (no time given) at the receive time.
+      expect(await parking.json()).toEqual({ accepted: 2, unchanged: 0, rejected: [] });
+      clock.set(TRAFFIC_NOW);
+      const traffic = await notify(
+        notification(fixture('TrafficFlowObserved-example-normalized.jsonld')),
+        asPorto,
+      );
+      expect(traffic.status).toBe(200);
+      expect(await traffic.json()).toEqual({ accepted: 1, unchanged: 0, rejected: [] });
+      const hub = hubs.get('porto');
+      expect(hub?.state('traffic-salamanca')?.observation).toEqual({
+        sensorId: 'traffic-salamanca',
+        observedAt: Date.UTC(2016, 11, 7, 11, 15, 0),
+        values: { flowVehicles: 197, speedKmh: 52.6 },
+        quality: 'good',
+      });
+      // Both attributes show together, timed by the older (availableSpotNumber's own observedAt, a
+      // minute before the receive time that dates occupiedSpotNumber) and as uncertain as the worse.
+      expect(hub?.state('parking-trindade')?.observation).toEqual({
+        sensorId: 'parking-trindade',
+        observedAt: Date.UTC(2018, 8, 21, 12, 0, 0),
+        values: { freeSpaces: 132, occupiedSpaces: 282 },
+        quality: 'uncertain',
+      });
+      expect(hub?.deadLetters()).toEqual([]);
 
-    // The broker notifies the whole entity again: the traffic reading it already gave is unchanged.
-    const again = await notify(
-      notification(fixture('TrafficFlowObserved-example-normalized.jsonld')),
-      asPorto,
-    );
-    expect(again.status).toBe(200);
-    expect(await again.json()).toEqual({ accepted: 0, unchanged: 1, rejected: [] });
-    expect(hub?.deadLetters()).toEqual([]);
-  });
+      // The broker notifies the whole entity again: the traffic reading it already gave is unchanged.
+      const again = await notify(
+        notification(fixture('TrafficFlowObserved-example-normalized.jsonld')),
+        asPorto,
+      );
+      expect(again.status).toBe(200);
+      expect(await again.json()).toEqual({ accepted: 0, unchanged: 1, rejected: [] });
+      expect(hub?.deadLetters()).toEqual([]);
+    },
+  );
 
-  it('reads the key from X-API-Key, takes application/json, and feeds the hub of that key’s city only', async () => {
-    const air = fixture('AirQualityObserved-example-normalized.jsonld');
-    air.dateObserved = '2016-03-15T11:00:00+01:00/2016-03-15T12:00:00+01:00';
-    clock.set(AIR_NOW);
-    const response = await notify(JSON.stringify(air), {
-      'content-type': 'application/json; charset=utf-8',
-      'x-api-key': OTHER_KEY,
-    });
-    // humidityPercent is mapped but the registry has no such quantity: the reading still counts.
-    expect(response.status).toBe(422);
-    expect(await response.json()).toEqual({
-      accepted: 1,
-      unchanged: 0,
-      rejected: [
+  itWithFixtures(
+    'reads the key from X-API-Key, takes application/json, and feeds the hub of that key’s city only',
+    async () => {
+      const air = fixture('AirQualityObserved-example-normalized.jsonld');
+      air.dateObserved = '2016-03-15T11:00:00+01:00/2016-03-15T12:00:00+01:00';
+      clock.set(AIR_NOW);
+      const response = await notify(JSON.stringify(air), {
+        'content-type': 'application/json; charset=utf-8',
+        'x-api-key': OTHER_KEY,
+      });
+      // humidityPercent is mapped but the registry has no such quantity: the reading still counts.
+      expect(response.status).toBe(422);
+      expect(await response.json()).toEqual({
+        accepted: 1,
+        unchanged: 0,
+        rejected: [
+          {
+            index: 0,
+            entityId: AIR_ID,
+            reason: 'unknown-quantity',
+            message: 'sensor "env-plaza-espana" has no quantity "humidityPercent" (known: no2UgM3)',
+          },
+        ],
+      });
+      expect(hubs.get('madrid')?.state('env-plaza-espana')?.observation).toEqual({
+        sensorId: 'env-plaza-espana',
+        observedAt: Date.UTC(2016, 2, 15, 11, 0, 0),
+        values: { no2UgM3: 69 },
+        quality: 'good',
+      });
+      expect(hubs.get('porto')?.deadLetters()).toEqual([]);
+    },
+  );
+
+  itWithFixtures(
+    'answers each turned-away entity with its index, id and reason, and keeps the good ones',
+    async () => {
+      clock.set(PARKING_NOW);
+      const trafficWithoutSpeed = fixture('TrafficFlowObserved-example-normalized.jsonld');
+      delete trafficWithoutSpeed.averageVehicleSpeed;
+      // Moved next to the parking example's time, so the hub's clock suits both.
+      trafficWithoutSpeed.dateObservedTo = '2018-09-21T11:55:00Z';
+      const body = notification(
+        fixture('OffStreetParking-example-normalized.jsonld'),
+        { id: 'urn:ngsi-ld:OffStreetParking:unmapped', type: 'OffStreetParking' },
+        trafficWithoutSpeed,
+        'not an entity',
         {
-          index: 0,
-          entityId: AIR_ID,
-          reason: 'unknown-quantity',
-          message: 'sensor "env-plaza-espana" has no quantity "humidityPercent" (known: no2UgM3)',
+          id: 'urn:ngsi-ld:OffStreetParking:not-registered',
+          type: 'OffStreetParking',
+          availableSpotNumber: { type: 'Property', value: 3, observedAt: '2018-09-21T11:59:00Z' },
         },
-      ],
-    });
-    expect(hubs.get('madrid')?.state('env-plaza-espana')?.observation).toEqual({
-      sensorId: 'env-plaza-espana',
-      observedAt: Date.UTC(2016, 2, 15, 11, 0, 0),
-      values: { no2UgM3: 69 },
-      quality: 'good',
-    });
-    expect(hubs.get('porto')?.deadLetters()).toEqual([]);
-  });
+      );
+      const response = await notify(body, asPorto);
+      expect(response.status).toBe(422);
+      const answer = (await response.json()) as Answer;
+      expect(answer.accepted).toBe(3);
+      expect(answer.rejected.map((r) => [r.index, r.entityId, r.reason])).toEqual([
+        [1, 'urn:ngsi-ld:OffStreetParking:unmapped', 'unknown-device'],
+        [2, TRAFFIC_ID, 'missing-value'],
+        [3, undefined, 'invalid-payload'],
+        [4, 'urn:ngsi-ld:OffStreetParking:not-registered', 'unknown-sensor'],
+      ]);
+      expect(answer.rejected[1]?.message).toBe(
+        `${TRAFFIC_ID}: no attribute "averageVehicleSpeed" (for traffic-salamanca.speedKmh)`,
+      );
+      expect(answer.rejected[2]?.message).toBe('data[3] is "not an entity", not an NGSI-LD entity');
+      const hub = hubs.get('porto');
+      expect(hub?.state('traffic-salamanca')?.observation?.values).toEqual({ flowVehicles: 197 });
+      expect(hub?.state('parking-trindade')?.observation?.values).toEqual({
+        freeSpaces: 132,
+        occupiedSpaces: 282,
+      });
+      // Every rejection is a dead letter of this source, with the entity it concerns beside it.
+      const letters = hub?.deadLetters() ?? [];
+      expect(letters.map((l) => [l.source, l.reason])).toEqual([
+        ['fiware-porto', 'unknown-device'],
+        ['fiware-porto', 'missing-value'],
+        ['fiware-porto', 'invalid-payload'],
+        ['fiware-porto', 'unknown-sensor'],
+      ]);
+      expect(letters[0]?.input).toContain('urn:ngsi-ld:OffStreetParking:unmapped');
+    },
+  );
 
-  it('answers each turned-away entity with its index, id and reason, and keeps the good ones', async () => {
-    clock.set(PARKING_NOW);
-    const trafficWithoutSpeed = fixture('TrafficFlowObserved-example-normalized.jsonld');
-    delete trafficWithoutSpeed.averageVehicleSpeed;
-    // Moved next to the parking example's time, so the hub's clock suits both.
-    trafficWithoutSpeed.dateObservedTo = '2018-09-21T11:55:00Z';
-    const body = notification(
-      fixture('OffStreetParking-example-normalized.jsonld'),
-      { id: 'urn:ngsi-ld:OffStreetParking:unmapped', type: 'OffStreetParking' },
-      trafficWithoutSpeed,
-      'not an entity',
-      {
-        id: 'urn:ngsi-ld:OffStreetParking:not-registered',
-        type: 'OffStreetParking',
-        availableSpotNumber: { type: 'Property', value: 3, observedAt: '2018-09-21T11:59:00Z' },
-      },
-    );
-    const response = await notify(body, asPorto);
-    expect(response.status).toBe(422);
-    const answer = (await response.json()) as Answer;
-    expect(answer.accepted).toBe(3);
-    expect(answer.rejected.map((r) => [r.index, r.entityId, r.reason])).toEqual([
-      [1, 'urn:ngsi-ld:OffStreetParking:unmapped', 'unknown-device'],
-      [2, TRAFFIC_ID, 'missing-value'],
-      [3, undefined, 'invalid-payload'],
-      [4, 'urn:ngsi-ld:OffStreetParking:not-registered', 'unknown-sensor'],
-    ]);
-    expect(answer.rejected[1]?.message).toBe(
-      `${TRAFFIC_ID}: no attribute "averageVehicleSpeed" (for traffic-salamanca.speedKmh)`,
-    );
-    expect(answer.rejected[2]?.message).toBe('data[3] is "not an entity", not an NGSI-LD entity');
-    const hub = hubs.get('porto');
-    expect(hub?.state('traffic-salamanca')?.observation?.values).toEqual({ flowVehicles: 197 });
-    expect(hub?.state('parking-trindade')?.observation?.values).toEqual({
-      freeSpaces: 132,
-      occupiedSpaces: 282,
-    });
-    // Every rejection is a dead letter of this source, with the entity it concerns beside it.
-    const letters = hub?.deadLetters() ?? [];
-    expect(letters.map((l) => [l.source, l.reason])).toEqual([
-      ['fiware-porto', 'unknown-device'],
-      ['fiware-porto', 'missing-value'],
-      ['fiware-porto', 'invalid-payload'],
-      ['fiware-porto', 'unknown-sensor'],
-    ]);
-    expect(letters[0]?.input).toContain('urn:ngsi-ld:OffStreetParking:unmapped');
-  });
-
-  it('answers an older state of an entity than the hub holds with the hub’s out-of-order', async () => {
-    clock.set(TRAFFIC_NOW);
-    const traffic = fixture('TrafficFlowObserved-example-normalized.jsonld');
-    expect((await notify(notification(traffic), asPorto)).status).toBe(200);
-    traffic.dateObservedTo = '2016-12-07T11:10:00Z';
-    const older = await notify(notification(traffic), asPorto);
-    expect(older.status).toBe(422);
-    const answer = (await older.json()) as Answer;
-    expect(answer.accepted).toBe(0);
-    expect(answer.rejected.map((r) => [r.index, r.entityId, r.reason])).toEqual([
-      [0, TRAFFIC_ID, 'out-of-order'],
-    ]);
-    expect(hubs.get('porto')?.state('traffic-salamanca')?.observation?.observedAt).toBe(
-      Date.UTC(2016, 11, 7, 11, 15, 0),
-    );
-  });
+  itWithFixtures(
+    'answers an older state of an entity than the hub holds with the hub’s out-of-order',
+    async () => {
+      clock.set(TRAFFIC_NOW);
+      const traffic = fixture('TrafficFlowObserved-example-normalized.jsonld');
+      expect((await notify(notification(traffic), asPorto)).status).toBe(200);
+      traffic.dateObservedTo = '2016-12-07T11:10:00Z';
+      const older = await notify(notification(traffic), asPorto);
+      expect(older.status).toBe(422);
+      const answer = (await older.json()) as Answer;
+      expect(answer.accepted).toBe(0);
+      expect(answer.rejected.map((r) => [r.index, r.entityId, r.reason])).toEqual([
+        [0, TRAFFIC_ID, 'out-of-order'],
+      ]);
+      expect(hubs.get('porto')?.state('traffic-salamanca')?.observation?.observedAt).toBe(
+        Date.UTC(2016, 11, 7, 11, 15, 0),
+      );
+    },
+  );
 
   it('takes an empty notification as nothing to do', async () => {
     const response = await notify(notification(), asPorto);
@@ -313,7 +325,7 @@ describe('POST /api/v1/ngsi-ld/notify', () => {
     expect(await response.json()).toEqual({ accepted: 0, unchanged: 0, rejected: [] });
   });
 
-  it('refuses a missing or unknown key with 401, before reading the body', async () => {
+  itWithFixtures('refuses a missing or unknown key with 401, before reading the body', async () => {
     const body = notification(fixture('TrafficFlowObserved-example-normalized.jsonld'));
     const none = await notify(body, { 'content-type': 'application/ld+json' });
     expect(none.status).toBe(401);
@@ -328,59 +340,65 @@ describe('POST /api/v1/ngsi-ld/notify', () => {
     expect(hubs.get('porto')?.state('traffic-salamanca')?.observation).toBeNull();
   });
 
-  it('refuses another content type or charset with 415, an oversized body with 413, and a body that is no NGSI-LD with 400', async () => {
-    const xml = await notify('<entity/>', { ...asPorto, 'content-type': 'application/xml' });
-    expect(xml.status).toBe(415);
-    expect(((await xml.json()) as Answer).error).toBe(
-      'content type application/xml is not accepted; send application/json or application/ld+json',
-    );
+  itWithFixtures(
+    'refuses another content type or charset with 415, an oversized body with 413, and a body that is no NGSI-LD with 400',
+    async () => {
+      const xml = await notify('<entity/>', { ...asPorto, 'content-type': 'application/xml' });
+      expect(xml.status).toBe(415);
+      expect(((await xml.json()) as Answer).error).toBe(
+        'content type application/xml is not accepted; send application/json or application/ld+json',
+      );
 
-    const big = notification(
-      ...Array.from({ length: 200 }, () => fixture('OffStreetParking-example-normalized.jsonld')),
-    );
-    expect(big.length).toBeGreaterThan(MAX_BODY_BYTES);
-    const tooLarge = await notify(big, asPorto);
-    expect(tooLarge.status).toBe(413);
-    expect(await tooLarge.json()).toEqual({
-      accepted: 0,
-      error: `the request body is larger than ${MAX_BODY_BYTES} bytes; lower the subscription's batch size`,
-      reason: 'too-large',
-    });
+      const big = notification(
+        ...Array.from({ length: 200 }, () => fixture('OffStreetParking-example-normalized.jsonld')),
+      );
+      expect(big.length).toBeGreaterThan(MAX_BODY_BYTES);
+      const tooLarge = await notify(big, asPorto);
+      expect(tooLarge.status).toBe(413);
+      expect(await tooLarge.json()).toEqual({
+        accepted: 0,
+        error: `the request body is larger than ${MAX_BODY_BYTES} bytes; lower the subscription's batch size`,
+        reason: 'too-large',
+      });
 
-    const notJson = await notify('{"type": "Notification", ', asPorto);
-    expect(notJson.status).toBe(400);
-    const notJsonAnswer = (await notJson.json()) as Answer;
-    expect(notJsonAnswer.reason).toBe('invalid-payload');
-    expect(notJsonAnswer.error).toMatch(/^NGSI-LD input is not JSON/);
+      const notJson = await notify('{"type": "Notification", ', asPorto);
+      expect(notJson.status).toBe(400);
+      const notJsonAnswer = (await notJson.json()) as Answer;
+      expect(notJsonAnswer.reason).toBe('invalid-payload');
+      expect(notJsonAnswer.error).toMatch(/^NGSI-LD input is not JSON/);
 
-    const noData = await notify(JSON.stringify({ type: 'Notification', subscriptionId: 'urn:s:9' }), asPorto);
-    expect(noData.status).toBe(400);
-    expect(await noData.json()).toEqual({
-      accepted: 0,
-      error: 'NGSI-LD Notification of subscription urn:s:9 has no "data" array',
-      reason: 'invalid-payload',
-    });
-    const klingon = await notify(notification(), {
-      ...asPorto,
-      'content-type': 'application/json; charset=klingon',
-    });
-    expect(klingon.status).toBe(415);
-    expect(((await klingon.json()) as Answer).error).toMatch(
-      /^the request body could not be read \(unsupported charset/,
-    );
+      const noData = await notify(
+        JSON.stringify({ type: 'Notification', subscriptionId: 'urn:s:9' }),
+        asPorto,
+      );
+      expect(noData.status).toBe(400);
+      expect(await noData.json()).toEqual({
+        accepted: 0,
+        error: 'NGSI-LD Notification of subscription urn:s:9 has no "data" array',
+        reason: 'invalid-payload',
+      });
+      const klingon = await notify(notification(), {
+        ...asPorto,
+        'content-type': 'application/json; charset=klingon',
+      });
+      expect(klingon.status).toBe(415);
+      expect(((await klingon.json()) as Answer).error).toMatch(
+        /^the request body could not be read \(unsupported charset/,
+      );
 
-    // Each refused request is a dead letter of the source, with the body (or its type) beside it.
-    const letters = hubs.get('porto')?.deadLetters() ?? [];
-    expect(letters.map((l) => [l.source, l.reason])).toEqual([
-      ['fiware-porto', 'invalid-payload'],
-      ['fiware-porto', 'too-large'],
-      ['fiware-porto', 'invalid-payload'],
-      ['fiware-porto', 'invalid-payload'],
-      ['fiware-porto', 'invalid-payload'],
-    ]);
-    expect(letters[0]?.input).toContain('application/xml');
-    expect(letters[2]?.input).toContain('Notification');
-  });
+      // Each refused request is a dead letter of the source, with the body (or its type) beside it.
+      const letters = hubs.get('porto')?.deadLetters() ?? [];
+      expect(letters.map((l) => [l.source, l.reason])).toEqual([
+        ['fiware-porto', 'invalid-payload'],
+        ['fiware-porto', 'too-large'],
+        ['fiware-porto', 'invalid-payload'],
+        ['fiware-porto', 'invalid-payload'],
+        ['fiware-porto', 'invalid-payload'],
+      ]);
+      expect(letters[0]?.input).toContain('application/xml');
+      expect(letters[2]?.input).toContain('Notification');
+    },
+  );
 
   it('answers 503 for a source whose city is not served', async () => {
     const response = await notify(notification(), {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../../scripts/fixtures/fixturesDir.ts';
+import { itWithFixtures } from '../../../../scripts/fixtures/withFixtures.ts';
 import {
   normalizeGoldbeckOccupancies,
   normalizeParkApiV3,
@@ -9,11 +10,9 @@ import {
   type ParkingLotMapping,
 } from './parkingFeeds.ts';
 
-function fixture(name: string): string {
-  return readFileSync(
-    fileURLToPath(new URL(`../../../../../shared/fixtures/parkapi/${name}`, import.meta.url)),
-    'utf8',
-  );
+/** A real ParkAPI sample, read when a test asks for it (the tests that do are skipped without it). */
+function sample(name: string): () => string {
+  return () => readFileSync(fixture(`parkapi/${name}`), 'utf8');
 }
 
 function lotMap(...mappings: ParkingLotMapping[]): ReadonlyMap<string, ParkingLotMapping> {
@@ -60,11 +59,11 @@ describe('parseFeedTime', () => {
 });
 
 describe('normalizeParkApiV3', () => {
-  const raw = fixture('park-api-v3-tests-parking-site-list-with-invalid-item.json');
+  const raw = sample('park-api-v3-tests-parking-site-list-with-invalid-item.json');
 
-  it('keeps the valid first item and rejects the second, which has no uid', () => {
+  itWithFixtures('keeps the valid first item and rejects the second, which has no uid', () => {
     const result = normalizeParkApiV3(
-      raw,
+      raw(),
       lotMap({ sourceId: '12717250', sensorId: 'parking-elbenplatz' }),
       RECEIVED,
     );
@@ -84,8 +83,8 @@ describe('normalizeParkApiV3', () => {
     expect(result.health).toEqual([]);
   });
 
-  it('accepts an already decoded document and reports an unmapped lot as unknown-device', () => {
-    const result = normalizeParkApiV3(JSON.parse(raw), lotMap(), RECEIVED);
+  itWithFixtures('accepts an already decoded document and reports an unmapped lot as unknown-device', () => {
+    const result = normalizeParkApiV3(JSON.parse(raw()), lotMap(), RECEIVED);
     expect(result.observations).toEqual([]);
     expect(result.rejected.map((r) => [r.reason, r.sourceId])).toEqual([
       ['unknown-device', '12717250'],
@@ -184,7 +183,7 @@ describe('normalizeParkApiV3', () => {
 });
 
 describe('normalizeParkenDd', () => {
-  const raw = fixture('herrenberg-parkendd-v1-lots.json');
+  const raw = sample('herrenberg-parkendd-v1-lots.json');
   const FEED_TIME = Date.UTC(2025, 1, 25, 12, 20, 3, 588);
   const mapping = lotMap(
     { sourceId: 'herrenbergaltstadtgarage', sensorId: 'parking-elbenplatz' },
@@ -194,8 +193,8 @@ describe('normalizeParkenDd', () => {
     { sourceId: 'herrenbergnufringertor', sensorId: 'parking-kongresshalle' },
   );
 
-  it('gives the four lots with data, in feed order, at the feed time', () => {
-    const result = normalizeParkenDd(raw, mapping, RECEIVED);
+  itWithFixtures('gives the four lots with data, in feed order, at the feed time', () => {
+    const result = normalizeParkenDd(raw(), mapping, RECEIVED);
     expect(result.observations).toEqual(
       [
         ['parking-elbenplatz', 60, 37],
@@ -211,8 +210,8 @@ describe('normalizeParkenDd', () => {
     );
   });
 
-  it('rejects the 21 unmapped lots as unknown-device and the nodata lot as not-a-reading', () => {
-    const { rejected } = normalizeParkenDd(raw, mapping, RECEIVED);
+  itWithFixtures('rejects the 21 unmapped lots as unknown-device and the nodata lot as not-a-reading', () => {
+    const { rejected } = normalizeParkenDd(raw(), mapping, RECEIVED);
     expect(rejected).toHaveLength(22);
     expect(rejected.filter((r) => r.reason === 'unknown-device')).toHaveLength(21);
     expect(rejected.filter((r) => r.reason === 'not-a-reading')).toEqual([
@@ -285,12 +284,12 @@ describe('normalizeParkenDd', () => {
 });
 
 describe('normalizeGoldbeckOccupancies', () => {
-  const raw = fixture('heilbronn-goldbeck-occupancies.json');
+  const raw = sample('heilbronn-goldbeck-occupancies.json');
   const ids = [2066, 2068, 2076, 2141, 2607, 2608, 2609, 2610, 2409, 2483];
   const everything = lotMap(...ids.map((id) => ({ sourceId: String(id), sensorId: `parking-hn-${id}` })));
 
-  it('reads the TOTAL counter of every facility with valuesFrom as Berlin time', () => {
-    const result = normalizeGoldbeckOccupancies(raw, everything, RECEIVED);
+  itWithFixtures('reads the TOTAL counter of every facility with valuesFrom as Berlin time', () => {
+    const result = normalizeGoldbeckOccupancies(raw(), everything, RECEIVED);
     const at = (s: number, ms: number) => Date.UTC(2025, 11, 3, 12, 35, s, ms);
     expect(result.observations).toEqual(
       (
@@ -321,9 +320,9 @@ describe('normalizeGoldbeckOccupancies', () => {
     ]);
   });
 
-  it('reports unmapped facilities as unknown-device', () => {
+  itWithFixtures('reports unmapped facilities as unknown-device', () => {
     const result = normalizeGoldbeckOccupancies(
-      raw,
+      raw(),
       lotMap({ sourceId: '2609', sensorId: 'parking-diezenhalde' }),
       RECEIVED,
     );

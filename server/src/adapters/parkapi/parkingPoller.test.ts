@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Sensor } from '../../../../protocol/index.ts';
+import { fixture } from '../../../../scripts/fixtures/fixturesDir.ts';
+import { describeWithFixtures } from '../../../../scripts/fixtures/withFixtures.ts';
 import { createManualClock } from '../../clock.ts';
 import { Hub } from '../../hub/hub.ts';
 import type { RejectionReason } from '../../hub/hub.ts';
@@ -13,16 +14,17 @@ import { createParkingPoller } from './parkingPoller.ts';
 import type { ParkingPoller, ParkingSource } from './parkingPoller.ts';
 import { ParkingSourceSchema } from './parkingSourceConfig.ts';
 
-/** The real sample bytes, read in place (never copied into the repo). */
-function fixture(name: string): Buffer {
-  return readFileSync(
-    fileURLToPath(new URL(`../../../../../shared/fixtures/parkapi/${name}`, import.meta.url)),
-  );
+/**
+ * The real sample bytes, read in place (never copied into the repo) when a feed answers with them,
+ * so a clone without the samples still collects this file and skips the tests that serve them.
+ */
+function sample(name: string): () => Buffer {
+  return () => readFileSync(fixture(`parkapi/${name}`));
 }
 
-const PARKAPI_V3 = fixture('park-api-v3-tests-parking-site-list-with-invalid-item.json');
-const HERRENBERG = fixture('herrenberg-parkendd-v1-lots.json');
-const HEILBRONN = fixture('heilbronn-goldbeck-occupancies.json');
+const PARKAPI_V3 = sample('park-api-v3-tests-parking-site-list-with-invalid-item.json');
+const HERRENBERG = sample('herrenberg-parkendd-v1-lots.json');
+const HEILBRONN = sample('heilbronn-goldbeck-occupancies.json');
 
 /**
  * The hub's clock per format: a few minutes after its sample's readings, as when polling live (the
@@ -184,9 +186,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 // ---------------------------------------------------------------------------------------------------
 
-describe('parking poller on the real feeds', () => {
+describeWithFixtures('parking poller on the real feeds', () => {
   it('ParkAPI v3: delivers the valid lot and makes the invalid item one dead letter, once', async () => {
-    const feed = await startFeed(() => ({ body: PARKAPI_V3 }));
+    const feed = await startFeed(() => ({ body: PARKAPI_V3() }));
     const { hub, poller, accepted, rejected } = setup({
       feed,
       format: 'parkapi-v3',
@@ -228,7 +230,7 @@ describe('parking poller on the real feeds', () => {
   });
 
   it('ParkenDD Herrenberg: mapped lots arrive at the feed time; unmapped lots are logged, not dead letters', async () => {
-    const feed = await startFeed(() => ({ body: HERRENBERG }));
+    const feed = await startFeed(() => ({ body: HERRENBERG() }));
     const { hub, poller, lines, warnings, rejected } = setup({
       feed,
       format: 'parkendd',
@@ -278,7 +280,7 @@ describe('parking poller on the real feeds', () => {
   });
 
   it('Goldbeck Heilbronn: TOTAL counters arrive with valuesFrom read as Berlin time', async () => {
-    const feed = await startFeed(() => ({ body: HEILBRONN }));
+    const feed = await startFeed(() => ({ body: HEILBRONN() }));
     const { hub, poller, rejected } = setup({
       feed,
       format: 'goldbeck',
@@ -313,13 +315,13 @@ describe('parking poller on the real feeds', () => {
   });
 });
 
-describe('parking poller HTTP behaviour', () => {
+describeWithFixtures('parking poller HTTP behaviour', () => {
   it('asks conditionally; a 304 delivers nothing and is counted', async () => {
     const feed = await startFeed((_index, headers) =>
       headers['if-none-match'] === '"herrenberg-1"'
         ? { status: 304 }
         : {
-            body: HERRENBERG,
+            body: HERRENBERG(),
             headers: { etag: '"herrenberg-1"', 'last-modified': 'Tue, 25 Feb 2025 12:20:03 GMT' },
           },
     );
@@ -357,9 +359,9 @@ describe('parking poller HTTP behaviour', () => {
       () => ({ status: 500, body: 'upstream broke' }),
       never,
       () => ({ body: '<html><body>Wartungsarbeiten</body></html>', headers: { etag: '"maint"' } }),
-      () => ({ body: PARKAPI_V3 }),
+      () => ({ body: PARKAPI_V3() }),
     ];
-    const feed = await startFeed((index) => (answers[index] ?? (() => ({ body: PARKAPI_V3 })))());
+    const feed = await startFeed((index) => (answers[index] ?? (() => ({ body: PARKAPI_V3() })))());
     const { hub, poller, warnings, lines } = setup({
       feed,
       format: 'parkapi-v3',
@@ -421,7 +423,7 @@ describe('parking poller HTTP behaviour', () => {
   });
 
   it('waits longer after each failure while running', async () => {
-    const feed = await startFeed((index) => (index < 3 ? { status: 503 } : { body: HERRENBERG }));
+    const feed = await startFeed((index) => (index < 3 ? { status: 503 } : { body: HERRENBERG() }));
     const { hub, poller } = setup({
       feed,
       format: 'parkendd',
@@ -441,7 +443,7 @@ describe('parking poller HTTP behaviour', () => {
   });
 
   it('sends the API key as a bearer token by default, or as is in the configured header', async () => {
-    const feed = await startFeed(() => ({ body: HEILBRONN }));
+    const feed = await startFeed(() => ({ body: HEILBRONN() }));
     const lots = [{ sourceId: '2068', sensorId: 'parking-hn-2068' }];
     const bearer = setup({
       feed,
@@ -478,7 +480,7 @@ describe('parking poller HTTP behaviour', () => {
   it('never overlaps polls, even when the feed is slower than the interval', async () => {
     const feed = await startFeed(async () => {
       await sleep(40);
-      return { body: HERRENBERG };
+      return { body: HERRENBERG() };
     });
     const { poller } = setup({
       feed,
@@ -506,7 +508,7 @@ describe('parking poller HTTP behaviour', () => {
 
   it('stop() cancels a poll in flight at once and then polls no more', async () => {
     const feed = await startFeed((index) =>
-      index === 0 ? new Promise<Reply>(() => undefined) : { body: HERRENBERG },
+      index === 0 ? new Promise<Reply>(() => undefined) : { body: HERRENBERG() },
     );
     const { hub, poller, warnings } = setup({
       feed,

@@ -7,6 +7,8 @@ import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sensor } from '../../../../protocol/index.ts';
+import { FIXTURES_TAG } from '../../../../scripts/fixtures/fixturesDir.ts';
+import { describeWithFixtures, SKIP_FIXTURE_TESTS } from '../../../../scripts/fixtures/withFixtures.ts';
 import { createManualClock } from '../../clock.ts';
 import { Hub } from '../../hub/hub.ts';
 import type { RejectionReason } from '../../hub/hub.ts';
@@ -201,7 +203,7 @@ describe('SensorThingsSourceSchema', () => {
   });
 });
 
-describe('SensorThings adapter over HTTP (stand-in FROST-Server)', () => {
+describeWithFixtures('SensorThings adapter over HTTP (stand-in FROST-Server)', () => {
   it('loads the catalogue over several pages and a nested Datastreams page, naming missing and unmapped datastreams', async () => {
     const h = await setup();
     await waitFor(() => h.adapter.status().catalogueLoaded, 3_000, 'the catalogue');
@@ -382,7 +384,9 @@ function published(id: number, phenomenonTime: string, result: unknown): string 
   });
 }
 
-describe.skipIf(!mosquittoAvailable())('SensorThings adapter with MQTT on a real Mosquitto', () => {
+// The stand-in serves the real FROST samples, so this needs them as well as the broker.
+const withMqtt = { skip: !mosquittoAvailable() || SKIP_FIXTURE_TESTS, tags: [FIXTURES_TAG] };
+describe('SensorThings adapter with MQTT on a real Mosquitto', withMqtt, () => {
   let broker: TestBroker;
   let publisher: MqttClient;
 

@@ -1,17 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixture as fixturePath } from '../../../../scripts/fixtures/fixturesDir.ts';
+import { itWithFixtures } from '../../../../scripts/fixtures/withFixtures.ts';
 import type { DeviceMapping } from '../normalize.ts';
 import { datastreamIdFromTopic, normalizeExpandedThing, normalizeStaObservation } from './staObservation.ts';
 
+// The real FROST samples, read by the tests that use them (skipped where the samples are missing).
 function fixture(name: string): string {
-  return readFileSync(
-    fileURLToPath(new URL(`../../../../../shared/fixtures/sensorthings/${name}`, import.meta.url)),
-    'utf8',
-  );
+  return readFileSync(fixturePath(`sensorthings/${name}`), 'utf8');
 }
-const expandedText = fixture('frost-docs-thing-expand-datastreams-observations.json');
-const geoJsonText = fixture('frost-tests-geoJsonResult.json');
+const expandedText = (): string => fixture('frost-docs-thing-expand-datastreams-observations.json');
+const geoJsonText = (): string => fixture('frost-tests-geoJsonResult.json');
 
 const UUID = '7b4e1c2a-b198-11f0-a67c-63170af7411e';
 const mappings = new Map<string, DeviceMapping>([
@@ -174,13 +173,13 @@ describe('normalizeStaObservation', () => {
     });
   });
 
-  it('rejects invalid JSON and non-Observations as invalid-payload', () => {
+  itWithFixtures('rejects invalid JSON and non-Observations as invalid-payload', () => {
     const bad = normalizeStaObservation('{"result": 4.6,', '19', mappings, RECEIVED);
     expect(bad.observations).toEqual([]);
     expect(bad.rejected).toHaveLength(1);
     expect(bad.rejected[0]?.reason).toBe('invalid-payload');
     expect(bad.rejected[0]?.sourceId).toBe('19');
-    for (const raw of [geoJsonText, '[]', 'null', '42', { name: 'a Thing' }]) {
+    for (const raw of [geoJsonText(), '[]', 'null', '42', { name: 'a Thing' }]) {
       const r = normalizeStaObservation(raw, '19', mappings, RECEIVED);
       expect(r.rejected.map((x) => x.reason)).toEqual(['invalid-payload']);
       expect(r.observations).toEqual([]);
@@ -239,8 +238,8 @@ describe('normalizeStaObservation', () => {
     ]);
   });
 
-  it('reads the fixture Observations one by one with the topic datastream id', () => {
-    const thing = JSON.parse(expandedText) as { Datastreams: { Observations: unknown[] }[] };
+  itWithFixtures('reads the fixture Observations one by one with the topic datastream id', () => {
+    const thing = JSON.parse(expandedText()) as { Datastreams: { Observations: unknown[] }[] };
     const first = thing.Datastreams[0]?.Observations[0];
     const r = normalizeStaObservation(
       first,
@@ -255,8 +254,8 @@ describe('normalizeStaObservation', () => {
 });
 
 describe('normalizeExpandedThing', () => {
-  it('turns the fixture Thing 17 into its 2 Observations', () => {
-    const r = normalizeExpandedThing(expandedText, mappings, RECEIVED);
+  itWithFixtures('turns the fixture Thing 17 into its 2 Observations', () => {
+    const r = normalizeExpandedThing(expandedText(), mappings, RECEIVED);
     expect(r.rejected).toEqual([]);
     expect(r.health).toEqual([]);
     expect(r.observations).toEqual([
@@ -265,9 +264,9 @@ describe('normalizeExpandedThing', () => {
     ]);
   });
 
-  it('rejects an unmapped datastream once, keeping the mapped one', () => {
+  itWithFixtures('rejects an unmapped datastream once, keeping the mapped one', () => {
     const only19 = new Map([...mappings].filter(([k]) => k !== '21'));
-    const r = normalizeExpandedThing(JSON.parse(expandedText) as unknown, only19, RECEIVED);
+    const r = normalizeExpandedThing(JSON.parse(expandedText()) as unknown, only19, RECEIVED);
     expect(r.observations.map((o) => o.values)).toEqual([{ temperatureC: 4.6 }]);
     expect(r.rejected).toHaveLength(1);
     expect(r.rejected[0]).toMatchObject({ reason: 'unknown-device', sourceId: '21' });
@@ -297,7 +296,7 @@ describe('normalizeExpandedThing', () => {
     expect(r.rejected.map((x) => x.reason)).toEqual(['missing-value', 'invalid-payload', 'invalid-payload']);
   });
 
-  it('rejects invalid JSON and a Thing without expanded Datastreams', () => {
+  itWithFixtures('rejects invalid JSON and a Thing without expanded Datastreams', () => {
     expect(normalizeExpandedThing('{', mappings, RECEIVED).rejected[0]?.reason).toBe('invalid-payload');
     const r = normalizeExpandedThing({ '@iot.id': 17 }, mappings, RECEIVED);
     expect(r.rejected).toEqual([
@@ -307,6 +306,6 @@ describe('normalizeExpandedThing', () => {
         sourceId: '17',
       },
     ]);
-    expect(normalizeExpandedThing(geoJsonText, mappings, RECEIVED).rejected).toHaveLength(1);
+    expect(normalizeExpandedThing(geoJsonText(), mappings, RECEIVED).rejected).toHaveLength(1);
   });
 });

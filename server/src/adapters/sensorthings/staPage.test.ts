@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fixture as fixturePath } from '../../../../scripts/fixtures/fixturesDir.ts';
+import { describeWithFixtures, itWithFixtures } from '../../../../scripts/fixtures/withFixtures.ts';
 import {
   collectDatastreams,
   geometryPoint,
@@ -10,14 +11,13 @@ import {
   staId,
 } from './staPage.ts';
 
+// The real FROST samples, read by the tests that use them (skipped where the samples are missing).
 function fixture(name: string): string {
-  return readFileSync(
-    fileURLToPath(new URL(`../../../../../shared/fixtures/sensorthings/${name}`, import.meta.url)),
-    'utf8',
-  );
+  return readFileSync(fixturePath(`sensorthings/${name}`), 'utf8');
 }
-const expandedThing = JSON.parse(fixture('frost-docs-thing-expand-datastreams-observations.json')) as unknown;
-const geoJsonText = fixture('frost-tests-geoJsonResult.json');
+const expandedThing = (): unknown =>
+  JSON.parse(fixture('frost-docs-thing-expand-datastreams-observations.json')) as unknown;
+const geoJsonText = (): string => fixture('frost-tests-geoJsonResult.json');
 
 describe('staId', () => {
   it('turns integer ids into strings and keeps UUID strings', () => {
@@ -65,11 +65,11 @@ describe('parseStaCollection', () => {
     expect(page.count).toBeUndefined();
   });
 
-  it('reports invalid JSON and non-collections without throwing', () => {
+  itWithFixtures('reports invalid JSON and non-collections without throwing', () => {
     expect(parseStaCollection('{"value": [', 'Things').problems[0]).toContain('not JSON');
     expect(parseStaCollection(null, 'Things').problems).toHaveLength(1);
     expect(parseStaCollection({ value: {} }, 'Things').problems[0]).toContain('"value" is an object');
-    expect(parseStaCollection(expandedThing, 'Things').items).toEqual([]);
+    expect(parseStaCollection(expandedThing(), 'Things').items).toEqual([]);
   });
 });
 
@@ -118,8 +118,12 @@ describe('geometry and location points', () => {
   });
 });
 
-describe('parseGeoJsonLocations on frost-tests-geoJsonResult.json', () => {
-  const { locations, problems } = parseGeoJsonLocations(geoJsonText);
+describeWithFixtures('parseGeoJsonLocations on frost-tests-geoJsonResult.json', () => {
+  let locations: ReturnType<typeof parseGeoJsonLocations>['locations'];
+  let problems: ReturnType<typeof parseGeoJsonLocations>['problems'];
+  beforeAll(() => {
+    ({ locations, problems } = parseGeoJsonLocations(geoJsonText()));
+  });
 
   it('reads all 8 Locations with their UUID ids', () => {
     expect(problems).toEqual([]);
@@ -166,20 +170,23 @@ describe('parseGeoJsonLocations on frost-tests-geoJsonResult.json', () => {
     expect(broken.problems).toHaveLength(2);
     expect(broken.problems[1]).toContain('u-1');
     expect(parseGeoJsonLocations('not json').problems[0]).toContain('not JSON');
-    expect(parseGeoJsonLocations(expandedThing).problems).toHaveLength(1);
+    expect(parseGeoJsonLocations(expandedThing()).problems).toHaveLength(1);
   });
 });
 
 describe('collectDatastreams', () => {
-  it('flattens the fixture Thing (Datastreams/Observations expansion) into its 2 datastreams', () => {
-    const { datastreams, nextLinks, problems } = collectDatastreams([expandedThing]);
-    expect(problems).toEqual([]);
-    expect(nextLinks).toEqual([]);
-    expect(datastreams).toEqual([
-      { datastreamId: '19', name: 'Temperature measurement', thingId: '17', thingName: 'camping lantern' },
-      { datastreamId: '21', name: 'Humidity measurement', thingId: '17', thingName: 'camping lantern' },
-    ]);
-  });
+  itWithFixtures(
+    'flattens the fixture Thing (Datastreams/Observations expansion) into its 2 datastreams',
+    () => {
+      const { datastreams, nextLinks, problems } = collectDatastreams([expandedThing()]);
+      expect(problems).toEqual([]);
+      expect(nextLinks).toEqual([]);
+      expect(datastreams).toEqual([
+        { datastreamId: '19', name: 'Temperature measurement', thingId: '17', thingName: 'camping lantern' },
+        { datastreamId: '21', name: 'Humidity measurement', thingId: '17', thingName: 'camping lantern' },
+      ]);
+    },
+  );
 
   it('reads units, observed property, sensor and location, and reports a nested Datastreams nextLink', () => {
     const thing = {

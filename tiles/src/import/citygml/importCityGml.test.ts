@@ -1,16 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fixture } from '../../../../scripts/fixtures/fixturesDir.ts';
+import { describeWithFixtures } from '../../../../scripts/fixtures/withFixtures.ts';
 import { createReprojector } from '../crs.ts';
 import type { ImportedBuilding } from '../importedBuilding.ts';
 import { MAX_XML_DEPTH } from './cityGmlReader.ts';
 import { importCityGml, importCityGmlFile, normaliseSrsName } from './importCityGml.ts';
 
-/** The repository root; the shared fixtures sit beside it and are read in place, never copied. */
-const REPO_ROOT = new URL('../../../../', import.meta.url);
-const FIXTURES = fileURLToPath(new URL('../shared/fixtures/citygml/', REPO_ROOT));
-const FZK = `${FIXTURES}fzk-iai-testcases-LOD2_Buildings_v200.gml`;
-const LGLN = `${FIXTURES}lgln-niedersachsen-lorup-LoD1_24065860_2_2021-01-25.citygml1.0.gml`;
+// Real sample files, read in place and never copied into the project.
+const FZK = fixture('citygml/fzk-iai-testcases-LOD2_Buildings_v200.gml');
+const LGLN = fixture('citygml/lgln-niedersachsen-lorup-LoD1_24065860_2_2021-01-25.citygml1.0.gml');
 const FZK_ORIGIN = { lon: 9.015, lat: 48.685 };
 
 /** Rough distance in metres between two WGS84 points, for "lands near" checks. */
@@ -53,9 +52,13 @@ async function* chunksOf(bytes: Uint8Array, size: number): AsyncGenerator<Uint8A
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
 
-describe('importCityGml: FZK LoD2 test buildings (CityGML 2.0, no CRS)', () => {
-  const raw = readFileSync(FZK, 'latin1');
-  const expectedCount = raw.split('<bldg:Building ').length - 1;
+describeWithFixtures('importCityGml: FZK LoD2 test buildings (CityGML 2.0, no CRS)', () => {
+  let raw: string;
+  let expectedCount: number;
+  beforeAll(() => {
+    raw = readFileSync(FZK, 'latin1');
+    expectedCount = raw.split('<bldg:Building ').length - 1;
+  });
 
   it('imports every building with its gml:id and measured height', async () => {
     const result = await importCityGmlFile(FZK, { localOrigin: FZK_ORIGIN });
@@ -124,8 +127,11 @@ describe('importCityGml: FZK LoD2 test buildings (CityGML 2.0, no CRS)', () => {
   });
 });
 
-describe('importCityGml: LGLN Lorup LoD1 tile (CityGML 1.0, compound URN)', () => {
-  const raw = readFileSync(LGLN, 'utf8');
+describeWithFixtures('importCityGml: LGLN Lorup LoD1 tile (CityGML 1.0, compound URN)', () => {
+  let raw: string;
+  beforeAll(() => {
+    raw = readFileSync(LGLN, 'utf8');
+  });
 
   it('imports the 7 buildings and their part at LoD1 near Lorup', async () => {
     const result = await importCityGmlFile(LGLN, {});

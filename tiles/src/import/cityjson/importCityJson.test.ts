@@ -1,15 +1,14 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fixture } from '../../../../scripts/fixtures/fixturesDir.ts';
+import { describeWithFixtures, itWithFixtures } from '../../../../scripts/fixtures/withFixtures.ts';
 import { createReprojector } from '../crs.ts';
 import type { ImportedBuilding, ImportOptions, LonLatHeight } from '../importedBuilding.ts';
 import { importCityJson, importCityJsonSeq, LOCAL_SOURCE_CRS } from './importCityJson.ts';
 
-// The fixtures live beside the repository (../shared from its root) and are read in place.
-const repoRoot = new URL('../../../../', import.meta.url);
-const fixtureUrl = (name: string): URL => new URL(`../shared/fixtures/cityjson/${name}`, repoRoot);
-const readFixture = (name: string): string => readFileSync(fixtureUrl(name), 'utf8');
+// Real sample files, read in place and never copied into the project.
+const readFixture = (name: string): string => readFileSync(fixture(`cityjson/${name}`), 'utf8');
 
 const FZK = 'fzk-iai-testcases-lod2_buildings.cityjson2.0.json';
 const FZK_SEQ = 'fzk-iai-testcases-lod2_buildings.cityjsonseq2.0.jsonl';
@@ -40,82 +39,88 @@ function countObjects(text: string, type: string): number {
 
 async function importFzkSeq(options: ImportOptions = { localOrigin: FZK_ORIGIN, fileLabel: FZK_SEQ }) {
   const lines = createInterface({
-    input: createReadStream(fileURLToPath(fixtureUrl(FZK_SEQ))),
+    input: createReadStream(fixture(`cityjson/${FZK_SEQ}`)),
     crlfDelay: Infinity,
   });
   return importCityJsonSeq(lines, options);
 }
 
-describe('importCityJson with the FZK/IAI test buildings (local coordinates under a wrong CRS)', () => {
-  const text = readFixture(FZK);
+describeWithFixtures(
+  'importCityJson with the FZK/IAI test buildings (local coordinates under a wrong CRS)',
+  () => {
+    let text: string;
+    beforeAll(() => {
+      text = readFixture(FZK);
+    });
 
-  it('imports every Building at the local origin and notes the contradicting CRS', () => {
-    const result = importCityJson(text, { localOrigin: FZK_ORIGIN, fileLabel: FZK });
-    expect(result.buildings).toHaveLength(countObjects(text, 'Building'));
-    expect(result.buildings).toHaveLength(100);
-    expect(result.sourceCrs).toBe(LOCAL_SOURCE_CRS);
-    expect(result.problems).toHaveLength(1);
-    expect(result.problems[0]?.message).toContain('EPSG:3068');
-  });
+    it('imports every Building at the local origin and notes the contradicting CRS', () => {
+      const result = importCityJson(text, { localOrigin: FZK_ORIGIN, fileLabel: FZK });
+      expect(result.buildings).toHaveLength(countObjects(text, 'Building'));
+      expect(result.buildings).toHaveLength(100);
+      expect(result.sourceCrs).toBe(LOCAL_SOURCE_CRS);
+      expect(result.problems).toHaveLength(1);
+      expect(result.problems[0]?.message).toContain('EPSG:3068');
+    });
 
-  it('keeps the object keys as ids and maps the known attributes', () => {
-    const result = importCityJson(text, { localOrigin: FZK_ORIGIN });
-    const first = result.buildings[0];
-    expect(first?.id).toBe('FZK_GUID_1F3E679D-E226-4535-926C-7390977FB25A');
-    expect(first?.name).toBe('Testcase-0-0_LoD2');
-    expect(first?.heightM).toBeCloseTo(11, 6);
-    expect(first?.storeys).toBe(5);
-    expect(first?.lod).toBe(2);
-    expect(first?.attributes.roofType).toBe('1030');
-    // Arrays are not flat attributes.
-    expect(first?.attributes.storeyHeightsAboveGround).toBeUndefined();
-    for (const building of result.buildings) expect(building.id).toMatch(/^FZK_GUID_/);
-  });
+    it('keeps the object keys as ids and maps the known attributes', () => {
+      const result = importCityJson(text, { localOrigin: FZK_ORIGIN });
+      const first = result.buildings[0];
+      expect(first?.id).toBe('FZK_GUID_1F3E679D-E226-4535-926C-7390977FB25A');
+      expect(first?.name).toBe('Testcase-0-0_LoD2');
+      expect(first?.heightM).toBeCloseTo(11, 6);
+      expect(first?.storeys).toBe(5);
+      expect(first?.lod).toBe(2);
+      expect(first?.attributes.roofType).toBe('1030');
+      // Arrays are not flat attributes.
+      expect(first?.attributes.storeyHeightsAboveGround).toBeUndefined();
+      for (const building of result.buildings) expect(building.id).toMatch(/^FZK_GUID_/);
+    });
 
-  it('keeps the slope of roof surfaces', () => {
-    const { buildings } = importCityJson(text, { localOrigin: FZK_ORIGIN });
-    const sloped = buildings.flatMap((building) =>
-      building.surfaces
-        .filter((surface) => surface.kind === 'roof')
-        .filter((surface) => {
-          const heights = surface.polygon.flat().map((point) => point[2]);
-          const top = building.groundHeightM + (building.heightM ?? 0) + 0.01;
-          const inside = heights.every((h) => h >= building.groundHeightM - 0.01 && h <= top);
-          return inside && Math.max(...heights) - Math.min(...heights) > 1;
-        }),
-    );
-    expect(buildings.every((building) => building.surfaces.some((surface) => surface.kind === 'roof'))).toBe(
-      true,
-    );
-    expect(sloped.length).toBeGreaterThan(0);
-  });
+    it('keeps the slope of roof surfaces', () => {
+      const { buildings } = importCityJson(text, { localOrigin: FZK_ORIGIN });
+      const sloped = buildings.flatMap((building) =>
+        building.surfaces
+          .filter((surface) => surface.kind === 'roof')
+          .filter((surface) => {
+            const heights = surface.polygon.flat().map((point) => point[2]);
+            const top = building.groundHeightM + (building.heightM ?? 0) + 0.01;
+            const inside = heights.every((h) => h >= building.groundHeightM - 0.01 && h <= top);
+            return inside && Math.max(...heights) - Math.min(...heights) > 1;
+          }),
+      );
+      expect(
+        buildings.every((building) => building.surfaces.some((surface) => surface.kind === 'roof')),
+      ).toBe(true);
+      expect(sloped.length).toBeGreaterThan(0);
+    });
 
-  it('places every position within 200 m of the local origin, with closed rings and a ground footprint', () => {
-    const { buildings } = importCityJson(text, { localOrigin: FZK_ORIGIN });
-    for (const building of buildings) {
-      for (const point of allPoints(building)) {
-        expect(distanceM(point, [FZK_ORIGIN.lon, FZK_ORIGIN.lat])).toBeLessThan(200);
+    it('places every position within 200 m of the local origin, with closed rings and a ground footprint', () => {
+      const { buildings } = importCityJson(text, { localOrigin: FZK_ORIGIN });
+      for (const building of buildings) {
+        for (const point of allPoints(building)) {
+          expect(distanceM(point, [FZK_ORIGIN.lon, FZK_ORIGIN.lat])).toBeLessThan(200);
+        }
+        for (const ring of building.surfaces.flatMap((surface) => surface.polygon)) {
+          expect(ring[0]).toEqual(ring[ring.length - 1]);
+        }
+        expect(building.footprint.length).toBeGreaterThan(0);
+        expect(building.groundHeightM).toBeCloseTo(0, 6);
       }
-      for (const ring of building.surfaces.flatMap((surface) => surface.polygon)) {
-        expect(ring[0]).toEqual(ring[ring.length - 1]);
-      }
-      expect(building.footprint.length).toBeGreaterThan(0);
-      expect(building.groundHeightM).toBeCloseTo(0, 6);
-    }
-  });
+    });
 
-  it('imports nothing without a local origin and names the declared CRS and the extent', () => {
-    const result = importCityJson(text, { fileLabel: FZK });
-    expect(result.buildings).toEqual([]);
-    expect(result.problems).toHaveLength(1);
-    expect(result.problems[0]?.file).toBe(FZK);
-    expect(result.problems[0]?.message).toContain('EPSG:3068');
-    expect(result.problems[0]?.message).toContain('x 0..96');
-  });
-});
+    it('imports nothing without a local origin and names the declared CRS and the extent', () => {
+      const result = importCityJson(text, { fileLabel: FZK });
+      expect(result.buildings).toEqual([]);
+      expect(result.problems).toHaveLength(1);
+      expect(result.problems[0]?.file).toBe(FZK);
+      expect(result.problems[0]?.message).toContain('EPSG:3068');
+      expect(result.problems[0]?.message).toContain('x 0..96');
+    });
+  },
+);
 
 describe('importCityJsonSeq', () => {
-  it('gives the same buildings from the CityJSONSeq as from the CityJSON document', async () => {
+  itWithFixtures('gives the same buildings from the CityJSONSeq as from the CityJSON document', async () => {
     const fromSeq = await importFzkSeq();
     const fromDocument = importCityJson(readFixture(FZK), { localOrigin: FZK_ORIGIN });
     expect(fromSeq.problems).toEqual([]);
@@ -128,7 +133,7 @@ describe('importCityJsonSeq', () => {
     expect(a && b && distanceM(a, b)).toBeLessThan(0.001);
   });
 
-  it('reports a stream that names no CRS and imports nothing', async () => {
+  itWithFixtures('reports a stream that names no CRS and imports nothing', async () => {
     const result = await importFzkSeq({ fileLabel: FZK_SEQ });
     expect(result.buildings).toEqual([]);
     expect(result.problems).toHaveLength(1);
@@ -193,8 +198,11 @@ describe('importCityJsonSeq', () => {
   });
 });
 
-describe('importCityJson with several LoDs per building', () => {
-  const text = readFixture(MULTI_LOD);
+describeWithFixtures('importCityJson with several LoDs per building', () => {
+  let text: string;
+  beforeAll(() => {
+    text = readFixture(MULTI_LOD);
+  });
 
   it('takes the highest LoD (2.2) of each building', () => {
     const result = importCityJson(text, { crs: 'EPSG:28992', fileLabel: MULTI_LOD });
@@ -217,8 +225,11 @@ describe('importCityJson with several LoDs per building', () => {
   });
 });
 
-describe('importCityJson with the textured Rotterdam subset', () => {
-  const text = readFixture(ROTTERDAM);
+describeWithFixtures('importCityJson with the textured Rotterdam subset', () => {
+  let text: string;
+  beforeAll(() => {
+    text = readFixture(ROTTERDAM);
+  });
 
   it('imports the 16 buildings in Rotterdam despite the missing texture images', () => {
     const result = importCityJson(text, { crs: 'EPSG:28992', fileLabel: ROTTERDAM });
@@ -313,7 +324,7 @@ function smallDocument(cityObjects: Record<string, unknown>, vertices: number[][
 }
 
 describe('importCityJson with bad input', () => {
-  it('reports truncated JSON with the file and the position, and imports nothing', () => {
+  itWithFixtures('reports truncated JSON with the file and the position, and imports nothing', () => {
     const text = readFixture(MULTI_LOD).slice(0, 5000);
     const result = importCityJson(text, { crs: 'EPSG:28992', fileLabel: 'cut.json' });
     expect(result.buildings).toEqual([]);

@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createReprojector } from '../crs.ts';
 import type { ImportedBuilding, ImportResult } from '../importedBuilding.ts';
 import { importOsm } from './importOsm.ts';
-
-const repoRoot = new URL('../../../../', import.meta.url);
-const fixturesDir = new URL('../shared/fixtures/geojson/', repoRoot);
+import { fixture } from '../../../../scripts/fixtures/fixturesDir.ts';
+import { describeWithFixtures } from '../../../../scripts/fixtures/withFixtures.ts';
 
 function readFixture(name: string): string {
-  return readFileSync(new URL(name, fixturesDir), 'utf8');
+  return readFileSync(fixture(`geojson/${name}`), 'utf8');
 }
 
 function byId(result: ImportResult, id: string): ImportedBuilding {
@@ -21,8 +20,11 @@ function problemsOf(result: ImportResult, id: string): string[] {
   return result.problems.filter((p) => p.objectId === id).map((p) => p.message);
 }
 
-describe('importOsm with the overpass-turbo export of the BUGA 2019 site', () => {
-  const text = readFixture('heilbronn-buga2019-overpass-turbo-osm.geojson');
+describeWithFixtures('importOsm with the overpass-turbo export of the BUGA 2019 site', () => {
+  let text: string;
+  beforeAll(() => {
+    text = readFixture('heilbronn-buga2019-overpass-turbo-osm.geojson');
+  });
 
   it('imports no building from a landuse polygon and reports one summary problem', () => {
     const result = importOsm(text, { fileLabel: 'BUGA.geojson' });
@@ -46,20 +48,27 @@ describe('importOsm with the overpass-turbo export of the BUGA 2019 site', () =>
   });
 });
 
-describe('importOsm with the Esslingen parking polygons in EPSG:25832', () => {
-  const text = readFixture('esslingen-parking-polygons-epsg25832.geojson');
+describeWithFixtures('importOsm with the Esslingen parking polygons in EPSG:25832', () => {
   type Feature = {
     properties: Record<string, unknown>;
     geometry: { type: string; coordinates: number[][][] };
   };
-  const original = JSON.parse(text) as { features: Feature[] };
-  const asBuildings = JSON.parse(text) as { features: Feature[] };
-  for (const feature of asBuildings.features) feature.properties['building'] = 'parking';
-  // Six features of the file are Polygons with empty coordinates: 244 polygons, not 250 features.
-  const polygonCount = original.features.filter(
-    (f) => f.geometry.type === 'Polygon' && f.geometry.coordinates.length > 0,
-  ).length;
-  const emptyCount = original.features.length - polygonCount;
+  let text: string;
+  let original: { features: Feature[] };
+  let asBuildings: { features: Feature[] };
+  let polygonCount: number;
+  let emptyCount: number;
+  beforeAll(() => {
+    text = readFixture('esslingen-parking-polygons-epsg25832.geojson');
+    original = JSON.parse(text) as { features: Feature[] };
+    asBuildings = JSON.parse(text) as { features: Feature[] };
+    for (const feature of asBuildings.features) feature.properties['building'] = 'parking';
+    // Six features of the file are Polygons with empty coordinates: 244 polygons, not 250 features.
+    polygonCount = original.features.filter(
+      (f) => f.geometry.type === 'Polygon' && f.geometry.coordinates.length > 0,
+    ).length;
+    emptyCount = original.features.length - polygonCount;
+  });
 
   it('reprojects every polygon from the legacy crs member into Esslingen am Neckar', () => {
     const result = importOsm(JSON.stringify(asBuildings));
