@@ -5,7 +5,7 @@
  * (422, 413), a busy server says when to try again (503, Retry-After), and the next import is read.
  * A real server on port 0 with the demo pack, one per set of limits.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,17 +94,6 @@ function serverWith(limits: ImportRunnerOptions) {
 }
 
 const errorOf = async (response: Response) => ((await response.json()) as { error: string }).error;
-const fzkCityJson = () =>
-  readFileSync(
-    join(
-      repoRoot,
-      '..',
-      'shared',
-      'fixtures',
-      'cityjson',
-      'fzk-iai-testcases-lod2_buildings.cityjson2.0.json',
-    ),
-  );
 /** One generated house: read in milliseconds, well within any limit below. */
 const oneHouse = () => new TextEncoder().encode(generatedCityJson(1));
 
@@ -123,7 +112,11 @@ describe('imports with the default time and memory limits, one at a time and one
         'a CityGML building is a few dozen levels deep, so the file was not read further',
     );
     expect((await server.healthz()).status).toBe(200);
-    const next = await server.post('fzk.city.json', fzkCityJson(), PLACE);
+    const next = await server.post(
+      'haeuser.city.json',
+      new TextEncoder().encode(generatedCityJson(64 * 1024)),
+      PLACE,
+    );
     expect(next.status).toBe(200);
     expect(((await next.json()) as ScenarioImportResult).buildings.length).toBeGreaterThan(10);
   });

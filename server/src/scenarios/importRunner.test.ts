@@ -6,14 +6,14 @@
  * `http/scenarioImportRoutes.test.ts`.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fixture } from '../../../scripts/fixtures/fixturesDir.ts';
+import { itWithFixtures } from '../../../scripts/fixtures/withFixtures.ts';
 import { generatedCityJson } from '../testing/generatedCityModels.ts';
 import { ImportLimitError } from './importLimits.ts';
 import { importProposedBuildings, ScenarioImportError, type ImportRequest } from './importProposed.ts';
 import { createImportRunner, type ImportRunner, type ImportRunnerOptions } from './importRunner.ts';
 
-const fixtures = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
 const ELBENPLATZ = { lon: 9.0154, lat: 48.6848 };
 
 let runner: ImportRunner | undefined;
@@ -34,32 +34,36 @@ const oneHouse = (): ImportRequest => ({
 });
 
 describe('importing in a worker thread', () => {
-  it('reads the shared CityGML and CityJSON fixtures exactly as on the event loop', async () => {
-    const imports = start();
-    const requests = [
-      { path: 'citygml/fzk-iai-testcases-LOD2_Buildings_v200.gml', fileName: 'fzk.gml', place: ELBENPLATZ },
-      {
-        path: 'citygml/lgln-niedersachsen-lorup-LoD1_24065860_2_2021-01-25.citygml1.0.gml',
-        fileName: 'lorup.gml',
-      },
-      {
-        path: 'cityjson/fzk-iai-testcases-lod2_buildings.cityjsonseq2.0.jsonl',
-        fileName: 'fzk.city.jsonl',
-        place: ELBENPLATZ,
-      },
-    ];
-    for (const { path, ...request } of requests) {
-      const inThread = await importProposedBuildings({ ...request, bytes: readFileSync(fixtures + path) });
-      const inWorker = await imports.run({ ...request, bytes: readFileSync(fixtures + path) });
-      expect(inWorker.buildings.length).toBeGreaterThan(0);
-      expect(inWorker).toEqual(inThread);
-    }
-  }, 60_000);
+  itWithFixtures(
+    'reads the shared CityGML and CityJSON fixtures exactly as on the event loop',
+    async () => {
+      const imports = start();
+      const requests = [
+        { path: 'citygml/fzk-iai-testcases-LOD2_Buildings_v200.gml', fileName: 'fzk.gml', place: ELBENPLATZ },
+        {
+          path: 'citygml/lgln-niedersachsen-lorup-LoD1_24065860_2_2021-01-25.citygml1.0.gml',
+          fileName: 'lorup.gml',
+        },
+        {
+          path: 'cityjson/fzk-iai-testcases-lod2_buildings.cityjsonseq2.0.jsonl',
+          fileName: 'fzk.city.jsonl',
+          place: ELBENPLATZ,
+        },
+      ];
+      for (const { path, ...request } of requests) {
+        const inThread = await importProposedBuildings({ ...request, bytes: readFileSync(fixture(path)) });
+        const inWorker = await imports.run({ ...request, bytes: readFileSync(fixture(path)) });
+        expect(inWorker.buildings.length).toBeGreaterThan(0);
+        expect(inWorker).toEqual(inThread);
+      }
+    },
+    60_000,
+  );
 
-  it('refuses a file the importer cannot read with the importer’s own error', async () => {
+  itWithFixtures('refuses a file the importer cannot read with the importer’s own error', async () => {
     const imports = start();
     const rotterdam = {
-      bytes: readFileSync(fixtures + 'cityjson/rotterdam_subset_textured.cityjson2.0.json'),
+      bytes: readFileSync(fixture('cityjson/rotterdam_subset_textured.cityjson2.0.json')),
       fileName: 'rotterdam.json',
     };
     const refused = imports.run(rotterdam);
