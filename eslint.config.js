@@ -58,9 +58,9 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [cesiumOnlyInViewer, socketOnlyInLive] }] },
   },
   {
-    // Server integration tests (and their helpers) talk to the real server through real
-    // socket.io-client sockets.
-    files: ['server/**/*.test.ts', 'server/src/testing/**/*.ts'],
+    // Server integration tests (and their helpers) and the server's benchmarks talk to the real
+    // server through real socket.io-client sockets.
+    files: ['server/**/*.test.ts', 'server/src/testing/**/*.ts', 'server/bench/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [cesiumOnlyInViewer] }] },
   },
 );

@@ -74,9 +74,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 // The bench's replay client stands in for a viewer, as in the server's integration tests.
-// eslint-disable-next-line no-restricted-imports
 import { io } from 'socket.io-client';
-// eslint-disable-next-line no-restricted-imports
 import type { Socket } from 'socket.io-client';
 import type {
   Ack,
