@@ -77,12 +77,10 @@ async function viewer(config: ChildConfig): Promise<void> {
     socket.once('server:hello', () => resolve());
     socket.once('connect_error', reject);
   });
-  const answer = (await socket
-    .timeout(10_000)
-    .emitWithAck('live:subscribe', {
-      protocolVersion: PROTOCOL_VERSION,
-      kinds: [...HUB_KINDS],
-    })) as Ack<Snapshot>;
+  const answer = (await socket.timeout(10_000).emitWithAck('live:subscribe', {
+    protocolVersion: PROTOCOL_VERSION,
+    kinds: [...HUB_KINDS],
+  })) as Ack<Snapshot>;
   if (!answer.ok) throw new Error(`the viewer's subscription was refused: ${answer.error.message}`);
   order = answer.data.states.map((s) => s.sensorId);
   process.on('message', (raw) => {

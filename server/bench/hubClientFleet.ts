@@ -30,9 +30,7 @@
  * `performance.timeOrigin + performance.now()` on one machine, see `hubBench.ts`).
  */
 // The bench's clients stand in for viewers, as in the server's integration tests.
- 
 import { io } from 'socket.io-client';
- 
 import type { Socket } from 'socket.io-client';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
