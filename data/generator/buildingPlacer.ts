@@ -4,7 +4,7 @@
  * least a gap away from every building and basin already placed. Whatever the random sizes are, the
  * result therefore never overlaps a road, a basin or another building.
  */
-import type { BuildingUse } from '../../server/src/cityPack/cityPackTypes.ts';
+import type { BuildingUse } from '../../protocol/packFeatures.ts';
 import type { BlockSideName } from './districtPlan.ts';
 import {
   add,

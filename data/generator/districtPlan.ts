@@ -10,7 +10,7 @@
  * See) in the middle, the station and the Mercaden east of it, Flugfeld in the north-east and the
  * Diezenhalde estate in the south-east.
  */
-import type { BuildingUse, RoadClass } from '../../server/src/cityPack/cityPackTypes.ts';
+import type { BuildingUse, RoadClass } from '../../protocol/packFeatures.ts';
 
 /** Real centre of Böblingen (Elbenplatz), `[lon, lat]`. The grid node `ORIGIN_NODE` sits here. */
 export const CENTRE_LON_LAT: readonly [number, number] = [9.015, 48.685];

@@ -5,7 +5,7 @@ import geojsonValidation from 'geojson-validation';
 import { describe, expect, it } from 'vitest';
 import { CityManifestSchema, LayerCatalogSchema, SensorRegistrySchema } from '../../protocol/index.ts';
 import type { Sensor } from '../../protocol/index.ts';
-import type { Position } from '../../server/src/cityPack/cityPackTypes.ts';
+import type { Position } from '../../protocol/packFeatures.ts';
 import { CENTRE_LON_LAT } from './districtPlan.ts';
 import { DEFAULT_SEED, generateDemoCity, roundDegrees } from './generateDemoCity.ts';
 import {

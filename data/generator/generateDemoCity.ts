@@ -12,7 +12,7 @@ import type {
   Position,
   RoadCollection,
   RoadFeature,
-} from '../../server/src/cityPack/cityPackTypes.ts';
+} from '../../protocol/packFeatures.ts';
 import { BuildingPlacer } from './buildingPlacer.ts';
 import type { BuildingDesign, PlacedBuilding } from './buildingPlacer.ts';
 import {

@@ -4,7 +4,7 @@
  * newline. GeoJSON features and sensors go one per line, so a change to one building is a one-line
  * diff and the files stay small.
  */
-import { CITY_PACK_FILES } from '../../server/src/cityPack/loadCityPack.ts';
+import { CITY_PACK_FILES } from '../../protocol/packFeatures.ts';
 import type { DemoCity } from './generateDemoCity.ts';
 
 /** One file of the pack: its name in the pack folder and its full text. */

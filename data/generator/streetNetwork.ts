@@ -18,7 +18,7 @@ import {
 import type { BlockSideName, CellRange, District, RoadInfo, Zone } from './districtPlan.ts';
 import { boxOf, polylineLengthM } from './geometry.ts';
 import type { BoxM, LocalPointM, LocalRingM } from './geometry.ts';
-import type { RoadClass } from '../../server/src/cityPack/cityPackTypes.ts';
+import type { RoadClass } from '../../protocol/packFeatures.ts';
 
 /** Half the width of the street space (carriageway, parking lane, pavement) by road class. */
 export const ROAD_HALF_WIDTH_M: Readonly<Record<RoadClass, number>> = {

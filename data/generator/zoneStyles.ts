@@ -4,7 +4,7 @@
  * to four storeys, old-town houses close together, apartment slabs and towers in Diezenhalde, halls
  * in the Hulb industrial estate).
  */
-import type { BuildingUse } from '../../server/src/cityPack/cityPackTypes.ts';
+import type { BuildingUse } from '../../protocol/packFeatures.ts';
 import type { BuildingDesign } from './buildingPlacer.ts';
 import type { Zone } from './districtPlan.ts';
 import type { Prng } from './prng.ts';

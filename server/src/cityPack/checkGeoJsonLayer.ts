@@ -5,7 +5,7 @@
  * value and returns every problem it finds, never only the first.
  */
 import geojsonValidation from 'geojson-validation';
-import { BUILDING_USES, ROAD_CLASSES } from './cityPackTypes.ts';
+import { BUILDING_USES, ROAD_CLASSES } from '../../../protocol/packFeatures.ts';
 import { describeValue } from './cityPackProblem.ts';
 import type { CityPackProblem } from './cityPackProblem.ts';
 

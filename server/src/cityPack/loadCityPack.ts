@@ -6,6 +6,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CITY_PACK_FILES } from '../../../protocol/packFeatures.ts';
 import type { z } from 'zod';
 import { CityManifestSchema, LayerCatalogSchema, SensorRegistrySchema } from '../../../protocol/index.ts';
 import type { Sensor } from '../../../protocol/index.ts';
@@ -13,7 +14,12 @@ import { BASINS_SPEC, BUILDINGS_SPEC, ROADS_SPEC, checkGeoJsonLayer } from './ch
 import type { GeoJsonLayerSpec } from './checkGeoJsonLayer.ts';
 import { describeValue, formatProblem, formatProblems } from './cityPackProblem.ts';
 import type { CityPackProblem } from './cityPackProblem.ts';
-import type { BasinCollection, BuildingCollection, CityPack, RoadCollection } from './cityPackTypes.ts';
+import type {
+  BasinCollection,
+  BuildingCollection,
+  CityPack,
+  RoadCollection,
+} from '../../../protocol/packFeatures.ts';
 
 /** The pack types, re-exported so callers need only this module. */
 export type {
@@ -26,7 +32,7 @@ export type {
   RoadClass,
   RoadCollection,
   RoadProperties,
-} from './cityPackTypes.ts';
+} from '../../../protocol/packFeatures.ts';
 
 /** Thrown by `loadCityPack` with every problem of the pack; `message` groups them for people. */
 export class CityPackError extends Error {
@@ -43,15 +49,7 @@ export class CityPackError extends Error {
   }
 }
 
-/** The files of a pack, in the order they are checked and reported. */
-export const CITY_PACK_FILES = [
-  'city.json',
-  'buildings.geojson',
-  'roads.geojson',
-  'basins.geojson',
-  'sensors.json',
-  'layers.json',
-] as const;
+export { CITY_PACK_FILES };
 type CityPackFileName = (typeof CITY_PACK_FILES)[number];
 
 type JsonFile = { ok: true; value: unknown } | { ok: false; problem: CityPackProblem };

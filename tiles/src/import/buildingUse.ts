@@ -3,7 +3,7 @@
  * `31001_1000`) to the pack's use enum (docs/city-pack.md). Pure; the original value is kept by the
  * caller as `sourceUse`, so nothing is lost when the mapping is coarse.
  */
-import type { BuildingUse } from '../../../server/src/cityPack/cityPackTypes.ts';
+import type { BuildingUse } from '../../../protocol/packFeatures.ts';
 
 /**
  * The use of a building whose source says nothing usable (`building=yes`, an unknown code). `mixed`

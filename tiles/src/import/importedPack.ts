@@ -4,7 +4,7 @@
  * deterministic: the same result gives byte-identical files.
  */
 import type { CityManifest, LayerEntry } from '../../../protocol/index.ts';
-import type { BuildingProperties } from '../../../server/src/cityPack/cityPackTypes.ts';
+import type { BuildingProperties } from '../../../protocol/packFeatures.ts';
 import { mapBuildingUse } from './buildingUse.ts';
 import type {
   ImportedBuilding,

@@ -1,10 +1,22 @@
 /**
- * Types of a loaded city pack (docs/city-pack.md). The JSON parts come from the zod schemas in
- * `protocol/`; the GeoJSON layers are typed here because only the server, the generator and the tiles
- * pipeline read them as features (the viewer gets them as plain GeoJSON files).
+ * Types of a loaded city pack (docs/city-pack.md): its GeoJSON layers as features. The server, the
+ * generator and the tiles pipeline all read them, so they live in the contract (the viewer gets the
+ * layers as plain GeoJSON files). The JSON parts are the zod schemas of `cityPack.ts`.
  */
-import type { CityManifest, LayerEntry, Sensor } from '../../../protocol/index.ts';
-import { BUILDING_USES, type BuildingUse } from '../../../protocol/index.ts';
+import type { BuildingUse, CityManifest, LayerEntry } from './cityPack.ts';
+import type { Sensor } from './schemas.ts';
+
+export { BUILDING_USES, type BuildingUse } from './cityPack.ts';
+
+/** The files of a pack, in the order they are checked and reported. */
+export const CITY_PACK_FILES = [
+  'city.json',
+  'buildings.geojson',
+  'roads.geojson',
+  'basins.geojson',
+  'sensors.json',
+  'layers.json',
+] as const;
 
 /** A GeoJSON position in WGS84: `[lon, lat]` in degrees, optionally with a height in metres. */
 export type Position = [lonDeg: number, latDeg: number] | [lonDeg: number, latDeg: number, heightM: number];
@@ -21,8 +33,6 @@ export interface LineStringGeometry {
   type: 'LineString';
   coordinates: Position[];
 }
-
-export { BUILDING_USES, type BuildingUse };
 
 /** Road hierarchy, from through roads to access streets (OpenStreetMap's `highway` values). */
 export const ROAD_CLASSES = ['primary', 'secondary', 'tertiary', 'residential'] as const;
