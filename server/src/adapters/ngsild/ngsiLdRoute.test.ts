@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Sensor } from '../../../../protocol/index.ts';
+import { WrongKeyThrottle } from '../../auth/accessKeys.ts';
 import { createManualClock } from '../../clock.ts';
 import type { ManualClock } from '../../clock.ts';
 import { Hub } from '../../hub/hub.ts';
@@ -113,6 +114,7 @@ beforeAll(async () => {
       sources,
       hubFor: (cityId) => hubs.get(cityId),
       logger: createLogger('silent'),
+      throttle: new WrongKeyThrottle({ logger: createLogger('silent'), now: Date.now }),
       maxBodyBytes: MAX_BODY_BYTES,
       now: () => clock.now(),
     }),
