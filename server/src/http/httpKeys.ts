@@ -72,6 +72,8 @@ export function sourceOf<T>(keys: KeySet<T>, route: RouteAccess, req: Request, r
 /** Staff keys (and the operator API key) on HTTP, and the capability check of a declared route. */
 export class HttpAccess {
   private readonly keys: KeySet<KeyHolder>;
+  private readonly operatorApiKeySet: boolean;
+  private readonly staffRoles: readonly Role[];
 
   constructor(options: {
     readonly staffKeys: readonly AccessKey[];
@@ -92,10 +94,6 @@ export class HttpAccess {
     this.operatorApiKeySet = options.operatorApiKey !== undefined;
     this.staffRoles = options.staffKeys.map((entry) => entry.role);
   }
-
-  /** Whether the operator API key is configured. */
-  readonly operatorApiKeySet: boolean;
-  private readonly staffRoles: readonly Role[];
 
   /** Whether any configured key could open `route` (a route no key opens is off). */
   anyKeyOpens(route: RouteAccess): boolean {

@@ -67,6 +67,7 @@ export function createPushRouter(options: PushRouteOptions): Router {
     declaredBodyLimit(maxBodyBytes),
     express.text({ type: BODY_TYPES, limit: maxBodyBytes }),
     (req, res) => {
+      // Set by the key check above, which ends the request when there is no source.
       const source = res.locals.source as PushSource;
       const hub = options.hubFor(source.cityId);
       if (!hub) {
