@@ -122,12 +122,34 @@ function preloadMapChunks(): Plugin {
   };
 }
 
+/**
+ * Lets the viewer run under a Content-Security-Policy without `'unsafe-eval'` (the server sends one,
+ * `server/src/http/security.ts`). Knockout, which Cesium's widgets bundle, finds the global object
+ * with `(0,eval)("this")` as soon as the Cesium chunk runs, so the policy would stop Cesium from
+ * loading at all. `globalThis` is the same object. Knockout's other `new Function` calls only run
+ * when a widget with knockout bindings is created, and the viewer turns all of those off
+ * (`createCesiumViewer.ts`). A Cesium upgrade that changes the line fails the build here.
+ */
+function knockoutWithoutEval(): Plugin {
+  const file = /[\\/]@cesium[\\/]widgets[\\/]Source[\\/]ThirdParty[\\/]knockout-[\d.]+\.js$/;
+  const globalLookup = 'this||(0,eval)("this")';
+  return {
+    name: 'citytwin:knockout-without-eval',
+    transform(code, id) {
+      if (!file.test(id)) return null;
+      if (!code.includes(globalLookup))
+        throw new Error(`${id}: knockout no longer looks up its global with ${globalLookup}; check the CSP`);
+      return { code: code.replace(globalLookup, 'this||globalThis'), map: null };
+    },
+  };
+}
+
 const apiTarget = 'http://localhost:8080';
 
 export default defineConfig({
   root: path.join(repoRoot, 'client'),
   base: '/',
-  plugins: [react(), cesiumStatic(), preloadMapChunks()],
+  plugins: [react(), cesiumStatic(), preloadMapChunks(), knockoutWithoutEval()],
   define: {
     // Cesium reads the free identifier CESIUM_BASE_URL (buildModuleUrl.js); `define` replaces it in
     // Cesium's own modules, so the base URL is fixed at build time and no global is needed.

@@ -35,6 +35,11 @@ import type { MqttAdapter } from './adapters/mqtt/mqttAdapter.ts';
 import { createNgsiLdRouter } from './adapters/ngsild/ngsiLdRoute.ts';
 import { createPushRouter } from './adapters/push/pushRoute.ts';
 import { createOperatorRouter } from './http/operatorRoutes.ts';
+import { finalErrorHandler } from './http/errors.ts';
+import { HttpAccess } from './http/httpKeys.ts';
+import { createMetricsRouter } from './http/metricsRoute.ts';
+import { corsForAllowedOrigins, originCheck, socketOriginGate } from './http/origins.ts';
+import { securityHeaders } from './http/security.ts';
 import { clientStatic, dataStatic } from './http/staticFiles.ts';
 import { Hub } from './hub/hub.ts';
 import { DuckDbHistoryStore } from './history/duckdbHistoryStore.ts';
@@ -328,8 +333,22 @@ export async function createApp(config: Config, components: AppComponents = {}):
   });
   const hub = defaultCity.hub;
 
+  // Every key is checked against one throttle: wrong keys count per address, whichever route or
+  // handshake they came to.
+  const keyThrottle = new WrongKeyThrottle({ logger, now: () => Date.now() });
+  const staffKeys = resolveAccessKeys(config, env);
+  const accessKeyRing = new AccessKeyRing(staffKeys, keyThrottle);
+  const httpAccess = new HttpAccess({
+    staffKeys,
+    operatorApiKey: operatorApiKey(config, env),
+    throttle: keyThrottle,
+  });
+
   const web = express();
   web.disable('x-powered-by');
+  web.set('trust proxy', config.security.trustProxy);
+  web.use(securityHeaders(config.security.cspSources));
+  web.use(corsForAllowedOrigins(config.security.allowedOrigins));
   web.use(compression());
 
   web.get('/healthz', (_req, res) => {
@@ -348,10 +367,9 @@ export async function createApp(config: Config, components: AppComponents = {}):
     res.status(ready ? 200 : 503).json({ ready, checks });
   });
 
-  web.get('/metrics', async (_req, res) => {
-    res.setHeader('Content-Type', metrics.registry.contentType);
-    res.send(await metrics.registry.metrics());
-  });
+  web.use(
+    createMetricsRouter({ registry: metrics.registry, access: httpAccess, mode: config.security.metrics }),
+  );
 
   const cityInfo = (cityPack: CityPack): CityInfo => ({
     city: cityPack.city,
@@ -384,7 +402,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
     res.setHeader('Cache-Control', 'no-cache');
     if (!city) {
       res.status(404).json({
-        error: `no city pack "${req.params.cityId}"; this server has ${[...cities.keys()].join(', ')}`,
+        error: `no such city pack; this server has ${[...cities.keys()].join(', ')}`,
       });
       return;
     }
@@ -392,11 +410,19 @@ export async function createApp(config: Config, components: AppComponents = {}):
   });
 
   const hubFor = (cityId: string) => cities.get(cityId)?.hub;
-  web.use(createPushRouter({ sources: sources.push, hubFor, logger }));
-  web.use(createNgsiLdRouter({ sources: sources.ngsiLd, hubFor, logger, now: () => clock.now() }));
+  web.use(createPushRouter({ sources: sources.push, hubFor, logger, throttle: keyThrottle }));
+  web.use(
+    createNgsiLdRouter({
+      sources: sources.ngsiLd,
+      hubFor,
+      logger,
+      throttle: keyThrottle,
+      now: () => clock.now(),
+    }),
+  );
   web.use(
     createOperatorRouter({
-      apiKey: operatorApiKey(config, env),
+      access: httpAccess,
       hubs: new Map([...cities].map(([cityId, city]) => [cityId, city.hub])),
       sources: () => sources.statuses(),
     }),
@@ -418,21 +444,6 @@ export async function createApp(config: Config, components: AppComponents = {}):
     now: () => clock.now(),
     logger,
   });
-  // Every key is checked against one throttle: wrong keys count per address, whichever route or
-  // handshake they came to.
-  const keyThrottle = new WrongKeyThrottle({ logger, now: () => Date.now() });
-  const accessKeyRing = new AccessKeyRing(resolveAccessKeys(config, env), keyThrottle);
-  const keyOf = (entry: (typeof config.accessKeys)[number]) =>
-    entry.apiKey ?? (entry.apiKeyEnv ? env[entry.apiKeyEnv] : undefined);
-  const staffKeys = config.accessKeys.flatMap((entry) => {
-    const key = keyOf(entry);
-    return key ? [key] : [];
-  });
-  const keysWhere = (planner: boolean) =>
-    config.accessKeys.flatMap((entry) => {
-      const key = keyOf(entry);
-      return key && (entry.role === 'planner' || entry.role === 'admin') === planner ? [key] : [];
-    });
   const importRunner =
     components.importRunner ??
     createImportRunner({
@@ -440,18 +451,12 @@ export async function createApp(config: Config, components: AppComponents = {}):
       onReading: (request) => logger.debug(`scenario import ${request.fileName}: reading in a worker`),
     });
   web.use(
-    createScenarioImportRouter({
-      cityIds: [...cities.keys()],
-      plannerKeys: keysWhere(true),
-      otherKeys: keysWhere(false),
-      logger,
-      importRunner,
-    }),
+    createScenarioImportRouter({ cityIds: [...cities.keys()], access: httpAccess, logger, importRunner }),
   );
   web.use(
     createHistoryRouter({
       service: history,
-      staffKeys,
+      access: httpAccess,
       sensorsOf: (cityId) => cities.get(cityId)?.pack.sensors,
       logger,
     }),
@@ -471,12 +476,18 @@ export async function createApp(config: Config, components: AppComponents = {}):
         .send('The viewer is not built yet. Run "npm start" (it builds what is missing) or "npm run build".');
       return;
     }
-    res.status(404).type('text/plain; charset=utf-8').send(`Not found: ${req.path}`);
+    res.status(404).type('text/plain; charset=utf-8').send('Not found');
   });
+  web.use(finalErrorHandler(logger));
 
   const httpServer = createServer(web);
   const io: LiveServer = new Server(httpServer, {
     serveClient: false,
+    // Pages of other origins may not open a live connection unless the config allows them.
+    allowRequest: socketOriginGate(originCheck(config.security.allowedOrigins)),
+    ...(config.security.allowedOrigins.length > 0
+      ? { cors: { origin: [...config.security.allowedOrigins] } }
+      : {}),
     // A socket that comes back within this time keeps its rooms and subscription, gets the alarms,
     // incidents and wall views it missed replayed, and its view's current state as one snapshot.
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: true },

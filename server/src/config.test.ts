@@ -109,3 +109,53 @@ describe('loadConfig', () => {
     expect(error.message).toContain('simulator.enabled (from environment variable CITYTWIN_SIMULATOR)');
   });
 });
+
+describe('the security section', () => {
+  it('defaults to same origin only, no proxy, metrics from loopback and no extra CSP sources', () => {
+    expect(loadConfig({ env: {} }).security).toEqual({
+      allowedOrigins: [],
+      trustProxy: false,
+      metrics: 'loopback',
+      cspSources: [],
+    });
+  });
+
+  it('reads lists, the proxy setting and the metrics access from the environment', () => {
+    const env = {
+      CITYTWIN_ALLOWED_ORIGINS: 'https://portal.example.de, http://localhost:5173',
+      CITYTWIN_CSP_SOURCES: 'https://tiles.example.de',
+      CITYTWIN_METRICS_ACCESS: 'key',
+    };
+    const config = loadConfig({ env: { ...env, CITYTWIN_TRUST_PROXY: 'true' } });
+    expect(config.security).toEqual({
+      allowedOrigins: ['https://portal.example.de', 'http://localhost:5173'],
+      trustProxy: true,
+      metrics: 'key',
+      cspSources: ['https://tiles.example.de'],
+    });
+    expect(loadConfig({ env: { CITYTWIN_TRUST_PROXY: '2' } }).security.trustProxy).toBe(2);
+    expect(loadConfig({ env: { CITYTWIN_TRUST_PROXY: 'loopback, 10.0.0.0/8' } }).security.trustProxy).toBe(
+      'loopback, 10.0.0.0/8',
+    );
+  });
+
+  it('refuses an origin with a path, a CSP keyword, an unknown metrics mode and unknown fields', () => {
+    const file = configFile(
+      JSON.stringify({
+        security: {
+          allowedOrigins: ['https://portal.example.de/app'],
+          cspSources: ["'unsafe-eval'"],
+          metrics: 'everyone',
+          cors: true,
+        },
+      }),
+    );
+    const message = errorOf(() => loadConfig({ env: {}, file })).message;
+    expect(message).toContain('security.allowedOrigins.0: an origin such as');
+    expect(message).toContain('security.cspSources.0: an origin or URL');
+    expect(message).toContain('security.metrics: must be one of "loopback", "key", "public"');
+    expect(message).toContain(
+      'security: unknown field(s) cors; allowed: allowedOrigins, trustProxy, metrics, cspSources',
+    );
+  });
+});

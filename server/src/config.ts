@@ -79,6 +79,70 @@ const HistoryConfigSchema = z
   });
 export type HistoryConfig = z.infer<typeof HistoryConfigSchema>;
 
+/** An origin as browsers send it: scheme, host and port, no path (`https://leitstelle.example.de`). */
+const OriginSchema = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+    } catch {
+      return false;
+    }
+  },
+  {
+    message:
+      'an origin such as https://leitstelle.example.de (scheme, host and port; no path, no trailing /)',
+  },
+);
+
+/**
+ * A source the viewer may load from besides its own origin, as CSP writes it: an origin
+ * (`https://tiles.example.de`, a `*.` host allowed) or a path below one. Keywords and schemes alone
+ * (`'unsafe-eval'`, `https:`) are refused: they would open the policy to everything.
+ */
+const CspSourceSchema = z
+  .string()
+  .regex(
+    /^(https|wss?|http):\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?(\/[a-zA-Z0-9._~%!$&()*+=:@/-]*)?$/,
+    "an origin or URL such as https://tiles.example.de (no keywords like 'unsafe-eval', no bare schemes)",
+  );
+
+/**
+ * What the server lets in over HTTP and WebSockets beyond its own origin, and who may read its
+ * metrics. The defaults suit a twin served on its own: same origin only, no proxy, metrics from the
+ * machine itself.
+ */
+const SecurityConfigSchema = z
+  .object({
+    /**
+     * Other origins whose pages may call the API (CORS) and open a WebSocket to it: a portal that
+     * embeds the history, a control room's own tool. Empty: same origin only.
+     */
+    allowedOrigins: z.array(OriginSchema).default([]),
+    /**
+     * Express's `trust proxy`: behind a reverse proxy, which hops to believe in `X-Forwarded-For`
+     * so that wrong-key throttling and the metrics' loopback check see the client's address, not
+     * the proxy's. `false` (default) believes none; `true` all; a number that many hops; a string
+     * the proxies' addresses or `loopback`, `uniquelocal`.
+     */
+    trustProxy: z.union([z.boolean(), z.number().int().min(0).max(32), z.string().min(1)]).default(false),
+    /**
+     * Who may read `/metrics`: `loopback` (default; the machine itself, e.g. a local Prometheus or
+     * node exporter, or a key with `metrics:read` or the operator API key), `key` (only such a key),
+     * `public` (anyone; for a scraper on a private network that cannot send a key).
+     */
+    metrics: z.enum(['loopback', 'key', 'public']).default('loopback'),
+    /**
+     * Further sources the viewer may load data and images from (Content-Security-Policy
+     * `connect-src` and `img-src`): a basemap's or a WMS layer's server. Without them the viewer
+     * loads from its own origin only.
+     */
+    cspSources: z.array(CspSourceSchema).default([]),
+  })
+  .strict()
+  .default({ allowedOrigins: [], trustProxy: false, metrics: 'loopback', cspSources: [] });
+export type SecurityConfig = z.infer<typeof SecurityConfigSchema>;
+
 /**
  * A system that pushes readings to `POST /api/v1/observations` with its own API key. The key lives in
  * the server's config only (or in the environment variable `apiKeyEnv` names), never in a viewer.
@@ -279,6 +343,8 @@ export const ConfigSchema = z
     operatorApiKey: z.string().min(16, 'API keys need at least 16 characters').optional(),
     /** Name of an environment variable holding the operator key. */
     operatorApiKeyEnv: z.string().min(1).optional(),
+    /** Origins, proxies, metrics access and CSP sources (see {@link SecurityConfig}). */
+    security: SecurityConfigSchema,
     /** How many rejected inputs the dead-letter list keeps for operators. */
     deadLetterLimit: z.coerce.number().int().min(0).max(100_000).default(500),
     /**
@@ -323,7 +389,14 @@ const ENV_FIELDS: Record<string, readonly string[]> = {
   CITYTWIN_SOCKET_LIMITS_PER_ADDRESS: ['socketLimits', 'perAddress'],
   CITYTWIN_IMPORT_TIME_LIMIT_S: ['scenarioImports', 'timeLimitS'],
   CITYTWIN_IMPORT_MEMORY_MIB: ['scenarioImports', 'memoryLimitMiB'],
+  CITYTWIN_ALLOWED_ORIGINS: ['security', 'allowedOrigins'],
+  CITYTWIN_TRUST_PROXY: ['security', 'trustProxy'],
+  CITYTWIN_METRICS_ACCESS: ['security', 'metrics'],
+  CITYTWIN_CSP_SOURCES: ['security', 'cspSources'],
 };
+
+/** Environment variables that hold a list, comma-separated. */
+const LIST_ENV_VARS = new Set(['CITYTWIN_ALLOWED_ORIGINS', 'CITYTWIN_CSP_SOURCES']);
 
 /** The environment variable names `loadConfig` reads, for documentation and error messages. */
 export const CONFIG_ENV_VARS = Object.keys(ENV_FIELDS);
@@ -339,6 +412,15 @@ function envValue(name: string, raw: string): unknown {
     if (/^(0|false|no|off)$/i.test(raw)) return false;
     // Leave it as a string so validation names the field and the allowed values.
     return raw;
+  }
+  if (LIST_ENV_VARS.has(name))
+    return raw
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean);
+  if (name === 'CITYTWIN_TRUST_PROXY') {
+    if (/^(true|false)$/i.test(raw)) return raw.toLowerCase() === 'true';
+    if (/^\d+$/.test(raw)) return Number(raw);
   }
   return raw;
 }
@@ -378,6 +460,8 @@ function allowedKeys(path: readonly PropertyKey[]): string[] {
   if (path[0] === 'socketLimits' && path.length === 1) return ['perAddress', 'rates'];
   if (path[0] === 'socketLimits' && path[1] === 'rates' && path.length === 2) return [...COST_CLASSES];
   if (path[0] === 'alarms' && path.length === 1) return ['enabled', 'rules', 'rulesFile'];
+  if (path[0] === 'security' && path.length === 1)
+    return ['allowedOrigins', 'trustProxy', 'metrics', 'cspSources'];
   if (path[0] === 'history' && path.length === 1)
     return [
       'enabled',

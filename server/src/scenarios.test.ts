@@ -336,10 +336,14 @@ describe('planning scenarios over real sockets', () => {
       const place = 'name=fzk.city.json&lon=9.0154&lat=48.6848';
       const anonymous = await post(place, undefined);
       expect(anonymous.status).toBe(401);
-      expect(((await anonymous.json()) as { error: string }).error).toContain('planner’s access key');
+      expect(((await anonymous.json()) as { error: string }).error).toBe(
+        'to import proposed buildings, send an access key with scenarios:write as "Authorization: Bearer <key>"',
+      );
       const operator = await post(place, OPERATOR);
       expect(operator.status).toBe(403);
-      expect(((await operator.json()) as { error: string }).error).toBe('only planners and admins import');
+      expect(((await operator.json()) as { error: string }).error).toBe(
+        'this key may not import proposed buildings (it lacks scenarios:write)',
+      );
       const noName = await post('lon=9&lat=48', PLANNER);
       expect(noName.status).toBe(400);
       expect(((await noName.json()) as { error: string }).error).toContain(

@@ -7,13 +7,17 @@
  * - `GET /api/v1/history/:cityId/sensors/:sensorId/profile?quantity=&weeks=`: weekday × hour means.
  *
  * Times are ISO 8601 or ms since the epoch; steps are ms or `30s`, `5m`, `1h`, `1d`, `raw`. Without an
- * access key (`Authorization: Bearer <key>`) only public sensors are answered.
+ * access key (`Authorization: Bearer <key>`) only public sensors are answered; with one, the sensors
+ * its role may see (`visibilitiesOf`).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import type { Request, Response, Router } from 'express';
 import type { Series, StateAt } from '../../../protocol/history.ts';
 import type { Sensor, Visibility } from '../../../protocol/index.ts';
+import { visibilitiesOf } from '../../../protocol/roles.ts';
+import type { HttpAccess } from '../http/httpKeys.ts';
+import type { RouteAccess } from '../http/routeAccess.ts';
+import { ROUTE_ACCESS } from '../http/routeAccess.ts';
 import type { Logger } from '../logger.ts';
 import type { HistoryService } from './historyService.ts';
 import { HistoryRequestError } from './historyService.ts';
@@ -21,13 +25,11 @@ import { HistoryRequestError } from './historyService.ts';
 export interface HistoryRouteOptions {
   /** Undefined when the history is off: the routes say so. */
   readonly service: HistoryService | undefined;
-  /** Staff keys; a request that presents one sees internal sensors too. */
-  readonly staffKeys: readonly string[];
+  /** The app's staff keys on HTTP: the caller's role decides which sensors it sees. */
+  readonly access: HttpAccess;
   readonly sensorsOf: (cityId: string) => readonly Sensor[] | undefined;
   readonly logger: Logger;
 }
-
-const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /** A time given as ms or ISO 8601; undefined when absent; throws when unreadable. */
 export function parseTime(value: unknown, name: string): number | undefined {
@@ -37,7 +39,7 @@ export function parseTime(value: unknown, name: string): number | undefined {
   if (!Number.isFinite(ms) || ms < 0)
     throw new HistoryRequestError(
       'bad-request',
-      `${name}: "${value}" is no time (use ISO 8601, e.g. 2026-12-03T14:00:00Z, or ms since 1970)`,
+      `${name}: not a time (use ISO 8601, e.g. 2026-12-03T14:00:00Z, or ms since 1970)`,
     );
   return ms;
 }
@@ -50,10 +52,7 @@ export function parseStep(value: unknown): number | undefined {
   if (value === 'raw') return 0;
   const match = typeof value === 'string' ? /^(\d+)(s|m|h|d)?$/.exec(value) : null;
   if (!match)
-    throw new HistoryRequestError(
-      'bad-request',
-      `step: "${String(value)}" is no step (use raw, 30s, 5m, 1h, 1d or ms)`,
-    );
+    throw new HistoryRequestError('bad-request', 'step: not a step (use raw, 30s, 5m, 1h, 1d or ms)');
   return Number(match[1]) * (match[2] ? (UNIT_MS[match[2]] as number) : 1);
 }
 
@@ -119,20 +118,11 @@ const STATUS: Record<string, number> = {
 
 export function createHistoryRouter(options: HistoryRouteOptions): Router {
   const router = express.Router();
-  const keys = options.staffKeys.map(digest);
-
-  const visibilitiesOf = (req: Request): Visibility[] | undefined => {
-    const header = req.get('authorization');
-    if (!header) return ['public'];
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    const presented = match?.[1] ? digest(match[1]) : undefined;
-    if (presented && keys.some((known) => timingSafeEqual(known, presented))) return ['public', 'internal'];
-    return undefined;
-  };
 
   /** Runs a handler with the caller's visibilities, answering errors as JSON with a reason. */
   const handle =
     (
+      route: RouteAccess,
       run: (
         req: Request,
         res: Response,
@@ -142,16 +132,15 @@ export function createHistoryRouter(options: HistoryRouteOptions): Router {
     ) =>
     async (req: Request, res: Response) => {
       res.setHeader('Cache-Control', 'no-store');
+      // The key first, like on every route: a wrong one is counted even where the history is off.
+      const caller = options.access.authorize(route, req, res);
+      if (!caller) return;
       const service = options.service;
       if (!service) {
         res.status(404).json({ error: 'the history is off on this server (config "history.enabled")' });
         return;
       }
-      const visibilities = visibilitiesOf(req);
-      if (!visibilities) {
-        res.status(403).json({ error: 'the access key is not known to this server' });
-        return;
-      }
+      const visibilities = visibilitiesOf(caller.role);
       try {
         await run(req, res, service, visibilities);
       } catch (error) {
@@ -167,19 +156,19 @@ export function createHistoryRouter(options: HistoryRouteOptions): Router {
   const format = (req: Request): 'json' | 'csv' => {
     const value = req.query.format ?? 'json';
     if (value === 'json' || value === 'csv') return value;
-    throw new HistoryRequestError('bad-request', `format: "${String(value)}" is neither json nor csv`);
+    throw new HistoryRequestError('bad-request', 'format: give json or csv');
   };
 
   router.get(
-    '/api/v1/history/:cityId/range',
-    handle(async (req, res, service) => {
+    ROUTE_ACCESS.historyRange.path,
+    handle(ROUTE_ACCESS.historyRange, async (req, res, service) => {
       res.json(await service.range(String(req.params.cityId)));
     }),
   );
 
   router.get(
-    '/api/v1/history/:cityId/sensors/:sensorId/series',
-    handle(async (req, res, service, visibilities) => {
+    ROUTE_ACCESS.historySeries.path,
+    handle(ROUTE_ACCESS.historySeries, async (req, res, service, visibilities) => {
       const as = format(req);
       const toMs = parseTime(req.query.to, 'to') ?? service.nowMs();
       const fromMs = parseTime(req.query.from, 'from') ?? toMs - 86_400_000;
@@ -208,8 +197,8 @@ export function createHistoryRouter(options: HistoryRouteOptions): Router {
   );
 
   router.get(
-    '/api/v1/history/:cityId/state',
-    handle(async (req, res, service, visibilities) => {
+    ROUTE_ACCESS.historyState.path,
+    handle(ROUTE_ACCESS.historyState, async (req, res, service, visibilities) => {
       const as = format(req);
       const cityId = String(req.params.cityId);
       const atMs = parseTime(req.query.at, 'at');
@@ -231,8 +220,8 @@ export function createHistoryRouter(options: HistoryRouteOptions): Router {
   );
 
   router.get(
-    '/api/v1/history/:cityId/sensors/:sensorId/profile',
-    handle(async (req, res, service, visibilities) => {
+    ROUTE_ACCESS.historyProfile.path,
+    handle(ROUTE_ACCESS.historyProfile, async (req, res, service, visibilities) => {
       const weeks = req.query.weeks === undefined ? undefined : Number(req.query.weeks);
       const toMs = parseTime(req.query.to, 'to');
       res.json(

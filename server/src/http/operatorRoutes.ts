@@ -2,18 +2,19 @@
  * The operator API: what a control room needs to keep the live data honest. `GET
  * /api/v1/operator/sources` says how each source is doing (connected, last poll, counts; never its
  * URL or credentials) and `GET /api/v1/operator/dead-letters` lists what every source had turned
- * away, newest last, with the reason. Both need the operator key; without a configured key the API
- * is off, so a default install exposes nothing.
+ * away, newest last, with the reason. Both need the operator API key or a staff key whose role has
+ * `ops:health`; without any such key configured the API is off, so a default install exposes nothing.
  */
 import express from 'express';
 import type { Router } from 'express';
 import type { SourceStatus } from '../adapters/liveSources.ts';
-import { createApiKeyAuth } from '../adapters/push/apiKeyAuth.ts';
 import type { DeadLetter, Hub } from '../hub/hub.ts';
+import type { HttpAccess } from './httpKeys.ts';
+import { ROUTE_ACCESS } from './routeAccess.ts';
 
 export interface OperatorRouteOptions {
-  /** The operator key; undefined turns the API off. */
-  readonly apiKey: string | undefined;
+  /** The app's staff keys and operator API key on HTTP. */
+  readonly access: HttpAccess;
   readonly hubs: ReadonlyMap<string, Hub>;
   readonly sources: () => SourceStatus[];
 }
@@ -32,25 +33,26 @@ function queryText(value: unknown): string | undefined {
 
 export function createOperatorRouter(options: OperatorRouteOptions): Router {
   const router = express.Router();
-  const authenticate = createApiKeyAuth(options.apiKey ? [{ id: 'operator', apiKey: options.apiKey }] : []);
+  const sourcesRoute = ROUTE_ACCESS.operatorSources;
+  const deadLettersRoute = ROUTE_ACCESS.operatorDeadLetters;
 
-  router.use('/api/v1/operator', (req, res, next) => {
+  router.use('/api/v1/operator', (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
-    if (!options.apiKey) {
+    if (!options.access.anyKeyOpens(sourcesRoute)) {
       res.status(404).json({
         error:
-          'the operator API is off: set "operatorApiKey" / "operatorApiKeyEnv" in the config or CITYTWIN_OPERATOR_API_KEY',
+          'the operator API is off: set "operatorApiKey" / "operatorApiKeyEnv" in the config or CITYTWIN_OPERATOR_API_KEY, or give an operator an access key',
       });
       return;
     }
-    if (authenticate(req, res)) next();
+    next();
   });
 
-  router.get('/api/v1/operator/sources', (_req, res) => {
+  router.get(sourcesRoute.path, options.access.guard(sourcesRoute), (_req, res) => {
     res.json({ sources: options.sources() });
   });
 
-  router.get('/api/v1/operator/dead-letters', (req, res) => {
+  router.get(deadLettersRoute.path, options.access.guard(deadLettersRoute), (req, res) => {
     const city = queryText(req.query.city);
     const source = queryText(req.query.source);
     const reason = queryText(req.query.reason);
@@ -63,9 +65,7 @@ export function createOperatorRouter(options: OperatorRouteOptions): Router {
       return;
     }
     if (city !== undefined && !options.hubs.has(city)) {
-      res
-        .status(404)
-        .json({ error: `no city pack "${city}"; served: ${[...options.hubs.keys()].join(', ')}` });
+      res.status(404).json({ error: `no such city pack; served: ${[...options.hubs.keys()].join(', ')}` });
       return;
     }
     const letters: CityDeadLetter[] = [];

@@ -5,32 +5,33 @@
  *
  * Query: `name` (the file's name), and where they apply `lon`, `lat` (where a glTF model stands, or
  * the origin of a city model without a CRS), `heading` (degrees), `scale`, `crs` (`EPSG:25832`),
- * `use`, `storeys`. Planners and admins only (`Authorization: Bearer <key>`). The file is read in a
- * worker thread within the limits of `scenarioImports`: over its time the import is refused with 422,
- * over its memory with 413, and while the server is busy with other imports with 503 and Retry-After.
+ * `use`, `storeys`. Only keys whose role has `scenarios:write` (`Authorization: Bearer <key>`); the key
+ * is checked before the body is read. The file is read in a worker thread within the limits of
+ * `scenarioImports`: over its time the import is refused with 422, over its memory with 413, and while
+ * the server is busy with other imports with 503 and Retry-After.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import type { Router } from 'express';
 import type { BuildingUse } from '../../../protocol/index.ts';
 import { BUILDING_USES } from '../../../protocol/index.ts';
 import type { Logger } from '../logger.ts';
+import { declaredBodyLimit } from './bodyLimit.ts';
+import type { HttpAccess } from './httpKeys.ts';
+import { ROUTE_ACCESS } from './routeAccess.ts';
 import { ImportLimitError, type ImportLimit } from '../scenarios/importLimits.ts';
 import { ScenarioImportError, type ImportRequest } from '../scenarios/importProposed.ts';
 import type { ImportRunner } from '../scenarios/importRunner.ts';
 
 /** The largest file taken: 32 MiB of CityJSON needs about 450 MiB of heap to read. */
-export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
+export const MAX_IMPORT_BYTES = ROUTE_ACCESS.scenarioImport.maxBodyBytes;
 
 /** The answer to an import a limit refused: too slow is the file's fault, too busy the server's. */
 const LIMIT_STATUS: Record<ImportLimit, number> = { time: 422, memory: 413, busy: 503, startup: 503 };
 
 export interface ScenarioImportRouteOptions {
   readonly cityIds: readonly string[];
-  /** Keys of the planners and admins. */
-  readonly plannerKeys: readonly string[];
-  /** Keys of everyone else with a key (operators): told they may not, rather than that the key is wrong. */
-  readonly otherKeys: readonly string[];
+  /** The app's staff keys on HTTP. */
+  readonly access: HttpAccess;
   readonly logger: Logger;
   /** Reads the files, each in a worker thread within the import limits. */
   readonly importRunner: ImportRunner;
@@ -38,50 +39,34 @@ export interface ScenarioImportRouteOptions {
 
 class BadRequest extends Error {}
 
-const digest = (key: string) => createHash('sha256').update(key).digest();
-
 function numberParam(value: unknown, name: string, min: number, max: number): number | undefined {
   if (value === undefined || value === '') return undefined;
   const parsed = typeof value === 'string' ? Number(value) : NaN;
   if (!Number.isFinite(parsed) || parsed < min || parsed > max)
-    throw new BadRequest(`${name} must be a number from ${min} to ${max}, not ${String(value)}`);
+    throw new BadRequest(`${name} must be a number from ${min} to ${max}`);
   return parsed;
 }
 
 export function createScenarioImportRouter(options: ScenarioImportRouteOptions): Router {
   const router = express.Router();
-  const planners = options.plannerKeys.map(digest);
-  const others = options.otherKeys.map(digest);
-  const matches = (keys: readonly Buffer[], presented: Buffer) =>
-    keys.some((k) => timingSafeEqual(k, presented));
+  const route = ROUTE_ACCESS.scenarioImport;
 
   router.post(
-    '/api/v1/cities/:cityId/scenario-imports',
+    route.path,
+    options.access.guard(route),
+    // The city too is checked before the file is read.
     (req, res, next) => {
-      const header = req.get('authorization');
-      const key = header ? /^Bearer\s+(.+)$/i.exec(header)?.[1] : undefined;
-      if (key === undefined) {
-        res
-          .status(401)
-          .json({ error: 'importing needs a planner’s access key (Authorization: Bearer <key>)' });
-        return;
-      }
-      const presented = digest(key);
-      if (matches(planners, presented)) {
+      const cityId = req.params.cityId;
+      if (typeof cityId === 'string' && options.cityIds.includes(cityId)) {
         next();
         return;
       }
-      res.status(matches(others, presented) ? 403 : 401).json({
-        error: matches(others, presented) ? 'only planners and admins import' : 'unknown access key',
-      });
+      res.status(404).json({ error: `no such city; this server has ${options.cityIds.join(', ')}` });
     },
+    declaredBodyLimit(MAX_IMPORT_BYTES),
     express.raw({ type: () => true, limit: MAX_IMPORT_BYTES }),
     (req, res) => {
       const cityId = req.params.cityId ?? '';
-      if (!options.cityIds.includes(cityId)) {
-        res.status(404).json({ error: `no city "${cityId}"; this server has ${options.cityIds.join(', ')}` });
-        return;
-      }
       let request: ImportRequest;
       try {
         const name = typeof req.query.name === 'string' ? req.query.name.trim() : '';
@@ -98,7 +83,7 @@ export function createScenarioImportRouter(options: ScenarioImportRouteOptions):
           throw new BadRequest('storeys must be a whole number');
         const use = typeof req.query.use === 'string' && req.query.use !== '' ? req.query.use : undefined;
         if (use !== undefined && !(BUILDING_USES as readonly string[]).includes(use))
-          throw new BadRequest(`use must be one of ${BUILDING_USES.join(', ')}, not ${use}`);
+          throw new BadRequest(`use must be one of ${BUILDING_USES.join(', ')}`);
         const crs =
           typeof req.query.crs === 'string' && req.query.crs.trim() !== '' ? req.query.crs.trim() : undefined;
         request = {
@@ -144,20 +129,25 @@ export function createScenarioImportRouter(options: ScenarioImportRouteOptions):
             res.status(LIMIT_STATUS[error.limit]).json({ error: error.message });
             return;
           }
-          options.logger.error(`scenario import ${request.fileName} failed`, { error: String(error) });
-          res.status(500).json({ error: `the import failed: ${(error as Error).message}` });
+          options.logger.error(`scenario import ${request.fileName} failed`, {
+            error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+          });
+          res.status(500).json({ error: 'the import failed; the server log says why' });
         },
       );
     },
   );
   // A body over the limit: say how large it may be.
-  router.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-    const typed = error as { type?: string; status?: number };
-    if (typed?.type === 'entity.too.large') {
-      res.status(413).json({ error: `the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB` });
-      return;
-    }
-    next(error);
-  });
+  router.use(
+    route.path,
+    (error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+      const typed = error as { type?: string; status?: number };
+      if (typed?.type === 'entity.too.large') {
+        res.status(413).json({ error: `the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB` });
+        return;
+      }
+      next(error);
+    },
+  );
   return router;
 }

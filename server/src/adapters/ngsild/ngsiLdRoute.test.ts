@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Sensor } from '../../../../protocol/index.ts';
 import { fixture as fixturePath } from '../../../../scripts/fixtures/fixturesDir.ts';
 import { itWithFixtures } from '../../../../scripts/fixtures/withFixtures.ts';
+import { WrongKeyThrottle } from '../../auth/accessKeys.ts';
 import { createManualClock } from '../../clock.ts';
 import type { ManualClock } from '../../clock.ts';
 import { Hub } from '../../hub/hub.ts';
@@ -113,6 +114,7 @@ beforeAll(async () => {
       sources,
       hubFor: (cityId) => hubs.get(cityId),
       logger: createLogger('silent'),
+      throttle: new WrongKeyThrottle({ logger: createLogger('silent'), now: Date.now }),
       maxBodyBytes: MAX_BODY_BYTES,
       now: () => clock.now(),
     }),

@@ -8,14 +8,19 @@
 import express from 'express';
 import type { Request, Response, Router } from 'express';
 import type { Observation } from '../../../../protocol/index.ts';
+import type { WrongKeyThrottle } from '../../auth/accessKeys.ts';
+import { KeySet } from '../../auth/accessKeys.ts';
 import type { Hub } from '../../hub/hub.ts';
+import { declaredTooLarge } from '../../http/bodyLimit.ts';
+import { httpErrorAnswer } from '../../http/errors.ts';
+import { sourceOf } from '../../http/httpKeys.ts';
+import { ROUTE_ACCESS } from '../../http/routeAccess.ts';
 import type { Logger } from '../../logger.ts';
 import type { DeviceMapping, RejectedInput } from '../normalize.ts';
-import { createApiKeyAuth } from '../push/apiKeyAuth.ts';
 import { ngsiLdEntitiesOf, ngsiLdEntityId, normalizeNgsiLdEntity } from './ngsiLdEntity.ts';
 
 /** The path brokers notify. */
-export const NGSI_LD_NOTIFY_PATH = '/api/v1/ngsi-ld/notify';
+export const NGSI_LD_NOTIFY_PATH = ROUTE_ACCESS.ngsiLdNotify.path;
 
 /** An NGSI-LD source with its key resolved and its entity mappings keyed by entity id. */
 export interface NgsiLdSource {
@@ -30,7 +35,9 @@ export interface NgsiLdRouteOptions {
   readonly sources: readonly NgsiLdSource[];
   readonly hubFor: (cityId: string) => Hub | undefined;
   readonly logger: Logger;
-  /** Largest request body; bigger ones get 413. 10 MiB when left out. */
+  /** The app's one throttle on wrong keys. */
+  readonly throttle: WrongKeyThrottle;
+  /** Largest request body; bigger ones get 413. The route table's (10 MiB) when left out. */
   readonly maxBodyBytes?: number;
   /**
    * The twin's time in ms epoch, used as the time of attributes the broker gives none for. Pass the
@@ -50,15 +57,17 @@ export interface NgsiLdEntityRejection {
 
 /** The content types brokers notify with: `application/json` (context in a Link header) or JSON-LD. */
 const BODY_TYPES = ['application/json', 'application/ld+json'];
-const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** How much of an unreadable body is kept beside its dead letter. */
 const MAX_KEPT_BODY_CHARS = 2048;
 
 /** Builds the router serving {@link NGSI_LD_NOTIFY_PATH}. */
 export function createNgsiLdRouter(options: NgsiLdRouteOptions): Router {
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxBodyBytes = options.maxBodyBytes ?? ROUTE_ACCESS.ngsiLdNotify.maxBodyBytes;
   const now = options.now ?? Date.now;
-  const authenticate = createApiKeyAuth(options.sources);
+  const keys = new KeySet(
+    options.sources.map((source) => ({ key: source.apiKey, holder: source })),
+    options.throttle,
+  );
   const readBody = express.text({ type: BODY_TYPES, limit: maxBodyBytes });
   const router = express.Router();
 
@@ -133,7 +142,7 @@ export function createNgsiLdRouter(options: NgsiLdRouteOptions): Router {
 
   router.post(NGSI_LD_NOTIFY_PATH, (req, res) => {
     // The key is checked before the body is read, so a caller without one cannot make us read 10 MiB.
-    const source = authenticate(req, res);
+    const source = sourceOf(keys, ROUTE_ACCESS.ngsiLdNotify, req, res);
     if (!source) return;
     const hub = options.hubFor(source.cityId);
     if (!hub) {
@@ -147,7 +156,7 @@ export function createNgsiLdRouter(options: NgsiLdRouteOptions): Router {
       refuse(res, hub, source, 415, { reason: 'invalid-payload', message }, `(${contentType} body)`);
       return;
     }
-    readBody(req, res, (error?: unknown) => {
+    const onBody = (error?: unknown) => {
       if (error === undefined || error === null) {
         // This runs in body-parser's callback, outside express's error handling: a throw here would
         // be uncaught and end the process, so it becomes a 500 instead.
@@ -162,17 +171,28 @@ export function createNgsiLdRouter(options: NgsiLdRouteOptions): Router {
         }
         return;
       }
-      // body-parser's errors carry the HTTP status and a `type` naming the failure.
-      const failure = error as { status?: unknown; type?: unknown; message?: unknown };
-      if (failure.type === 'entity.too.large') {
-        const message = `the request body is larger than ${maxBodyBytes} bytes; lower the subscription's batch size`;
+      // body-parser's errors carry a `type` naming the failure; the answer names it without
+      // repeating what the broker sent.
+      const answer = httpErrorAnswer(error, maxBodyBytes);
+      if (answer.status === 413) {
+        const message = `${answer.error}; lower the subscription's batch size`;
         refuse(res, hub, source, 413, { reason: 'too-large', message }, `(${contentType} body)`);
         return;
       }
-      const status = typeof failure.status === 'number' && failure.status >= 400 ? failure.status : 400;
-      const message = `the request body could not be read (${String(failure.message ?? error)})`;
-      refuse(res, hub, source, status, { reason: 'invalid-payload', message }, `(${contentType} body)`);
-    });
+      const message = `the request body could not be read (${answer.error})`;
+      refuse(
+        res,
+        hub,
+        source,
+        answer.status,
+        { reason: 'invalid-payload', message },
+        `(${contentType} body)`,
+      );
+    };
+    // A declared length over the limit is refused before reading, not after the whole body came in.
+    const tooLarge = declaredTooLarge(req, maxBodyBytes);
+    if (tooLarge) onBody(tooLarge);
+    else readBody(req, res, onBody);
   });
   return router;
 }

@@ -6,9 +6,14 @@
  */
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
+import type { WrongKeyThrottle } from '../../auth/accessKeys.ts';
+import { KeySet } from '../../auth/accessKeys.ts';
 import type { Hub } from '../../hub/hub.ts';
+import { declaredBodyLimit } from '../../http/bodyLimit.ts';
+import { httpErrorAnswer } from '../../http/errors.ts';
+import { sourceOf } from '../../http/httpKeys.ts';
+import { ROUTE_ACCESS } from '../../http/routeAccess.ts';
 import type { Logger } from '../../logger.ts';
-import { createApiKeyAuth } from './apiKeyAuth.ts';
 import type { BatchLimits } from './observationBatch.ts';
 import { DEFAULT_BATCH_LIMITS, parseObservationBatch } from './observationBatch.ts';
 
@@ -23,8 +28,10 @@ export interface PushRouteOptions {
   readonly sources: readonly PushSource[];
   readonly hubFor: (cityId: string) => Hub | undefined;
   readonly logger: Logger;
+  /** The app's one throttle on wrong keys. */
+  readonly throttle: WrongKeyThrottle;
   readonly limits?: BatchLimits;
-  /** Largest request body; bigger ones get 413 before they are read. */
+  /** Largest request body (the route table's by default); bigger ones get 413. */
   readonly maxBodyBytes?: number;
 }
 
@@ -40,17 +47,28 @@ const BODY_TYPES = ['application/json', 'application/x-ndjson', 'application/ndj
 
 export function createPushRouter(options: PushRouteOptions): Router {
   const limits = options.limits ?? DEFAULT_BATCH_LIMITS;
+  const push = ROUTE_ACCESS.pushObservations;
+  const maxBodyBytes = options.maxBodyBytes ?? push.maxBodyBytes;
   const router = express.Router();
-
-  /** The source whose key the request presents; compared in constant time. */
-  const authenticate = createApiKeyAuth(options.sources);
+  const keys = new KeySet(
+    options.sources.map((source) => ({ key: source.apiKey, holder: source })),
+    options.throttle,
+  );
 
   router.post(
-    '/api/v1/observations',
-    express.text({ type: BODY_TYPES, limit: options.maxBodyBytes ?? 10 * 1024 * 1024 }),
-    (req, res) => {
-      const source = authenticate(req, res);
+    push.path,
+    // The key first: a caller without one is answered before a byte of its body is read.
+    (req, res, next) => {
+      const source = sourceOf(keys, push, req, res);
       if (!source) return;
+      res.locals.source = source;
+      next();
+    },
+    declaredBodyLimit(maxBodyBytes),
+    express.text({ type: BODY_TYPES, limit: maxBodyBytes }),
+    (req, res) => {
+      // Set by the key check above, which ends the request when there is no source.
+      const source = res.locals.source as PushSource;
       const hub = options.hubFor(source.cityId);
       if (!hub) {
         res.status(503).json({ error: `city ${source.cityId} of source ${source.id} is not served` });
@@ -99,30 +117,24 @@ export function createPushRouter(options: PushRouteOptions): Router {
     },
   );
 
-  router.get('/api/v1/dead-letters', (req, res) => {
-    const source = authenticate(req, res);
+  router.get(ROUTE_ACCESS.pushDeadLetters.path, (req, res) => {
+    const source = sourceOf(keys, ROUTE_ACCESS.pushDeadLetters, req, res);
     if (!source) return;
     const letters = options.hubFor(source.cityId)?.deadLetters() ?? [];
     res.setHeader('Cache-Control', 'no-store');
     res.json({ source: source.id, deadLetters: letters.filter((letter) => letter.source === source.id) });
   });
 
-  // Body errors (too large, unreadable) answer in JSON like everything else on this route.
-  router.use(
-    (error: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
-      if (res.headersSent) {
-        next(error);
-        return;
-      }
-      const status = error.status ?? 500;
-      res.status(status).json({
-        accepted: 0,
-        error:
-          error.type === 'entity.too.large'
-            ? `the request body is larger than ${options.maxBodyBytes ?? 10 * 1024 * 1024} bytes; split the batch`
-            : error.message,
-      });
-    },
-  );
+  // Body errors (too large, unreadable) answer in JSON like everything else on this route; errors
+  // that are not the body's, and errors of other routes, go on to the app's error handler.
+  router.use(push.path, (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const answer = httpErrorAnswer(error, maxBodyBytes);
+    if (res.headersSent || answer.status >= 500) {
+      next(error);
+      return;
+    }
+    const hint = answer.status === 413 ? '; split the batch' : '';
+    res.status(answer.status).json({ accepted: 0, error: `${answer.error}${hint}` });
+  });
   return router;
 }
