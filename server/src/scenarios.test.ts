@@ -293,9 +293,9 @@ describe('planning scenarios over real sockets', () => {
     if (!bad.ok) {
       expect(bad.error.code).toBe('bad-request');
       expect(bad.error.message).toContain(
-        'variants.0.buildings.0.footprint: the ring must end where it starts',
+        'variants[0].buildings[0].footprint: the ring must end where it starts',
       );
-      expect(bad.error.message).toContain('variants.0.buildings.0.eavesHeightM');
+      expect(bad.error.message).toContain('variants[0].buildings[0].eavesHeightM');
     }
     const twice = await planner.save({
       ...elbenplatz,
