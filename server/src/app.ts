@@ -242,6 +242,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
       clock,
       metrics,
       deadLetterLimit: config.deadLetterLimit,
+      maxFutureSkewMs: config.ingest.maxFutureSkewMs,
       onAccepted:
         historyStore || config.alarms.enabled
           ? (sensor, observation) => {

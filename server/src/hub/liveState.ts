@@ -56,6 +56,16 @@ export function isNewer(next: Observation, current: Observation | null): boolean
   return current === null || next.observedAt > current.observedAt;
 }
 
+/**
+ * Whether a value observed at `incomingMs` replaces one held at `heldMs`: when it is newer, or when
+ * the held one is ahead of the server clock (`nowMs`) and the incoming one is not. The hub takes
+ * readings up to a small tolerance ahead of its clock (device clocks drift); held at their own time,
+ * they must not turn away the sensor's correct readings until our clock catches up.
+ */
+export function replacesHeld(incomingMs: number, heldMs: number, nowMs: number): boolean {
+  return incomingMs > heldMs || (heldMs > nowMs && incomingMs <= nowMs);
+}
+
 /** One quantity's newest value as the hub holds it, with its own time and quality. */
 export interface HeldValue {
   readonly value: number;
@@ -90,6 +100,7 @@ function mergeWhole(
   held: HeldReading | undefined,
   incoming: Observation,
   source: string,
+  nowMs: number,
 ): MergeResult | undefined {
   const names = Object.keys(incoming.values);
   if (names.length === 0) return undefined;
@@ -97,7 +108,11 @@ function mergeWhole(
     if (held.size !== names.length) return undefined;
     let i = 0;
     for (const [quantity, entry] of held) {
-      if (quantity !== names[i++] || entry.source !== source || !(incoming.observedAt > entry.observedAtMs))
+      if (
+        quantity !== names[i++] ||
+        entry.source !== source ||
+        !replacesHeld(incoming.observedAt, entry.observedAtMs, nowMs)
+      )
         return undefined;
     }
   }
@@ -129,15 +144,17 @@ function mergeWhole(
  * current). Values of another source are not mixed in: when a real source takes a sensor over
  * from the simulator, its first reading replaces everything. The resulting observation carries the
  * OLDEST time among its values and the worst quality: an age or freshness judged from it never
- * makes a value look newer than it is.
+ * makes a value look newer than it is. A value held ahead of the server clock (`nowMs`) gives way
+ * to one that is not (see {@link replacesHeld}); without a clock, only newer values replace.
  */
 export function mergeReading(
   held: HeldReading | undefined,
   incoming: Observation,
   intervalMs: number,
   source: string,
+  nowMs = Number.POSITIVE_INFINITY,
 ): MergeResult {
-  const whole = mergeWhole(held, incoming, source);
+  const whole = mergeWhole(held, incoming, source, nowMs);
   if (whole !== undefined) return whole;
   const next = new Map(held);
   let taken = 0;
@@ -145,7 +162,7 @@ export function mergeReading(
   let sameValues = true;
   for (const [quantity, value] of Object.entries(incoming.values)) {
     const current = held?.get(quantity);
-    if (current === undefined || incoming.observedAt > current.observedAtMs) {
+    if (current === undefined || replacesHeld(incoming.observedAt, current.observedAtMs, nowMs)) {
       next.set(quantity, { value, observedAtMs: incoming.observedAt, quality: incoming.quality, source });
       taken += 1;
     } else if (current.observedAtMs === incoming.observedAt) {
