@@ -36,7 +36,7 @@ import { createPushRouter } from './adapters/push/pushRoute.ts';
 import { createOperatorRouter } from './http/operatorRoutes.ts';
 import { clientStatic, dataStatic } from './http/staticFiles.ts';
 import { Hub } from './hub/hub.ts';
-import { DuckDbHistoryStore } from './history/duckdbHistoryStore.ts';
+import { openDuckDbHistory } from './history/openDuckDbHistory.ts';
 import { createHistoryRouter } from './history/historyRoutes.ts';
 import { HistoryService } from './history/historyService.ts';
 import type { HistoryStore, RetentionPolicy } from './history/historyStore.ts';
@@ -50,7 +50,7 @@ import type { IncidentAudience } from './incidents/incidentService.ts';
 import { IncidentService } from './incidents/incidentService.ts';
 import { AlarmService } from './alarms/alarmService.ts';
 import { SourceHealthReporter } from './http/sourceHealth.ts';
-import type { AlarmChange, AlarmRule, IncidentChange } from '../../protocol/index.ts';
+import type { AlarmChange, AlarmRule, HealthWarning, IncidentChange } from '../../protocol/index.ts';
 import { preEncodingParser } from './live/preEncoded.ts';
 import { boundedRecoveryAdapter } from './live/recoveryAdapter.ts';
 import type { AccessKey } from './auth/accessKeys.ts';
@@ -152,18 +152,23 @@ function retentionPolicy(config: Config): RetentionPolicy {
   return { default: span(config.history.retention.default), byKind };
 }
 
-/** Opens the configured history store, or none when it is off. */
+/** Opens the configured history store, or none when it is off; a damaged DuckDB file is replaced. */
 async function openHistoryStore(
   config: Config,
   rootDir: string,
   env: NodeJS.ProcessEnv,
   now: () => number,
+  logger: Logger,
+  warn: (warning: HealthWarning) => void,
 ): Promise<HistoryStore | undefined> {
   const history = config.history;
   if (!history.enabled) return undefined;
   const retention = retentionPolicy(config);
-  if (history.backend === 'duckdb')
-    return DuckDbHistoryStore.open({ file: resolve(rootDir, history.file), retention, now });
+  if (history.backend === 'duckdb') {
+    const opened = await openDuckDbHistory({ file: resolve(rootDir, history.file), retention, now, logger });
+    if (opened.warning) warn(opened.warning);
+    return opened.store;
+  }
   const connectionString =
     history.postgresUrl ?? (history.postgresUrlEnv ? env[history.postgresUrlEnv] : undefined);
   if (!connectionString)
@@ -223,10 +228,19 @@ export async function createApp(config: Config, components: AppComponents = {}):
   for (const cityPack of packs) placed.push(...(await loadPackSources(cityPack.dir, cityPack.city.id)));
   const env = components.env ?? process.env;
 
+  const startWarnings: HealthWarning[] = [];
   const historyStore =
     components.history === null
       ? undefined
-      : (components.history ?? (await openHistoryStore(config, rootDir, env, () => clock.now())));
+      : (components.history ??
+        (await openHistoryStore(
+          config,
+          rootDir,
+          env,
+          () => clock.now(),
+          logger,
+          (w) => startWarnings.push(w),
+        )));
   let history: HistoryService | undefined;
   let alarms: AlarmService | undefined;
   /** Sends an alarm change to the city's staff sockets, once Socket.io is there. */
@@ -399,6 +413,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
   );
 
   const health = new SourceHealthReporter(metrics, () => sources.statuses());
+  for (const warning of startWarnings) health.warn(warning);
   let emitIncident: (cityId: string, audience: IncidentAudience, change: IncidentChange) => void = () =>
     undefined;
   const incidents = new IncidentService({
