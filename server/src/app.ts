@@ -402,8 +402,10 @@ export async function createApp(config: Config, components: AppComponents = {}):
   });
 
   const hubFor = (cityId: string) => cities.get(cityId)?.hub;
-  web.use(createPushRouter({ sources: sources.push, hubFor, logger }));
-  web.use(createNgsiLdRouter({ sources: sources.ngsiLd, hubFor, logger, now: () => clock.now() }));
+  // With the history on, a push is answered once its readings are stored (decision 0011).
+  const durable = history?.durable.bind(history);
+  web.use(createPushRouter({ sources: sources.push, hubFor, logger, durable }));
+  web.use(createNgsiLdRouter({ sources: sources.ngsiLd, hubFor, logger, now: () => clock.now(), durable }));
   web.use(
     createOperatorRouter({
       apiKey: operatorApiKey(config, env),

@@ -26,6 +26,11 @@ export interface PushRouteOptions {
   readonly limits?: BatchLimits;
   /** Largest request body; bigger ones get 413 before they are read. */
   readonly maxBodyBytes?: number;
+  /**
+   * Resolves once the readings accepted so far are written durably (the history's group commit);
+   * the answer waits for it, so a 2xx means "stored", not only "taken". None: answered at once.
+   */
+  readonly durable?: (() => Promise<void>) | undefined;
 }
 
 /** One rejected item in the answer. */
@@ -38,6 +43,23 @@ export interface PushItemRejection {
 
 const BODY_TYPES = ['application/json', 'application/x-ndjson', 'application/ndjson', 'application/jsonl'];
 
+/**
+ * True once the accepted readings are stored; when storing fails, answers 503 (they are live in the
+ * twin but not in its history: the source should send them again later) and returns false.
+ */
+async function awaitStored(durable: () => Promise<void>, res: Response, accepted: number): Promise<boolean> {
+  try {
+    await durable();
+    return true;
+  } catch {
+    res.status(503).json({
+      accepted,
+      error: 'the readings were taken but could not be stored in the history; send them again later',
+    });
+    return false;
+  }
+}
+
 export function createPushRouter(options: PushRouteOptions): Router {
   const limits = options.limits ?? DEFAULT_BATCH_LIMITS;
   const router = express.Router();
@@ -48,7 +70,7 @@ export function createPushRouter(options: PushRouteOptions): Router {
   router.post(
     '/api/v1/observations',
     express.text({ type: BODY_TYPES, limit: options.maxBodyBytes ?? 10 * 1024 * 1024 }),
-    (req, res) => {
+    async (req, res) => {
       const source = authenticate(req, res);
       if (!source) return;
       const hub = options.hubFor(source.cityId);
@@ -94,6 +116,7 @@ export function createPushRouter(options: PushRouteOptions): Router {
           rejected: rejected.length,
           accepted,
         });
+      if (accepted > 0 && options.durable && !(await awaitStored(options.durable, res, accepted))) return;
       // 200 when everything was taken; 422 when anything was turned away (the accepted ones stay in).
       res.status(rejected.length === 0 ? 200 : 422).json({ accepted, rejected });
     },
