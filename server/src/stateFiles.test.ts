@@ -155,6 +155,30 @@ describe('state files damaged before a start', () => {
     expect(stored.rules.map((r) => r.id).sort()).toEqual(['no2-hour', 'traffic-slow']);
   });
 
+  it('scenario versions: a damaged newest version is moved aside and the one before it served', async () => {
+    const dir = tempDir();
+    const config = configIn(dir);
+    const first = await start(config);
+    const plan: ScenarioInput = { name: 'Elbenplatz', variants: [{ id: 'a', name: 'Variante A' }] };
+    const v1 = first.app.scenarios.save(CITY, plan, 'stadtplanung');
+    first.app.scenarios.save(
+      CITY,
+      { ...plan, id: v1.id, name: 'Elbenplatz, zweiter Entwurf' },
+      'stadtplanung',
+    );
+    await stop(first.app);
+    const file = join(config.scenariosDir, CITY, v1.id, 'v2.json');
+    const damaged = truncate(file);
+
+    const second = await start(config);
+    const [aside] = asideOf(file);
+    expect(aside && readFileSync(aside, 'utf8')).toBe(damaged);
+    expect(
+      second.log.some((line) => aside !== undefined && line.includes(file) && line.includes(aside)),
+    ).toBe(true);
+    expect(second.app.scenarios.get(CITY, { id: v1.id }, 'planner')).toEqual(v1);
+  });
+
   it('comments: the damaged file is moved aside, the previous copy served, and it survives the next write', async () => {
     const dir = tempDir();
     const config = configIn(dir);
