@@ -107,6 +107,11 @@ describe('Hub ingest', () => {
     });
     const ahead = hub.ingest({ sensorId: 'p1', observedAt: T0 + 10_000, values: { freeSpaces: 7 } }, 'push');
     expect(ahead.accepted).toBe(true);
+    // Sent again, it is the same reading; one measured before it arrived is still late.
+    const again = hub.ingest({ sensorId: 'p1', observedAt: T0 + 10_000, values: { freeSpaces: 7 } }, 'push');
+    expect(again.accepted ? null : again.rejection.reason).toBe('duplicate');
+    const late = hub.ingest({ sensorId: 'p1', observedAt: T0 - 60_000, values: { freeSpaces: 1 } }, 'push');
+    expect(late.accepted ? null : late.rejection.reason).toBe('out-of-order');
     clock.advance(1000);
     const correct = hub.ingest({ sensorId: 'p1', observedAt: T0 + 1000, values: { freeSpaces: 8 } }, 'push');
     expect(correct.accepted).toBe(true);
@@ -121,13 +126,13 @@ describe('Hub ingest', () => {
       [T0 + 10_000, { freeSpaces: 7 }],
       [T0 + 1000, { freeSpaces: 8 }],
     ]);
-    // The next correct reading follows as usual, and an older one is still out of order.
+    // The next correct reading follows as usual, and an older one is out of order again.
     clock.advance(1000);
     expect(
       hub.ingest({ sensorId: 'p1', observedAt: T0 + 2000, values: { freeSpaces: 9 } }, 'push').accepted,
     ).toBe(true);
-    const late = hub.ingest({ sensorId: 'p1', observedAt: T0 + 1500, values: { freeSpaces: 1 } }, 'push');
-    expect(late.accepted ? null : late.rejection.reason).toBe('out-of-order');
+    const older = hub.ingest({ sensorId: 'p1', observedAt: T0 + 1500, values: { freeSpaces: 1 } }, 'push');
+    expect(older.accepted ? null : older.rejection.reason).toBe('out-of-order');
   });
 
   it('takes the tolerance from its options', () => {

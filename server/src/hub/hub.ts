@@ -160,8 +160,8 @@ const MAX_DEAD_LETTER_INPUT_CHARS = 2048;
  * How far ahead of the server clock a reading may be by default: 30 s. Devices without NTP (LoRaWAN
  * nodes, data loggers) drift by seconds, and a gateway's clock may lead ours by a few; minutes ahead
  * is a wrong clock or a wrong time zone, and taking it would let a sensor's value look newer than it
- * is. Within it, the reading keeps its time, and a later reading that is not ahead of the clock
- * replaces it (see `replacesHeld`), so it never blocks the sensor's correct readings.
+ * is. Within it, the reading keeps its time but is ordered as of its arrival (see `replacesHeld`),
+ * so it never blocks the sensor's correct readings.
  */
 export const DEFAULT_MAX_FUTURE_SKEW_MS = 30_000;
 
@@ -376,7 +376,7 @@ export class Hub {
             input,
           );
     }
-    if (this.onAccepted) this.record(sensor, accepted, this.held.get(sensor.id), nowMs);
+    if (this.onAccepted) this.record(sensor, accepted, this.held.get(sensor.id));
     this.held.set(sensor.id, merged.held);
     // One fixed shape (no spread of the old state): this is the hottest line of ingest.
     const next: SensorState = {
@@ -395,17 +395,12 @@ export class Hub {
    * Hands the history what the reading added: the values that replace those held of their quantity
    * (a value the hub already held at that time is not a second reading).
    */
-  private record(
-    sensor: Sensor,
-    accepted: Observation,
-    before: HeldReading | undefined,
-    nowMs: number,
-  ): void {
+  private record(sensor: Sensor, accepted: Observation, before: HeldReading | undefined): void {
     let values: Record<string, number> | undefined;
     if (before !== undefined) {
       for (const quantity in accepted.values) {
         const held = before.get(quantity);
-        if (held !== undefined && !replacesHeld(accepted.observedAt, held.observedAtMs, nowMs)) {
+        if (held !== undefined && !replacesHeld(accepted.observedAt, held)) {
           values ??= { ...accepted.values };
           delete values[quantity];
         }

@@ -56,20 +56,15 @@ export function isNewer(next: Observation, current: Observation | null): boolean
   return current === null || next.observedAt > current.observedAt;
 }
 
-/**
- * Whether a value observed at `incomingMs` replaces one held at `heldMs`: when it is newer, or when
- * the held one is ahead of the server clock (`nowMs`) and the incoming one is not. The hub takes
- * readings up to a small tolerance ahead of its clock (device clocks drift); held at their own time,
- * they must not turn away the sensor's correct readings until our clock catches up.
- */
-export function replacesHeld(incomingMs: number, heldMs: number, nowMs: number): boolean {
-  return incomingMs > heldMs || (heldMs > nowMs && incomingMs <= nowMs);
-}
-
 /** One quantity's newest value as the hub holds it, with its own time and quality. */
 export interface HeldValue {
   readonly value: number;
   readonly observedAtMs: number;
+  /**
+   * The time later values are ordered against: `observedAtMs`, or the server's time when the value
+   * arrived if that was earlier (a device clock ahead of ours; see {@link replacesHeld}).
+   */
+  readonly orderMs: number;
   readonly quality: Observation['quality'];
   /** The source that sent it. */
   readonly source: string;
@@ -77,6 +72,28 @@ export interface HeldValue {
 
 /** What the hub holds of one sensor: the newest value of each quantity. */
 export type HeldReading = ReadonlyMap<string, HeldValue>;
+
+/**
+ * Whether a value observed at `incomingMs` replaces `held`: when it is newer than the held value's
+ * order time and not at exactly its time (that is the same reading again). The hub takes readings a
+ * little ahead of its clock (device clocks drift) and keeps their time; ordered by it, one would turn
+ * away the sensor's correct readings until our clock caught up. Ordered by when it arrived, it gives
+ * way to the next reading measured after that, while a reading older than that is still out of order.
+ */
+export function replacesHeld(incomingMs: number, held: HeldValue): boolean {
+  return incomingMs > held.orderMs && incomingMs !== held.observedAtMs;
+}
+
+function heldValue(value: number, incoming: Observation, source: string, nowMs: number): HeldValue {
+  const observedAtMs = incoming.observedAt;
+  return {
+    value,
+    observedAtMs,
+    orderMs: Math.min(observedAtMs, nowMs),
+    quality: incoming.quality,
+    source,
+  };
+}
 
 export type MergeResult =
   | { readonly ok: true; readonly held: HeldReading; readonly observation: Observation }
@@ -108,11 +125,7 @@ function mergeWhole(
     if (held.size !== names.length) return undefined;
     let i = 0;
     for (const [quantity, entry] of held) {
-      if (
-        quantity !== names[i++] ||
-        entry.source !== source ||
-        !replacesHeld(incoming.observedAt, entry.observedAtMs, nowMs)
-      )
+      if (quantity !== names[i++] || entry.source !== source || !replacesHeld(incoming.observedAt, entry))
         return undefined;
     }
   }
@@ -120,7 +133,7 @@ function mergeWhole(
   const values: Record<string, number> = {};
   for (const name of names) {
     const value = incoming.values[name] as number;
-    next.set(name, { value, observedAtMs: incoming.observedAt, quality: incoming.quality, source });
+    next.set(name, heldValue(value, incoming, source, nowMs));
     values[name] = value;
   }
   return {
@@ -144,8 +157,8 @@ function mergeWhole(
  * current). Values of another source are not mixed in: when a real source takes a sensor over
  * from the simulator, its first reading replaces everything. The resulting observation carries the
  * OLDEST time among its values and the worst quality: an age or freshness judged from it never
- * makes a value look newer than it is. A value held ahead of the server clock (`nowMs`) gives way
- * to one that is not (see {@link replacesHeld}); without a clock, only newer values replace.
+ * makes a value look newer than it is. A value that arrived ahead of the server clock (`nowMs`) is
+ * ordered by its arrival (see {@link replacesHeld}); without a clock, by its own time.
  */
 export function mergeReading(
   held: HeldReading | undefined,
@@ -162,8 +175,8 @@ export function mergeReading(
   let sameValues = true;
   for (const [quantity, value] of Object.entries(incoming.values)) {
     const current = held?.get(quantity);
-    if (current === undefined || replacesHeld(incoming.observedAt, current.observedAtMs, nowMs)) {
-      next.set(quantity, { value, observedAtMs: incoming.observedAt, quality: incoming.quality, source });
+    if (current === undefined || replacesHeld(incoming.observedAt, current)) {
+      next.set(quantity, heldValue(value, incoming, source, nowMs));
       taken += 1;
     } else if (current.observedAtMs === incoming.observedAt) {
       heldSameTime += 1;
