@@ -37,8 +37,28 @@ export interface DeadLetterRow {
   readonly message: string;
 }
 
+/** What a warning of the report is about; the console words each in its language. */
+export const HEALTH_WARNING_CODES = ['history-replaced', 'history-log-moved'] as const;
+export type HealthWarningCode = (typeof HEALTH_WARNING_CODES)[number];
+
+/**
+ * Something the operators must know of that no source or sensor shows: `history-replaced`, the
+ * history database could not be opened because it is damaged, was moved aside and a new, empty one
+ * started (the readings before are in the moved files, not in the twin's history);
+ * `history-log-moved`, only its write-ahead log was damaged and moved aside (the history up to its
+ * last checkpoint is kept, what came after is in the moved log).
+ */
+export interface HealthWarning {
+  readonly code: HealthWarningCode;
+  readonly atMs: number;
+  /** What it concerns, not translated: where the damaged files were moved. */
+  readonly detail: string;
+}
+
 export interface HealthReport {
   readonly atMs: number;
+  /** Server-wide warnings, oldest first; empty when all is well. */
+  readonly warnings: readonly HealthWarning[];
   readonly sources: readonly SourceHealth[];
   /** The newest turned-away inputs of the city, newest first. */
   readonly deadLetters: readonly DeadLetterRow[];
@@ -48,6 +68,9 @@ export interface HealthReport {
 /** The answer to `ops:health`, as the viewer checks it. */
 export const HealthReportSchema = z.object({
   atMs: z.number(),
+  warnings: z
+    .array(z.object({ code: z.enum(HEALTH_WARNING_CODES), atMs: z.number(), detail: z.string() }))
+    .readonly(),
   sources: z
     .array(
       z.object({

@@ -42,7 +42,7 @@ import { corsForAllowedOrigins, originCheck, socketOriginGate } from './http/ori
 import { securityHeaders } from './http/security.ts';
 import { clientStatic, dataStatic } from './http/staticFiles.ts';
 import { Hub } from './hub/hub.ts';
-import { DuckDbHistoryStore } from './history/duckdbHistoryStore.ts';
+import { openDuckDbHistory } from './history/openDuckDbHistory.ts';
 import { createHistoryRouter } from './history/historyRoutes.ts';
 import { HistoryService } from './history/historyService.ts';
 import type { HistoryStore, RetentionPolicy } from './history/historyStore.ts';
@@ -58,7 +58,7 @@ import type { IncidentAudience } from './incidents/incidentService.ts';
 import { IncidentService } from './incidents/incidentService.ts';
 import { AlarmService } from './alarms/alarmService.ts';
 import { SourceHealthReporter } from './http/sourceHealth.ts';
-import type { AlarmChange, AlarmRule, IncidentChange } from '../../protocol/index.ts';
+import type { AlarmChange, AlarmRule, HealthWarning, IncidentChange } from '../../protocol/index.ts';
 import { twinParser } from './live/twinParser.ts';
 import { boundedRecoveryAdapter } from './live/recoveryAdapter.ts';
 import type { AccessKey } from './auth/accessKeys.ts';
@@ -162,18 +162,23 @@ function retentionPolicy(config: Config): RetentionPolicy {
   return { default: span(config.history.retention.default), byKind };
 }
 
-/** Opens the configured history store, or none when it is off. */
+/** Opens the configured history store, or none when it is off; a damaged DuckDB file is replaced. */
 async function openHistoryStore(
   config: Config,
   rootDir: string,
   env: NodeJS.ProcessEnv,
   now: () => number,
+  logger: Logger,
+  warn: (warning: HealthWarning) => void,
 ): Promise<HistoryStore | undefined> {
   const history = config.history;
   if (!history.enabled) return undefined;
   const retention = retentionPolicy(config);
-  if (history.backend === 'duckdb')
-    return DuckDbHistoryStore.open({ file: resolve(rootDir, history.file), retention, now });
+  if (history.backend === 'duckdb') {
+    const opened = await openDuckDbHistory({ file: resolve(rootDir, history.file), retention, now, logger });
+    if (opened.warning) warn(opened.warning);
+    return opened.store;
+  }
   const connectionString =
     history.postgresUrl ?? (history.postgresUrlEnv ? env[history.postgresUrlEnv] : undefined);
   if (!connectionString)
@@ -233,10 +238,19 @@ export async function createApp(config: Config, components: AppComponents = {}):
   for (const cityPack of packs) placed.push(...(await loadPackSources(cityPack.dir, cityPack.city.id)));
   const env = components.env ?? process.env;
 
+  const startWarnings: HealthWarning[] = [];
   const historyStore =
     components.history === null
       ? undefined
-      : (components.history ?? (await openHistoryStore(config, rootDir, env, () => clock.now())));
+      : (components.history ??
+        (await openHistoryStore(
+          config,
+          rootDir,
+          env,
+          () => clock.now(),
+          logger,
+          (w) => startWarnings.push(w),
+        )));
   let history: HistoryService | undefined;
   let alarms: AlarmService | undefined;
   /** Sends an alarm change to the city's staff sockets, once Socket.io is there. */
@@ -252,6 +266,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
       clock,
       metrics,
       deadLetterLimit: config.deadLetterLimit,
+      maxFutureSkewMs: config.ingest.maxFutureSkewMs,
       onAccepted:
         historyStore || config.alarms.enabled
           ? (sensor, observation) => {
@@ -410,7 +425,9 @@ export async function createApp(config: Config, components: AppComponents = {}):
   });
 
   const hubFor = (cityId: string) => cities.get(cityId)?.hub;
-  web.use(createPushRouter({ sources: sources.push, hubFor, logger, throttle: keyThrottle }));
+  // With the history on, a push is answered once its readings are stored (decision 0011).
+  const durable = history?.durable.bind(history);
+  web.use(createPushRouter({ sources: sources.push, hubFor, logger, throttle: keyThrottle, durable }));
   web.use(
     createNgsiLdRouter({
       sources: sources.ngsiLd,
@@ -418,6 +435,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
       logger,
       throttle: keyThrottle,
       now: () => clock.now(),
+      durable,
     }),
   );
   web.use(
@@ -429,6 +447,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
   );
 
   const health = new SourceHealthReporter(metrics, () => sources.statuses());
+  for (const warning of startWarnings) health.warn(warning);
   let emitIncident: (cityId: string, audience: IncidentAudience, change: IncidentChange) => void = () =>
     undefined;
   const incidents = new IncidentService({

@@ -30,6 +30,14 @@ describe('loadConfig', () => {
     expect(config.tickHz).toBe(50);
   });
 
+  it('reads the tolerance for readings ahead of the server clock, 30 s when not set', () => {
+    expect(loadConfig({ env: {} }).ingest.maxFutureSkewMs).toBe(30_000);
+    expect(loadConfig({ env: { CITYTWIN_MAX_FUTURE_SKEW_MS: '5000' } }).ingest.maxFutureSkewMs).toBe(5000);
+    expect(errorOf(() => loadConfig({ env: { CITYTWIN_MAX_FUTURE_SKEW_MS: '-1' } })).message).toContain(
+      'ingest.maxFutureSkewMs',
+    );
+  });
+
   it('reads PORT and the simulator settings from the environment', () => {
     const config = loadConfig({
       env: { PORT: '9090', CITYTWIN_SIM_TIME_SCALE: '60', CITYTWIN_SIM_SEED: '7', CITYTWIN_SIMULATOR: 'off' },

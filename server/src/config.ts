@@ -345,6 +345,18 @@ export const ConfigSchema = z
     operatorApiKeyEnv: z.string().min(1).optional(),
     /** Origins, proxies, metrics access and CSP sources (see {@link SecurityConfig}). */
     security: SecurityConfigSchema,
+    /** How readings are judged on arrival, whichever source they come from. */
+    ingest: z
+      .object({
+        /**
+         * How far ahead of the server clock a reading's time may be (device clocks drift); further
+         * ahead is refused as `future-timestamp`, within it the reading is taken at the server's time.
+         * 30 s by default (see `DEFAULT_MAX_FUTURE_SKEW_MS` in the hub).
+         */
+        maxFutureSkewMs: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+      })
+      .strict()
+      .default({ maxFutureSkewMs: 30_000 }),
     /** How many rejected inputs the dead-letter list keeps for operators. */
     deadLetterLimit: z.coerce.number().int().min(0).max(100_000).default(500),
     /**
@@ -379,6 +391,7 @@ const ENV_FIELDS: Record<string, readonly string[]> = {
   CITYTWIN_SIM_SEED: ['simulator', 'seed'],
   CITYTWIN_SIM_TIME_SCALE: ['simulator', 'timeScale'],
   CITYTWIN_DEAD_LETTER_LIMIT: ['deadLetterLimit'],
+  CITYTWIN_MAX_FUTURE_SKEW_MS: ['ingest', 'maxFutureSkewMs'],
   CITYTWIN_RECOVERY_BUFFER_MIB: ['recoveryBufferMiB'],
   CITYTWIN_OPERATOR_API_KEY: ['operatorApiKey'],
   CITYTWIN_HISTORY: ['history', 'enabled'],
@@ -459,6 +472,7 @@ function allowedKeys(path: readonly PropertyKey[]): string[] {
   if (path[0] === 'tickHzByClass') return ['operator', 'public', 'kiosk'];
   if (path[0] === 'socketLimits' && path.length === 1) return ['perAddress', 'rates'];
   if (path[0] === 'socketLimits' && path[1] === 'rates' && path.length === 2) return [...COST_CLASSES];
+  if (path[0] === 'ingest') return ['maxFutureSkewMs'];
   if (path[0] === 'alarms' && path.length === 1) return ['enabled', 'rules', 'rulesFile'];
   if (path[0] === 'security' && path.length === 1)
     return ['allowedOrigins', 'trustProxy', 'metrics', 'cspSources'];

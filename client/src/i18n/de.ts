@@ -281,6 +281,10 @@ export const de = {
   'health.battery': 'Batterie',
   'health.lastSeen': 'zuletzt gehört',
   'health.allLive': 'Alle Sensoren melden sich.',
+  'health.warning.history-replaced':
+    'Die Verlaufsdatenbank war beschädigt und wurde beiseitegelegt ({detail}); ein neuer, leerer Verlauf läuft. Frühere Messwerte fehlen im Verlauf.',
+  'health.warning.history-log-moved':
+    'Das Protokoll der Verlaufsdatenbank war beschädigt und wurde beiseitegelegt ({detail}); der Verlauf bis zum letzten Sicherungspunkt ist erhalten.',
   'incidents.title': 'Meldungen',
   'incidents.none': 'Keine Meldungen zu dieser Zeit.',
   'incidents.kind.roadworks': 'Baustelle',

@@ -283,6 +283,10 @@ export const en: Messages = {
   'health.battery': 'Battery',
   'health.lastSeen': 'last heard',
   'health.allLive': 'Every sensor is reporting.',
+  'health.warning.history-replaced':
+    'The history database was damaged and has been moved aside ({detail}); a new, empty history is running. Earlier readings are missing from the history.',
+  'health.warning.history-log-moved':
+    'The history database’s log was damaged and has been moved aside ({detail}); the history up to the last checkpoint is kept.',
   'incidents.title': 'Incidents',
   'incidents.none': 'No incidents at this time.',
   'incidents.kind.roadworks': 'Road works',

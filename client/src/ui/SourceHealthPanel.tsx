@@ -1,6 +1,6 @@
 /**
- * The control room's source health: every source's state, readings per second and rejections by
- * reason, what was rejected last, and the sensors that are stale or offline with their battery and
+ * The control room's source health: server-wide warnings (a damaged history replaced at start),
+ * every source's state, readings per second and rejections by reason, what was rejected last, and the sensors that are stale or offline with their battery and
  * when they were last heard from. Asked of the server (`ops:health`) every five seconds while open.
  */
 import { useEffect, useState } from 'react';
@@ -72,6 +72,16 @@ export function SourceHealthPanel({ load, sensorOf, timeZone }: SourceHealthPane
       {error && <p className="quality-note">{translator.t('health.error', { message: error })}</p>}
       {report && (
         <>
+          {report.warnings.length > 0 && (
+            <ul className="health-warnings" data-testid="health-warnings" role="alert">
+              {report.warnings.map((warning, i) => (
+                <li key={`${warning.code}-${i}`} className="quality-note">
+                  <span className="muted">{formatTime(warning.atMs, translator.intlLocale, timeZone)}</span>{' '}
+                  {translator.t(`health.warning.${warning.code}`, { detail: warning.detail })}
+                </li>
+              ))}
+            </ul>
+          )}
           <h3 className="subheading">{translator.t('health.sources')}</h3>
           <table className="health-table" data-testid="health-sources">
             <thead>

@@ -4,12 +4,12 @@
  * of the city as reliable events), acknowledgements, and the rules: the defaults, the config's, and
  * what operators changed at run time (kept in a JSON file so they survive a restart).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Alarm, AlarmChange, AlarmList, AlarmRule, AlarmRuleInput } from '../../../protocol/alarms.ts';
 import { AlarmAckRequestSchema, AlarmRuleSchema } from '../../../protocol/alarms.ts';
 import type { Observation, Sensor } from '../../../protocol/index.ts';
+import { zodErrorText } from '../../../protocol/zodError.ts';
 import type { Logger } from '../logger.ts';
+import { DurableFile, listParser } from '../storage/durableFile.ts';
 import { AlarmEngine, AlarmError } from './alarmEngine.ts';
 import { DEFAULT_RULES } from './defaultRules.ts';
 
@@ -35,9 +35,7 @@ export function mergeRules(...lists: readonly (readonly AlarmRuleInput[])[]): Al
   return [...byId.values()];
 }
 
-function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
-  return issues.map((i) => `${i.path.map(String).join('.') || '(request)'}: ${i.message}`).join('; ');
-}
+const parseRules = listParser('rules', AlarmRuleSchema);
 
 export class AlarmService {
   private readonly engines = new Map<string, AlarmEngine>();
@@ -46,11 +44,16 @@ export class AlarmService {
   /** Rules changed by operators, by id (persisted). */
   private readonly edited = new Map<string, AlarmRule>();
   private rules: AlarmRule[];
+  private readonly rulesFile: DurableFile | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: AlarmServiceOptions) {
     this.options = options;
-    for (const rule of this.readEdited()) this.edited.set(rule.id, rule);
+    this.rulesFile = options.rulesFile
+      ? new DurableFile({ file: options.rulesFile, logger: options.logger, what: 'alarm rules' })
+      : undefined;
+    // A broken file must not stop the control room: the defaults and the config's rules run.
+    for (const rule of this.rulesFile?.read(parseRules) ?? []) this.edited.set(rule.id, rule);
     this.rules = mergeRules(DEFAULT_RULES, options.configRules ?? [], [...this.edited.values()]);
     for (const [cityId, city] of options.cities) {
       this.seqs.set(cityId, 0);
@@ -64,25 +67,6 @@ export class AlarmService {
           onChange: (alarm) => this.changed(cityId, alarm),
         }),
       );
-    }
-  }
-
-  private readEdited(): AlarmRule[] {
-    const file = this.options.rulesFile;
-    if (!file) return [];
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      return [];
-    }
-    try {
-      const parsed = JSON.parse(text) as { rules?: unknown };
-      return mergeRules((parsed.rules ?? []) as AlarmRuleInput[]);
-    } catch (error) {
-      // A broken file must not stop the control room: the defaults and the config's rules run.
-      this.options.logger.error(`alarm rules in ${file} left out: ${(error as Error).message}`);
-      return [];
     }
   }
 
@@ -126,15 +110,17 @@ export class AlarmService {
 
   acknowledge(cityId: string, request: unknown, by: string): Alarm {
     const parsed = AlarmAckRequestSchema.safeParse(request);
-    if (!parsed.success) throw new AlarmError('bad-request', describeIssues(parsed.error.issues));
+    if (!parsed.success) throw new AlarmError('bad-request', zodErrorText(parsed.error));
     return this.engine(cityId).acknowledge(parsed.data.alarmId, by, parsed.data.comment);
   }
 
   /** Adds or changes a rule for every city (an operator's edit); kept in the rules file. */
   setRule(input: unknown): AlarmRule {
     const parsed = AlarmRuleSchema.safeParse(input);
-    if (!parsed.success) throw new AlarmError('bad-request', describeIssues(parsed.error.issues));
+    if (!parsed.success) throw new AlarmError('bad-request', zodErrorText(parsed.error));
     const rule = parsed.data;
+    // Before anything changes: a file that could not be read is not written over.
+    this.rulesFile?.assertWritable();
     this.edited.set(rule.id, rule);
     this.rules = mergeRules(this.rules, [rule]);
     for (const engine of this.engines.values()) engine.setRules(this.rules);
@@ -144,11 +130,6 @@ export class AlarmService {
   }
 
   private writeEdited(): void {
-    const file = this.options.rulesFile;
-    if (!file) return;
-    mkdirSync(dirname(file), { recursive: true });
-    const temporary = `${file}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify({ rules: [...this.edited.values()] }, null, 2)}\n`);
-    renameSync(temporary, file);
+    this.rulesFile?.write(`${JSON.stringify({ rules: [...this.edited.values()] }, null, 2)}\n`);
   }
 }

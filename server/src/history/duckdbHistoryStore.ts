@@ -91,11 +91,25 @@ export class DuckDbHistoryStore extends SqlHistoryStore {
     try {
       instance = await DuckDBInstance.create(options.file, config);
     } catch (error) {
-      throw new Error(
-        `the history database ${options.file} cannot be opened (${(error as Error).message}); is another citytwin server using it?`,
-        { cause: error },
-      );
+      const message = (error as Error).message;
+      const hint = /lock/i.test(message) ? '; is another citytwin server using it?' : '';
+      throw new Error(`the history database ${options.file} cannot be opened (${message})${hint}`, {
+        cause: error,
+      });
     }
+    try {
+      return await DuckDbHistoryStore.prepare(options, instance);
+    } catch (error) {
+      // A file that opened but fails on reading (a damaged block) is let go, so it can be moved aside.
+      instance.closeSync();
+      throw error;
+    }
+  }
+
+  private static async prepare(
+    options: DuckDbHistoryStoreOptions,
+    instance: DuckDBInstance,
+  ): Promise<DuckDbHistoryStore> {
     const connection = await instance.connect();
     await connection.run(`
       CREATE SEQUENCE IF NOT EXISTS series_id START 1;

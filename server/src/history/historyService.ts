@@ -18,6 +18,7 @@ import {
   SeriesRequestSchema,
   StateAtRequestSchema,
 } from '../../../protocol/history.ts';
+import { zodErrorText } from '../../../protocol/zodError.ts';
 import type { ErrorPayload, Observation, Sensor, SensorState, Visibility } from '../../../protocol/index.ts';
 import { Counter, type Registry } from 'prom-client';
 import type { Clock } from '../clock.ts';
@@ -52,11 +53,20 @@ export interface HistoryServiceOptions {
   readonly flushIntervalMs: number;
   /** How often the retention runs; an hour by default. */
   readonly retentionIntervalMs?: number | undefined;
+  /** How long a group commit waits for more callers of `durable` before it writes; 2 ms by default. */
+  readonly groupCommitDelayMs?: number | undefined;
 }
 
-/** Issues of a zod parse as one line. */
-function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
-  return issues.map((i) => `${i.path.map(String).join('.') || '(request)'}: ${i.message}`).join('; ');
+/**
+ * How long a group commit gathers callers: long enough for the requests of one burst to share a
+ * write (and DuckDB's one fsync of its log per commit), short against a push's round trip.
+ */
+const GROUP_COMMIT_DELAY_MS = 2;
+
+/** Callers of `durable` waiting for the next group commit. */
+interface CommitWaiter {
+  resolve(): void;
+  reject(error: unknown): void;
 }
 
 export class HistoryService {
@@ -69,10 +79,14 @@ export class HistoryService {
   private flushTimer: ReturnType<typeof setInterval> | undefined;
   private retentionTimer: ReturnType<typeof setInterval> | undefined;
   private flushing: Promise<void> | undefined;
+  private commitWaiters: CommitWaiter[] = [];
+  private commitTimer: ReturnType<typeof setTimeout> | undefined;
   /** Readings the store turned away (older than their retention). */
   refused = 0;
   /** Flushes that failed (the readings stayed buffered for the next). */
   flushFailures = 0;
+  /** Group commits run for callers of `durable` (each one write, however many callers it served). */
+  groupCommits = 0;
 
   constructor(options: HistoryServiceOptions) {
     this.options = options;
@@ -107,6 +121,11 @@ export class HistoryService {
       () => this.refused,
     );
     counter('citytwin_history_flush_failures_total', 'History writes that failed.', () => this.flushFailures);
+    counter(
+      'citytwin_history_group_commits_total',
+      'Writes run so that pushes could be answered once stored (each serves every push waiting).',
+      () => this.groupCommits,
+    );
   }
 
   /** The server's time (simulated when the simulator runs faster than real time). */
@@ -142,6 +161,41 @@ export class HistoryService {
     void retention();
   }
 
+  /**
+   * Resolves once every reading recorded before the call is committed to the store (DuckDB: in its
+   * write-ahead log, fsynced), or rejects when that write failed. Callers within a few ms share one
+   * write (a group commit), so a burst of pushes costs one commit, not one each.
+   */
+  durable(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.commitWaiters.push({ resolve, reject });
+      this.commitTimer ??= setTimeout(
+        () => void this.commitGroup(),
+        this.options.groupCommitDelayMs ?? GROUP_COMMIT_DELAY_MS,
+      );
+    });
+  }
+
+  /** Writes for every waiting caller of `durable` and answers them. */
+  private async commitGroup(): Promise<void> {
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    const waiters = this.commitWaiters;
+    this.commitWaiters = [];
+    if (waiters.length === 0) return;
+    this.groupCommits += 1;
+    try {
+      // The store's own flush, not the timer's shared one: a flush already under way took its rows
+      // before these callers' readings came; this one is queued after it and takes them.
+      await this.store.flush();
+      for (const waiter of waiters) waiter.resolve();
+    } catch (error) {
+      this.flushFailures += 1;
+      this.logger.error('history group commit failed', { error: (error as Error).message });
+      for (const waiter of waiters) waiter.reject(error);
+    }
+  }
+
   /** Writes what is buffered; a failure is logged and the readings stay for the next try. */
   flush(): Promise<void> {
     // One flush at a time: a slow disk must not stack them up.
@@ -162,6 +216,7 @@ export class HistoryService {
     clearInterval(this.retentionTimer);
     this.flushTimer = undefined;
     this.retentionTimer = undefined;
+    await this.commitGroup();
     await this.flushing;
     await this.store.close();
   }
@@ -197,7 +252,7 @@ export class HistoryService {
   /** A sensor's series (`history:series`). */
   async series(cityId: string, request: unknown, visibilities: readonly Visibility[]): Promise<Series> {
     const parsed = SeriesRequestSchema.safeParse(request);
-    if (!parsed.success) throw new HistoryRequestError('bad-request', describeIssues(parsed.error.issues));
+    if (!parsed.success) throw new HistoryRequestError('bad-request', zodErrorText(parsed.error));
     const query: SeriesRequest = parsed.data;
     const sensor = this.sensor(cityId, query.sensorId, visibilities);
     return this.answer(() =>
@@ -213,7 +268,7 @@ export class HistoryService {
   /** The sensors of a layer as they were at a time (`history:state`). */
   async stateAt(cityId: string, request: unknown, visibilities: readonly Visibility[]): Promise<StateAt> {
     const parsed = StateAtRequestSchema.safeParse(request);
-    if (!parsed.success) throw new HistoryRequestError('bad-request', describeIssues(parsed.error.issues));
+    if (!parsed.success) throw new HistoryRequestError('bad-request', zodErrorText(parsed.error));
     const query: StateAtRequest = parsed.data;
     const city = this.city(cityId);
     const filter = { kinds: query.kinds, bbox: query.bbox, everywhere: query.everywhere, visibilities };
@@ -249,7 +304,7 @@ export class HistoryService {
     visibilities: readonly Visibility[],
   ): Promise<WeekdayHourProfile> {
     const parsed = ProfileRequestSchema.safeParse(request);
-    if (!parsed.success) throw new HistoryRequestError('bad-request', describeIssues(parsed.error.issues));
+    if (!parsed.success) throw new HistoryRequestError('bad-request', zodErrorText(parsed.error));
     const query: ProfileRequest = parsed.data;
     const city = this.city(cityId);
     const sensor = this.sensor(cityId, query.sensorId, visibilities);

@@ -3,7 +3,7 @@
  * second and rejections by reason of each source (from the app's counters, sampled once a second),
  * the city's newest dead letters, and every sensor's freshness, battery and last contact.
  */
-import type { HealthReport, SensorHealthRow, SourceHealth } from '../../../protocol/health.ts';
+import type { HealthReport, HealthWarning, SensorHealthRow, SourceHealth } from '../../../protocol/health.ts';
 import type { SourceStatus } from '../adapters/liveSources.ts';
 import type { Hub } from '../hub/hub.ts';
 import type { AppMetrics } from '../metrics.ts';
@@ -14,6 +14,7 @@ const DEAD_LETTERS_SHOWN = 50;
 
 export class SourceHealthReporter {
   private readonly samples: { atMs: number; accepted: Map<string, number> }[] = [];
+  private readonly warnings: HealthWarning[] = [];
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -32,6 +33,11 @@ export class SourceHealthReporter {
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /** Adds a server-wide warning every report carries from now on (e.g. the history was replaced). */
+  warn(warning: HealthWarning): void {
+    this.warnings.push(warning);
   }
 
   /** Takes one sample of the accepted counters (the timer calls it; tests may too). */
@@ -79,7 +85,7 @@ export class SourceHealthReporter {
         batteryPercent: state?.health?.batteryPercent ?? null,
       };
     });
-    return { atMs: nowMs, sources, deadLetters, sensors };
+    return { atMs: nowMs, warnings: [...this.warnings], sources, deadLetters, sensors };
   }
 
   private source(id: string, type: string, cityId: string | null, state: unknown): SourceHealth {

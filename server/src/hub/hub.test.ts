@@ -83,6 +83,67 @@ describe('Hub ingest', () => {
     expect(hub.state('p1')?.observation).toBeNull();
   });
 
+  it('refuses a reading 3 minutes ahead of the server clock, naming the tolerance', () => {
+    const { hub, rejected } = setup();
+    const result = hub.ingest(
+      { sensorId: 'p1', observedAt: T0 + 3 * 60_000, values: { freeSpaces: 1 } },
+      'push',
+    );
+    expect(result.accepted).toBe(false);
+    if (result.accepted) return;
+    expect(result.rejection.reason).toBe('future-timestamp');
+    expect(result.rejection.message).toContain('more than 30 s ahead of the server clock');
+    expect(rejected).toEqual(['future-timestamp']);
+    expect(hub.state('p1')?.observation).toBeNull();
+  });
+
+  it('takes a reading 10 s ahead, and the correct reading a second later replaces it', () => {
+    const clock = createManualClock(T0);
+    const recorded: [number, Record<string, number>][] = [];
+    const hub = new Hub({
+      sensors: SENSORS,
+      clock,
+      onAccepted: (_sensor, observation) => recorded.push([observation.observedAt, observation.values]),
+    });
+    const ahead = hub.ingest({ sensorId: 'p1', observedAt: T0 + 10_000, values: { freeSpaces: 7 } }, 'push');
+    expect(ahead.accepted).toBe(true);
+    // Sent again, it is the same reading; one measured before it arrived is still late.
+    const again = hub.ingest({ sensorId: 'p1', observedAt: T0 + 10_000, values: { freeSpaces: 7 } }, 'push');
+    expect(again.accepted ? null : again.rejection.reason).toBe('duplicate');
+    const late = hub.ingest({ sensorId: 'p1', observedAt: T0 - 60_000, values: { freeSpaces: 1 } }, 'push');
+    expect(late.accepted ? null : late.rejection.reason).toBe('out-of-order');
+    clock.advance(1000);
+    const correct = hub.ingest({ sensorId: 'p1', observedAt: T0 + 1000, values: { freeSpaces: 8 } }, 'push');
+    expect(correct.accepted).toBe(true);
+    expect(hub.state('p1')?.observation).toEqual({
+      sensorId: 'p1',
+      observedAt: T0 + 1000,
+      values: { freeSpaces: 8 },
+      quality: 'good',
+    });
+    // The history gets both, each at the time it was sent with.
+    expect(recorded).toEqual([
+      [T0 + 10_000, { freeSpaces: 7 }],
+      [T0 + 1000, { freeSpaces: 8 }],
+    ]);
+    // The next correct reading follows as usual, and an older one is out of order again.
+    clock.advance(1000);
+    expect(
+      hub.ingest({ sensorId: 'p1', observedAt: T0 + 2000, values: { freeSpaces: 9 } }, 'push').accepted,
+    ).toBe(true);
+    const older = hub.ingest({ sensorId: 'p1', observedAt: T0 + 1500, values: { freeSpaces: 1 } }, 'push');
+    expect(older.accepted ? null : older.rejection.reason).toBe('out-of-order');
+  });
+
+  it('takes the tolerance from its options', () => {
+    const hub = new Hub({ sensors: SENSORS, clock: createManualClock(T0), maxFutureSkewMs: 5000 });
+    const refused = hub.ingest({ sensorId: 'p1', observedAt: T0 + 6000, values: { freeSpaces: 1 } }, 'x');
+    expect(refused.accepted ? null : refused.rejection.message).toContain('more than 5 s ahead');
+    expect(
+      hub.ingest({ sensorId: 'p1', observedAt: T0 + 4000, values: { freeSpaces: 1 } }, 'x').accepted,
+    ).toBe(true);
+  });
+
   it('drops an unknown quantity but keeps the good values beside it', () => {
     const { hub, rejected } = setup();
     const result = hub.ingest(

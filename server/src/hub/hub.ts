@@ -16,7 +16,7 @@ import { parseObservation, type ObservationParse } from '../../../protocol/index
 import type { Clock } from '../clock.ts';
 import type { SubscriptionFilter } from './liveState.ts';
 import type { HeldReading } from './liveState.ts';
-import { freshnessOf, matchesFilter, mergeReading } from './liveState.ts';
+import { freshnessOf, matchesFilter, mergeReading, replacesHeld } from './liveState.ts';
 import { implausibility } from './plausibility.ts';
 
 /** Why an input was turned away. Used as the metrics label, so the set is closed. */
@@ -93,7 +93,10 @@ export interface HubOptions {
   clock: Clock;
   metrics?: HubMetrics;
   deadLetterLimit?: number;
-  /** How far ahead of the hub's clock a timestamp may be (clock skew of devices). */
+  /**
+   * How far ahead of the hub's clock a timestamp may be (clock skew of devices); further ahead is
+   * refused. {@link DEFAULT_MAX_FUTURE_SKEW_MS} when left out.
+   */
   maxFutureSkewMs?: number;
   /**
    * How old a reading may be and still be taken (devices that buffered while out of reach). Older
@@ -152,6 +155,15 @@ function groupKey(filter: SubscriptionFilter, periodTicks: number, phase: number
 const FRESHNESS_EVERY_MS = 100;
 
 const MAX_DEAD_LETTER_INPUT_CHARS = 2048;
+
+/**
+ * How far ahead of the server clock a reading may be by default: 30 s. Devices without NTP (LoRaWAN
+ * nodes, data loggers) drift by seconds, and a gateway's clock may lead ours by a few; minutes ahead
+ * is a wrong clock or a wrong time zone, and taking it would let a sensor's value look newer than it
+ * is. Within it, the reading keeps its time; while it is still ahead of the clock, a correct reading
+ * observed after it arrived replaces it (see `replacesHeld`), so it never blocks the sensor.
+ */
+export const DEFAULT_MAX_FUTURE_SKEW_MS = 30_000;
 
 /** Readings older than this are refused by default: 30 days. */
 export const DEFAULT_MAX_PAST_AGE_MS = 30 * 86_400_000;
@@ -215,7 +227,7 @@ export class Hub {
     this.clock = options.clock;
     this.metrics = options.metrics;
     this.deadLetterLimit = options.deadLetterLimit ?? 500;
-    this.maxFutureSkewMs = options.maxFutureSkewMs ?? 5 * 60_000;
+    this.maxFutureSkewMs = options.maxFutureSkewMs ?? DEFAULT_MAX_FUTURE_SKEW_MS;
     this.maxPastAgeMs = options.maxPastAgeMs ?? DEFAULT_MAX_PAST_AGE_MS;
     this.onAccepted = options.onAccepted;
     const sensors = new Map<string, Sensor>();
@@ -287,7 +299,7 @@ export class Hub {
       return this.reject(
         'future-timestamp',
         source,
-        `observedAt ${new Date(observation.observedAt).toISOString()} is more than ${this.maxFutureSkewMs / 1000} s ahead of the server clock`,
+        `observedAt ${new Date(observation.observedAt).toISOString()} is more than ${this.maxFutureSkewMs / 1000} s ahead of the server clock (the tolerance for device clocks)`,
         input,
       );
     }
@@ -346,7 +358,7 @@ export class Hub {
     }
     const accepted: Observation = values === undefined ? observation : { ...observation, values };
     const state = this.states.get(sensor.id);
-    const merged = mergeReading(this.held.get(sensor.id), accepted, sensor.intervalMs, source);
+    const merged = mergeReading(this.held.get(sensor.id), accepted, sensor.intervalMs, source, nowMs);
     if (!merged.ok) {
       const at = new Date(accepted.observedAt).toISOString();
       // Brokers redeliver QoS 1 messages and feeds repeat unchanged lots: counted, never applied twice.
@@ -380,7 +392,7 @@ export class Hub {
   }
 
   /**
-   * Hands the history what the reading added: the values newer than those held of their quantity
+   * Hands the history what the reading added: the values that replace those held of their quantity
    * (a value the hub already held at that time is not a second reading).
    */
   private record(sensor: Sensor, accepted: Observation, before: HeldReading | undefined): void {
@@ -388,7 +400,7 @@ export class Hub {
     if (before !== undefined) {
       for (const quantity in accepted.values) {
         const held = before.get(quantity);
-        if (held !== undefined && !(accepted.observedAt > held.observedAtMs)) {
+        if (held !== undefined && !replacesHeld(accepted.observedAt, held, this.clock.now())) {
           values ??= { ...accepted.values };
           delete values[quantity];
         }

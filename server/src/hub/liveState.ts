@@ -60,6 +60,12 @@ export function isNewer(next: Observation, current: Observation | null): boolean
 export interface HeldValue {
   readonly value: number;
   readonly observedAtMs: number;
+  /**
+   * `observedAtMs`, or the server's time when the value arrived if that was earlier (a device clock
+   * ahead of ours): while the value is ahead of the clock, readings observed after this replace it
+   * (see {@link replacesHeld}).
+   */
+  readonly orderMs: number;
   readonly quality: Observation['quality'];
   /** The source that sent it. */
   readonly source: string;
@@ -67,6 +73,31 @@ export interface HeldValue {
 
 /** What the hub holds of one sensor: the newest value of each quantity. */
 export type HeldReading = ReadonlyMap<string, HeldValue>;
+
+/**
+ * Whether a value observed at `incomingMs` replaces `held`, judged at the server's time `nowMs`: when
+ * it is newer; or, while the held value is still ahead of the server clock (a device clock that
+ * leads ours), when the incoming one is not ahead and was observed after the held one arrived. The
+ * hub takes readings a little ahead of its clock and keeps their time; ordered by that time alone,
+ * one would turn away the sensor's correct readings until our clock caught up. A late copy of an
+ * older reading still never replaces a newer one: it was observed before the held one arrived, or
+ * the held one is no longer ahead and plain order applies.
+ */
+export function replacesHeld(incomingMs: number, held: HeldValue, nowMs: number): boolean {
+  if (incomingMs > held.observedAtMs) return true;
+  return held.observedAtMs > nowMs && incomingMs <= nowMs && incomingMs > held.orderMs;
+}
+
+function heldValue(value: number, incoming: Observation, source: string, nowMs: number): HeldValue {
+  const observedAtMs = incoming.observedAt;
+  return {
+    value,
+    observedAtMs,
+    orderMs: Math.min(observedAtMs, nowMs),
+    quality: incoming.quality,
+    source,
+  };
+}
 
 export type MergeResult =
   | { readonly ok: true; readonly held: HeldReading; readonly observation: Observation }
@@ -90,6 +121,7 @@ function mergeWhole(
   held: HeldReading | undefined,
   incoming: Observation,
   source: string,
+  nowMs: number,
 ): MergeResult | undefined {
   const names = Object.keys(incoming.values);
   if (names.length === 0) return undefined;
@@ -97,7 +129,11 @@ function mergeWhole(
     if (held.size !== names.length) return undefined;
     let i = 0;
     for (const [quantity, entry] of held) {
-      if (quantity !== names[i++] || entry.source !== source || !(incoming.observedAt > entry.observedAtMs))
+      if (
+        quantity !== names[i++] ||
+        entry.source !== source ||
+        !replacesHeld(incoming.observedAt, entry, nowMs)
+      )
         return undefined;
     }
   }
@@ -105,7 +141,7 @@ function mergeWhole(
   const values: Record<string, number> = {};
   for (const name of names) {
     const value = incoming.values[name] as number;
-    next.set(name, { value, observedAtMs: incoming.observedAt, quality: incoming.quality, source });
+    next.set(name, heldValue(value, incoming, source, nowMs));
     values[name] = value;
   }
   return {
@@ -129,15 +165,17 @@ function mergeWhole(
  * current). Values of another source are not mixed in: when a real source takes a sensor over
  * from the simulator, its first reading replaces everything. The resulting observation carries the
  * OLDEST time among its values and the worst quality: an age or freshness judged from it never
- * makes a value look newer than it is.
+ * makes a value look newer than it is. A value that arrived ahead of the server clock (`nowMs`) is
+ * ordered by its arrival (see {@link replacesHeld}); without a clock, by its own time.
  */
 export function mergeReading(
   held: HeldReading | undefined,
   incoming: Observation,
   intervalMs: number,
   source: string,
+  nowMs = Number.POSITIVE_INFINITY,
 ): MergeResult {
-  const whole = mergeWhole(held, incoming, source);
+  const whole = mergeWhole(held, incoming, source, nowMs);
   if (whole !== undefined) return whole;
   const next = new Map(held);
   let taken = 0;
@@ -145,8 +183,8 @@ export function mergeReading(
   let sameValues = true;
   for (const [quantity, value] of Object.entries(incoming.values)) {
     const current = held?.get(quantity);
-    if (current === undefined || incoming.observedAt > current.observedAtMs) {
-      next.set(quantity, { value, observedAtMs: incoming.observedAt, quality: incoming.quality, source });
+    if (current === undefined || replacesHeld(incoming.observedAt, current, nowMs)) {
+      next.set(quantity, heldValue(value, incoming, source, nowMs));
       taken += 1;
     } else if (current.observedAtMs === incoming.observedAt) {
       heldSameTime += 1;

@@ -4,11 +4,11 @@
  * the city, an internal one to its staff only; an incident that stops being public is removed from
  * the public's maps.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Incident, IncidentChange } from '../../../protocol/incidents.ts';
 import { IncidentInputSchema, IncidentSchema } from '../../../protocol/incidents.ts';
+import { zodErrorText } from '../../../protocol/zodError.ts';
 import type { Logger } from '../logger.ts';
+import { DurableFile, listParser } from '../storage/durableFile.ts';
 
 /** A request the service turns down. */
 export class IncidentError extends Error {
@@ -36,49 +36,27 @@ export interface IncidentServiceOptions {
 /** The most incidents a city keeps (ended ones go first). */
 const MAX_PER_CITY = 2000;
 
+const parseIncidents = listParser('incidents', IncidentSchema);
+
 export class IncidentService {
   private readonly byCity = new Map<string, Map<string, Incident>>();
   private readonly options: IncidentServiceOptions;
+  private readonly file: DurableFile | undefined;
   private nextNumber = 1;
 
   constructor(options: IncidentServiceOptions) {
     this.options = options;
+    this.file = options.file
+      ? new DurableFile({ file: options.file, logger: options.logger, what: 'incidents' })
+      : undefined;
     for (const cityId of options.cityIds) this.byCity.set(cityId, new Map());
-    for (const incident of this.read()) this.byCity.get(incident.cityId)?.set(incident.id, incident);
-  }
-
-  private read(): Incident[] {
-    const file = this.options.file;
-    if (!file) return [];
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      return [];
-    }
-    try {
-      const parsed = JSON.parse(text) as { incidents?: unknown[] };
-      const incidents: Incident[] = [];
-      for (const raw of parsed.incidents ?? []) {
-        const one = IncidentSchema.safeParse(raw);
-        if (one.success) incidents.push(one.data);
-        else
-          this.options.logger.warn(`an incident in ${file} left out: ${one.error.issues[0]?.message ?? ''}`);
-      }
-      return incidents;
-    } catch (error) {
-      this.options.logger.error(`incidents in ${file} left out: ${(error as Error).message}`);
-      return [];
-    }
+    for (const incident of this.file?.read(parseIncidents) ?? [])
+      this.byCity.get(incident.cityId)?.set(incident.id, incident);
   }
 
   private write(): void {
-    const file = this.options.file;
-    if (!file) return;
     const incidents = [...this.byCity.values()].flatMap((city) => [...city.values()]);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(`${file}.tmp`, `${JSON.stringify({ incidents }, null, 2)}\n`);
-    renameSync(`${file}.tmp`, file);
+    this.file?.write(`${JSON.stringify({ incidents }, null, 2)}\n`);
   }
 
   private city(cityId: string): Map<string, Incident> {
@@ -97,12 +75,10 @@ export class IncidentService {
   /** Saves a new incident or a change to one (`id` given), in `by`'s name. */
   save(cityId: string, input: unknown, by: string): Incident {
     const parsed = IncidentInputSchema.safeParse(input);
-    if (!parsed.success)
-      throw new IncidentError(
-        'bad-request',
-        parsed.error.issues.map((i) => `${i.path.join('.') || '(incident)'}: ${i.message}`).join('; '),
-      );
+    if (!parsed.success) throw new IncidentError('bad-request', zodErrorText(parsed.error));
     const city = this.city(cityId);
+    // Before anything changes: a file that could not be read is not written over.
+    this.file?.assertWritable();
     const { id: givenId, ...fields } = parsed.data;
     const nowMs = this.options.now();
     const before = givenId === undefined ? undefined : city.get(givenId);
@@ -112,7 +88,7 @@ export class IncidentService {
       ...(fields.description?.trim()
         ? { description: fields.description.trim() }
         : { description: undefined }),
-      id: before?.id ?? `${cityId}-i${nowMs.toString(36)}-${(this.nextNumber++).toString(36)}`,
+      id: before?.id ?? this.newId(city, cityId, nowMs),
       cityId,
       createdBy: before?.createdBy ?? by,
       createdAtMs: before?.createdAtMs ?? nowMs,
@@ -128,6 +104,17 @@ export class IncidentService {
     return incident;
   }
 
+  /**
+   * An id no incident of the city has: the counter starts again at each start, so one saved in the
+   * same millisecond as a kept one would otherwise replace it.
+   */
+  private newId(city: Map<string, Incident>, cityId: string, nowMs: number): string {
+    let id: string;
+    do id = `${cityId}-i${nowMs.toString(36)}-${(this.nextNumber++).toString(36)}`;
+    while (city.has(id));
+    return id;
+  }
+
   /** Removes an incident. */
   remove(cityId: string, id: unknown): { id: string } {
     if (typeof id !== 'string' || id === '')
@@ -135,6 +122,7 @@ export class IncidentService {
     const city = this.city(cityId);
     const before = city.get(id);
     if (!before) throw new IncidentError('not-found', 'no such incident');
+    this.file?.assertWritable();
     city.delete(id);
     this.write();
     this.announce(cityId, id, null, before.public);

@@ -5,7 +5,7 @@
  * public and kiosks see the newest version of published scenarios, comment on them, and see the
  * comments planners approved.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Role } from '../../../protocol/index.ts';
 import type {
@@ -22,7 +22,10 @@ import {
   ScenarioInputSchema,
   ScenarioSchema,
 } from '../../../protocol/scenarios.ts';
+import { zodErrorText } from '../../../protocol/zodError.ts';
 import type { Logger } from '../logger.ts';
+import type { Parser } from '../storage/durableFile.ts';
+import { DurableFile, listParser } from '../storage/durableFile.ts';
 
 /** A request the service turns down. */
 export class ScenarioError extends Error {
@@ -47,9 +50,14 @@ export interface ScenarioServiceOptions {
 const MAX_COMMENTS = 10_000;
 const VERSION_FILE = /^v(\d+)\.json$/;
 
-function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
-  return issues.map((i) => `${i.path.map(String).join('.') || '(request)'}: ${i.message}`).join('; ');
-}
+const parseComments = listParser('comments', CommentSchema);
+
+/** A version file is one scenario: it parses whole or not at all. */
+const parseScenario: Parser<Scenario> = (text) => {
+  const parsed = ScenarioSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(zodErrorText(parsed.error));
+  return { value: parsed.data, leftOut: [] };
+};
 
 /** Who may do what. */
 export const canPlan = (role: Role) => role === 'planner' || role === 'admin';
@@ -72,6 +80,7 @@ interface Entry {
   /** The newest version. */
   latest: Scenario;
   comments: ScenarioComment[];
+  commentsFile: DurableFile;
 }
 
 export class ScenarioService {
@@ -97,7 +106,8 @@ export class ScenarioService {
       for (const version of versions.slice().reverse()) {
         const scenario = this.readVersion(cityId, id, version);
         if (!scenario) continue;
-        entries.set(id, { latest: scenario, comments: this.readComments(cityId, id) });
+        const commentsFile = this.commentsFile(cityId, id);
+        entries.set(id, { latest: scenario, comments: commentsFile.read(parseComments) ?? [], commentsFile });
         break;
       }
     }
@@ -114,39 +124,30 @@ export class ScenarioService {
       .sort((a, b) => a - b);
   }
 
+  /**
+   * A version file. Versions are written once, so there is no previous copy: one that does not
+   * parse is moved aside and the version before it serves.
+   */
+  private versionFile(cityId: string, id: string, version: number): DurableFile {
+    return new DurableFile({
+      file: join(this.cityDir(cityId), id, `v${version}.json`),
+      logger: this.options.logger,
+      what: `scenario ${cityId}/${id} version ${version}`,
+      keepPrevious: false,
+    });
+  }
+
   private readVersion(cityId: string, id: string, version: number): Scenario | null {
-    const file = join(this.cityDir(cityId), id, `v${version}.json`);
-    try {
-      const parsed = ScenarioSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-      if (parsed.success) return parsed.data;
-      this.options.logger.error(`scenario file ${file} left out: ${describeIssues(parsed.error.issues)}`);
-    } catch (error) {
-      this.options.logger.error(`scenario file ${file} left out: ${(error as Error).message}`);
-    }
-    return null;
+    return this.versionFile(cityId, id, version).read(parseScenario) ?? null;
   }
 
-  private readComments(cityId: string, id: string): ScenarioComment[] {
-    const file = join(this.cityDir(cityId), id, 'comments.json');
-    if (!existsSync(file)) return [];
-    try {
-      const raw = JSON.parse(readFileSync(file, 'utf8')) as { comments?: unknown[] };
-      return (raw.comments ?? []).flatMap((c) => {
-        const one = CommentSchema.safeParse(c);
-        if (one.success) return [one.data];
-        this.options.logger.warn(`a comment in ${file} left out: ${describeIssues(one.error.issues)}`);
-        return [];
-      });
-    } catch (error) {
-      this.options.logger.error(`comments in ${file} left out: ${(error as Error).message}`);
-      return [];
-    }
-  }
-
-  private writeAtomically(file: string, value: unknown): void {
-    const temporary = `${file}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(value, null, 1)}\n`);
-    renameSync(temporary, file);
+  /** A scenario's comments file, read once at start and written on every change. */
+  private commentsFile(cityId: string, id: string): DurableFile {
+    return new DurableFile({
+      file: join(this.cityDir(cityId), id, 'comments.json'),
+      logger: this.options.logger,
+      what: `comments of scenario ${cityId}/${id}`,
+    });
   }
 
   private city(cityId: string): Map<string, Entry> {
@@ -183,7 +184,7 @@ export class ScenarioService {
   /** A scenario: its newest version, or (staff) an older one. */
   get(cityId: string, request: unknown, role: Role): Scenario {
     const parsed = ScenarioGetSchema.safeParse(request);
-    if (!parsed.success) throw new ScenarioError('bad-request', describeIssues(parsed.error.issues));
+    if (!parsed.success) throw new ScenarioError('bad-request', zodErrorText(parsed.error));
     const { id, version } = parsed.data;
     const entry = this.visible(cityId, id, role);
     if (version === undefined || version === entry.latest.version) return entry.latest;
@@ -211,7 +212,7 @@ export class ScenarioService {
   save(cityId: string, input: unknown, by: string): Scenario {
     const city = this.city(cityId);
     const parsed = ScenarioInputSchema.safeParse(input);
-    if (!parsed.success) throw new ScenarioError('bad-request', describeIssues(parsed.error.issues));
+    if (!parsed.success) throw new ScenarioError('bad-request', zodErrorText(parsed.error));
     const data = parsed.data;
     const now = this.options.now();
     let id = data.id;
@@ -235,11 +236,13 @@ export class ScenarioService {
       savedBy: by,
       savedAtMs: now,
     };
-    const dir = join(this.cityDir(cityId), id);
-    mkdirSync(dir, { recursive: true });
-    this.writeAtomically(join(dir, `v${scenario.version}.json`), scenario);
-    const comments = city.get(id)?.comments ?? [];
-    city.set(id, { latest: scenario, comments });
+    this.versionFile(cityId, id, scenario.version).write(`${JSON.stringify(scenario, null, 1)}\n`);
+    const before = city.get(id);
+    city.set(id, {
+      latest: scenario,
+      comments: before?.comments ?? [],
+      commentsFile: before?.commentsFile ?? this.commentsFile(cityId, id),
+    });
     return scenario;
   }
 
@@ -254,13 +257,14 @@ export class ScenarioService {
   /** A visitor's comment on a published scenario (staff may comment on drafts too); pending. */
   comment(cityId: string, input: unknown, role: Role): ScenarioComment {
     const parsed = CommentInputSchema.safeParse(input);
-    if (!parsed.success) throw new ScenarioError('bad-request', describeIssues(parsed.error.issues));
+    if (!parsed.success) throw new ScenarioError('bad-request', zodErrorText(parsed.error));
     const { scenarioId, variantId, position, text, author } = parsed.data;
     const entry = this.visible(cityId, scenarioId, role);
     if (!entry.latest.variants.some((v) => v.id === variantId))
       throw new ScenarioError('not-found', 'the scenario has no such variant');
     if (entry.comments.length >= MAX_COMMENTS)
       throw new ScenarioError('forbidden', 'the scenario takes no more comments');
+    entry.commentsFile.assertWritable();
     const now = this.options.now();
     const comment: ScenarioComment = {
       id: `${now.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
@@ -274,7 +278,7 @@ export class ScenarioService {
       moderatedBy: null,
     };
     entry.comments.push(comment);
-    this.writeComments(cityId, entry);
+    this.writeComments(entry);
     return comment;
   }
 
@@ -287,23 +291,22 @@ export class ScenarioService {
   /** A planner approves or rejects a comment. */
   moderate(cityId: string, request: unknown, by: string): ScenarioComment {
     const parsed = ModerateRequestSchema.safeParse(request);
-    if (!parsed.success) throw new ScenarioError('bad-request', describeIssues(parsed.error.issues));
+    if (!parsed.success) throw new ScenarioError('bad-request', zodErrorText(parsed.error));
     const entry = this.visible(cityId, parsed.data.scenarioId, 'planner');
     const index = entry.comments.findIndex((c) => c.id === parsed.data.commentId);
     if (index < 0) throw new ScenarioError('not-found', 'no such comment');
+    entry.commentsFile.assertWritable();
     const moderated: ScenarioComment = {
       ...(entry.comments[index] as ScenarioComment),
       state: parsed.data.state,
       moderatedBy: by,
     };
     entry.comments[index] = moderated;
-    this.writeComments(cityId, entry);
+    this.writeComments(entry);
     return moderated;
   }
 
-  private writeComments(cityId: string, entry: Entry): void {
-    const dir = join(this.cityDir(cityId), entry.latest.id);
-    mkdirSync(dir, { recursive: true });
-    this.writeAtomically(join(dir, 'comments.json'), { comments: entry.comments });
+  private writeComments(entry: Entry): void {
+    entry.commentsFile.write(`${JSON.stringify({ comments: entry.comments }, null, 1)}\n`);
   }
 }

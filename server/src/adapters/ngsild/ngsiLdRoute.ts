@@ -44,6 +44,11 @@ export interface NgsiLdRouteOptions {
    * hub's clock so a scaled or frozen clock holds here too; `Date.now` when left out.
    */
   readonly now?: () => number;
+  /**
+   * Resolves once the readings accepted so far are written durably (the history's group commit);
+   * the answer waits for it, so a 2xx means "stored", not only "taken". None: answered at once.
+   */
+  readonly durable?: (() => Promise<void>) | undefined;
 }
 
 /** One entity (or one of its attributes) turned away, in the answer. */
@@ -137,7 +142,19 @@ export function createNgsiLdRouter(options: NgsiLdRouteOptions): Router {
         accepted,
       });
     // 200 when everything was taken; 422 when anything was turned away (the accepted ones stay in).
-    res.status(rejected.length === 0 ? 200 : 422).json({ accepted, unchanged, rejected });
+    const answer = () =>
+      res.status(rejected.length === 0 ? 200 : 422).json({ accepted, unchanged, rejected });
+    if (accepted === 0 || !options.durable) {
+      answer();
+      return;
+    }
+    options.durable().then(answer, () => {
+      // Live in the twin but not in its history: the broker should notify again later.
+      res.status(503).json({
+        accepted,
+        error: 'the readings were taken but could not be stored in the history; notify again later',
+      });
+    });
   };
 
   router.post(NGSI_LD_NOTIFY_PATH, (req, res) => {

@@ -33,6 +33,11 @@ export interface PushRouteOptions {
   readonly limits?: BatchLimits;
   /** Largest request body (the route table's by default); bigger ones get 413. */
   readonly maxBodyBytes?: number;
+  /**
+   * Resolves once the readings accepted so far are written durably (the history's group commit);
+   * the answer waits for it, so a 2xx means "stored", not only "taken". None: answered at once.
+   */
+  readonly durable?: (() => Promise<void>) | undefined;
 }
 
 /** One rejected item in the answer. */
@@ -41,6 +46,23 @@ export interface PushItemRejection {
   readonly line?: number;
   readonly reason: string;
   readonly message: string;
+}
+
+/**
+ * True once the accepted readings are stored; when storing fails, answers 503 (they are live in the
+ * twin but not in its history: the source should send them again later) and returns false.
+ */
+async function awaitStored(durable: () => Promise<void>, res: Response, accepted: number): Promise<boolean> {
+  try {
+    await durable();
+    return true;
+  } catch {
+    res.status(503).json({
+      accepted,
+      error: 'the readings were taken but could not be stored in the history; send them again later',
+    });
+    return false;
+  }
 }
 
 const BODY_TYPES = ['application/json', 'application/x-ndjson', 'application/ndjson', 'application/jsonl'];
@@ -66,7 +88,7 @@ export function createPushRouter(options: PushRouteOptions): Router {
     },
     declaredBodyLimit(maxBodyBytes),
     express.text({ type: BODY_TYPES, limit: maxBodyBytes }),
-    (req, res) => {
+    async (req, res) => {
       // Set by the key check above, which ends the request when there is no source.
       const source = res.locals.source as PushSource;
       const hub = options.hubFor(source.cityId);
@@ -112,6 +134,7 @@ export function createPushRouter(options: PushRouteOptions): Router {
           rejected: rejected.length,
           accepted,
         });
+      if (accepted > 0 && options.durable && !(await awaitStored(options.durable, res, accepted))) return;
       // 200 when everything was taken; 422 when anything was turned away (the accepted ones stay in).
       res.status(rejected.length === 0 ? 200 : 422).json({ accepted, rejected });
     },
