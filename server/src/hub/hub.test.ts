@@ -135,6 +135,25 @@ describe('Hub ingest', () => {
     expect(older.accepted ? null : older.rejection.reason).toBe('out-of-order');
   });
 
+  it('never lets a late copy of an older reading ahead of the clock replace a newer one', () => {
+    const clock = createManualClock(T0);
+    const hub = new Hub({ sensors: SENSORS, clock });
+    const reading = (offsetMs: number, freeSpaces: number) =>
+      hub.ingest({ sensorId: 'p1', observedAt: T0 + offsetMs, values: { freeSpaces } }, 'mqtt');
+    // Two readings a little ahead of the clock, in order; then the broker redelivers the first.
+    expect(reading(110, 1).accepted).toBe(true);
+    clock.advance(1);
+    expect(reading(111, 2).accepted).toBe(true);
+    clock.advance(5);
+    const copyWhileAhead = reading(110, 1);
+    expect(copyWhileAhead.accepted ? null : copyWhileAhead.rejection.reason).toBe('out-of-order');
+    // Once the clock has passed them, the copy comes again: still older than what is held.
+    clock.advance(2000);
+    const copyLater = reading(110, 1);
+    expect(copyLater.accepted ? null : copyLater.rejection.reason).toBe('out-of-order');
+    expect(hub.state('p1')?.observation?.values).toEqual({ freeSpaces: 2 });
+  });
+
   it('takes the tolerance from its options', () => {
     const hub = new Hub({ sensors: SENSORS, clock: createManualClock(T0), maxFutureSkewMs: 5000 });
     const refused = hub.ingest({ sensorId: 'p1', observedAt: T0 + 6000, values: { freeSpaces: 1 } }, 'x');
