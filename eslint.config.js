@@ -1,9 +1,11 @@
 // Flat config: typescript-eslint for correctness, Prettier owns formatting.
-// The import rules keep the layers apart (STYLE.md convention 1).
+// The import rules keep the layers apart (STYLE.md convention 1): each folder in its lane, no import
+// cycles; promises are awaited or handled; zod errors become text through one helper.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { importX } from 'eslint-plugin-import-x';
 
 const cesiumOnlyInViewer = {
   name: 'cesium',
@@ -62,5 +64,115 @@ export default tseslint.config(
     // server through real socket.io-client sockets.
     files: ['server/**/*.test.ts', 'server/src/testing/**/*.ts', 'server/bench/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [cesiumOnlyInViewer] }] },
+  },
+  {
+    // Type-aware rules: a promise nobody awaits or handles hides its failure.
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
+  },
+  {
+    files: ['**/*.{ts,tsx}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.tsx', '.js'] })],
+      'import-x/extensions': ['.ts', '.tsx', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: './protocol',
+              from: ['./client', './server', './tiles', './data', './scripts'],
+              message: 'protocol/ is the contract: it imports nothing of the project but itself.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Production code stays in its lane; tests and benchmarks may drive the real server.
+    files: ['tiles/src/**/*.ts', 'data/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: ['./tiles/src', './data'],
+              from: ['./server', './client'],
+              message:
+                'tiles/ and data/ do not import server/ or client/: what they share goes to protocol/ (or a module of their own).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['client/src/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.{ts,tsx}'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: './client/src',
+              from: ['./server', './tiles', './data', './scripts'],
+              message: 'the viewer imports only its own modules and protocol/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['server/src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'server/src/testing/**'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: './server/src',
+              from: ['./client', './data'],
+              message:
+                'the server does not import the viewer or the demo generator: shared code goes to protocol/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // One way from a zod error to text: zodErrorText (protocol/zodError.ts), built on z.prettifyError.
+    // The config's messages name the environment variable and the allowed fields, and a city pack's
+    // problems name file, feature and field: they read issues on purpose.
+    files: ['**/*.{ts,tsx}'],
+    ignores: [
+      '**/*.test.{ts,tsx}',
+      'protocol/zodError.ts',
+      'server/src/config.ts',
+      'server/src/adapters/liveSources.ts',
+      'server/src/cityPack/loadCityPack.ts',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "MemberExpression[property.name='issues'][object.name='error'], MemberExpression[property.name='issues'][object.property.name='error']",
+          message: 'Turn a zod error into text with zodErrorText (protocol/zodError.ts), not by hand.',
+        },
+      ],
+    },
   },
 );

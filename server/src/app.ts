@@ -622,9 +622,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
       await importRunner.close();
       for (const city of cities.values()) city.simulator?.stop();
       await sources.stop();
-      await new Promise<void>((resolveClose) => {
-        io.close(() => resolveClose());
-      });
+      await io.close();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
       // Last: what the sources delivered up to the end is written before the store closes.
       await history?.stop();

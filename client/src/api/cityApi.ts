@@ -2,8 +2,10 @@
  * The viewer's HTTP reads: the city info it starts from and the GeoJSON layers of the pack. Every
  * response is parsed before use.
  */
+import type { ZodError } from 'zod';
 import { CityInfoSchema, CityListSchema, type CityInfo, type CityList } from '../../../protocol/index.ts';
 import { parseFeatureCollection, type ParsedFeatures } from '../geo/geojson.ts';
+import { zodErrorText } from '../../../protocol/zodError.ts';
 
 /** The endpoint that describes the default city for the caller's role. */
 export const CITY_INFO_URL = '/api/v1/city';
@@ -24,13 +26,8 @@ async function getJson(url: string, fetchFn: FetchLike, signal?: AbortSignal): P
   return response.json();
 }
 
-function firstIssues(error: {
-  issues: readonly { path: readonly PropertyKey[]; message: string }[];
-}): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
-    .join('; ');
+function firstIssues(error: ZodError): string {
+  return zodErrorText(error, { maxIssues: 3 });
 }
 
 /**

@@ -4,6 +4,7 @@
  * skipped instead of breaking a layer.
  */
 import { z } from 'zod';
+import { zodErrorText } from '../../../protocol/zodError.ts';
 
 /** `[lon, lat]` or `[lon, lat, heightM]` in WGS84 degrees (RFC 7946). */
 export type LonLatMaybeHeight = readonly [number, number] | readonly [number, number, number];
@@ -56,10 +57,7 @@ export function parseFeatureCollection(raw: unknown, source: string): ParsedFeat
   collection.data.features.forEach((item, index) => {
     const parsed = FeatureSchema.safeParse(item);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      rejected.push(
-        `${source} feature ${index}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`,
-      );
+      rejected.push(`${source} feature ${index}: ${zodErrorText(parsed.error, { maxIssues: 1 })}`);
       return;
     }
     const properties = parsed.data.properties ?? {};

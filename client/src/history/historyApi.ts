@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Series, WeekdayHourProfile } from '../../../protocol/history.ts';
 import type { FetchLike } from '../api/cityApi.ts';
+import { zodErrorText } from '../../../protocol/zodError.ts';
 
 /** What one series request asks for: `[fromMs, toMs)` in buckets of `stepMs`. */
 export interface SeriesQuery {
@@ -117,8 +118,7 @@ async function getJson(url: string, fetchFn: FetchLike, signal?: AbortSignal): P
 }
 
 function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'unreadable';
+  return zodErrorText(error, { maxIssues: 1 });
 }
 
 /** Loads one sensor's series; throws with the server's reason on a refusal or a malformed answer. */

@@ -13,6 +13,7 @@ import {
   type Hello,
   type Snapshot,
 } from '../../../protocol/index.ts';
+import { zodErrorText } from '../../../protocol/zodError.ts';
 
 /** The answer to `live:subscribe` and `live:resync`. The protocol types `Ack<T>` but has no schema for it. */
 export const AckSnapshotSchema = z.discriminatedUnion('ok', [
@@ -26,11 +27,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 function parseWith<T>(schema: z.ZodType<T>, raw: unknown): Parsed<T> {
   const result = schema.safeParse(raw);
   if (result.success) return { ok: true, value: result.data };
-  const issues = result.error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-    .join('; ');
-  return { ok: false, reason: issues };
+  return { ok: false, reason: zodErrorText(result.error, { maxIssues: 3 }) };
 }
 
 /** Parses `server:hello`. */

@@ -5,6 +5,7 @@
  * what operators push to that wall).
  */
 import { WallNameSchema } from '../../../protocol/index.ts';
+import { zodErrorText } from '../../../protocol/zodError.ts';
 
 export type WindowRole =
   | { readonly kind: 'overview' }
@@ -23,7 +24,7 @@ export function windowRoleFromSearch(search: string): { role: WindowRole; proble
     if (parsed.success) return { role: { kind: 'wall', wall: parsed.data }, problem: null };
     return {
       role: { kind: 'overview' },
-      problem: `?wall=${wall}: a wall's name has ${parsed.error.issues[0]?.message ?? 'another form'}`,
+      problem: `?wall=${wall}: a wall's name has ${zodErrorText(parsed.error, { maxIssues: 1 })}`,
     };
   }
   const kind = params.get('window');

@@ -18,6 +18,7 @@ import type { SubscriptionFilter } from './liveState.ts';
 import type { HeldReading } from './liveState.ts';
 import { freshnessOf, matchesFilter, mergeReading, replacesHeld } from './liveState.ts';
 import { implausibility } from './plausibility.ts';
+import { zodErrorText } from '../../../protocol/zodError.ts';
 
 /** Why an input was turned away. Used as the metrics label, so the set is closed. */
 export type RejectionReason =
@@ -271,10 +272,12 @@ export class Hub {
       );
     }
     if (!parsed.success) {
-      const detail = parsed.error.issues
-        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-        .join('; ');
-      return this.reject('invalid-payload', source, `not an observation: ${detail}`, input);
+      return this.reject(
+        'invalid-payload',
+        source,
+        `not an observation: ${zodErrorText(parsed.error)}`,
+        input,
+      );
     }
     return this.ingestObservation(parsed.data, source, input);
   }

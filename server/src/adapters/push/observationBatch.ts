@@ -5,6 +5,7 @@
  */
 import { parseObservation, type Observation } from '../../../../protocol/index.ts';
 import type { RejectedInput } from '../normalize.ts';
+import { zodErrorText } from '../../../../protocol/zodError.ts';
 
 /** Limits of one request body. */
 export interface BatchLimits {
@@ -26,12 +27,6 @@ export type BatchParse =
   | { readonly ok: true; readonly items: BatchItem[] }
   | { readonly ok: false; readonly rejection: RejectedInput };
 
-function describeIssues(error: {
-  issues: readonly { path: readonly PropertyKey[]; message: string }[];
-}): string {
-  return error.issues.map((i) => `${i.path.map(String).join('.') || '(item)'}: ${i.message}`).join('; ');
-}
-
 function checkItem(value: unknown, index: number, line: number | undefined): BatchItem {
   const parsed = parseObservation(value);
   if (parsed.success)
@@ -51,7 +46,7 @@ function checkItem(value: unknown, index: number, line: number | undefined): Bat
     ok: false,
     rejection: {
       reason: 'invalid-payload',
-      message: `${where}: ${describeIssues(parsed.error)}`,
+      message: `${where}: ${zodErrorText(parsed.error)}`,
       ...(sensorId === undefined ? {} : { sourceId: sensorId }),
     },
   };
