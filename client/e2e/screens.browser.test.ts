@@ -78,7 +78,7 @@ describe.skipIf(!chromiumAvailable())('windows, cockpit and wall screens in Chro
     app = await createApp(
       {
         ...config,
-        accessKeys: [{ id: 'leitstelle', role: 'operator', apiKey: KEY }],
+        accessKeys: [{ id: 'leitstelle', role: 'operator', apiKey: KEY, displayName: 'Leitstelle' }],
         alarms: { ...config.alarms, rulesFile: join(dir, 'alarm-rules.json') },
       },
       { rootDir: repoRoot, history: store },
@@ -275,7 +275,8 @@ describe.skipIf(!chromiumAvailable())('windows, cockpit and wall screens in Chro
 
     await expect
       .poll(() => wall.textContent('[data-testid="wall-badge"]'), { timeout: 10_000 })
-      .toContain('Ansicht von leitstelle');
+      // A wall screen without a key sees the display name the config gives, never the key id.
+      .toContain('Ansicht von Leitstelle');
     await expect.poll(() => timelineMode(wall), { timeout: 15_000 }).toBe('past');
     expect(await timelineAt(wall)).toBe(at);
     await expect

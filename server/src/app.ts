@@ -52,7 +52,7 @@ import { startTickTimer } from './hub/tickTimer.ts';
 import type { LiveServer } from './live/liveGateway.ts';
 import { alarmRoomOf, attachLiveGateway, incidentRoomOf } from './live/liveGateway.ts';
 import { publicIncident } from './live/incidentHandlers.ts';
-import { DEFAULT_DOOR_LIMITS } from './live/door.ts';
+import { DEFAULT_DOOR_LIMITS, type DoorLimits } from './live/door.ts';
 import { ScenarioService } from './scenarios/scenarioService.ts';
 import type { IncidentAudience } from './incidents/incidentService.ts';
 import { IncidentService } from './incidents/incidentService.ts';
@@ -60,9 +60,10 @@ import { AlarmService } from './alarms/alarmService.ts';
 import { SourceHealthReporter } from './http/sourceHealth.ts';
 import type { AlarmChange, AlarmRule, HealthWarning, IncidentChange } from '../../protocol/index.ts';
 import { twinParser } from './live/twinParser.ts';
+import { clientAddress, type TrustProxy } from './http/clientAddress.ts';
 import { boundedRecoveryAdapter } from './live/recoveryAdapter.ts';
 import type { AccessKey } from './auth/accessKeys.ts';
-import { AccessKeyRing, WrongKeyThrottle } from './auth/accessKeys.ts';
+import { AccessKeyRing, registerKeyMetrics, WrongKeyThrottle } from './auth/accessKeys.ts';
 import type { Logger } from './logger.ts';
 import { createLogger } from './logger.ts';
 import type { AppMetrics } from './metrics.ts';
@@ -351,6 +352,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
   // Every key is checked against one throttle: wrong keys count per address, whichever route or
   // handshake they came to.
   const keyThrottle = new WrongKeyThrottle({ logger, now: () => Date.now() });
+  registerKeyMetrics(metrics.registry, keyThrottle);
   const staffKeys = resolveAccessKeys(config, env);
   const accessKeyRing = new AccessKeyRing(staffKeys, keyThrottle);
   const httpAccess = new HttpAccess({
@@ -359,6 +361,11 @@ export async function createApp(config: Config, components: AppComponents = {}):
     throttle: keyThrottle,
   });
 
+  const doorLimits: DoorLimits = {
+    ...DEFAULT_DOOR_LIMITS,
+    perAddress: config.socketLimits.perAddress,
+    rates: { ...DEFAULT_DOOR_LIMITS.rates, ...config.socketLimits.rates },
+  };
   const web = express();
   web.disable('x-powered-by');
   web.set('trust proxy', config.security.trustProxy);
@@ -475,6 +482,8 @@ export async function createApp(config: Config, components: AppComponents = {}):
   web.use(
     createHistoryRouter({
       service: history,
+      // The history over HTTP keeps to the socket history's rate per address.
+      rate: doorLimits.rates.history.address,
       access: httpAccess,
       sensorsOf: (cityId) => cities.get(cityId)?.pack.sensors,
       logger,
@@ -532,11 +541,14 @@ export async function createApp(config: Config, components: AppComponents = {}):
     tickHz: config.tickHz,
     tickHzByClass: config.tickHzByClass,
     accessKeyRing,
-    doorLimits: {
-      ...DEFAULT_DOOR_LIMITS,
-      perAddress: config.socketLimits.perAddress,
-      rates: { ...DEFAULT_DOOR_LIMITS.rates, ...config.socketLimits.rates },
-    },
+    // Behind a trusted proxy a socket counts against its client's address, as an HTTP request does.
+    addressOf: (socket) =>
+      clientAddress(
+        socket.handshake.address,
+        socket.handshake.headers['x-forwarded-for'],
+        web.get('trust proxy fn') as TrustProxy,
+      ),
+    doorLimits,
     history,
     alarms,
     health,

@@ -98,6 +98,22 @@ describe('loadConfig', () => {
     expect(error.message).toContain('simulator: unknown field(s) speed; allowed: enabled, seed, timeScale');
   });
 
+  it('names the allowed fields of the import limits and of a socket rate', () => {
+    const file = configFile(
+      JSON.stringify({
+        scenarioImports: { seconds: 5 },
+        socketLimits: { rates: { history: { socket: { burst: 1, perSecond: 1, each: 2 } } } },
+      }),
+    );
+    const error = errorOf(() => loadConfig({ env: {}, file }));
+    expect(error.message).toContain(
+      'scenarioImports: unknown field(s) seconds; allowed: timeLimitS, memoryLimitMiB, concurrency, maxWaiting, maxWaitS',
+    );
+    expect(error.message).toContain(
+      'socketLimits.rates.history.socket: unknown field(s) each; allowed: burst, perSecond',
+    );
+  });
+
   it('reports every wrong field at once', () => {
     const error = errorOf(() =>
       loadConfig({ env: { PORT: '-1', CITYTWIN_TICK_HZ: '0', CITYTWIN_CITY: 'Böblingen' } }),

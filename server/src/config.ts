@@ -350,7 +350,7 @@ export const ConfigSchema = z
       .object({
         /**
          * How far ahead of the server clock a reading's time may be (device clocks drift); further
-         * ahead is refused as `future-timestamp`, within it the reading is taken at the server's time.
+         * ahead is refused as `future-timestamp`; within it the reading keeps its time and never blocks a correct one.
          * 30 s by default (see `DEFAULT_MAX_FUTURE_SKEW_MS` in the hub).
          */
         maxFutureSkewMs: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
@@ -472,6 +472,10 @@ function allowedKeys(path: readonly PropertyKey[]): string[] {
   if (path[0] === 'tickHzByClass') return ['operator', 'public', 'kiosk'];
   if (path[0] === 'socketLimits' && path.length === 1) return ['perAddress', 'rates'];
   if (path[0] === 'socketLimits' && path[1] === 'rates' && path.length === 2) return [...COST_CLASSES];
+  if (path[0] === 'socketLimits' && path[1] === 'rates' && path.length === 3) return ['socket', 'address'];
+  if (path[0] === 'socketLimits' && path[1] === 'rates' && path.length === 4) return ['burst', 'perSecond'];
+  if (path[0] === 'scenarioImports')
+    return ['timeLimitS', 'memoryLimitMiB', 'concurrency', 'maxWaiting', 'maxWaitS'];
   if (path[0] === 'ingest') return ['maxFutureSkewMs'];
   if (path[0] === 'alarms' && path.length === 1) return ['enabled', 'rules', 'rulesFile'];
   if (path[0] === 'security' && path.length === 1)

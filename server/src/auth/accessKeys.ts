@@ -10,6 +10,7 @@
  * address and the place, never the key.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { Counter, type Registry } from 'prom-client';
 import type { StaffRole } from '../../../protocol/roles.ts';
 import type { Logger } from '../logger.ts';
 import type { BucketRate } from '../limits/tokenBucket.ts';
@@ -153,4 +154,28 @@ export class AccessKeyRing {
     if (staffId === null || staffId === undefined) return null;
     return this.names.get(staffId) ?? null;
   }
+}
+
+/** Reports the throttle's counts in `/metrics`: wrong keys, and keys refused while throttled. */
+export function registerKeyMetrics(registry: Registry, throttle: WrongKeyThrottle): void {
+  const counter = (name: string, help: string, read: () => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  counter(
+    'citytwin_wrong_keys_total',
+    'Keys presented that no source or staff member has.',
+    () => throttle.wrongKeys,
+  );
+  counter(
+    'citytwin_keys_throttled_total',
+    'Keys refused unread because their address had sent too many wrong ones.',
+    () => throttle.throttled,
+  );
 }

@@ -19,10 +19,15 @@ import type { HttpAccess } from '../http/httpKeys.ts';
 import type { RouteAccess } from '../http/routeAccess.ts';
 import { ROUTE_ACCESS } from '../http/routeAccess.ts';
 import type { Logger } from '../logger.ts';
+import type { BucketRate } from '../limits/tokenBucket.ts';
+import { KeyedBuckets } from '../limits/tokenBucket.ts';
+import { DEFAULT_DOOR_LIMITS } from '../live/door.ts';
 import type { HistoryService } from './historyService.ts';
 import { HistoryRequestError } from './historyService.ts';
 
 export interface HistoryRouteOptions {
+  /** Requests per address (the socket door's history rate per address by default). */
+  readonly rate?: BucketRate | undefined;
   /** Undefined when the history is off: the routes say so. */
   readonly service: HistoryService | undefined;
   /** The app's staff keys on HTTP: the caller's role decides which sensors it sees. */
@@ -116,8 +121,13 @@ const STATUS: Record<string, number> = {
   internal: 500,
 };
 
+/** History answers one address may have in flight over HTTP. */
+export const HISTORY_IN_FLIGHT_PER_ADDRESS = 4;
+
 export function createHistoryRouter(options: HistoryRouteOptions): Router {
   const router = express.Router();
+  const rates = new KeyedBuckets(options.rate ?? DEFAULT_DOOR_LIMITS.rates.history.address);
+  const inFlight = new Map<string, number>();
 
   /** Runs a handler with the caller's visibilities, answering errors as JSON with a reason. */
   const handle =
@@ -140,6 +150,24 @@ export function createHistoryRouter(options: HistoryRouteOptions): Router {
         res.status(404).json({ error: 'the history is off on this server (config "history.enabled")' });
         return;
       }
+      // The same bounds as the history's socket requests: a rate per address, and a few answers
+      // in flight per address, so a flood over HTTP cannot make every viewer's timeline wait.
+      const address = req.ip ?? 'unknown';
+      const taken = rates.take(address, performance.now());
+      if (!taken.ok) {
+        res.setHeader('Retry-After', String(Math.ceil(taken.retryAfterMs / 1000)));
+        res.status(429).json({ error: 'too many history requests from this address; try again shortly' });
+        return;
+      }
+      const running = inFlight.get(address) ?? 0;
+      if (running >= HISTORY_IN_FLIGHT_PER_ADDRESS) {
+        res.setHeader('Retry-After', '1');
+        res
+          .status(503)
+          .json({ error: 'the history is answering many requests from this address; try again shortly' });
+        return;
+      }
+      inFlight.set(address, running + 1);
       const visibilities = visibilitiesOf(caller.role);
       try {
         await run(req, res, service, visibilities);
@@ -150,6 +178,10 @@ export function createHistoryRouter(options: HistoryRouteOptions): Router {
         }
         options.logger.error('history request failed', { path: req.path, error: (error as Error).stack });
         res.status(500).json({ error: 'the history store could not answer; see the server log' });
+      } finally {
+        const left = (inFlight.get(address) ?? 1) - 1;
+        if (left > 0) inFlight.set(address, left);
+        else inFlight.delete(address);
       }
     };
 

@@ -154,8 +154,6 @@ export class SocketGuard implements ConnectionGate {
   private readonly strikes: TokenBucket;
   /** Refusals so far, by code (for the log line when it is disconnected). */
   readonly refusals = new Map<string, number>();
-  /** History requests being answered now. */
-  historyInFlight = 0;
 
   constructor(
     private readonly door: Door,

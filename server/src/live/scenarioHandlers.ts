@@ -53,8 +53,14 @@ export function scenarioHandlers(context: GatewayContext): Handlers<ScenarioEven
     return staffId;
   };
   const identities = (role: Role) => can(role, 'staff:identities');
-  /** Pending comment ids by the address they came from. */
-  const pendingByAddress = new Map<string, Set<string>>();
+  /** Pending comments by the address they came from: comment id → scenario id. */
+  const pendingByAddress = new Map<string, Map<string, string>>();
+  const forget = (gone: (commentId: string, scenarioId: string) => boolean) => {
+    for (const [address, pending] of pendingByAddress) {
+      for (const [commentId, scenarioId] of pending) if (gone(commentId, scenarioId)) pending.delete(commentId);
+      if (pending.size === 0) pendingByAddress.delete(address);
+    }
+  };
   const addressOf = (socket: LiveSocket) => socket.data.address ?? socket.handshake.address;
   return {
     'scenario:list': (socket) => {
@@ -69,10 +75,15 @@ export function scenarioHandlers(context: GatewayContext): Handlers<ScenarioEven
     },
     'scenario:versions': (socket, id) => service().versions(socket.data.cityId, id),
     'scenario:save': (socket, input) => service().save(socket.data.cityId, input, staffIdOf(socket)),
-    'scenario:remove': (socket, id) => service().remove(socket.data.cityId, id),
+    'scenario:remove': (socket, id) => {
+      const removed = service().remove(socket.data.cityId, id);
+      // Its comments wait for no one any more.
+      forget((_commentId, scenarioId) => scenarioId === removed.id);
+      return removed;
+    },
     'scenario:comment': (socket, input) => {
       const address = addressOf(socket);
-      const pending = pendingByAddress.get(address) ?? new Set<string>();
+      const pending = pendingByAddress.get(address) ?? new Map<string, string>();
       if (pending.size >= MAX_PENDING_COMMENTS_PER_ADDRESS)
         throw new RequestError(
           'rate-limited',
@@ -80,7 +91,7 @@ export function scenarioHandlers(context: GatewayContext): Handlers<ScenarioEven
           60_000,
         );
       const comment = service().comment(socket.data.cityId, input, socket.data.role);
-      pending.add(comment.id);
+      pending.set(comment.id, comment.scenarioId);
       pendingByAddress.set(address, pending);
       return identities(socket.data.role) ? comment : publicComment(comment, names);
     },
@@ -91,8 +102,7 @@ export function scenarioHandlers(context: GatewayContext): Handlers<ScenarioEven
     },
     'scenario:moderate': (socket, request) => {
       const comment = service().moderate(socket.data.cityId, request, staffIdOf(socket));
-      for (const [address, pending] of pendingByAddress)
-        if (pending.delete(comment.id) && pending.size === 0) pendingByAddress.delete(address);
+      forget((commentId) => commentId === comment.id);
       return comment;
     },
   };
