@@ -57,7 +57,8 @@ export function scenarioHandlers(context: GatewayContext): Handlers<ScenarioEven
   const pendingByAddress = new Map<string, Map<string, string>>();
   const forget = (gone: (commentId: string, scenarioId: string) => boolean) => {
     for (const [address, pending] of pendingByAddress) {
-      for (const [commentId, scenarioId] of pending) if (gone(commentId, scenarioId)) pending.delete(commentId);
+      for (const [commentId, scenarioId] of pending)
+        if (gone(commentId, scenarioId)) pending.delete(commentId);
       if (pending.size === 0) pendingByAddress.delete(address);
     }
   };
