@@ -20,7 +20,7 @@ import type {
   WallView,
   WallViewMessage,
 } from '../../protocol/index.ts';
-import { WallViewMessageSchema } from '../../protocol/index.ts';
+import { can, WallViewMessageSchema } from '../../protocol/index.ts';
 import { createCityRuntime } from './cityRuntime.ts';
 import { useI18nStore } from './i18n/I18nContext.tsx';
 import { LiveClient, type HistoryEvent } from './live/LiveClient.ts';
@@ -641,7 +641,8 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
   const timeView = useTimeView(time);
   const historyAvailable = timeView?.available === true;
   const hello = useSyncExternalStore(runtime.live.subscribe, () => runtime.live.getSnapshot().hello);
-  const canEditRules = hello?.role === 'operator' || hello?.role === 'admin';
+  // What the panels offer follows the role the server gave the socket, through the one table.
+  const canEditRules = can(hello?.role, 'alarms:rules');
   const parkingLayer = runtime.layers.liveLayerOf('parking');
   const garages = runtime.sensors.ofKind('parking');
 
@@ -723,7 +724,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
             layers={runtime.layers.layers}
             before={
               <>
-                {accessKey !== undefined && (
+                {can(hello?.role, 'alarms:read') && (
                   <AlarmPanel
                     store={alarms}
                     sensorOf={sensorOf}
@@ -737,7 +738,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
                   live={runtime.live}
                   subscribeTick={runtime.subscribeTick}
                   timeZone={info.city.timezone}
-                  staff={accessKey !== undefined}
+                  staff={can(hello?.role, 'incidents:write')}
                   onFlyTo={flyToIncident}
                   onDraw={viewer ? viewer.drawIncident : null}
                   onSave={saveIncident}
@@ -748,7 +749,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
                     // Signing in or out may change what one sees and may do.
                     key={accessKey ?? 'public'}
                     api={planningApi}
-                    canPlan={hello?.role === 'planner' || hello?.role === 'admin'}
+                    canPlan={can(hello?.role, 'scenarios:write')}
                     onShow={showScenario}
                     onDraw={viewer ? viewer.drawIncident : null}
                     onPickBuildings={onPickBuildings}
@@ -764,13 +765,13 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
                     onSplit={onSplit}
                   />
                 )}
-                {accessKey !== undefined && (
+                {can(hello?.role, 'ops:health') && (
                   <SourceHealthPanel load={loadHealth} sensorOf={sensorOf} timeZone={info.city.timezone} />
                 )}
-                {accessKey !== undefined && (
+                {can(hello?.role, 'alarms:read') && (
                   <RulePanel store={alarms} sensors={info.sensors} canEdit={canEditRules} onSave={saveRule} />
                 )}
-                {accessKey !== undefined && wallName === null && (
+                {can(hello?.role, 'walls:push') && wallName === null && (
                   <ScreensPanel onOpen={openWindow} walls={wallsApi} />
                 )}
               </>

@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Role } from '../../../protocol/index.ts';
+import { can } from '../../../protocol/index.ts';
 import type {
   Scenario,
   ScenarioComment,
@@ -59,9 +60,8 @@ const parseScenario: Parser<Scenario> = (text) => {
   return { value: parsed.data, leftOut: [] };
 };
 
-/** Who may do what. */
-export const canPlan = (role: Role) => role === 'planner' || role === 'admin';
-export const isStaff = (role: Role) => role !== 'public' && role !== 'kiosk';
+/** Whether a role sees drafts, earlier versions and every comment (the capability table says). */
+const seesDrafts = (role: Role) => can(role, 'scenarios:drafts');
 
 /** A scenario id from a name: "Elbenplatz – Variante Süd" → "elbenplatz-variante-sud". */
 export function slugOf(name: string): string {
@@ -159,7 +159,7 @@ export class ScenarioService {
   /** The entry a socket of `role` may see, or not found (a draft is not found for the public). */
   private visible(cityId: string, id: unknown, role: Role): Entry {
     const entry = typeof id === 'string' ? this.city(cityId).get(id) : undefined;
-    if (!entry || (!isStaff(role) && !entry.latest.published))
+    if (!entry || (!seesDrafts(role) && !entry.latest.published))
       throw new ScenarioError('not-found', 'no such scenario');
     return entry;
   }
@@ -168,7 +168,7 @@ export class ScenarioService {
   list(cityId: string, role: Role): ScenarioSummary[] {
     return [...this.city(cityId).values()]
       .map((e) => e.latest)
-      .filter((s) => isStaff(role) || s.published)
+      .filter((s) => seesDrafts(role) || s.published)
       .sort((a, b) => b.savedAtMs - a.savedAtMs)
       .map((s) => ({
         id: s.id,
@@ -188,7 +188,7 @@ export class ScenarioService {
     const { id, version } = parsed.data;
     const entry = this.visible(cityId, id, role);
     if (version === undefined || version === entry.latest.version) return entry.latest;
-    if (!isStaff(role))
+    if (!seesDrafts(role))
       throw new ScenarioError(
         'forbidden',
         'earlier versions are for staff; the public sees the published one',
@@ -285,7 +285,7 @@ export class ScenarioService {
   /** The comments of a scenario: all for staff, the approved ones for everyone else. */
   comments(cityId: string, scenarioId: unknown, role: Role): ScenarioComment[] {
     const entry = this.visible(cityId, scenarioId, role);
-    return isStaff(role) ? [...entry.comments] : entry.comments.filter((c) => c.state === 'approved');
+    return seesDrafts(role) ? [...entry.comments] : entry.comments.filter((c) => c.state === 'approved');
   }
 
   /** A planner approves or rejects a comment. */
