@@ -119,13 +119,18 @@ export interface HistoryRange {
   retention: Record<string, RetentionSpan>;
 }
 
-const ColumnsSchema = z.object({
-  t: z.array(z.number()),
-  mean: z.array(z.number()),
-  min: z.array(z.number()),
-  max: z.array(z.number()),
-  count: z.array(z.number()),
-});
+const ColumnsSchema = z
+  .object({
+    t: z.array(z.number()),
+    mean: z.array(z.number()),
+    min: z.array(z.number()),
+    max: z.array(z.number()),
+    count: z.array(z.number()),
+  })
+  .refine(
+    (c) => [c.mean, c.min, c.max, c.count].every((column) => column.length === c.t.length),
+    'the columns of a quantity differ in length',
+  );
 
 /** The answer to `history:series`. */
 export const SeriesSchema = z.object({
@@ -144,8 +149,8 @@ export const WeekdayHourProfileSchema = z.object({
   fromMs: z.number(),
   toMs: z.number(),
   timeZone: z.string(),
-  mean: z.array(z.array(z.number().nullable())),
-  counts: z.array(z.array(z.number())),
+  mean: z.array(z.array(z.number().nullable()).length(24)).length(7),
+  counts: z.array(z.array(z.number()).length(24)).length(7),
 });
 
 /** The answer to `history:range`. */

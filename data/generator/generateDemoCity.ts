@@ -5,12 +5,10 @@
  */
 import type { CityManifest, LayerEntry, LonLatHeight, Sensor } from '../../protocol/index.ts';
 import type {
-  BasinCollection,
   BasinFeature,
-  BuildingCollection,
   BuildingFeature,
+  CityPack,
   Position,
-  RoadCollection,
   RoadFeature,
 } from '../../protocol/packFeatures.ts';
 import { BuildingPlacer } from './buildingPlacer.ts';
@@ -53,14 +51,7 @@ export const DEMO_CITY_ID = 'boeblingen-demo';
 export const TRAFFIC_SENSOR_COUNT = 60;
 
 /** The demo pack as objects, in the shapes of the files in docs/city-pack.md. */
-export interface DemoCity {
-  city: CityManifest;
-  buildings: BuildingCollection;
-  roads: RoadCollection;
-  basins: BasinCollection;
-  sensors: Sensor[];
-  layers: LayerEntry[];
-}
+export type DemoCity = Omit<CityPack, 'dir'>;
 
 /** Rounds degrees to 7 decimals, about 1 cm: enough for footprints, short in the files. */
 export function roundDegrees(value: number): number {

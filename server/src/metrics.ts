@@ -89,3 +89,24 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): AppMe
     rejectedBySource: rejectedTotals,
   };
 }
+
+/**
+ * A counter whose value is read from elsewhere when `/metrics` is scraped (a service's own count),
+ * registered in `registry`.
+ */
+export function collectedCounter(
+  registry: Registry,
+  name: string,
+  help: string,
+  read: () => number,
+): Counter {
+  return new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}

@@ -3,8 +3,9 @@
  * (`/api/v1/history/<city>/sensors/<sensor>/...`), plus the URL of a series as CSV for export. No
  * React here; each answer's shape is checked before use, and a refusal throws with the server's reason.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Series, WeekdayHourProfile } from '../../../protocol/history.ts';
+import { SeriesSchema, WeekdayHourProfileSchema } from '../../../protocol/history.ts';
 import type { FetchLike } from '../api/cityApi.ts';
 import { zodErrorText } from '../../../protocol/zodError.ts';
 
@@ -33,38 +34,6 @@ export class HistoryFetchError extends Error {
     this.name = 'HistoryFetchError';
   }
 }
-
-const ColumnsSchema = z
-  .object({
-    t: z.array(z.number()),
-    mean: z.array(z.number()),
-    min: z.array(z.number()),
-    max: z.array(z.number()),
-    count: z.array(z.number()),
-  })
-  .refine(
-    (c) => [c.mean, c.min, c.max, c.count].every((column) => column.length === c.t.length),
-    'the columns of a quantity differ in length',
-  );
-
-const SeriesAnswerSchema = z.object({
-  sensorId: z.string(),
-  fromMs: z.number(),
-  toMs: z.number(),
-  stepMs: z.number(),
-  source: z.enum(['raw', 'minute', 'hour']),
-  quantities: z.record(z.string(), ColumnsSchema),
-});
-
-const ProfileAnswerSchema = z.object({
-  sensorId: z.string(),
-  quantity: z.string(),
-  fromMs: z.number(),
-  toMs: z.number(),
-  timeZone: z.string(),
-  mean: z.array(z.array(z.number().nullable()).length(24)).length(7),
-  counts: z.array(z.array(z.number()).length(24)).length(7),
-});
 
 function sensorBase(cityId: string, sensorId: string): string {
   return `/api/v1/history/${encodeURIComponent(cityId)}/sensors/${encodeURIComponent(sensorId)}`;
@@ -130,7 +99,7 @@ export async function fetchSeries(
   signal?: AbortSignal,
 ): Promise<Series> {
   const url = seriesUrl(cityId, sensorId, query);
-  const parsed = SeriesAnswerSchema.safeParse(await getJson(url, fetchFn, signal));
+  const parsed = SeriesSchema.safeParse(await getJson(url, fetchFn, signal));
   if (!parsed.success)
     throw new HistoryFetchError(`the series answer is malformed (${firstIssue(parsed.error)})`, 200);
   return parsed.data;
@@ -145,7 +114,7 @@ export async function fetchProfile(
   signal?: AbortSignal,
 ): Promise<WeekdayHourProfile> {
   const url = profileUrl(cityId, sensorId, query);
-  const parsed = ProfileAnswerSchema.safeParse(await getJson(url, fetchFn, signal));
+  const parsed = WeekdayHourProfileSchema.safeParse(await getJson(url, fetchFn, signal));
   if (!parsed.success)
     throw new HistoryFetchError(`the profile answer is malformed (${firstIssue(parsed.error)})`, 200);
   return parsed.data;

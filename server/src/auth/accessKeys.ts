@@ -10,7 +10,8 @@
  * address and the place, never the key.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { collectedCounter } from '../metrics.ts';
 import type { StaffRole } from '../../../protocol/roles.ts';
 import type { Logger } from '../logger.ts';
 import type { BucketRate } from '../limits/tokenBucket.ts';
@@ -158,22 +159,14 @@ export class AccessKeyRing {
 
 /** Reports the throttle's counts in `/metrics`: wrong keys, and keys refused while throttled. */
 export function registerKeyMetrics(registry: Registry, throttle: WrongKeyThrottle): void {
-  const counter = (name: string, help: string, read: () => number) =>
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(read());
-      },
-    });
-  counter(
+  collectedCounter(
+    registry,
     'citytwin_wrong_keys_total',
     'Keys presented that no source or staff member has.',
     () => throttle.wrongKeys,
   );
-  counter(
+  collectedCounter(
+    registry,
     'citytwin_keys_throttled_total',
     'Keys refused unread because their address had sent too many wrong ones.',
     () => throttle.throttled,

@@ -20,7 +20,8 @@ import {
 } from '../../../protocol/history.ts';
 import { zodErrorText } from '../../../protocol/zodError.ts';
 import type { ErrorPayload, Observation, Sensor, SensorState, Visibility } from '../../../protocol/index.ts';
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { collectedCounter } from '../metrics.ts';
 import type { Clock } from '../clock.ts';
 import { freshnessOf, matchesFilter } from '../hub/liveState.ts';
 import type { Logger } from '../logger.ts';
@@ -101,15 +102,7 @@ export class HistoryService {
   /** Reports the history's counters in `/metrics`. */
   registerMetrics(registry: Registry): void {
     const counter = (name: string, help: string, read: () => number) =>
-      new Counter({
-        name,
-        help,
-        registers: [registry],
-        collect() {
-          this.reset();
-          this.inc(read());
-        },
-      });
+      collectedCounter(registry, name, help, read);
     counter(
       'citytwin_history_readings_total',
       'Readings handed to the history store.',
