@@ -65,6 +65,7 @@ describe.skipIf(!chromiumAvailable())('the control room’s alarms in Chromium',
   let dir: string;
   const contexts: BrowserContext[] = [];
   const errors: string[] = [];
+  const warnings: string[] = [];
 
   const pages: Page[] = [];
 
@@ -74,6 +75,8 @@ describe.skipIf(!chromiumAvailable())('the control room’s alarms in Chromium',
     const page = await context.newPage();
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(message.text());
+      // Said beside a failure, to tell what the page went through (a lost connection, say).
+      if (message.type() === 'warning') warnings.push(message.text());
     });
     page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
     await page.goto(`${baseUrl}/?profile=operator`, { waitUntil: 'load' });
@@ -179,7 +182,7 @@ describe.skipIf(!chromiumAvailable())('the control room’s alarms in Chromium',
       )
       .toBeGreaterThan(0);
     expect(await b.textContent('[data-testid="source-health"]')).toMatch(/\d+ Sensoren: \d+ aktuell/);
-    expect(errors).toEqual([]);
+    expect(errors, `the pages' warnings: ${warnings.join(' | ')}`).toEqual([]);
   });
 
   it('marks an incident drawn on console A on console B and for the public at once; removing it removes it there', async () => {
@@ -219,6 +222,6 @@ describe.skipIf(!chromiumAvailable())('the control room’s alarms in Chromium',
     await expect.poll(() => on(b).count(), { timeout: 3_000 }).toBe(0);
     await expect.poll(() => publicChanges.at(-1)?.incident, { timeout: 3_000 }).toBeNull();
     pub.disconnect();
-    expect(errors).toEqual([]);
+    expect(errors, `the pages' warnings: ${warnings.join(' | ')}`).toEqual([]);
   });
 });

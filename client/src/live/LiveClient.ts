@@ -188,6 +188,11 @@ export class LiveClient {
     const socketOptions = {
       autoConnect: false,
       auth,
+      // WebSocket first, long-polling only where it cannot open (a proxy without upgrades): no
+      // upgrade from polling, whose probe a window closing or signing in mid-way could write to
+      // after the server had closed it.
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
       reconnectionDelay: this.options.reconnectionDelayMs ?? 1000,
       reconnectionDelayMax: this.options.reconnectionDelayMaxMs ?? 5000,
     };
@@ -224,6 +229,7 @@ export class LiveClient {
     socket.on('connect_error', (error: Error & { data?: unknown }) => this.onConnectError(error));
     socket.on('disconnect', (reason) => {
       if (this.stopped) return;
+      this.logger.warn(`[live] connection lost (${reason}); connecting again`);
       this.resyncing = false;
       if (reason === 'io server disconnect') {
         // The server closed this socket on purpose; Socket.io does not reconnect by itself then.
