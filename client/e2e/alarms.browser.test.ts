@@ -27,7 +27,7 @@ import { createApp } from '../../server/src/app.ts';
 import { loadCityPack } from '../../server/src/cityPack/loadCityPack.ts';
 import type { Clock } from '../../server/src/clock.ts';
 import { loadConfig } from '../../server/src/config.ts';
-import { chromiumAvailable, launchChromium } from './chromium.ts';
+import { chromiumAvailable, launchChromium, waitForTwin } from './chromium.ts';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -80,11 +80,7 @@ describe.skipIf(!chromiumAvailable())('the control room’s alarms in Chromium',
     });
     page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
     await page.goto(`${baseUrl}/?profile=operator`, { waitUntil: 'load' });
-    await page.waitForFunction(
-      () => (window as unknown as { __citytwin?: { ready?: boolean } }).__citytwin?.ready === true,
-      undefined,
-      { timeout: 90_000, polling: 500 },
-    );
+    await waitForTwin(page);
     return page;
   }
 

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -32,4 +32,16 @@ export function chromiumAvailable(): boolean {
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+/**
+ * Waits until the viewer on `page` says it is ready (`window.__citytwin.ready`: the city, its tiles
+ * and the first live state are in), for up to 90 s: Chromium draws with SwiftShader on CI's cores.
+ */
+export async function waitForTwin(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => (window as unknown as { __citytwin?: { ready?: boolean } }).__citytwin?.ready === true,
+    undefined,
+    { timeout: 90_000, polling: 250 },
+  );
 }

@@ -13,17 +13,13 @@ import type { App } from '../../server/src/app.ts';
 import { createApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import { copyDemoPack } from '../../server/src/testing/copyDemoPack.ts';
-import { chromiumAvailable, launchChromium } from './chromium.ts';
+import { chromiumAvailable, launchChromium, waitForTwin } from './chromium.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const resultsDir = join(repoRoot, 'test-results');
 
 function waitReady(page: Page): Promise<unknown> {
-  return page.waitForFunction(
-    () => (window as unknown as { __citytwin?: { ready?: boolean } }).__citytwin?.ready === true,
-    undefined,
-    { timeout: 90_000, polling: 250 },
-  );
+  return waitForTwin(page);
 }
 
 describe.skipIf(!chromiumAvailable())('switching town in Chromium', () => {

@@ -18,7 +18,7 @@ import { importProposedBuildings } from '../../server/src/scenarios/importPropos
 import { fixture as fixturePath } from '../../scripts/fixtures/fixturesDir.ts';
 import { itWithFixtures } from '../../scripts/fixtures/withFixtures.ts';
 import { sunPosition } from '../src/planning/solar.ts';
-import { chromiumAvailable, launchChromium } from './chromium.ts';
+import { chromiumAvailable, launchChromium, waitForTwin } from './chromium.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const PLANNER = 'planung-key-0123456789';
@@ -126,11 +126,7 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     });
     page.on('pageerror', (e) => errors.push(`${name}: page error: ${e.message}`));
     await page.goto(url, { waitUntil: 'load' });
-    await page.waitForFunction(
-      () => (window as unknown as { __citytwin?: Probe }).__citytwin?.ready === true,
-      undefined,
-      { timeout: 90_000, polling: 500 },
-    );
+    await waitForTwin(page);
     return page;
   }
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../server/src/app.ts';
 import { createApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
-import { chromiumAvailable, launchChromium } from './chromium.ts';
+import { chromiumAvailable, launchChromium, waitForTwin } from './chromium.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const resultsDir = join(repoRoot, 'test-results');
@@ -40,11 +40,7 @@ describe.skipIf(!chromiumAvailable())('the viewer while its connection is down',
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
     await page.goto(`http://localhost:${port}`, { waitUntil: 'load' });
-    await page.waitForFunction(
-      () => (window as unknown as { __citytwin?: { ready?: boolean } }).__citytwin?.ready === true,
-      undefined,
-      { timeout: 90_000, polling: 500 },
-    );
+    await waitForTwin(page);
   });
 
   afterAll(async () => {

@@ -17,7 +17,7 @@ import type { App } from '../../server/src/app.ts';
 import { createApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import { DuckDbHistoryStore } from '../../server/src/history/duckdbHistoryStore.ts';
-import { chromiumAvailable, launchChromium } from './chromium.ts';
+import { chromiumAvailable, launchChromium, waitForTwin } from './chromium.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const MINUTE = 60_000;
@@ -56,12 +56,7 @@ describe.skipIf(!chromiumAvailable())('windows, cockpit and wall screens in Chro
     });
     page.on('pageerror', (error) => errors.push(`${name}: page error: ${error.message}`));
   };
-  const waitReady = (page: Page) =>
-    page.waitForFunction(
-      () => (window as unknown as { __citytwin?: Probe }).__citytwin?.ready === true,
-      undefined,
-      { timeout: 90_000, polling: 500 },
-    );
+  const waitReady = (page: Page) => waitForTwin(page);
   const parkingHeadline = (page: Page) =>
     page.getAttribute('[data-testid="cockpit-tile-parking"] [data-testid="cockpit-headline"]', 'data-value');
   const timelineMode = (page: Page) => page.getAttribute('[data-testid="timeline"]', 'data-mode');

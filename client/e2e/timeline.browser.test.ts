@@ -15,7 +15,7 @@ import type { App } from '../../server/src/app.ts';
 import { createApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import { DuckDbHistoryStore } from '../../server/src/history/duckdbHistoryStore.ts';
-import { chromiumAvailable, launchChromium } from './chromium.ts';
+import { chromiumAvailable, launchChromium, waitForTwin } from './chromium.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const MINUTE = 60_000;
@@ -103,11 +103,7 @@ describe.skipIf(!chromiumAvailable())('the timeline in Chromium', () => {
   it('opens a link with a time at that time: every garage shows its last reading at or before it', async () => {
     const at = start + 60 * MINUTE + 30_000;
     await page.goto(`${baseUrl}/?t=${new Date(at).toISOString()}`, { waitUntil: 'load' });
-    await page.waitForFunction(
-      () => (window as unknown as { __citytwin?: { ready?: boolean } }).__citytwin?.ready === true,
-      undefined,
-      { timeout: 90_000, polling: 500 },
-    );
+    await waitForTwin(page);
     await expect.poll(mode, { timeout: 20_000 }).toBe('past');
     expect(await shownAt()).toBe(at);
     for (const garage of garages)

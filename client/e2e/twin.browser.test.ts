@@ -12,7 +12,7 @@ import type { App } from '../../server/src/app.ts';
 import { createApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import { DuckDbHistoryStore } from '../../server/src/history/duckdbHistoryStore.ts';
-import { chromiumAvailable, launchChromium } from './chromium.ts';
+import { chromiumAvailable, launchChromium, waitForTwin } from './chromium.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const resultsDir = join(repoRoot, 'test-results');
@@ -56,14 +56,7 @@ describe.skipIf(!chromiumAvailable())('the twin in Chromium', () => {
       }
     });
     await page.goto(baseUrl, { waitUntil: 'load' });
-    await page.waitForFunction(
-      () => (window as unknown as { __citytwin?: { ready?: boolean } }).__citytwin?.ready === true,
-      undefined,
-      {
-        timeout: 90_000,
-        polling: 500,
-      },
-    );
+    await waitForTwin(page);
   });
 
   afterAll(async () => {
