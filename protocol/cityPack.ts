@@ -3,7 +3,8 @@
  * through the server's API.
  */
 import { z } from 'zod';
-import { SensorKindSchema, SensorSchema } from './schemas.ts';
+import { LayerEntrySchema, LayerGroupSchema, MapSetupSchema } from './mapLayers.ts';
+import { SensorSchema } from './schemas.ts';
 
 /**
  * What a building in a city pack is used for. The pack loader checks it, the viewer colours by it,
@@ -20,9 +21,6 @@ export const BUILDING_USES = [
 ] as const;
 /** One of `BUILDING_USES`. */
 export type BuildingUse = (typeof BUILDING_USES)[number];
-
-export const LocalizedTextSchema = z.object({ de: z.string().min(1), en: z.string().min(1) });
-export type LocalizedText = z.infer<typeof LocalizedTextSchema>;
 
 export const HomeViewSchema = z.object({
   lon: z.number().min(-180).max(180),
@@ -50,40 +48,13 @@ export const CityManifestSchema = z.object({
 });
 export type CityManifest = z.infer<typeof CityManifestSchema>;
 
-/** A catalog entry: what the layer panel lists. */
-export const LayerEntrySchema = z.discriminatedUnion('type', [
-  z.object({
-    id: z.string(),
-    type: z.literal('tileset'),
-    title: LocalizedTextSchema,
-    /** Relative to the server root, e.g. `/tiles/boeblingen-demo/tileset.json`. */
-    url: z.string(),
-    visible: z.boolean().default(true),
-  }),
-  z.object({
-    id: z.string(),
-    type: z.literal('geojson'),
-    title: LocalizedTextSchema,
-    url: z.string(),
-    visible: z.boolean().default(true),
-  }),
-  z.object({
-    id: z.string(),
-    type: z.literal('live'),
-    title: LocalizedTextSchema,
-    kind: SensorKindSchema,
-    visible: z.boolean().default(true),
-  }),
-]);
-export type LayerEntry = z.infer<typeof LayerEntrySchema>;
-
-export const LayerCatalogSchema = z.object({ layers: z.array(LayerEntrySchema) });
-export type LayerCatalog = z.infer<typeof LayerCatalogSchema>;
-
 /** `GET /api/v1/city`: what a viewer needs to start, filtered for the caller's role. */
 export const CityInfoSchema = z.object({
   city: CityManifestSchema,
   layers: z.array(LayerEntrySchema),
+  groups: z.array(LayerGroupSchema).default([]),
+  /** Without it (an older server): no basemap but Natural Earth, no terrain. */
+  map: MapSetupSchema.default({ basemaps: [], packTiles: null, terrain: null }),
   sensors: z.array(SensorSchema),
   protocolVersion: z.number().int(),
 });

@@ -3,6 +3,7 @@ export * from './zodError.ts';
 export * from './schemas.ts';
 export * from './events.ts';
 export * from './version.ts';
+export * from './mapLayers.ts';
 export * from './cityPack.ts';
 export * from './wireDiff.ts';
 export * from './parseObservation.ts';

@@ -3,7 +3,8 @@
  * generator and the tiles pipeline all read them, so they live in the contract (the viewer gets the
  * layers as plain GeoJSON files). The JSON parts are the zod schemas of `cityPack.ts`.
  */
-import type { BuildingUse, CityManifest, LayerEntry } from './cityPack.ts';
+import type { BuildingUse, CityManifest } from './cityPack.ts';
+import type { Basemap, LayerEntry, LayerGroup } from './mapLayers.ts';
 import type { Sensor } from './schemas.ts';
 
 export { BUILDING_USES, type BuildingUse } from './cityPack.ts';
@@ -125,4 +126,8 @@ export interface CityPack {
   basins: BasinCollection;
   sensors: Sensor[];
   layers: LayerEntry[];
+  /** The catalogue's groups (`layers.json`). */
+  groups: LayerGroup[];
+  /** Maps the pack offers besides its own (`basemaps.json`, optional). */
+  basemaps: Basemap[];
 }

@@ -42,7 +42,7 @@ import { SourceHealthPanel } from './ui/SourceHealthPanel.tsx';
 import { StaffSignIn, storeAccessKey, storedAccessKey } from './ui/StaffSignIn.tsx';
 import { TimeController, type TimeView } from './time/timeController.ts';
 import { hrefWithTime, timeFromSearch } from './time/timeMode.ts';
-import type { BuildingColorMode } from './layers/buildingsLayer.ts';
+import type { BuildingColorMode } from './layers/types/tileset/buildingsLayer.ts';
 import type { CityViewer, MapPick } from './viewer/cityViewer.ts';
 import { clientClassOf, profileFromSearch, unknownProfileMessage } from './viewer/viewerProfile.ts';
 import { CityCockpit } from './ui/CityCockpit.tsx';

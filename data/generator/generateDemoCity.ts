@@ -3,7 +3,14 @@
  * plain objects (see `serializeDemoCity` for the files). Pure: no clock, no file system, no
  * `Math.random`. The street plan is fixed (`districtPlan.ts`); the seed decides the buildings.
  */
-import type { CityManifest, LayerEntry, LonLatHeight, Sensor } from '../../protocol/index.ts';
+import { LayerCatalogSchema } from '../../protocol/index.ts';
+import type {
+  CityManifest,
+  LayerCatalog,
+  LayerEntryInput,
+  LonLatHeight,
+  Sensor,
+} from '../../protocol/index.ts';
 import type {
   BasinFeature,
   BuildingFeature,
@@ -325,7 +332,8 @@ export function generateDemoCity(seed: number = DEFAULT_SEED): DemoCity {
     roads: { type: 'FeatureCollection', features: roadFeatures },
     basins: { type: 'FeatureCollection', features: basinFeatures },
     sensors,
-    layers: layerCatalog(),
+    ...layerCatalog(),
+    basemaps: [],
   };
 }
 
@@ -378,8 +386,8 @@ function cityManifest(): CityManifest {
   };
 }
 
-function layerCatalog(): LayerEntry[] {
-  return [
+function layerCatalog(): LayerCatalog {
+  const layers: LayerEntryInput[] = [
     {
       id: 'buildings',
       type: 'tileset',
@@ -424,4 +432,6 @@ function layerCatalog(): LayerEntry[] {
       visible: true,
     },
   ];
+  // Parsed, so the pack's types hold the schema's defaults; the file is written from the same entries.
+  return LayerCatalogSchema.parse({ layers });
 }

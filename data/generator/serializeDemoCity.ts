@@ -33,6 +33,9 @@ export function serializeDemoCity(city: DemoCity): PackFile[] {
     { fileName: 'roads.geojson', text: featureCollectionText(city.roads.features) },
     { fileName: 'basins.geojson', text: featureCollectionText(city.basins.features) },
     { fileName: 'sensors.json', text: oneItemPerLine('{"sensors":[', city.sensors, ']}') },
-    { fileName: 'layers.json', text: `${JSON.stringify({ layers: city.layers }, null, 2)}\n` },
+    {
+      fileName: 'layers.json',
+      text: `${JSON.stringify({ groups: city.groups, layers: city.layers }, null, 2)}\n`,
+    },
   ];
 }

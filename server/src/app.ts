@@ -40,6 +40,7 @@ import { HttpAccess } from './http/httpKeys.ts';
 import { createMetricsRouter } from './http/metricsRoute.ts';
 import { corsForAllowedOrigins, originCheck, socketOriginGate } from './http/origins.ts';
 import { securityHeaders } from './http/security.ts';
+import { externalOrigins, mapSetupOf } from './map/mapSetup.ts';
 import { clientStatic, dataStatic } from './http/staticFiles.ts';
 import { Hub } from './hub/hub.ts';
 import { openDuckDbHistory } from './history/openDuckDbHistory.ts';
@@ -369,7 +370,12 @@ export async function createApp(config: Config, components: AppComponents = {}):
   const web = express();
   web.disable('x-powered-by');
   web.set('trust proxy', config.security.trustProxy);
-  web.use(securityHeaders(config.security.cspSources));
+  // The services the catalogues and basemaps name are allowed sources without listing them twice.
+  const catalogueOrigins = externalOrigins([
+    ...config.map.basemaps,
+    ...[...cities.values()].flatMap(({ pack: p }) => [...p.layers, ...p.basemaps]),
+  ]);
+  web.use(securityHeaders([...config.security.cspSources, ...catalogueOrigins]));
   web.use(corsForAllowedOrigins(config.security.allowedOrigins));
   web.use(compression());
 
@@ -396,6 +402,8 @@ export async function createApp(config: Config, components: AppComponents = {}):
   const cityInfo = (cityPack: CityPack): CityInfo => ({
     city: cityPack.city,
     layers: cityPack.layers,
+    groups: cityPack.groups,
+    map: mapSetupOf(cityPack, tilesDir, config.map.basemaps),
     // Roles arrive with authentication; until then everyone gets the public view.
     sensors: cityPack.sensors.filter((s) => s.visibility === 'public'),
     protocolVersion: PROTOCOL_VERSION,

@@ -9,6 +9,7 @@ import { NgsiLdSourceSchema } from './adapters/ngsild/ngsiLdSourceConfig.ts';
 import { ParkingSourceSchema } from './adapters/parkapi/parkingSourceConfig.ts';
 import { SensorThingsSourceSchema } from './adapters/sensorthings/staSourceConfig.ts';
 import { AlarmRuleSchema } from '../../protocol/alarms.ts';
+import { BasemapSchema } from '../../protocol/mapLayers.ts';
 import { STAFF_ROLES } from '../../protocol/roles.ts';
 import { COST_CLASSES } from '../../protocol/events.ts';
 import { DEFAULT_IMPORT_LIMITS } from './scenarios/importLimits.ts';
@@ -345,6 +346,14 @@ export const ConfigSchema = z
     operatorApiKeyEnv: z.string().min(1).optional(),
     /** Origins, proxies, metrics access and CSP sources (see {@link SecurityConfig}). */
     security: SecurityConfigSchema,
+    /**
+     * Maps every town's viewer may offer besides the pack's own (WMTS, WMS or XYZ; e.g. basemap.de
+     * or a state survey's orthophotos). Their servers are added to the Content-Security-Policy.
+     */
+    map: z
+      .object({ basemaps: z.array(BasemapSchema).max(30).default([]) })
+      .strict()
+      .default({ basemaps: [] }),
     /** How readings are judged on arrival, whichever source they come from. */
     ingest: z
       .object({

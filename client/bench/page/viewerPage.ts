@@ -38,8 +38,12 @@ import {
   type WireDiff,
 } from '../../../protocol/index.ts';
 import { createI18nStore } from '../../src/i18n/i18nStore.ts';
-import { createEnvironmentCesiumImpl } from '../../src/layers/environmentCesiumImpl.ts';
-import { environmentCategory, environmentColor, mainQuantity } from '../../src/layers/environmentLayer.ts';
+import { createEnvironmentCesiumImpl } from '../../src/layers/types/live/environment/environmentCesiumImpl.ts';
+import {
+  environmentCategory,
+  environmentColor,
+  mainQuantity,
+} from '../../src/layers/types/live/environment/environmentLayer.ts';
 import { LiveStore } from '../../src/live/liveStore.ts';
 import { displayFreshness } from '../../src/sensors/freshness.ts';
 import { createSensorIndex } from '../../src/sensors/sensorIndex.ts';

@@ -29,6 +29,8 @@ describe('fetchCityInfo', () => {
     );
     expect(info.city.homeView.pitchDeg).toBe(-45);
     expect(info.layers[0]?.visible).toBe(true);
+    expect(info.layers[0]?.opacity).toBe(1);
+    expect(info.map).toEqual({ basemaps: [], packTiles: null, terrain: null });
   });
 
   it('names the problem of a malformed answer', async () => {
@@ -65,6 +67,8 @@ describe('packFileUrl', () => {
       crs: 'EPSG:4326',
     },
     layers,
+    groups: [],
+    map: { basemaps: [], packTiles: null, terrain: null },
     sensors: [],
     protocolVersion: PROTOCOL_VERSION,
   });
@@ -78,6 +82,7 @@ describe('packFileUrl', () => {
           url: '/data/boeblingen-demo/roads.geojson?v=2',
           title: { de: 'S', en: 'S' },
           visible: false,
+          opacity: 1,
         },
       ]),
       'roads',

@@ -8,6 +8,7 @@ const entry = (visible = true): LayerEntry => ({
   kind: 'parking',
   title: { de: 'Parken', en: 'Parking' },
   visible,
+  opacity: 1,
 });
 
 /** An implementation whose load the test finishes by hand, recording what the model asks of it. */
@@ -39,6 +40,20 @@ describe('LayerModel', () => {
     await activation;
     expect(model.state).toBe('ACTIVE');
     expect(calls).toEqual(['load', 'visible:false']);
+  });
+
+  it('applies the opacity on load and passes later changes, clamped to 0..1', async () => {
+    const model = new LayerModel(entry(true));
+    const { impl, calls, finish } = controllable();
+    impl.setOpacity = (opacity) => calls.push(`opacity:${opacity}`);
+    model.setOpacity(0.4);
+    model.bind(impl);
+    finish();
+    await model.activate();
+    model.setOpacity(1.7);
+    model.setOpacity(Number.NaN);
+    expect(calls).toEqual(['load', 'opacity:0.4', 'visible:true', 'opacity:1']);
+    expect(model.getView().opacity).toBe(1);
   });
 
   it('returns the same promise when activated twice and loads once', () => {
@@ -77,7 +92,12 @@ describe('LayerModel', () => {
     const first = model.activate();
     finish(new Error('404 tileset.json'));
     await expect(first).rejects.toThrow('404');
-    expect(model.getView()).toEqual({ state: 'INACTIVE', visible: false, error: '404 tileset.json' });
+    expect(model.getView()).toEqual({
+      state: 'INACTIVE',
+      visible: false,
+      opacity: 1,
+      error: '404 tileset.json',
+    });
     const second = model.activate();
     expect(second).not.toBe(first);
     expect(model.state).toBe('LOADING');

@@ -14,6 +14,8 @@ export interface LayerImplementation {
   load(): Promise<void>;
   /** Shows or hides everything the layer draws. Called only after `load()` resolved. */
   setVisible(visible: boolean): void;
+  /** Sets how opaque the layer is drawn, 0 to 1; layers without the notion leave it out. */
+  setOpacity?(opacity: number): void;
   /** Frees everything; safe at any point, also while `load()` is pending. */
   destroy(): void;
 }
@@ -22,6 +24,8 @@ export interface LayerImplementation {
 export interface LayerView {
   readonly state: LayerState;
   readonly visible: boolean;
+  /** 0 (invisible) to 1 (opaque). */
+  readonly opacity: number;
   /** The last load failure, shown next to the toggle. */
   readonly error: string | null;
 }
@@ -41,7 +45,7 @@ export class LayerModel {
   constructor(entry: LayerEntry) {
     this.id = entry.id;
     this.entry = entry;
-    this.view = { state: 'INACTIVE', visible: entry.visible, error: null };
+    this.view = { state: 'INACTIVE', visible: entry.visible, opacity: entry.opacity, error: null };
   }
 
   /** The current view; the same object until something changes (for `useSyncExternalStore`). */
@@ -93,6 +97,7 @@ export class LayerModel {
         // Destroyed or unbound while loading: the implementation is gone, nothing to show.
         if (this.destroyed || this.implementation !== implementation) return;
         this.update({ state: 'ACTIVE' });
+        implementation.setOpacity?.(this.view.opacity);
         implementation.setVisible(this.view.visible);
       },
       (error: unknown) => {
@@ -112,6 +117,14 @@ export class LayerModel {
     this.update({ visible });
     if (this.view.state === 'ACTIVE') this.implementation?.setVisible(visible);
     else if (visible && this.implementation) void this.activate().catch(() => undefined);
+  }
+
+  /** Sets the opacity, clamped to 0..1; applied now when loaded, else when it loads. */
+  setOpacity(opacity: number): void {
+    const value = Math.min(1, Math.max(0, opacity));
+    if (this.destroyed || !Number.isFinite(value) || value === this.view.opacity) return;
+    this.update({ opacity: value });
+    if (this.view.state === 'ACTIVE') this.implementation?.setOpacity?.(value);
   }
 
   /**

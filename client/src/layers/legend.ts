@@ -1,14 +1,10 @@
 /**
- * The legend of each catalog layer, chosen by its type and kind.
+ * The legend of each catalog layer, as its type gives it (`types/`).
  */
 import type { LayerEntry } from '../../../protocol/index.ts';
-import { buildingsLegend, type BuildingColorMode } from './buildingsLayer.ts';
-import { environmentLegend } from './environmentLayer.ts';
-import { geojsonLegend } from './geojsonLayer.ts';
 import type { LegendEntry } from './palette.ts';
-import { parkingLegend } from './parkingLayer.ts';
-import { trafficLegend } from './trafficLayer.ts';
-import { waterLegend } from './waterLayer.ts';
+import { legendOf } from './types/index.ts';
+import type { BuildingColorMode } from './types/tileset/buildingsLayer.ts';
 
 /**
  * The legend rows of `entry`; `catalog` tells the buildings legend whether garages are coloured, and
@@ -19,24 +15,5 @@ export function legendFor(
   catalog: readonly LayerEntry[],
   buildingColorMode: BuildingColorMode = 'none',
 ): readonly LegendEntry[] {
-  switch (entry.type) {
-    case 'tileset':
-      return buildingsLegend(
-        catalog.some((e) => e.type === 'live' && e.kind === 'parking'),
-        buildingColorMode,
-      );
-    case 'geojson':
-      return geojsonLegend();
-    case 'live':
-      switch (entry.kind) {
-        case 'parking':
-          return parkingLegend();
-        case 'traffic':
-          return trafficLegend();
-        case 'environment':
-          return environmentLegend();
-        case 'water':
-          return waterLegend();
-      }
-  }
+  return legendOf(entry, { catalog, buildingColorMode });
 }

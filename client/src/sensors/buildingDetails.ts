@@ -10,7 +10,7 @@ import {
   constructionYearOf,
   USE_LABEL_KEYS,
   type BuildingProperties,
-} from '../layers/buildingsLayer.ts';
+} from '../layers/types/tileset/buildingsLayer.ts';
 import type { DetailRow } from './sensorDetails.ts';
 
 /** Everything the info panel shows about a building. */

@@ -5,9 +5,9 @@
 import type { Sensor, SensorState } from '../../../protocol/index.ts';
 import { formatAge, formatDuration, formatNumber, formatTime } from '../i18n/format.ts';
 import type { MessageKey, Translator } from '../i18n/messages.ts';
-import { parkingReading } from '../layers/parkingLayer.ts';
-import { relativeSpeed } from '../layers/trafficLayer.ts';
-import { waterReading } from '../layers/waterLayer.ts';
+import { parkingReading } from '../layers/types/live/parking/parkingLayer.ts';
+import { relativeSpeed } from '../layers/types/live/traffic/trafficLayer.ts';
+import { waterReading } from '../layers/types/live/water/waterLayer.ts';
 import { readingAgeMs } from '../time/serverClock.ts';
 import { displayFreshness, type DisplayFreshness } from './freshness.ts';
 import { formatQuantity } from './quantities.ts';

@@ -8,7 +8,7 @@ import { useEffect, useRef, type RefObject } from 'react';
 import type { CityInfo } from '../../../protocol/index.ts';
 import { useTranslator } from '../i18n/I18nContext.tsx';
 import type { LiveStore } from '../live/liveStore.ts';
-import type { BuildingProperties } from '../layers/buildingsLayer.ts';
+import type { BuildingProperties } from '../layers/types/tileset/buildingsLayer.ts';
 import { buildingDetails } from '../sensors/buildingDetails.ts';
 import { describeSensor, type DetailRow } from '../sensors/sensorDetails.ts';
 import type { SensorIndex } from '../sensors/sensorIndex.ts';

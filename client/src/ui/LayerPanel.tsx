@@ -11,7 +11,7 @@ import {
   COLOR_MODE_LABEL_KEYS,
   isBuildingColorMode,
   type BuildingColorMode,
-} from '../layers/buildingsLayer.ts';
+} from '../layers/types/tileset/buildingsLayer.ts';
 import { legendFor } from '../layers/legend.ts';
 import { useLayerView } from './hooks.ts';
 import { Legend } from './Legend.tsx';

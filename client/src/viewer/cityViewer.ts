@@ -17,13 +17,7 @@ import {
   ScreenSpaceEventType,
   Cartesian2,
 } from 'cesium';
-import type {
-  CameraView,
-  CityInfo,
-  Incident,
-  LayerEntry,
-  ProposedBuilding,
-} from '../../../protocol/index.ts';
+import type { CameraView, CityInfo, Incident, ProposedBuilding } from '../../../protocol/index.ts';
 import { createScenarioOnMap, type GroundOverlay, type RoadLine } from './scenarioCesiumImpl.ts';
 import type { FetchLike } from '../api/cityApi.ts';
 import type { I18nStore } from '../i18n/i18nStore.ts';
@@ -33,22 +27,17 @@ import {
   BUILDING_ID_PROPERTY,
   type BuildingColorMode,
   type BuildingProperties,
-} from '../layers/buildingsLayer.ts';
+} from '../layers/types/tileset/buildingsLayer.ts';
 import {
   buildingBaseColorOf,
   buildingHighlightColor,
   buildingPropertiesOf,
-  createBuildingsCesiumImpl,
   type BuildingsCesiumImpl,
-} from '../layers/buildingsCesiumImpl.ts';
-import { createEnvironmentCesiumImpl } from '../layers/environmentCesiumImpl.ts';
-import { createGeojsonCesiumImpl } from '../layers/geojsonCesiumImpl.ts';
-import type { LayerImplementation } from '../layers/layerModel.ts';
+} from '../layers/types/tileset/buildingsCesiumImpl.ts';
 import type { LayerRegistry } from '../layers/layerRegistry.ts';
-import { createParkingCesiumImpl } from '../layers/parkingCesiumImpl.ts';
+import { loadBindings } from '../layers/types/index.ts';
+import type { CesiumLayerEnv } from '../layers/types/layerType.ts';
 import { sensorIdFromPickId } from '../layers/pickTag.ts';
-import { createTrafficCesiumImpl } from '../layers/trafficCesiumImpl.ts';
-import { createWaterCesiumImpl } from '../layers/waterCesiumImpl.ts';
 import type { LiveStore } from '../live/liveStore.ts';
 import { createTileStreamingProbe, type CityTwinProbe } from '../perfProbe.ts';
 import type { SensorIndex } from '../sensors/sensorIndex.ts';
@@ -217,40 +206,30 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
   const tilesets: BuildingsCesiumImpl[] = [];
   /** Every buildings tileset, shown or not (the compare swipe splits them all). */
   const buildingTilesets: BuildingsCesiumImpl[] = [];
-  function implementationFor(entry: LayerEntry, visible: boolean): LayerImplementation {
-    switch (entry.type) {
-      case 'tileset': {
-        const impl = createBuildingsCesiumImpl(
-          context,
-          entry.url,
-          options.tileSettings ?? TILE_SETTINGS.public,
-          probe.tiles,
-        );
-        if (visible) tilesets.push(impl);
-        buildingTilesets.push(impl);
-        return impl;
-      }
-      case 'geojson':
-        return createGeojsonCesiumImpl(context, entry.url);
-      case 'live':
-        switch (entry.kind) {
-          case 'parking':
-            return createParkingCesiumImpl(context);
-          case 'traffic':
-            return createTrafficCesiumImpl(context);
-          case 'environment':
-            return createEnvironmentCesiumImpl(context);
-          case 'water':
-            return createWaterCesiumImpl(context);
-        }
-    }
-  }
+  const env: CesiumLayerEnv = {
+    tileSettings: options.tileSettings ?? TILE_SETTINGS.public,
+    tileProbe: probe.tiles,
+    onBuildings(tileset, visible) {
+      if (visible) tilesets.push(tileset);
+      buildingTilesets.push(tileset);
+    },
+  };
 
   // The globe's first frame comes first, then the layers: their labels, points and lines and the
   // tileset make the first frame several times heavier, and nothing of them could be shown before
-  // their data arrived anyway. They are bound in the task after that frame.
-  function bindLayers(): void {
-    for (const layer of layers.layers) layer.bind(implementationFor(layer.entry, layer.visible));
+  // their data arrived anyway. They are bound in the task after that frame, once the code of their
+  // types has arrived.
+  async function bindLayers(): Promise<void> {
+    const bindings = await loadBindings(
+      layers.layers.map((l) => l.entry),
+      context,
+      env,
+    );
+    if (destroyed) return;
+    for (const layer of layers.layers) {
+      // The tileset is counted as shown when its layer is (its entry says how the pack starts).
+      layer.bind(bindings.create({ ...layer.entry, visible: layer.visible }));
+    }
 
     // Ready: the visible layers are loaded, the tileset shows its first view and the first snapshot
     // arrived; then one more frame puts it all on screen.
@@ -259,26 +238,28 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
       .map((l) =>
         l.activate().catch((error: unknown) => console.error(`[viewer] layer ${l.id} failed to load`, error)),
       );
-    void Promise.all([
+    await Promise.all([
       ...visibleActivations,
       ...tilesets.map((t) => t.initialTilesLoaded),
       // A pack without live layers (an imported model) never gets a snapshot; it is ready without one.
       layers.liveKinds().length > 0 ? whenSnapshotArrives(live) : Promise.resolve(),
-    ]).then(() => {
-      if (destroyed) return;
-      const removeReady = scene.postRender.addEventListener(() => {
-        removeReady();
-        if (!destroyed) probe.ready = true;
-      });
-      requestRender();
+    ]);
+    if (destroyed) return;
+    const removeReady = scene.postRender.addEventListener(() => {
+      removeReady();
+      if (!destroyed) probe.ready = true;
     });
+    requestRender();
   }
   let bindTimer: ReturnType<typeof setTimeout> | undefined;
   const removeFirstFrame = scene.postRender.addEventListener(() => {
     removeFirstFrame();
     bindTimer = setTimeout(() => {
       bindTimer = undefined;
-      if (!destroyed) bindLayers();
+      if (!destroyed)
+        bindLayers().catch((error: unknown) =>
+          console.error('[viewer] the layers could not be bound', error),
+        );
     }, 0);
   });
   requestRender();

@@ -10,7 +10,7 @@
  * then base.
  */
 import type { Cesium3DTile, Cesium3DTileContent, Cesium3DTileFeature, Cesium3DTileset, Color } from 'cesium';
-import { buildingIdOf, BUILDING_ID_PROPERTY } from '../layers/buildingsLayer.ts';
+import { buildingIdOf, BUILDING_ID_PROPERTY } from '../layers/types/tileset/buildingsLayer.ts';
 
 interface IndexedContent {
   readonly features: readonly (readonly [string | null, Cesium3DTileFeature])[];

@@ -8,8 +8,13 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CITY_PACK_FILES } from '../../../protocol/packFeatures.ts';
 import type { z } from 'zod';
-import { CityManifestSchema, LayerCatalogSchema, SensorRegistrySchema } from '../../../protocol/index.ts';
-import type { Sensor } from '../../../protocol/index.ts';
+import {
+  BasemapCatalogSchema,
+  CityManifestSchema,
+  LayerCatalogSchema,
+  SensorRegistrySchema,
+} from '../../../protocol/index.ts';
+import type { Basemap, Sensor } from '../../../protocol/index.ts';
 import { BASINS_SPEC, BUILDINGS_SPEC, ROADS_SPEC, checkGeoJsonLayer } from './checkGeoJsonLayer.ts';
 import type { GeoJsonLayerSpec } from './checkGeoJsonLayer.ts';
 import { describeValue, formatProblem, formatProblems } from './cityPackProblem.ts';
@@ -54,13 +59,31 @@ type CityPackFileName = (typeof CITY_PACK_FILES)[number];
 
 type JsonFile = { ok: true; value: unknown } | { ok: false; problem: CityPackProblem };
 
-/** Reads a file and parses it as JSON; a missing file or a syntax error becomes a problem. */
-async function readJson(dir: string, fileName: CityPackFileName): Promise<JsonFile> {
+/** Files a pack may have; without them it has none of what they list. */
+export const OPTIONAL_CITY_PACK_FILES = ['basemaps.json'] as const;
+type OptionalPackFileName = (typeof OPTIONAL_CITY_PACK_FILES)[number];
+
+/**
+ * Reads a file and parses it as JSON; a missing file or a syntax error becomes a problem (a missing
+ * optional file reads as `missing`).
+ */
+async function readJson(dir: string, fileName: CityPackFileName): Promise<JsonFile>;
+async function readJson(
+  dir: string,
+  fileName: OptionalPackFileName,
+  optional: true,
+): Promise<JsonFile | 'missing'>;
+async function readJson(
+  dir: string,
+  fileName: CityPackFileName | OptionalPackFileName,
+  optional = false,
+): Promise<JsonFile | 'missing'> {
   let text: string;
   try {
     text = await readFile(join(dir, fileName), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (optional && code === 'ENOENT') return 'missing';
     const message = code === 'ENOENT' ? 'file is missing' : `cannot be read (${(error as Error).message})`;
     return { ok: false, problem: { file: fileName, message, kind: 'read' } };
   }
@@ -248,6 +271,20 @@ export async function loadCityPack(dir: string): Promise<CityPack> {
   }
   if (layers?.success) problems.push(...duplicateLayerProblems(layers.data.layers));
 
+  const basemapsFile = await readJson(dir, 'basemaps.json', true);
+  let basemaps: Basemap[] = [];
+  if (basemapsFile !== 'missing') {
+    report(basemapsFile);
+    const parsed = basemapsFile.ok ? BasemapCatalogSchema.safeParse(basemapsFile.value) : undefined;
+    if (basemapsFile.ok && parsed && !parsed.success) {
+      const items = (basemapsFile.value as { basemaps?: unknown } | null)?.basemaps;
+      problems.push(
+        ...zodProblems('basemaps.json', parsed.error, { arrayKey: 'basemaps', noun: 'basemap', items }),
+      );
+    }
+    if (parsed?.success) basemaps = parsed.data.basemaps;
+  }
+
   if (
     problems.length > 0 ||
     !city?.success ||
@@ -268,5 +305,7 @@ export async function loadCityPack(dir: string): Promise<CityPack> {
     basins: basins.value as BasinCollection,
     sensors: sensors.data.sensors,
     layers: layers.data.layers,
+    groups: layers.data.groups,
+    basemaps,
   };
 }

@@ -3,7 +3,7 @@
  * real surfaces"). Pure: no file access; `writeImportedPack` writes what this returns. The output is
  * deterministic: the same result gives byte-identical files.
  */
-import type { CityManifest, LayerEntry } from '../../../protocol/index.ts';
+import type { CityManifest, LayerEntryInput } from '../../../protocol/index.ts';
 import type { BuildingProperties } from '../../../protocol/packFeatures.ts';
 import { mapBuildingUse } from './buildingUse.ts';
 import type {
@@ -301,7 +301,7 @@ export function importedPackFiles(result: ImportResult, meta: ImportedPackMeta):
   const files = new Map<string, string>();
   if (featureLines.length === 0) return { files, buildingCount: 0, lod2Count: 0, problems };
 
-  const layers: LayerEntry[] = [
+  const layers: LayerEntryInput[] = [
     {
       id: 'buildings',
       type: 'tileset',
