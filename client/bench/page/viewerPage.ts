@@ -187,6 +187,7 @@ function markerLayer(live: LiveStore, frames: LiveFrames, sensors: readonly Sens
     fetchFn: (input, init) => fetch(input, init),
     requestRender: () => scene.requestRender(),
     nowServerMs: () => live.nowServerMs(performance.now()),
+    mapTime: { nowMs: () => Date.now(), subscribe: () => () => undefined },
   };
   return createEnvironmentCesiumImpl(context);
 }

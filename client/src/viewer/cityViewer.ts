@@ -46,7 +46,7 @@ import type { SubscribeTick } from '../time/ticker.ts';
 import { cesiumColor } from './cesiumColor.ts';
 import { createCesiumViewer } from './createCesiumViewer.ts';
 import { FeatureColorRegistry } from './featureColorRegistry.ts';
-import type { CesiumLayerContext } from './layerContext.ts';
+import type { CesiumLayerContext, MapTime } from './layerContext.ts';
 import { LiveFrames } from './liveFrames.ts';
 import { createIncidentsOnMap, type DrawMode } from './incidentsCesiumImpl.ts';
 import { TILE_SETTINGS, type TileSettings } from './viewerProfile.ts';
@@ -69,6 +69,8 @@ export interface CityViewerOptions {
    */
   readonly onViewChanged?: ((view: ViewRectangleDeg | null) => void) | undefined;
   readonly fetchFn?: FetchLike | undefined;
+  /** The time the map shows; the live server time when left out. */
+  readonly mapTime?: MapTime | undefined;
   /** Streaming settings of the buildings tileset; the public profile's when left out. */
   readonly tileSettings?: TileSettings | undefined;
 }
@@ -201,6 +203,10 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
     fetchFn: options.fetchFn ?? ((input, init) => fetch(input, init)),
     requestRender,
     nowServerMs: () => live.nowServerMs(performance.now()),
+    mapTime: options.mapTime ?? {
+      nowMs: () => live.nowServerMs(performance.now()) ?? Date.now(),
+      subscribe: () => () => undefined,
+    },
   };
 
   const tilesets: BuildingsCesiumImpl[] = [];

@@ -11,6 +11,17 @@ import type { SensorIndex } from '../sensors/sensorIndex.ts';
 import type { FeatureColorRegistry } from './featureColorRegistry.ts';
 import type { LiveFrames, LiveRefresh } from './liveFrames.ts';
 
+/**
+ * The time the map shows: the present while live, the timeline's time in the past. Layers with a
+ * time (a WMS TIME dimension, road works with dates) follow it.
+ */
+export interface MapTime {
+  /** The shown time, ms since the epoch. */
+  nowMs(): number;
+  /** Calls `listener` when the shown time jumps or moves (not on every tick while live). */
+  subscribe(listener: () => void): () => void;
+}
+
 /** Shared inputs of the `*CesiumImpl` bindings. */
 export interface CesiumLayerContext {
   readonly viewer: Viewer;
@@ -22,6 +33,7 @@ export interface CesiumLayerContext {
   readonly liveFrames: LiveFrames;
   readonly featureColors: FeatureColorRegistry;
   readonly fetchFn: FetchLike;
+  readonly mapTime: MapTime;
   /** Asks for a frame (the viewer renders only on request). */
   requestRender(): void;
   /** Estimated server time now, or null before the first server time arrived. */

@@ -112,6 +112,7 @@ function setup() {
     fetchFn,
     requestRender: () => void renders++,
     nowServerMs: () => live.nowServerMs(0),
+    mapTime: { nowMs: () => 0, subscribe: () => () => undefined },
   };
   return { primitives, live, liveFrames, context, renders: () => renders };
 }
