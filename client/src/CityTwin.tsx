@@ -41,7 +41,7 @@ import { IncidentPanel } from './ui/IncidentPanel.tsx';
 import { SourceHealthPanel } from './ui/SourceHealthPanel.tsx';
 import { StaffSignIn, storeAccessKey, storedAccessKey } from './ui/StaffSignIn.tsx';
 import { TimeController, type TimeView } from './time/timeController.ts';
-import { hrefWithTime, timeFromSearch } from './time/timeMode.ts';
+import { hrefWithTime } from './time/timeMode.ts';
 import type { BuildingColorMode } from './layers/types/tileset/buildingsLayer.ts';
 import type { CityViewer, MapPick } from './viewer/cityViewer.ts';
 import { clientClassOf, profileFromSearch, unknownProfileMessage } from './viewer/viewerProfile.ts';
@@ -52,6 +52,7 @@ import type { PlanningApi, ScenarioView } from './ui/PlanningPanel.tsx';
 import { importScenarioFile, type ImportFileOptions } from './planning/importFile.ts';
 import { PlanningPanel, type CompareSides } from './ui/PlanningPanel.tsx';
 import { SwipeLine } from './ui/SwipeLine.tsx';
+import { ShareButton } from './ui/ShareButton.tsx';
 import type { TownBuilding } from './planning/sunStudy.ts';
 import { townBuildingsOf } from './planning/sunStudy.ts';
 import type { GroundOverlay, RoadLine } from './viewer/scenarioCesiumImpl.ts';
@@ -61,7 +62,9 @@ import { formatTime } from './i18n/format.ts';
 import { useTranslator } from './i18n/I18nContext.tsx';
 import type { TimeMode } from './time/timeMode.ts';
 import { hrefForWindow, windowRoleFromSearch } from './windows/windowRole.ts';
-import { cameraFromParam, cameraParam } from './windows/cameraLink.ts';
+import { hrefWithShareState, readShareState } from './share/shareLink.ts';
+import { applyShareLayers, useShareLink } from './share/useShareLink.ts';
+import { initialBasemapId } from './viewer/basemapChoice.ts';
 import { browserChannel, isDeliberateChange, newWindowId, WindowSync } from './windows/windowSync.ts';
 
 /** Props of {@link CityTwin}. */
@@ -96,7 +99,21 @@ function fetchOnce<T>(url: string, read: (raw: unknown) => T, forget: () => void
 /** The running twin of one city. */
 export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: CityTwinProps) {
   const i18n = useI18nStore();
-  const runtime = useMemo(() => createCityRuntime(info, live), [info, live]);
+  // What the link shares (camera, basemap, layers, time, selection, scenario, swipe, language), read once.
+  const initialLink = useMemo(() => readShareState(window.location.search), []);
+  const runtime = useMemo(() => {
+    const created = createCityRuntime(info, live);
+    applyShareLayers(created.layers, initialLink);
+    return created;
+  }, [info, live, initialLink]);
+  useEffect(() => {
+    if (initialLink.locale) i18n.setLocale(initialLink.locale);
+  }, [i18n, initialLink]);
+  const link = useShareLink(runtime.layers, i18n);
+  const layerModels = useSyncExternalStore(runtime.layers.subscribe, () => runtime.layers.layers);
+  const [basemapId, setBasemapId] = useState<string | null>(() =>
+    initialBasemapId(info.map, initialLink.basemap),
+  );
   // Who the viewer runs for (?profile=), read once: a kiosk or an operator screen keeps its address.
   const { profile, unknown: unknownProfile } = useMemo(() => profileFromSearch(window.location.search), []);
   useEffect(() => {
@@ -124,27 +141,41 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
   const selectionRef = useRef<string | null>(null);
   /** A camera pushed to this wall before its map was ready. */
   // A camera pushed to this wall before its map was ready, or the one of a shared link (?cam=).
-  const pendingCameraRef = useRef<WallView['camera'] | null>(
-    cameraFromParam(new URLSearchParams(window.location.search).get('cam')),
-  );
+  const pendingCameraRef = useRef<WallView['camera'] | null>(initialLink.camera);
   const [wallShown, setWallShown] = useState<WallViewMessage | null>(null);
   /** The compare swipe: on or off, and where it splits the map (0..1). */
   const [comparing, setComparing] = useState(false);
-  const [split, setSplit] = useState(0.5);
+  const [split, setSplit] = useState(initialLink.compare?.split ?? 0.5);
+  /** The swipe's sides for the link. */
+  const compareIdsRef = useRef<{ left: string; right: string } | null>(null);
   /** The planning variant on the map (applied again when the map comes). */
   const scenarioViewRef = useRef<ScenarioView>(null);
   /** While a planner demolishes: building clicks go here instead of opening the info panel. */
   const buildingPickRef = useRef<((buildingId: string) => void) | null>(null);
   // The scenario and variant a link opens (?scenario=&variant=), read once.
-  const initialScenario = useMemo(() => {
-    const params = new URLSearchParams(window.location.search);
-    const scenarioId = params.get('scenario');
-    return scenarioId === null ? null : { scenarioId, variantId: params.get('variant') };
-  }, []);
+  const initialScenario = useMemo(
+    () =>
+      initialLink.scenario === null
+        ? null
+        : {
+            ...initialLink.scenario,
+            compare: initialLink.compare && {
+              left: initialLink.compare.left,
+              right: initialLink.compare.right,
+            },
+          },
+    [initialLink],
+  );
   /** The last ground rectangle the camera saw, for a live client started later. */
   const lastViewRef = useRef<ViewRectangleDeg | null>(null);
   const [viewer, setViewer] = useState<CityViewer | null>(null);
-  const [selection, setSelection] = useState<MapPick | null>(null);
+  const [selection, setSelection] = useState<MapPick | null>(() =>
+    initialLink.selection === null
+      ? null
+      : initialLink.selection.kind === 'sensor'
+        ? { kind: 'sensor', sensorId: initialLink.selection.id }
+        : { kind: 'building', buildingId: initialLink.selection.id, properties: {} },
+  );
   const [buildingColorMode, setBuildingColorMode] = useState<BuildingColorMode>('none');
   const [time, setTime] = useState<TimeController | null>(null);
   // A staff member's access key (this tab only): alarms, internal sensors, the operator rate.
@@ -152,7 +183,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
   const alarms = useMemo(() => new AlarmStore(), []);
   const incidents = useMemo(() => new IncidentStore(), []);
   // The time a shared link opens at (?t=), read once; live when there is none.
-  const initialTime = useMemo(() => timeFromSearch(window.location.search), []);
+  const initialTime = initialLink.atMs;
   const selectedSensorId = selection?.kind === 'sensor' ? selection.sensorId : null;
   selectionRef.current = selectedSensorId;
   // The building to highlight: the picked one, or the building a selected sensor (a garage) sits on.
@@ -367,6 +398,18 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
     };
   }, [runtime, probe, profile, initialTime, accessKey, alarms, incidents, cockpit, wallName, windowRole]);
 
+  // The link keeps the selection.
+  useEffect(() => {
+    link.write({
+      selection:
+        selection === null
+          ? null
+          : selection.kind === 'sensor'
+            ? { kind: 'sensor', id: selection.sensorId }
+            : { kind: 'building', id: selection.buildingId },
+    });
+  }, [link, selection]);
+
   // A selection made here goes to the other windows (one that came from them does not go back).
   useEffect(() => {
     if (selectedSensorId === sharedSelectionRef.current) return;
@@ -434,23 +477,17 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
   const onPickBuildings = useCallback((listener: ((buildingId: string) => void) | null) => {
     buildingPickRef.current = listener;
   }, []);
-  const showScenario = useCallback((view: ScenarioView) => {
-    scenarioViewRef.current = view;
-    viewerRef.current?.showScenario(view);
-    // The link opens this scenario and variant.
-    const url = new URL(window.location.href);
-    const camera = viewerRef.current?.cameraView();
-    if (view?.scenarioId) {
-      url.searchParams.set('scenario', view.scenarioId);
-      url.searchParams.set('variant', view.variantId);
-      if (camera) url.searchParams.set('cam', cameraParam(camera));
-    } else {
-      url.searchParams.delete('scenario');
-      url.searchParams.delete('variant');
-      url.searchParams.delete('cam');
-    }
-    if (url.href !== window.location.href) window.history.replaceState(window.history.state, '', url.href);
-  }, []);
+  const showScenario = useCallback(
+    (view: ScenarioView) => {
+      scenarioViewRef.current = view;
+      viewerRef.current?.showScenario(view);
+      // The link opens this scenario and variant.
+      link.write({
+        scenario: view?.scenarioId ? { scenarioId: view.scenarioId, variantId: view.variantId } : null,
+      });
+    },
+    [link],
+  );
   const signIn = useCallback((key: string) => {
     storeAccessKey(key);
     setAccessKey(key);
@@ -528,14 +565,40 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
   );
   const flyToPlace = useCallback((lon: number, lat: number) => viewerRef.current?.flyToPlace(lon, lat), []);
   const snapshotMap = useCallback(() => viewerRef.current?.snapshot() ?? null, []);
-  const onCompare = useCallback((sides: CompareSides | null) => {
-    setComparing(sides !== null);
-    void viewerRef.current?.compareScenario(sides);
-  }, []);
-  const onSplit = useCallback((position: number) => {
-    setSplit(position);
-    viewerRef.current?.setSplitPosition(position);
-  }, []);
+  const onCompare = useCallback(
+    (sides: CompareSides | null) => {
+      setComparing(sides !== null);
+      void viewerRef.current?.compareScenario(sides);
+      compareIdsRef.current = sides?.ids ?? null;
+      link.write({ compare: sides ? { ...sides.ids, split: splitRef.current } : null });
+    },
+    [link],
+  );
+  const splitRef = useRef(split);
+  const onSplit = useCallback(
+    (position: number) => {
+      setSplit(position);
+      splitRef.current = position;
+      viewerRef.current?.setSplitPosition(position);
+      const ids = compareIdsRef.current;
+      if (ids) link.write({ compare: { ...ids, split: position } });
+    },
+    [link],
+  );
+  const onBasemap = useCallback(
+    (id: string) => {
+      setBasemapId(id);
+      link.write({ basemap: id });
+      viewerRef.current
+        ?.setBasemap(id)
+        .catch((error: unknown) => console.error(`[viewer] basemap ${id} failed`, error));
+    },
+    [link],
+  );
+  const shareHref = useCallback(() => {
+    const camera = viewerRef.current?.cameraView() ?? null;
+    return hrefWithShareState(link.currentHref(), camera ? { camera } : {});
+  }, [link]);
   /** Waits (up to 15 s) for the live connection, then asks. */
   const askConnected = useCallback(
     async <T,>(event: HistoryEvent, payload: unknown): Promise<T> => {
@@ -627,16 +690,16 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
     [ask, runtime, time],
   );
   // Every viewer gets only what it sees: the live subscription follows the camera.
-  const onViewChanged = useCallback((view: ViewRectangleDeg | null) => {
-    lastViewRef.current = view;
-    liveClientRef.current?.setViewport(viewportBBox(view));
-    // With a scenario open, the link keeps the camera too: shared, it opens at this view.
-    const camera = viewerRef.current?.cameraView();
-    const url = new URL(window.location.href);
-    if (scenarioViewRef.current?.scenarioId && camera) url.searchParams.set('cam', cameraParam(camera));
-    else url.searchParams.delete('cam');
-    if (url.href !== window.location.href) window.history.replaceState(window.history.state, '', url.href);
-  }, []);
+  const onViewChanged = useCallback(
+    (view: ViewRectangleDeg | null) => {
+      lastViewRef.current = view;
+      liveClientRef.current?.setViewport(viewportBBox(view));
+      // The link keeps the camera: shared, it opens at this view.
+      const camera = viewerRef.current?.cameraView();
+      if (camera) link.write({ camera });
+    },
+    [link],
+  );
 
   const timeView = useTimeView(time);
   const historyAvailable = timeView?.available === true;
@@ -654,6 +717,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
         onHome={() => viewerRef.current?.flyHome()}
         cities={cities}
         onSelectCity={onSelectCity}
+        tools={<ShareButton href={shareHref} />}
         staff={
           <StaffSignIn
             store={runtime.live}
@@ -694,6 +758,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
             i18n={i18n}
             probe={probe}
             profile={profile}
+            basemapId={basemapId}
             onViewer={onViewer}
             onPick={onPick}
             onViewChanged={onViewChanged}
@@ -721,7 +786,13 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
             </p>
           )}
           <LayerPanel
-            layers={runtime.layers.layers}
+            layers={layerModels}
+            groups={info.groups}
+            originOf={runtime.layers.originOf}
+            onRemove={runtime.layers.remove}
+            basemaps={info.map.basemaps}
+            basemapId={basemapId}
+            onBasemapChange={onBasemap}
             before={
               <>
                 {can(hello?.role, 'alarms:read') && (

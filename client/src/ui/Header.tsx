@@ -21,10 +21,12 @@ export interface HeaderProps {
   readonly onSelectCity?: ((cityId: string) => void) | undefined;
   /** The staff sign-in (or who is signed in), when the twin runs. */
   readonly staff?: ReactNode;
+  /** The map's tools in the header (search, share). */
+  readonly tools?: ReactNode;
 }
 
 /** The top bar of the app. */
-export function Header({ city, store, onHome, cities, onSelectCity, staff }: HeaderProps) {
+export function Header({ city, store, onHome, cities, onSelectCity, staff, tools }: HeaderProps) {
   const translator = useTranslator();
   return (
     <header className="app-header">
@@ -51,6 +53,7 @@ export function Header({ city, store, onHome, cities, onSelectCity, staff }: Hea
             {translator.t('header.home')}
           </button>
         )}
+        {tools}
         {staff}
         <LanguageSwitch />
         {store && <ConnectionBadge store={store} />}

@@ -22,12 +22,23 @@ export interface MapViewProps {
   readonly onViewer: (viewer: CityViewer | null) => void;
   /** Receives what a click in the map hit. */
   readonly onPick: (pick: MapPick | null) => void;
+  /** The basemap to start with (a link's). */
+  readonly basemapId?: string | null | undefined;
   /** The ground rectangle the camera sees whenever it comes to rest. */
   readonly onViewChanged?: ((view: ViewRectangleDeg | null) => void) | undefined;
 }
 
 /** The map; shows a short status while Cesium loads or when it fails to start. */
-export function MapView({ runtime, i18n, probe, profile, onViewer, onPick, onViewChanged }: MapViewProps) {
+export function MapView({
+  runtime,
+  i18n,
+  probe,
+  profile,
+  basemapId,
+  onViewer,
+  onPick,
+  onViewChanged,
+}: MapViewProps) {
   const translator = useTranslator();
   const containerRef = useRef<HTMLDivElement>(null);
   const [status, setStatus] = useState<
@@ -37,6 +48,8 @@ export function MapView({ runtime, i18n, probe, profile, onViewer, onPick, onVie
   });
   // Callbacks are read through refs, so a new function from the parent does not recreate the viewer.
   const callbacks = useRef({ onViewer, onPick, onViewChanged });
+  // The basemap at creation; later choices go to the viewer directly.
+  const firstBasemap = useRef(basemapId);
   useEffect(() => {
     callbacks.current = { onViewer, onPick, onViewChanged };
   });
@@ -59,6 +72,7 @@ export function MapView({ runtime, i18n, probe, profile, onViewer, onPick, onVie
           subscribeTick: runtime.subscribeTick,
           probe,
           tileSettings: TILE_SETTINGS[profile],
+          basemapId: firstBasemap.current,
           onPick: (pick) => callbacks.current.onPick(pick),
           onViewChanged: (view) => callbacks.current.onViewChanged?.(view),
         });

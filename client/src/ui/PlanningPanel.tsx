@@ -77,8 +77,12 @@ export interface PlanningPanelProps {
     ((mode: DrawMode, onChange: (corners: readonly [number, number][]) => void) => () => void) | null;
   /** Takes the next building clicks on the map (null: gives them back to the map). */
   readonly onPickBuildings: (listener: ((buildingId: string) => void) | null) => void;
-  /** The scenario and variant of the link (`?scenario=&variant=`), opened once. */
-  readonly initial: { readonly scenarioId: string; readonly variantId: string | null } | null;
+  /** The scenario and variant of the link (`?scenario=&variant=`, and `cmp=` the swipe's sides), opened once. */
+  readonly initial: {
+    readonly scenarioId: string;
+    readonly variantId: string | null;
+    readonly compare?: { readonly left: string; readonly right: string } | null;
+  } | null;
   /** The map as a PNG data URL, for the report (null without a map). */
   readonly snapshot: () => string | null;
   /** Roads of the town, counted flows and drawing a variant's road effects. */
@@ -107,6 +111,8 @@ export interface PlanningPanelProps {
 
 /** What each side of the swipe shows. */
 export interface CompareSides {
+  /** The variant ids (or `as-is`) of the two sides, for the link. */
+  readonly ids: { readonly left: string; readonly right: string };
   readonly left: {
     readonly buildings: readonly ProposedBuilding[];
     readonly removedBuildingIds: readonly string[];
@@ -229,7 +235,12 @@ export function PlanningPanel({
     // A link opened while the connection comes up or blips: tried again, 2, 4, 6 and 8 s later.
     void (async () => {
       for (let attempt = 1; attempt <= 5; attempt += 1) {
-        if ((await open(initial.scenarioId, initial.variantId)) || attempt === 5) return;
+        if (await open(initial.scenarioId, initial.variantId)) {
+          // The link's swipe, when both its sides are there.
+          if (initial.compare) setCompare(initial.compare);
+          return;
+        }
+        if (attempt === 5) return;
         await new Promise((resolve) => setTimeout(resolve, 2000 * attempt));
       }
     })();
@@ -260,7 +271,9 @@ export function PlanningPanel({
     [draft],
   );
   useEffect(() => {
-    onCompare(compare && draft ? { left: sideOf(compare.left), right: sideOf(compare.right) } : null);
+    onCompare(
+      compare && draft ? { ids: compare, left: sideOf(compare.left), right: sideOf(compare.right) } : null,
+    );
   }, [compare, draft, sideOf, onCompare]);
   useEffect(() => () => onCompare(null), [onCompare]);
 

@@ -34,6 +34,7 @@ import {
   buildingPropertiesOf,
   type BuildingsCesiumImpl,
 } from '../layers/types/tileset/buildingsCesiumImpl.ts';
+import type { LayerModel } from '../layers/layerModel.ts';
 import type { LayerRegistry } from '../layers/layerRegistry.ts';
 import { loadBindings } from '../layers/types/index.ts';
 import type { CesiumLayerEnv } from '../layers/types/layerType.ts';
@@ -45,6 +46,8 @@ import type { ViewRectangleDeg } from '../live/viewport.ts';
 import type { SubscribeTick } from '../time/ticker.ts';
 import { cesiumColor } from './cesiumColor.ts';
 import { createCesiumViewer } from './createCesiumViewer.ts';
+import { initialBasemapId } from './basemapChoice.ts';
+import { createMapGround, terrainOf, type PackBasemapFactory } from './mapGround.ts';
 import { FeatureColorRegistry } from './featureColorRegistry.ts';
 import type { CesiumLayerContext, MapTime } from './layerContext.ts';
 import { LiveFrames } from './liveFrames.ts';
@@ -71,6 +74,8 @@ export interface CityViewerOptions {
   readonly fetchFn?: FetchLike | undefined;
   /** The time the map shows; the live server time when left out. */
   readonly mapTime?: MapTime | undefined;
+  /** The basemap to start with (a link's); the setup's first when left out or not offered. */
+  readonly basemapId?: string | null | undefined;
   /** Streaming settings of the buildings tileset; the public profile's when left out. */
   readonly tileSettings?: TileSettings | undefined;
 }
@@ -145,9 +150,17 @@ export interface CityViewer {
   cameraView(): CameraView | null;
   /** Moves the camera to a view, in a flight of `durationS` (0: at once). */
   setCameraView(view: CameraView, durationS?: number): void;
+  /** Shows the basemap `id` of the town's map setup. */
+  setBasemap(id: string): Promise<void>;
+  /** The basemap shown, null when the town offers none. */
+  basemapId(): string | null;
   /** Unbinds the layers and destroys the viewer. */
   destroy(): void;
 }
+
+/** The pack's own map (vector tiles drawn in the viewer). */
+const createPackBasemap: PackBasemapFactory = () =>
+  Promise.reject(new Error('the town map renderer is not part of this build'));
 
 /** Seconds of the camera flights. */
 const FLIGHT_S = 1.6;
@@ -170,12 +183,20 @@ function whenSnapshotArrives(live: LiveStore): Promise<void> {
 /** Creates the map in `options.container` and binds the catalog's layers to it. */
 export function createCityViewer(options: CityViewerOptions): CityViewer {
   const { info, layers, live, probe } = options;
-  const viewer = createCesiumViewer(options.container, info.city.attribution);
+  const viewer = createCesiumViewer(options.container, info.city.attribution, terrainOf(info.map));
   const scene = viewer.scene;
   let destroyed = false;
   const requestRender = () => {
     if (!destroyed) scene.requestRender();
   };
+
+  const ground = createMapGround(viewer, info.map, createPackBasemap, requestRender);
+  const firstBasemap = initialBasemapId(info.map, options.basemapId ?? null);
+  if (firstBasemap !== null) {
+    ground
+      .setBasemap(firstBasemap)
+      .catch((error: unknown) => console.error(`[viewer] basemap ${firstBasemap} failed`, error));
+  }
 
   const removeRenderCount = scene.postRender.addEventListener(() => {
     probe.renderCount += 1;
@@ -221,6 +242,25 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
     },
   };
 
+  /** The layers bound to this map; a layer added later is bound when it comes. */
+  const bound = new Set<LayerModel>();
+  let stopAdditions = () => undefined as void;
+  async function bindAdded(): Promise<void> {
+    const fresh = layers.layers.filter((l) => !bound.has(l) && !l.isDestroyed);
+    if (fresh.length === 0) return;
+    for (const layer of fresh) bound.add(layer);
+    const bindings = await loadBindings(
+      fresh.map((l) => l.entry),
+      context,
+      env,
+    );
+    if (destroyed) return;
+    for (const layer of fresh) {
+      if (layer.isDestroyed) continue;
+      layer.bind(bindings.create({ ...layer.entry, visible: layer.visible }));
+    }
+  }
+
   // The globe's first frame comes first, then the layers: their labels, points and lines and the
   // tileset make the first frame several times heavier, and nothing of them could be shown before
   // their data arrived anyway. They are bound in the task after that frame, once the code of their
@@ -235,7 +275,13 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
     for (const layer of layers.layers) {
       // The tileset is counted as shown when its layer is (its entry says how the pack starts).
       layer.bind(bindings.create({ ...layer.entry, visible: layer.visible }));
+      bound.add(layer);
     }
+    stopAdditions = layers.subscribe(() => {
+      bindAdded().catch((error: unknown) =>
+        console.error('[viewer] an added layer could not be bound', error),
+      );
+    });
 
     // Ready: the visible layers are loaded, the tileset shows its first view and the first snapshot
     // arrived; then one more frame puts it all on screen.
@@ -382,6 +428,8 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
   return {
     flyHome,
     cameraView,
+    setBasemap: (id) => (destroyed ? Promise.resolve() : ground.setBasemap(id)),
+    basemapId: () => ground.basemapId,
     setCameraView(view, durationS = FLIGHT_S) {
       if (destroyed) return;
       const destination = Cartesian3.fromDegrees(view.lon, view.lat, view.heightM);
@@ -522,9 +570,11 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
       probe.screenPositionOf = null;
       probe.cameraView = undefined;
       probe.pickIdAt = undefined;
+      ground.destroy();
+      stopAdditions();
       removeFirstFrame();
       if (bindTimer !== undefined) clearTimeout(bindTimer);
-      for (const layer of layers.layers) layer.unbind();
+      for (const layer of bound) layer.unbind();
       removeFlush();
       liveFrames.destroy();
       clicks.destroy();

@@ -1,17 +1,10 @@
 /**
  * Creates the one `Cesium.Viewer` of the app, configured to work offline: Cesium's bundled Natural
- * Earth II imagery, a plain ellipsoid as terrain, no Cesium ion, none of the stock widgets that would
+ * Earth II imagery under the town's map, the pack's terrain or a plain ellipsoid, no Cesium ion, none of the stock widgets that would
  * reach the network (geocoder, base layer picker), and rendering only on request.
  */
-import {
-  buildModuleUrl,
-  Credit,
-  EllipsoidTerrainProvider,
-  ImageryLayer,
-  Ion,
-  TileMapServiceImageryProvider,
-  Viewer,
-} from 'cesium';
+import { Credit, EllipsoidTerrainProvider, Ion, Terrain, type TerrainProvider, Viewer } from 'cesium';
+import { naturalEarthLayer } from './mapGround.ts';
 import 'cesium/Build/Cesium/Widgets/widgets.css';
 
 function escapeHtml(text: string): string {
@@ -20,22 +13,24 @@ function escapeHtml(text: string): string {
 
 /**
  * Creates the viewer in `container`. `attribution` (the city pack's data credit) is shown as text in
- * Cesium's credit line next to the imagery credit.
+ * Cesium's credit line next to the imagery credit; `terrain` (the pack's, while it loads) replaces
+ * the ellipsoid.
  */
-export function createCesiumViewer(container: HTMLElement, attribution?: string): Viewer {
+export function createCesiumViewer(
+  container: HTMLElement,
+  attribution?: string,
+  terrain?: Promise<TerrainProvider> | null,
+): Viewer {
   // No ion: an empty token makes any accidental ion request fail loudly instead of using Cesium's
   // shared demo token; nothing below asks ion for anything.
   Ion.defaultAccessToken = '';
 
-  const baseLayer = ImageryLayer.fromProviderAsync(
-    TileMapServiceImageryProvider.fromUrl(buildModuleUrl('Assets/Textures/NaturalEarthII')),
-    // Muted, so buildings and live colours carry the picture, not the blurred continent texture.
-    { brightness: 0.75, saturation: 0.45, contrast: 1.05 },
-  );
+  // The world; the town's map is laid over it (mapGround.ts).
+  const baseLayer = naturalEarthLayer();
 
   const viewer = new Viewer(container, {
     baseLayer,
-    terrainProvider: new EllipsoidTerrainProvider(),
+    ...(terrain ? { terrain: new Terrain(terrain) } : { terrainProvider: new EllipsoidTerrainProvider() }),
     baseLayerPicker: false,
     geocoder: false,
     homeButton: false,
