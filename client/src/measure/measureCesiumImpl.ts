@@ -126,6 +126,36 @@ export function createMeasureTool(
   const scene = viewer.scene;
   const points = scene.primitives.add(new PointPrimitiveCollection()) as PointPrimitiveCollection;
   const labels = scene.primitives.add(new LabelCollection({ scene })) as LabelCollection;
+  /**
+   * One label, made at the first value and then moved and rewritten (not re-created at every mouse
+   * move); hidden, it stays at its last place, so the collection's bounds never reach out to the
+   * earth's centre.
+   */
+  let label: Label | null = null;
+  function showLabel(position: Cartesian3, text: string): void {
+    if (label) {
+      label.position = position;
+      label.text = text;
+      label.show = true;
+      return;
+    }
+    label = labels.add({
+      position,
+      text,
+      font: '600 15px system-ui, sans-serif',
+      fillColor: Color.WHITE,
+      outlineColor: Color.BLACK,
+      outlineWidth: 3,
+      style: LabelStyle.FILL_AND_OUTLINE,
+      showBackground: true,
+      backgroundColor: Color.fromCssColorString('#14181c').withAlpha(0.82),
+      horizontalOrigin: HorizontalOrigin.LEFT,
+      verticalOrigin: VerticalOrigin.BOTTOM,
+      pixelOffset: new Cartesian2(12, -12),
+      disableDepthTestDistance: Number.POSITIVE_INFINITY,
+      id: MEASURE_PICK_ID,
+    });
+  }
   let shapes: Primitive[] = [];
   let state: MeasureToolState = { measure: MEASURE_OFF, result: null };
   let hover: MeasurePoint | null = null;
@@ -260,7 +290,7 @@ export function createMeasureTool(
     for (const shape of shapes) scene.primitives.remove(shape);
     shapes = [];
     points.removeAll();
-    labels.removeAll();
+    if (label) label.show = false;
     const { mode } = state.measure;
     if (mode !== null) {
       const drawn = withHover(state.measure, hover);
@@ -293,22 +323,7 @@ export function createMeasureTool(
         );
       const at = labelPosition(mode, drawn);
       if (at && drawn.length >= (mode === 'height' ? 1 : 2))
-        labels.add({
-          position: at,
-          text: options.label(measure(mode, drawn)),
-          font: '600 15px system-ui, sans-serif',
-          fillColor: Color.WHITE,
-          outlineColor: Color.BLACK,
-          outlineWidth: 3,
-          style: LabelStyle.FILL_AND_OUTLINE,
-          showBackground: true,
-          backgroundColor: Color.fromCssColorString('#14181c').withAlpha(0.82),
-          horizontalOrigin: HorizontalOrigin.LEFT,
-          verticalOrigin: VerticalOrigin.BOTTOM,
-          pixelOffset: new Cartesian2(12, -12),
-          disableDepthTestDistance: Number.POSITIVE_INFINITY,
-          id: MEASURE_PICK_ID,
-        });
+        showLabel(at, options.label(measure(mode, drawn)));
     }
     requestRender();
   }
