@@ -76,6 +76,8 @@ export interface MeasureToolHandle {
    * false where the middle shows no ground or building.
    */
   addPointAtCentre(): boolean;
+  /** Draws again, e.g. after the language changed (the map label's words and numbers). */
+  refresh(): void;
   /** Turns the tool off and removes everything it drew and listened to. */
   destroy(): void;
 }
@@ -286,7 +288,8 @@ export function createMeasureTool(
   }
 
   function redraw(): void {
-    if (destroyed) return;
+    // The map may be gone before the tool (switching town): nothing to draw on then.
+    if (destroyed || scene.isDestroyed()) return;
     for (const shape of shapes) scene.primitives.remove(shape);
     shapes = [];
     points.removeAll();
@@ -329,7 +332,7 @@ export function createMeasureTool(
   }
 
   function update(next: MeasureState): void {
-    if (destroyed || next === state.measure) return;
+    if (destroyed || scene.isDestroyed() || next === state.measure) return;
     const wasActive = state.measure.mode !== null;
     state = { measure: next, result: next.mode === null ? null : measure(next.mode, next.points) };
     if (next.finished || next.mode === null) hover = null;
@@ -390,6 +393,7 @@ export function createMeasureTool(
     finish: () => update(finish(state.measure)),
     removeLastPoint: () => update(removeLastPoint(state.measure)),
     clear: () => update(clearPoints(state.measure)),
+    refresh: redraw,
     addPointAtCentre() {
       if (state.measure.mode === null || destroyed) return false;
       const point = pickSurface(new Cartesian2(scene.canvas.clientWidth / 2, scene.canvas.clientHeight / 2));

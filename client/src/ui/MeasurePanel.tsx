@@ -39,6 +39,8 @@ export function MeasurePanel({ tool, onClose }: MeasurePanelProps) {
 
   // The map's own clicks come back when the panel goes.
   useEffect(() => () => tool?.setMode(null), [tool]);
+  // The map label speaks the panel's language.
+  useEffect(() => tool?.refresh(), [tool, translator]);
 
   const lines = state.result ? measureLines(state.result, translator) : [];
   const close = () => {
