@@ -38,6 +38,8 @@ import { AlarmStore } from './alarms/alarmStore.ts';
 import { AlarmPanel } from './ui/AlarmPanel.tsx';
 import { IncidentStore } from './incidents/incidentStore.ts';
 import { IncidentPanel } from './ui/IncidentPanel.tsx';
+import { MeasurePanel } from './ui/MeasurePanel.tsx';
+import type { MeasureToolHandle } from './measure/measureCesiumImpl.ts';
 import { SourceHealthPanel } from './ui/SourceHealthPanel.tsx';
 import { StaffSignIn, storeAccessKey, storedAccessKey } from './ui/StaffSignIn.tsx';
 import { TimeController, type TimeView } from './time/timeController.ts';
@@ -176,6 +178,17 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
         ? { kind: 'sensor', sensorId: initialLink.selection.id }
         : { kind: 'building', buildingId: initialLink.selection.id, properties: {} },
   );
+  const [measuring, setMeasuring] = useState(false);
+  const [measureTool, setMeasureTool] = useState<MeasureToolHandle | null>(null);
+  useEffect(() => {
+    if (!viewer || !measuring) return;
+    const tool = viewer.startMeasuring();
+    setMeasureTool(tool);
+    return () => {
+      tool.destroy();
+      setMeasureTool(null);
+    };
+  }, [viewer, measuring]);
   const [buildingColorMode, setBuildingColorMode] = useState<BuildingColorMode>('none');
   const [time, setTime] = useState<TimeController | null>(null);
   // A staff member's access key (this tab only): alarms, internal sensors, the operator rate.
@@ -803,6 +816,19 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
                     onFlyTo={selectGarage}
                     onAcknowledge={acknowledge}
                   />
+                )}
+                {measuring ? (
+                  <MeasurePanel tool={measureTool} onClose={() => setMeasuring(false)} />
+                ) : (
+                  <button
+                    type="button"
+                    className="button"
+                    aria-label={translator.t('measure.openLabel')}
+                    onClick={() => setMeasuring(true)}
+                    data-testid="measure-open"
+                  >
+                    {translator.t('measure.title')}
+                  </button>
                 )}
                 <IncidentPanel
                   store={incidents}

@@ -53,6 +53,12 @@ import type { CesiumLayerContext, MapTime } from './layerContext.ts';
 import { LiveFrames } from './liveFrames.ts';
 import { createIncidentsOnMap, type DrawMode } from './incidentsCesiumImpl.ts';
 import { TILE_SETTINGS, type TileSettings } from './viewerProfile.ts';
+import {
+  createMeasureTool,
+  type MeasureToolHandle,
+  type MeasureToolState,
+} from '../measure/measureCesiumImpl.ts';
+import { measureLabel } from '../measure/measureText.ts';
 
 /** Inputs of {@link createCityViewer}. */
 export interface CityViewerOptions {
@@ -154,6 +160,11 @@ export interface CityViewer {
   setBasemap(id: string): Promise<void>;
   /** The basemap shown, null when the town offers none. */
   basemapId(): string | null;
+  /**
+   * Creates the measuring tool on this map, off until a mode is chosen; while it measures, clicks are
+   * its points and the map's own picking waits. The caller destroys it.
+   */
+  startMeasuring(onChange?: (state: MeasureToolState) => void): MeasureToolHandle;
   /** Unbinds the layers and destroys the viewer. */
   destroy(): void;
 }
@@ -560,6 +571,18 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
     },
     drawIncident(mode, onChange) {
       return destroyed ? () => undefined : incidentsOnMap.draw(mode, onChange);
+    },
+    startMeasuring(onChange = () => undefined) {
+      const appClick = clicks.getInputAction(ScreenSpaceEventType.LEFT_CLICK);
+      return createMeasureTool(viewer, requestRender, onChange, {
+        label: (result) => measureLabel(result, options.i18n.getTranslator()),
+        // The map's own click action is taken off while measuring and put back after.
+        onActiveChange: (active) => {
+          if (destroyed) return;
+          if (active) clicks.removeInputAction(ScreenSpaceEventType.LEFT_CLICK);
+          else if (appClick) clicks.setInputAction(appClick, ScreenSpaceEventType.LEFT_CLICK);
+        },
+      });
     },
     destroy() {
       if (destroyed) return;
