@@ -8,6 +8,7 @@ import type { TerrainPlan } from './buildTerrain.ts';
 import {
   buildCityTerrain,
   buildTerrain,
+  cityTerrainUrl,
   createTerrainHeightSampler,
   EDGE_FADE_M,
   EDGE_HOLD_M,
@@ -196,8 +197,10 @@ describe('buildCityTerrain', () => {
           pixelSizeY: 250,
         }),
       );
+    expect(await cityTerrainUrl('town', repoRoot)).toBeUndefined();
     await write(400);
     expect((await buildCityTerrain('town', { repoRoot })).status).toBe('built');
+    expect(await cityTerrainUrl('town', repoRoot)).toBe('/tiles/town/terrain/');
     expect((await buildCityTerrain('town', { repoRoot })).status).toBe('up-to-date');
     await write(500);
     const rebuilt = await buildCityTerrain('town', { repoRoot });
@@ -206,6 +209,7 @@ describe('buildCityTerrain', () => {
     expect(layer).toContain('"format": "heightmap-1.0"');
     await rm(demPath);
     expect((await buildCityTerrain('town', { repoRoot })).status).toBe('none');
+    expect(await cityTerrainUrl('town', repoRoot)).toBeUndefined();
     await expect(readFile(join(rebuilt.outDir, 'layer.json'))).rejects.toThrow(/ENOENT/);
   });
 });

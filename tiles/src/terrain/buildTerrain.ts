@@ -229,6 +229,20 @@ export async function isTerrainUpToDate(outDir: string, demSha256: string): Prom
   }
 }
 
+/**
+ * The URL under which the server serves a pack's terrain (`dataStatic` on `tiles/output` at
+ * `/tiles`), for the viewer's `CesiumTerrainProvider.fromUrl`; undefined when the pack has no built
+ * terrain (no `layer.json`), so the viewer keeps the ellipsoid.
+ */
+export async function cityTerrainUrl(cityId: string, repoRoot: string): Promise<string | undefined> {
+  const layerPath = join(repoRoot, 'tiles', 'output', cityId, TERRAIN_DIR, LAYER_FILE);
+  const built = await stat(layerPath).then(
+    (info) => info.isFile(),
+    () => false,
+  );
+  return built ? `/tiles/${encodeURIComponent(cityId)}/${TERRAIN_DIR}/` : undefined;
+}
+
 /** Outcome of {@link buildCityTerrain}. */
 export interface BuildCityTerrainResult {
   /** `none`: the pack has no DEM (and any old terrain output was removed). */
