@@ -1,6 +1,7 @@
 /**
  * Builds what is missing or out of date before the server starts or the tests run: the client bundle
- * (when its sources changed since the last build) and the city's 3D tiles (when its buildings changed).
+ * (when its sources changed since the last build), the city's 3D tiles (when its buildings changed) and
+ * its terrain (when its DEM changed).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { join, relative } from 'node:path';
 import { discoverCityPacks } from '../server/src/cityPack/discoverCityPacks.ts';
 import { buildCityTiles } from '../tiles/src/buildCityTiles.ts';
 import { createProgressReporter } from '../tiles/src/progressBar.ts';
+import { buildCityTerrain } from '../tiles/src/terrain/buildTerrain.ts';
 
 const CLIENT_INPUTS = [
   'client/index.html',
@@ -104,8 +106,39 @@ export async function ensureBuilt(options: EnsureOptions): Promise<void> {
         `3D tiles of ${cityId}: ${tiles.build.featureCount} buildings in ${tiles.build.tileCount} tiles, built in ${(tiles.durationMs / 1000).toFixed(1)} s.`,
       );
     }
+    await ensureTerrainBuilt(cityId, options, log);
   }
   await ensureClientBuilt(options);
+}
+
+/** The city's terrain from its DEM (`data/<city>/dem.tif`), when it has one that changed. */
+async function ensureTerrainBuilt(
+  cityId: string,
+  options: EnsureOptions,
+  log: (line: string) => void,
+): Promise<void> {
+  const progress = createProgressReporter({
+    stream: process.stderr,
+    unit: 'tiles',
+    label: `terrain ${cityId}`,
+  });
+  try {
+    const terrain = await buildCityTerrain(cityId, {
+      repoRoot: options.repoRoot,
+      force: options.force ?? false,
+      onProgress: (done, total) => progress.update(done, total),
+    });
+    progress.finish();
+    if (terrain.status === 'built' && terrain.build) {
+      log(
+        `Terrain of ${cityId}: ${terrain.build.tileCount} tiles to level ${terrain.build.maxLevel}, built in ${(terrain.durationMs / 1000).toFixed(1)} s.`,
+      );
+    }
+  } catch (error) {
+    progress.finish();
+    // Without terrain the twin still works on the ellipsoid; a broken DEM must not stop the server.
+    log(`Terrain of ${cityId} not built: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** The configured city first, then every other pack in the data folder (the server serves them all). */

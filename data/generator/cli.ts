@@ -7,6 +7,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SEED, DEMO_CITY_ID, generateDemoCity } from './generateDemoCity.ts';
+import { DEM_FILE } from '../../tiles/src/terrain/buildTerrain.ts';
+import { reliefGeoTiff } from './relief.ts';
 import { serializeDemoCity } from './serializeDemoCity.ts';
 
 /** The committed demo pack's folder, next to this generator. */
@@ -42,6 +44,12 @@ async function main(): Promise<void> {
     const kB = (Buffer.byteLength(file.text, 'utf8') / 1024).toFixed(1);
     process.stdout.write(`${relative(process.cwd(), join(outDir, file.fileName))}  ${kB} kB\n`);
   }
+  // The relief the positions above stand on: the pack's elevation model, built into terrain tiles.
+  const dem = reliefGeoTiff();
+  await writeFile(join(outDir, DEM_FILE), dem);
+  process.stdout.write(
+    `${relative(process.cwd(), join(outDir, DEM_FILE))}  ${(dem.byteLength / 1024).toFixed(1)} kB\n`,
+  );
   const sensorsByKind = new Map<string, number>();
   for (const sensor of city.sensors)
     sensorsByKind.set(sensor.kind, (sensorsByKind.get(sensor.kind) ?? 0) + 1);

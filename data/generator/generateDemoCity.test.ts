@@ -18,6 +18,7 @@ import {
   signedArea,
 } from './geometry.ts';
 import type { BoxM, LocalPointM, LocalRingM } from './geometry.ts';
+import { reliefHeightM } from './relief.ts';
 import { PACK_FILE_NAMES, serializeDemoCity } from './serializeDemoCity.ts';
 import { SpatialIndex } from './spatialIndex.ts';
 
@@ -235,6 +236,39 @@ describe('generateDemoCity sensors', () => {
   const roadsById = new Map(city.roads.features.map((f) => [f.id, f]));
   const basinsById = new Map(city.basins.features.map((f) => [f.id, f]));
 
+  it('stands every footprint, road and basin vertex on the relief, to a decimetre or two', () => {
+    let checked = 0;
+    const features = [
+      ...[...city.buildings.features, ...city.basins.features].map((f) => ({
+        id: f.id,
+        positions: f.geometry.coordinates.flat(1),
+      })),
+      ...city.roads.features.map((f) => ({ id: f.id, positions: f.geometry.coordinates })),
+    ];
+    for (const feature of features) {
+      for (const [lon, lat, heightM] of feature.positions) {
+        expect(heightM, feature.id).toBeDefined();
+        expect(
+          Math.abs((heightM ?? 0) - reliefHeightM(projection.toLocal([lon, lat]))),
+          feature.id,
+        ).toBeLessThan(0.2);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(10_000);
+  });
+
+  it('puts traffic and basin sensors on the ground and stations 3.5 m above it', () => {
+    for (const sensor of city.sensors) {
+      const [lon, lat, heightM] = sensor.position;
+      const groundM = reliefHeightM(projection.toLocal([lon, lat]));
+      if (sensor.kind === 'traffic' || sensor.kind === 'water')
+        expect(Math.abs(heightM - groundM), sensor.id).toBeLessThan(0.2);
+      if (sensor.kind === 'environment')
+        expect(Math.abs(heightM - groundM - 3.5), sensor.id).toBeLessThan(0.2);
+    }
+  });
+
   it('gives every sensor a unique id', () => {
     const ids = city.sensors.map((s) => s.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -251,8 +285,12 @@ describe('generateDemoCity sensors', () => {
       expect(capacity).toBeLessThanOrEqual(900);
       expect(sensor.thresholds.freeSpaces?.direction).toBe('below');
       expect(sensor.thresholds.freeSpaces?.alarm).toBeLessThan(sensor.thresholds.freeSpaces?.warn ?? 0);
-      // Drawn on the roof of its garage.
-      expect(sensor.position[2]).toBe(buildingsById.get(sensor.object.id)?.properties.heightM);
+      // Drawn on the roof of its garage: the ground under it plus the garage's height.
+      const [lon, lat, heightM] = sensor.position;
+      const roofM =
+        reliefHeightM(projection.toLocal([lon, lat])) +
+        (buildingsById.get(sensor.object.id)?.properties.heightM ?? 0);
+      expect(Math.abs(heightM - roofM), sensor.id).toBeLessThan(0.2);
     }
   });
 
@@ -345,9 +383,13 @@ describe('generateDemoCity manifest and catalog', () => {
     expect(homeView.headingDeg).toBe(0);
     expect(homeView.pitchDeg).toBeLessThan(-20);
     expect(homeView.pitchDeg).toBeGreaterThan(-60);
-    // The view axis meets the ground at the centre.
+    // The view axis meets the ground at the centre; the camera's height is absolute, over the relief.
     const [, backM] = projection.toLocal([homeView.lon, homeView.lat]);
-    expect(-backM * Math.tan((-homeView.pitchDeg * Math.PI) / 180)).toBeCloseTo(homeView.heightM, 0);
+    const groundM = reliefHeightM([0, 0]);
+    expect(-backM * Math.tan((-homeView.pitchDeg * Math.PI) / 180)).toBeCloseTo(
+      homeView.heightM - groundM,
+      -1,
+    );
   });
 
   it('lists the building tileset, the GeoJSON layers and one live layer per sensor kind', () => {

@@ -2,6 +2,8 @@
  * The deterministic demo-city generator: a seed in, the whole `boeblingen-demo` city pack out, as
  * plain objects (see `serializeDemoCity` for the files). Pure: no clock, no file system, no
  * `Math.random`. The street plan is fixed (`districtPlan.ts`); the seed decides the buildings.
+ * Every position carries its ground height from the pack's relief (`relief.ts`, decision 0013):
+ * footprint, road and basin vertices stand on the terrain, sensors above it.
  */
 import { LayerCatalogSchema } from '../../protocol/index.ts';
 import type {
@@ -44,6 +46,7 @@ import {
 } from './geometry.ts';
 import type { LocalPointM, LocalProjection, LocalRingM } from './geometry.ts';
 import { createPrng, deriveSeed } from './prng.ts';
+import { createGroundSampler, reliefDem } from './relief.ts';
 import { buildStreetNetwork } from './streetNetwork.ts';
 import type { StreetNetwork } from './streetNetwork.ts';
 import { ZONE_STYLES } from './zoneStyles.ts';
@@ -69,22 +72,34 @@ function round1(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-function toPosition(projection: LocalProjection, point: LocalPointM): Position {
-  const [lon, lat] = projection.toLonLat(point);
-  return [roundDegrees(lon), roundDegrees(lat)];
+/** Ground height at a WGS84 point, metres (the relief's DEM, to a decimetre). */
+type GroundHeight = (lonDeg: number, latDeg: number) => number;
+
+/** `[lon, lat, groundHeightM]` of a local point. */
+function toPosition(projection: LocalProjection, ground: GroundHeight, point: LocalPointM): Position {
+  const [lonRaw, latRaw] = projection.toLonLat(point);
+  const lon = roundDegrees(lonRaw);
+  const lat = roundDegrees(latRaw);
+  return [lon, lat, ground(lon, lat)];
 }
 
 /** A closed GeoJSON ring (first position repeated) from an open local ring. */
-function toClosedRing(projection: LocalProjection, ring: LocalRingM): Position[] {
-  const positions = ring.map((point) => toPosition(projection, point));
+function toClosedRing(projection: LocalProjection, ground: GroundHeight, ring: LocalRingM): Position[] {
+  const positions = ring.map((point) => toPosition(projection, ground, point));
   const first = positions[0];
   if (first) positions.push([...first]);
   return positions;
 }
 
-function sensorPosition(projection: LocalProjection, point: LocalPointM, heightM: number): LonLatHeight {
-  const [lon, lat] = toPosition(projection, point);
-  return [lon, lat, round1(heightM)];
+/** A sensor `aboveGroundM` above the ground at `point`. */
+function sensorPosition(
+  projection: LocalProjection,
+  ground: GroundHeight,
+  point: LocalPointM,
+  aboveGroundM: number,
+): LonLatHeight {
+  const [lon, lat, groundM = 0] = toPosition(projection, ground, point);
+  return [lon, lat, round1(groundM + aboveGroundM)];
 }
 
 function garageDesign(capacitySpaces: number, storeys: number, name: string): BuildingDesign {
@@ -123,6 +138,7 @@ function stationPoint(network: StreetNetwork, plan: StationPlan): LocalPointM {
 /** Generates the demo city pack for a seed. */
 export function generateDemoCity(seed: number = DEFAULT_SEED): DemoCity {
   const projection = createLocalProjection(CENTRE_LON_LAT);
+  const ground = createGroundSampler(reliefDem(), projection);
   const network = buildStreetNetwork();
   const placer = new BuildingPlacer();
 
@@ -151,7 +167,7 @@ export function generateDemoCity(seed: number = DEFAULT_SEED): DemoCity {
       type: 'Feature',
       id,
       properties: { id, name: plan.name, maxLevelCm: plan.maxLevelCm, volumeM3: plan.volumeM3 },
-      geometry: { type: 'Polygon', coordinates: [toClosedRing(projection, outline)] },
+      geometry: { type: 'Polygon', coordinates: [toClosedRing(projection, ground, outline)] },
     };
   });
 
@@ -211,7 +227,7 @@ export function generateDemoCity(seed: number = DEFAULT_SEED): DemoCity {
         use: design.use,
         ...(design.name ? { name: design.name } : {}),
       },
-      geometry: { type: 'Polygon', coordinates: [toClosedRing(projection, building.ring)] },
+      geometry: { type: 'Polygon', coordinates: [toClosedRing(projection, ground, building.ring)] },
     };
   });
 
@@ -229,7 +245,7 @@ export function generateDemoCity(seed: number = DEFAULT_SEED): DemoCity {
       },
       geometry: {
         type: 'LineString',
-        coordinates: segment.points.map((point) => toPosition(projection, point)),
+        coordinates: segment.points.map((point) => toPosition(projection, ground, point)),
       },
     };
   });
@@ -241,7 +257,7 @@ export function generateDemoCity(seed: number = DEFAULT_SEED): DemoCity {
         id: `parking-${plan.slug}`,
         kind: 'parking',
         name: plan.name,
-        position: sensorPosition(projection, centroid(building.ring), building.design.heightM),
+        position: sensorPosition(projection, ground, centroid(building.ring), building.design.heightM),
         object: { type: 'building', id: buildingIds.get(building) as string },
         quantities: ['occupiedSpaces', 'freeSpaces'],
         intervalMs: 20_000,
@@ -268,6 +284,7 @@ export function generateDemoCity(seed: number = DEFAULT_SEED): DemoCity {
         name: `${name}${between}`,
         position: sensorPosition(
           projection,
+          ground,
           pointAlong(segment.points, polylineLengthM(segment.points) / 2).point,
           0,
         ),
@@ -284,7 +301,7 @@ export function generateDemoCity(seed: number = DEFAULT_SEED): DemoCity {
       kind: 'environment',
       name: plan.name,
       // Sensors on a mast, a few metres above the pavement.
-      position: sensorPosition(projection, stationPoint(network, plan), 3.5),
+      position: sensorPosition(projection, ground, stationPoint(network, plan), 3.5),
       object: { type: 'site', id: `station-${plan.slug}` },
       quantities: ['no2UgM3', 'pm10UgM3', 'pm25UgM3', 'temperatureC', 'humidityPercent', 'noiseDbA'],
       intervalMs: 60_000,
@@ -309,7 +326,7 @@ export function generateDemoCity(seed: number = DEFAULT_SEED): DemoCity {
         id: `basin-${plan.slug}`,
         kind: 'water',
         name: plan.name,
-        position: sensorPosition(projection, centroid(outline), 0),
+        position: sensorPosition(projection, ground, centroid(outline), 0),
         object: { type: 'site', id: feature.id },
         quantities: ['levelCm', 'inflowLps'],
         intervalMs: 30_000,
@@ -327,7 +344,7 @@ export function generateDemoCity(seed: number = DEFAULT_SEED): DemoCity {
   ];
 
   return {
-    city: cityManifest(),
+    city: cityManifest(ground),
     buildings: { type: 'FeatureCollection', features: buildingFeatures },
     roads: { type: 'FeatureCollection', features: roadFeatures },
     basins: { type: 'FeatureCollection', features: basinFeatures },
@@ -366,13 +383,15 @@ function pickTrafficSegments(
   return chosen.sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
 }
 
-function cityManifest(): CityManifest {
+function cityManifest(ground: GroundHeight): CityManifest {
   const [lon, lat] = CENTRE_LON_LAT;
-  const heightM = 1500;
+  /** Above the ground at the centre; `homeView.heightM` is absolute, so the ground is added. */
+  const aboveGroundM = 1500;
+  const heightM = Math.round(ground(lon, lat) + aboveGroundM);
   const pitchDeg = -35;
   // The camera stands south of the centre, far enough back that its view axis meets the ground at
-  // the centre: distance = height / tan(|pitch|).
-  const backM = heightM / Math.tan((-pitchDeg * Math.PI) / 180);
+  // the centre: distance = height above that ground / tan(|pitch|).
+  const backM = aboveGroundM / Math.tan((-pitchDeg * Math.PI) / 180);
   const [, cameraLat] = createLocalProjection(CENTRE_LON_LAT).toLonLat([0, -backM]);
   return {
     id: DEMO_CITY_ID,

@@ -1,6 +1,8 @@
 /**
  * Builds the tiles of one city pack in the repository layout: `data/<cityId>/buildings.geojson` (and
  * `buildings.surfaces.jsonl` when the pack has real surfaces) -> `tiles/output/<cityId>/`. Used by the CLI and by the start script, which calls it before serving.
+ * With `dem.tif` in the pack the buildings stand on their ground (decision 0013), so a changed DEM
+ * rebuilds them too.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -9,6 +11,10 @@ import type { FeatureCollection } from './buildingFeatures.ts';
 import { readSurfacesFile, sha256File, SURFACES_FILE } from './buildingSurfaces.ts';
 import type { BuildTilesetResult } from './buildTileset.ts';
 import { buildTileset, isTilesetUpToDate, sha256Hex, TILESET_FILE } from './buildTileset.ts';
+import type { TilesetTerrain } from './buildTileset.ts';
+import { DEM_FILE } from './terrain/buildTerrain.ts';
+import { sampleHeight } from './terrain/dem.ts';
+import { readDemBytes } from './terrain/readDem.ts';
 
 /** The repository root, two folders above this file (tiles/src/). */
 export const DEFAULT_REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -73,7 +79,16 @@ export async function buildCityTiles(
   const sizeOptions =
     options.maxBuildingsPerTile === undefined ? {} : { maxBuildingsPerTile: options.maxBuildingsPerTile };
 
-  if (!options.force && (await isTilesetUpToDate(buildingsPath, outDir, { ...sizeOptions, surfacesPath }))) {
+  const demPath = join(repoRoot, 'data', cityId, DEM_FILE);
+  const demBytes = await readFile(demPath).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  });
+  const demSha256 = demBytes ? sha256Hex(demBytes) : undefined;
+  if (
+    !options.force &&
+    (await isTilesetUpToDate(buildingsPath, outDir, { ...sizeOptions, surfacesPath, demSha256 }))
+  ) {
     return {
       cityId,
       status: 'up-to-date',
@@ -116,6 +131,11 @@ export async function buildCityTiles(
     ? await readSurfacesFile(surfacesPath, relative(repoRoot, surfacesPath))
     : undefined;
   const surfacesSha256 = hasSurfaces ? await sha256File(surfacesPath) : undefined;
+  let terrain: TilesetTerrain | undefined;
+  if (demBytes && demSha256) {
+    const dem = await readDemBytes(demBytes, relative(repoRoot, demPath));
+    terrain = { demSha256, groundAt: (lonDeg, latDeg) => sampleHeight(dem, lonDeg, latDeg) };
+  }
   const build = await buildTileset({
     // parseBuildings inside buildTileset checks every field, so the unchecked JSON may go in as is.
     buildings: buildings as FeatureCollection,
@@ -125,6 +145,7 @@ export async function buildCityTiles(
     sourceLabel,
     ...sizeOptions,
     ...(surfaces && surfacesSha256 ? { surfaces, surfacesSha256 } : {}),
+    ...(terrain ? { terrain } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   return {

@@ -69,6 +69,19 @@ export interface BuildTilesetOptions {
    * Defaults to a hash of the records, which never matches a file hash.
    */
   readonly surfacesSha256?: string;
+  /**
+   * The pack's terrain, when it has a DEM (decision 0013): every building then stands on its own
+   * ground instead of on the ellipsoid.
+   */
+  readonly terrain?: TilesetTerrain;
+}
+
+/** What the tiles build needs of a pack's terrain. */
+export interface TilesetTerrain {
+  /** sha256 (hex) of the DEM file, recorded in build-info.json: a changed DEM rebuilds the tiles. */
+  readonly demSha256: string;
+  /** Ground height at a point, for footprints that carry none (OSM); null off the DEM. */
+  readonly groundAt: (lonDeg: number, latDeg: number) => number | null;
 }
 
 /** A boundary surface that could not be meshed (too small, no distinct points). */
@@ -124,6 +137,8 @@ export interface BuildInfo {
   readonly buildingsSha256: string;
   /** sha256 of `buildings.surfaces.jsonl`; absent when the build had none. */
   readonly surfacesSha256?: string;
+  /** sha256 of the pack's `dem.tif`; absent when the build had no terrain. */
+  readonly demSha256?: string;
   readonly maxBuildingsPerTile: number;
   readonly cityId?: string;
   readonly featureCount: number;
@@ -145,16 +160,37 @@ interface PreparedBuilding extends SpatialItem {
   readonly surfaceGeometry?: BufferGeometry;
 }
 
-/** A building's surfaces in the ENU frame, its `groundHeightM` at ellipsoid height 0 (decision 0002). */
-function surfacesToEnu(record: SurfaceRecord, frame: EnuFrame): SurfacePolygon[] {
+/**
+ * A building's surfaces in the ENU frame: at their source heights where the pack has terrain
+ * (decision 0013), else with their `groundHeightM` at ellipsoid height 0 (decision 0002).
+ */
+function surfacesToEnu(record: SurfaceRecord, frame: EnuFrame, onTerrain: boolean): SurfacePolygon[] {
+  const offsetM = onTerrain ? 0 : record.groundHeightM;
   return record.surfaces.map((surface) => ({
     kind: surface.kind,
     rings: surface.polygon.map((ring) =>
-      ring.map(([lonDeg, latDeg, heightM]) =>
-        geodeticToEnu(frame, [lonDeg, latDeg, heightM - record.groundHeightM]),
-      ),
+      ring.map(([lonDeg, latDeg, heightM]) => geodeticToEnu(frame, [lonDeg, latDeg, heightM - offsetM])),
     ),
   }));
+}
+
+/**
+ * Height of an extruded building's foot: 0 without terrain (decision 0002); with terrain the lowest
+ * ground under its outline (decision 0013), from the footprint's own heights or, where it has none
+ * (OSM), sampled from the DEM at its outline vertices. The lowest point, so that on a slope the
+ * building is sunk into the hill on its upper side rather than floating on its lower one.
+ */
+export function buildingBaseHeightM(building: Building, terrain: TilesetTerrain | undefined): number {
+  if (!terrain) return 0;
+  if (building.groundHeightM !== undefined) return building.groundHeightM;
+  let lowest = Infinity;
+  for (const polygon of building.polygons) {
+    for (const [lonDeg, latDeg] of polygon[0] ?? []) {
+      const groundM = terrain.groundAt(lonDeg, latDeg);
+      if (groundM !== null) lowest = Math.min(lowest, groundM);
+    }
+  }
+  return Number.isFinite(lowest) ? lowest : 0;
 }
 
 /** Axis-aligned bounds of a geometry's positions. */
@@ -208,12 +244,16 @@ function prepareBuilding(
   skipped: SkippedFootprint[],
   surfaceRecord: SurfaceRecord | undefined,
   skippedSurfaces: SkippedSurface[],
+  terrain: TilesetTerrain | undefined,
 ): PreparedBuilding | undefined {
   const [centreLonDeg, centreLatDeg] = footprintCentre([building]);
   const upEnu = ecefDirectionToEnu(frame, geodeticUpEcef(centreLonDeg, centreLatDeg));
 
   if (surfaceRecord) {
-    const { geometry, dropped } = meshSurfaces(surfacesToEnu(surfaceRecord, frame), upEnu);
+    const { geometry, dropped } = meshSurfaces(
+      surfacesToEnu(surfaceRecord, frame, terrain !== undefined),
+      upEnu,
+    );
     for (const { surfaceIndex, reason } of dropped)
       skippedSurfaces.push({ buildingId: building.id, surfaceIndex, reason });
     if (geometry) {
@@ -231,11 +271,12 @@ function prepareBuilding(
     }
   }
 
+  const groundM = buildingBaseHeightM(building, terrain);
   const parts: (readonly (readonly EnuM[])[])[] = [];
   const failures: { polygonIndex: number; reason: string }[] = [];
   for (const [polygonIndex, polygon] of building.polygons.entries()) {
     const rings = polygon.map((ring) =>
-      ring.map(([lonDeg, latDeg]) => geodeticToEnu(frame, [lonDeg, latDeg, 0])),
+      ring.map(([lonDeg, latDeg]) => geodeticToEnu(frame, [lonDeg, latDeg, groundM])),
     );
     const normalized = normalizeFootprintRings(rings);
     if (normalized.ok) parts.push([normalized.outline, ...normalized.holes]);
@@ -340,7 +381,9 @@ export async function buildTileset(options: BuildTilesetOptions): Promise<BuildT
     ? (options.surfacesSha256 ?? sha256Hex(JSON.stringify([...surfaces.entries()])))
     : undefined;
   const prepared = buildings
-    .map((building) => prepareBuilding(building, frame, skipped, surfaces?.get(building.id), skippedSurfaces))
+    .map((building) =>
+      prepareBuilding(building, frame, skipped, surfaces?.get(building.id), skippedSurfaces, options.terrain),
+    )
     .filter((item): item is PreparedBuilding => item !== undefined);
   if (prepared.length === 0)
     throw new Error(`${options.sourceLabel ?? 'buildings'}: no footprint can be extruded`);
@@ -364,7 +407,11 @@ export async function buildTileset(options: BuildTilesetOptions): Promise<BuildT
     onProgress?.(done, total);
   }
 
-  const inputHash = surfacesSha256 ? sha256Hex(`${buildingsSha256}+${surfacesSha256}`) : buildingsSha256;
+  const demSha256 = options.terrain?.demSha256;
+  const inputHash =
+    surfacesSha256 || demSha256
+      ? sha256Hex(`${buildingsSha256}+${surfacesSha256 ?? ''}${demSha256 ? `+${demSha256}` : ''}`)
+      : buildingsSha256;
   const tilesetVersion = `${TILES_BUILDER_VERSION}-${inputHash.slice(0, 16)}`;
   const tileset = createTilesetJson(tree, {
     enuToEcefMatrix: frame.enuToEcefMatrix,
@@ -389,6 +436,7 @@ export async function buildTileset(options: BuildTilesetOptions): Promise<BuildT
     builderVersion: TILES_BUILDER_VERSION,
     buildingsSha256,
     ...(surfacesSha256 ? { surfacesSha256 } : {}),
+    ...(demSha256 ? { demSha256 } : {}),
     maxBuildingsPerTile,
     ...(cityId ? { cityId } : {}),
     featureCount: prepared.length,
@@ -441,7 +489,12 @@ async function isFile(path: string): Promise<boolean> {
 export async function isTilesetUpToDate(
   buildingsPath: string,
   outDir: string,
-  options: { readonly maxBuildingsPerTile?: number; readonly surfacesPath?: string } = {},
+  options: {
+    readonly maxBuildingsPerTile?: number;
+    readonly surfacesPath?: string;
+    /** sha256 of the pack's DEM, or undefined when it has none (the build must match either way). */
+    readonly demSha256?: string | undefined;
+  } = {},
 ): Promise<boolean> {
   const info = await readBuildInfo(outDir);
   if (!info || info.builderVersion !== TILES_BUILDER_VERSION) return false;
@@ -462,6 +515,7 @@ export async function isTilesetUpToDate(
     return false;
   }
   if (info.surfacesSha256 !== surfacesSha256) return false;
+  if (info.demSha256 !== options.demSha256) return false;
   if (!Array.isArray(info.contentUris) || !(await isFile(join(outDir, TILESET_FILE)))) return false;
   for (const uri of info.contentUris) {
     if (typeof uri !== 'string' || !(await isFile(join(outDir, uri)))) return false;

@@ -8,7 +8,10 @@
 import type { RoofShape } from './roofShapes.ts';
 import { isRoofShape, ROOF_SHAPES } from './roofShapes.ts';
 
-/** A GeoJSON position: `[lonDeg, latDeg]` or `[lonDeg, latDeg, heightM]` (height is ignored). */
+/**
+ * A GeoJSON position: `[lonDeg, latDeg]` or `[lonDeg, latDeg, heightM]`; in a footprint the height
+ * is the ground's (see {@link Building.groundHeightM}).
+ */
 export type Position = readonly number[];
 
 /** GeoJSON Polygon: the first ring is the outline, the others are holes. */
@@ -60,6 +63,35 @@ export interface Building {
   readonly roofHeightM?: number | undefined;
   /** Height of the building's foot above the ground (OSM `min_height`), when given and `< heightM`. */
   readonly minHeightM?: number | undefined;
+  /**
+   * The ground under the building, metres: the lowest height of its outline vertices, when every one
+   * of them has one (demo pack, imports into a pack with a DEM). Used only where the pack has
+   * terrain (decision 0013); otherwise buildings stand on the ellipsoid (decision 0002).
+   */
+  readonly groundHeightM?: number | undefined;
+}
+
+function groundOf(geometry: unknown): Pick<Building, 'groundHeightM'> {
+  const groundHeightM = outlineGroundHeightM(geometry);
+  return groundHeightM === undefined ? {} : { groundHeightM };
+}
+
+/** Lowest third coordinate of the outlines' vertices, if every outline vertex has a finite one. */
+function outlineGroundHeightM(geometry: unknown): number | undefined {
+  if (!isRecord(geometry) || !Array.isArray(geometry['coordinates'])) return undefined;
+  const coordinates: unknown[] = geometry['coordinates'];
+  const polygons = geometry['type'] === 'MultiPolygon' ? coordinates : [coordinates];
+  let lowest = Infinity;
+  for (const polygon of polygons) {
+    const outline: unknown = Array.isArray(polygon) ? polygon[0] : undefined;
+    if (!Array.isArray(outline)) return undefined;
+    for (const position of outline) {
+      const heightM: unknown = Array.isArray(position) ? position[2] : undefined;
+      if (typeof heightM !== 'number' || !Number.isFinite(heightM)) return undefined;
+      lowest = Math.min(lowest, heightM);
+    }
+  }
+  return Number.isFinite(lowest) ? lowest : undefined;
 }
 
 /** Thrown when the buildings layer breaks the city-pack contract; lists every problem found. */
@@ -304,6 +336,7 @@ export function parseBuildings(
       ...(typeof yearOfConstruction === 'number' ? { yearOfConstruction } : {}),
       polygons,
       ...parseRoof(properties, heightM, `${sourceLabel}: ${where}`, warnings),
+      ...groundOf(feature['geometry']),
     });
   }
   if (problems.length > 0) throw new BuildingsInputError(sourceLabel, problems);

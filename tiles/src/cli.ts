@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { buildCityTiles, DEFAULT_REPO_ROOT } from './buildCityTiles.ts';
+import { buildCityTerrain } from './terrain/buildTerrain.ts';
 import { CLI_USAGE, parseCliArgs } from './cliArgs.ts';
 import { validateGlb } from './glbValidator.ts';
 import { validateTileMetadata } from './validateTileMetadata.ts';
@@ -101,6 +102,16 @@ async function main(args: readonly string[]): Promise<number> {
       `tiles ${cityId}: ${build.featureCount} buildings -> ${build.tileCount} tiles (${build.contentCount} GLB), ` +
         `${formatBytes(build.totalBytes)} in ${outDir} in ${(result.durationMs / 1000).toFixed(2)} s\n`,
     );
+  }
+  // The pack's terrain, when it has a DEM (a pack without one gets none, and any old one is removed).
+  const terrain = await buildCityTerrain(cityId, { repoRoot: DEFAULT_REPO_ROOT, force: command.force });
+  if (terrain.status === 'built' && terrain.build) {
+    process.stderr.write(
+      `tiles ${cityId}: terrain ${terrain.build.tileCount} tiles to level ${terrain.build.maxLevel}, ` +
+        `${formatBytes(terrain.build.totalBytes)} in ${relative(DEFAULT_REPO_ROOT, terrain.outDir)} in ${(terrain.durationMs / 1000).toFixed(2)} s\n`,
+    );
+  } else if (terrain.status === 'up-to-date') {
+    process.stderr.write(`tiles ${cityId}: terrain is up to date\n`);
   }
   if (command.validate) {
     const info: unknown = JSON.parse(await readFile(join(result.outDir, 'build-info.json'), 'utf8'));

@@ -5,8 +5,9 @@
  *
  * The roof is triangulated with three's `ShapeUtils.triangulateShape` (earcut, holes supported);
  * every wall is its own quad so walls and roof keep hard edges and flat normals. No floor is built:
- * buildings stand on the ellipsoid and the viewer has no terrain or underground view, so a floor
- * would never be seen and would cost as many triangles as the roof.
+ * buildings stand on the ellipsoid, or on the lowest ground under them where the pack has terrain
+ * (decision 0013), and the viewer has no underground view, so a floor would never be seen and would
+ * cost as many triangles as the roof.
  */
 import { BufferGeometry, Float32BufferAttribute, ShapeUtils, Uint32BufferAttribute, Vector2 } from 'three';
 import type { EnuM, Vec3 } from './geodesy.ts';

@@ -200,3 +200,26 @@ export function coordinatesFitCrs(
   // whole extent sits within a few hundred metres of (0, 0) is in local coordinates.
   return Math.max(Math.abs(minX), Math.abs(maxX), Math.abs(minY), Math.abs(maxY)) > 1000;
 }
+
+/** Converts WGS84 `(lonDeg, latDeg)` to `(x, y)` in another CRS; for geographic CRSs x is longitude. */
+export type InverseReprojector = (lonDeg: number, latDeg: number) => readonly [x: number, y: number];
+
+/**
+ * The inverse of {@link createReprojector}: from WGS84 to `crs`. Used to sample rasters (a pack's
+ * elevation model) that are gridded in their own CRS. Points the projection cannot reach come back
+ * as NaN, never as an exception: a sampler asks about the whole globe.
+ */
+export function createInverseReprojector(crs: string): InverseReprojector {
+  const parsed = parseCrs(crs);
+  const code = Number(parsed.horizontal.slice('EPSG:'.length));
+  if (code === 4326 || code === 4979) return (lonDeg, latDeg) => [lonDeg, latDeg];
+  const definition = HORIZONTAL_DEFINITIONS[code];
+  if (!definition) throw new CrsError(`unknown CRS "${crs}"`);
+  const converter = proj4(definition.proj4, HORIZONTAL_DEFINITIONS[4326]?.proj4 ?? 'WGS84');
+  return (lonDeg, latDeg) => {
+    const [x, y] = converter.inverse([lonDeg, latDeg]);
+    return x === undefined || y === undefined || !Number.isFinite(x) || !Number.isFinite(y)
+      ? [Number.NaN, Number.NaN]
+      : [x, y];
+  };
+}

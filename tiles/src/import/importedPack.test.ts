@@ -123,3 +123,50 @@ describe('the home view', () => {
     expect(town.lat).toBeLessThan(48);
   });
 });
+
+describe('importedPackFiles footprint ground heights (decision 0013)', () => {
+  const ring = (text: string | undefined) => features(text)[0]?.geometry.coordinates[0] ?? [];
+
+  it('writes 2D footprints when the pack has no terrain', () => {
+    const pack = importedPackFiles({ buildings: [building()], problems: [], sourceCrs: 'EPSG:4326' }, meta);
+    expect(ring(pack.files.get('buildings.geojson')).every((position) => position.length === 2)).toBe(true);
+  });
+
+  it('samples OSM footprints from the DEM at every vertex, to the centimetre', () => {
+    const groundAt = (lonDeg: number, latDeg: number) => 400 + (lonDeg - 9) * 10_000 + (latDeg - 48) * 1_000;
+    const pack = importedPackFiles(
+      { buildings: [building()], problems: [], sourceCrs: 'EPSG:4326' },
+      { ...meta, footprintGround: { from: 'dem', groundAt } },
+    );
+    const positions = ring(pack.files.get('buildings.geojson'));
+    expect(positions).toHaveLength(5);
+    for (const [lon = 0, lat = 0, heightM] of positions) {
+      expect(heightM).toBeCloseTo(groundAt(lon, lat), 2);
+    }
+    expect(positions[0]).toEqual(positions[4]);
+  });
+
+  it('leaves a vertex off the DEM without a height rather than inventing one', () => {
+    const pack = importedPackFiles(
+      { buildings: [building()], problems: [], sourceCrs: 'EPSG:4326' },
+      { ...meta, footprintGround: { from: 'dem', groundAt: (lonDeg) => (lonDeg > 9 ? null : 410) } },
+    );
+    expect(ring(pack.files.get('buildings.geojson')).map((position) => position[2])).toEqual([
+      410,
+      undefined,
+      undefined,
+      410,
+      410,
+    ]);
+  });
+
+  it('keeps a CityGML or CityJSON building on its own ground height', () => {
+    const pack = importedPackFiles(
+      { buildings: [building({ groundHeightM: 431.204 })], problems: [], sourceCrs: 'EPSG:25832' },
+      { ...meta, footprintGround: { from: 'source' } },
+    );
+    expect(ring(pack.files.get('buildings.geojson')).map((position) => position[2])).toEqual([
+      431.2, 431.2, 431.2, 431.2, 431.2,
+    ]);
+  });
+});

@@ -32,6 +32,8 @@ const METRES_PER_DEGREE_LAT = 111_320;
 /** 8 decimals of a degree are about 1 mm: exact enough, and stable text. */
 const DEGREE_DECIMALS = 8;
 const HEIGHT_DECIMALS = 3;
+/** Ground heights in footprints: centimetres (a DEM is no finer). */
+const GROUND_DECIMALS = 2;
 
 /** What the pack is named and where its data came from. */
 export interface ImportedPackMeta {
@@ -40,7 +42,20 @@ export interface ImportedPackMeta {
   name?: string;
   /** The source file's name (no folders), for the attribution. */
   sourceFileName: string;
+  /**
+   * Where the footprints' vertices get their ground height, when the pack has terrain (decision
+   * 0013); without it footprints are 2D and the buildings stand on the ellipsoid (decision 0002).
+   */
+  footprintGround?: FootprintGround;
 }
+
+/**
+ * `source`: the building's own `groundHeightM` (CityGML, CityJSON); `dem`: sampled from the pack's
+ * DEM at each vertex (OpenStreetMap, which has no heights).
+ */
+export type FootprintGround =
+  | { readonly from: 'source' }
+  | { readonly from: 'dem'; readonly groundAt: (lonDeg: number, latDeg: number) => number | null };
 
 /** The files of an imported pack, by file name, and what was left out. */
 export interface ImportedPackFiles {
@@ -53,7 +68,7 @@ export interface ImportedPackFiles {
   problems: ImportProblem[];
 }
 
-type LonLat = [lon: number, lat: number];
+type LonLat = [lon: number, lat: number] | [lon: number, lat: number, groundHeightM: number];
 
 /** A `buildings.geojson` feature's properties as importers write them (docs/city-pack.md). */
 export type ImportedBuildingProperties = BuildingProperties;
@@ -86,19 +101,29 @@ function signedArea2(ring: readonly LonLat[]): number {
 }
 
 /**
- * A ring as 2D `[lon, lat]`, rounded, with repeated points removed and closed; undefined when fewer
- * than three distinct corners or no area are left (the loader needs four positions and a closed ring).
+ * A ring as `[lon, lat]` (or `[lon, lat, groundHeightM]` where `groundAt` gives one), rounded, with
+ * repeated points removed and closed; undefined when fewer than three distinct corners or no area
+ * are left (the loader needs four positions and a closed ring).
  */
-function cleanRing(ring: readonly LonLatHeight[]): LonLat[] | undefined {
+function cleanRing(
+  ring: readonly LonLatHeight[],
+  groundAt?: (lonDeg: number, latDeg: number) => number | null,
+): LonLat[] | undefined {
   const out: LonLat[] = [];
   for (const [lon, lat] of ring) {
-    const point: LonLat = [roundTo(lon, DEGREE_DECIMALS), roundTo(lat, DEGREE_DECIMALS)];
+    const lonDeg = roundTo(lon, DEGREE_DECIMALS);
+    const latDeg = roundTo(lat, DEGREE_DECIMALS);
+    const groundM = groundAt?.(lonDeg, latDeg) ?? null;
+    const point: LonLat =
+      groundM === null || !Number.isFinite(groundM)
+        ? [lonDeg, latDeg]
+        : [lonDeg, latDeg, roundTo(groundM, GROUND_DECIMALS)];
     const last = out[out.length - 1];
     if (!last || last[0] !== point[0] || last[1] !== point[1]) out.push(point);
   }
   const first = out[0];
   const last = out[out.length - 1];
-  if (first && last && (first[0] !== last[0] || first[1] !== last[1])) out.push([first[0], first[1]]);
+  if (first && last && (first[0] !== last[0] || first[1] !== last[1])) out.push([...first]);
   if (out.length < 4 || signedArea2(out) === 0) return undefined;
   return out;
 }
@@ -124,19 +149,26 @@ function polygonArea(polygon: readonly LonLat[][]): number {
 function footprintPolygon(
   building: ImportedBuilding,
   report: (message: string) => void,
+  ground: FootprintGround | undefined,
 ): LonLat[][] | undefined {
+  const groundAt =
+    ground?.from === 'dem'
+      ? ground.groundAt
+      : ground?.from === 'source'
+        ? () => building.groundHeightM
+        : undefined;
   let best: LonLat[][] | undefined;
   let bestArea = -Infinity;
   building.footprint.forEach((polygon: PolygonRings, index) => {
     const [exteriorRing, ...holeRings] = polygon;
-    const exterior = exteriorRing ? cleanRing(exteriorRing) : undefined;
+    const exterior = exteriorRing ? cleanRing(exteriorRing, groundAt) : undefined;
     if (!exterior) {
       report(`footprint polygon ${index} is degenerate (fewer than 3 distinct corners or no area): dropped`);
       return;
     }
     const holes: LonLat[][] = [];
     holeRings.forEach((holeRing, holeIndex) => {
-      const hole = cleanRing(holeRing);
+      const hole = cleanRing(holeRing, groundAt);
       if (hole) holes.push(oriented(hole, false));
       else report(`hole ${holeIndex} of footprint polygon ${index} is degenerate: dropped`);
     });
@@ -272,7 +304,7 @@ export function importedPackFiles(result: ImportResult, meta: ImportedPackMeta):
       report('duplicate id: the first one was kept');
       continue;
     }
-    const polygon = footprintPolygon(building, report);
+    const polygon = footprintPolygon(building, report, meta.footprintGround);
     if (!polygon) {
       report('no valid footprint polygon: building skipped');
       continue;

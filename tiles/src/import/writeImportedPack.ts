@@ -12,7 +12,11 @@ import { importCityJson, importCityJsonSeq } from './cityjson/importCityJson.ts'
 import { detectFormat, FORMAT_SNIFF_BYTES, UnknownFormatError } from './detectFormat.ts';
 import type { ImportFormat } from './detectFormat.ts';
 import type { ImportOptions, ImportProblem, ImportResult } from './importedBuilding.ts';
+import type { FootprintGround } from './importedPack.ts';
 import { importedPackFiles } from './importedPack.ts';
+import { DEM_FILE } from '../terrain/buildTerrain.ts';
+import { sampleHeight } from '../terrain/dem.ts';
+import { readDemBytes } from '../terrain/readDem.ts';
 import { importOsm } from './osm/importOsm.ts';
 
 /** The repository root (holding `data/`), three folders above this file. */
@@ -105,11 +109,16 @@ export async function writeImportedPack(options: WriteImportedPackOptions): Prom
   if (options.onProgress !== undefined) importOptions.onProgress = options.onProgress;
   const result = await runImporter(format, file, importOptions);
 
-  const meta =
-    options.name === undefined ? { cityId, sourceFileName } : { cityId, sourceFileName, name: options.name };
+  const outDir = options.outDir ?? join(REPO_ROOT, 'data', cityId);
+  const footprintGround = await footprintGroundFor(format, outDir);
+  const meta = {
+    cityId,
+    sourceFileName,
+    ...(options.name === undefined ? {} : { name: options.name }),
+    ...(footprintGround ? { footprintGround } : {}),
+  };
   const pack = importedPackFiles(result, meta);
   const problems = [...result.problems, ...pack.problems];
-  const outDir = options.outDir ?? join(REPO_ROOT, 'data', cityId);
   const summary = { format, sourceCrs: result.sourceCrs, lod2Count: pack.lod2Count, problems, outDir };
   if (pack.buildingCount === 0) {
     if (problems.length === 0)
@@ -122,6 +131,25 @@ export async function writeImportedPack(options: WriteImportedPackOptions): Prom
     await rm(join(outDir, 'buildings.surfaces.jsonl'), { force: true });
   for (const [fileName, text] of pack.files) await writeFile(join(outDir, fileName), text, 'utf8');
   return { ...summary, buildingCount: pack.buildingCount };
+}
+
+/**
+ * Ground heights for the footprints when the pack folder already has a DEM (decision 0013): sampled
+ * from it for OpenStreetMap, which has none; the source's own for CityGML and CityJSON.
+ */
+async function footprintGroundFor(
+  format: ImportFormat,
+  outDir: string,
+): Promise<FootprintGround | undefined> {
+  const demPath = join(outDir, DEM_FILE);
+  const bytes = await readFile(demPath).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (!bytes) return undefined;
+  if (format !== 'osm-geojson' && format !== 'overpass-json') return { from: 'source' };
+  const dem = await readDemBytes(bytes, demPath);
+  return { from: 'dem', groundAt: (lonDeg, latDeg) => sampleHeight(dem, lonDeg, latDeg) };
 }
 
 export { UnknownFormatError };
