@@ -1,11 +1,13 @@
 /**
  * Builds what is missing or out of date before the server starts or the tests run: the client bundle
- * (when its sources changed since the last build) and the city's 3D tiles (when its buildings changed).
+ * (when its sources changed since the last build), the city's 3D tiles (when its buildings changed)
+ * and its basemap (when its streets, houses or landscape changed).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { discoverCityPacks } from '../server/src/cityPack/discoverCityPacks.ts';
+import { buildCityBasemap } from '../tiles/src/basemap/buildCityBasemap.ts';
 import { buildCityTiles } from '../tiles/src/buildCityTiles.ts';
 import { createProgressReporter } from '../tiles/src/progressBar.ts';
 
@@ -104,8 +106,30 @@ export async function ensureBuilt(options: EnsureOptions): Promise<void> {
         `3D tiles of ${cityId}: ${tiles.build.featureCount} buildings in ${tiles.build.tileCount} tiles, built in ${(tiles.durationMs / 1000).toFixed(1)} s.`,
       );
     }
+    await ensureBasemapBuilt(cityId, options, log);
   }
   await ensureClientBuilt(options);
+}
+
+/** The city's basemap (vector tiles of its map); a failure is reported, the twin runs without it. */
+async function ensureBasemapBuilt(
+  cityId: string,
+  options: EnsureOptions,
+  log: (line: string) => void,
+): Promise<void> {
+  try {
+    const basemap = await buildCityBasemap(cityId, {
+      repoRoot: options.repoRoot,
+      force: options.force ?? false,
+    });
+    if (basemap.status === 'built') {
+      log(
+        `Basemap of ${cityId}: ${basemap.tileCount} tiles, ${(basemap.bytes / 1024).toFixed(0)} kB, built in ${(basemap.durationMs / 1000).toFixed(1)} s.`,
+      );
+    }
+  } catch (error) {
+    log(`Basemap of ${cityId} not built: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** The configured city first, then every other pack in the data folder (the server serves them all). */

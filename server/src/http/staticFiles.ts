@@ -34,6 +34,8 @@ export function dataStatic(dir: string): RequestHandler {
       res.setHeader('Cache-Control', CACHE_SHORT);
       if (filePath.endsWith('.geojson')) res.setHeader('Content-Type', 'application/geo+json');
       if (filePath.endsWith('.glb')) res.setHeader('Content-Type', 'model/gltf-binary');
+      // Basemap vector tiles (IANA's type for Mapbox Vector Tiles).
+      if (filePath.endsWith('.pbf')) res.setHeader('Content-Type', 'application/vnd.mapbox-vector-tile');
     },
   });
   return (req, res, next) => {
