@@ -97,7 +97,6 @@ export const NEIGHBOUR_PLACES: readonly { name: string; lonLat: LonLat; rank: 1 
 const QUARTERS: readonly { name: string; district: District; cell: readonly [number, number] }[] = [
   { name: 'Hulb', district: 'hulb', cell: [1, 3] },
   { name: 'Altstadt', district: 'altstadt', cell: [7, 5] },
-  { name: 'Seepark', district: 'lakes', cell: [6, 7] },
   { name: 'Unterstadt', district: 'bahnhof', cell: [9, 5] },
   { name: 'Flugfeld', district: 'flugfeld', cell: [12, 6] },
   { name: 'Diezenhalde', district: 'diezenhalde', cell: [12, 1] },
@@ -521,13 +520,20 @@ export function generateLandscape(
     const block = network.blockOfCell(lake.cell[0], lake.cell[1]);
     const rng = createPrng(deriveSeed(seed, 'lake', lake.slug));
     const blockCentre = centroid(block.ring);
-    const [a, b] = block.ring as [LocalPointM, LocalPointM];
-    const along = sub(b, a);
-    const cellSideM = lengthM(along) / 2;
-    const acrossM = lengthM(sub(block.ring[2] as LocalPointM, b));
+    const south = block.sides.find((side) => side.name === 'south');
+    const east = block.sides.find((side) => side.name === 'east');
+    if (!south || !east) throw new Error(`lake ${lake.slug}: its block has no south or east side`);
+    const southDirection = sub(
+      south.points[south.points.length - 1] as LocalPointM,
+      south.points[0] as LocalPointM,
+    );
+    // West to east along the block, whichever way its side runs.
+    const along = normalize(southDirection[0] >= 0 ? southDirection : scale(southDirection, -1));
+    const cellSideM = south.lengthM / 2;
+    const acrossM = east.lengthM;
     const towards = lake.cell[0] === 5 ? -1 : 1;
-    const centre = add(blockCentre, scale(normalize(along), (towards * cellSideM) / 2));
-    const ring = wobblyEllipse(centre, along, cellSideM * 0.38, acrossM * 0.32, 0.12, rng);
+    const centre = add(blockCentre, scale(along, (towards * cellSideM) / 2));
+    const ring = wobblyEllipse(centre, along, cellSideM * 0.4, acrossM * 0.3, 0.12, rng);
     features.push(
       feature(
         { id: `water-${lake.slug}`, layer: 'water', name: lake.name, class: 'lake' },
