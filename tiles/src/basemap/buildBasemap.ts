@@ -21,7 +21,7 @@ import { encodeVectorTile, ringArea2 } from './encodeVectorTile.ts';
 import type { TileFeature, TileLayer, TilePoint } from './encodeVectorTile.ts';
 
 /** Bump when the output changes for the same input, so old builds are redone. */
-export const BASEMAP_BUILDER_VERSION = '1';
+export const BASEMAP_BUILDER_VERSION = '2';
 export const BASEMAP_MIN_ZOOM = 8;
 /** Deepest zoom built over the whole region. */
 export const REGION_MAX_ZOOM = 13;
@@ -35,8 +35,8 @@ export const BASEMAP_JSON = 'basemap.json';
 /** Degrees added around the pack's own streets and houses for the deep zooms (about 1 km). */
 const DETAIL_MARGIN_DEG = 0.012;
 /**
- * Extra tile area each tile carries, in extent units: a little for lines and areas, much for place
- * points so a town name near a tile edge is drawn, whole, by both tiles it overlaps.
+ * Extra tile area each tile carries, in extent units: a little for lines and areas, much for points
+ * (places, stations) so a name near a tile edge is drawn, whole, by both tiles it overlaps.
  */
 const BUFFER = 128;
 const PLACES_BUFFER = 1536;
@@ -237,8 +237,9 @@ export async function buildBasemap(options: BuildBasemapOptions): Promise<BuildB
   const detailBounds = grow(boundsOf(own) ?? bounds, DETAIL_MARGIN_DEG);
 
   const common = { maxZoom: BASEMAP_MAX_ZOOM, indexMaxZoom: 6, extent: BASEMAP_EXTENT, tolerance: 2 };
-  const places = features.filter((f) => f.layer === 'places');
-  const others = features.filter((f) => f.layer !== 'places');
+  // Points (places, stations) carry labels: the wide buffer lets both tiles at an edge draw them whole.
+  const places = features.filter((f) => f.geometry.type === 'Point');
+  const others = features.filter((f) => f.geometry.type !== 'Point');
   const indexes = [
     new GeoJSONVT(toGeoJson(others), { ...common, buffer: BUFFER }),
     new GeoJSONVT(toGeoJson(places), { ...common, buffer: PLACES_BUFFER }),
