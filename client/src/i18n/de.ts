@@ -597,4 +597,10 @@ export const de = {
   'dateTime.date': 'Diesen Tag gibt es nicht: {text}.',
   'dateTime.time': 'Die Uhrzeit reicht nur von 00:00 bis 23:59: {text}.',
   'dateTime.range': 'Nur zwischen {min} und {max} möglich.',
+
+  // basemap
+  'basemap.name': 'Stadtkarte',
+  'basemap.style.light': 'Stadtkarte hell',
+  'basemap.style.dark': 'Stadtkarte dunkel (Leitstelle)',
+  'basemap.unavailable': 'Für diese Stadt gibt es keine eigene Karte; die Weltkarte bleibt sichtbar.',
 } as const satisfies Record<string, string>;

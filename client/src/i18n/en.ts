@@ -599,4 +599,10 @@ export const en: Messages = {
   'dateTime.date': 'There is no such day: {text}.',
   'dateTime.time': 'The time runs from 00:00 to 23:59 only: {text}.',
   'dateTime.range': 'Only possible between {min} and {max}.',
+
+  // basemap
+  'basemap.name': 'Town map',
+  'basemap.style.light': 'Town map, light',
+  'basemap.style.dark': 'Town map, dark (control room)',
+  'basemap.unavailable': 'This town has no map of its own; the world map stays visible.',
 };
