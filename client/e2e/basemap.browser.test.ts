@@ -53,6 +53,7 @@ describe.skipIf(!chromiumAvailable())('the pack basemap drawn in Chromium', () =
   let server: Server;
   let browser: Browser;
   let page: Page;
+  let origin: string;
   const pageErrors: string[] = [];
 
   const mosaic = async (
@@ -81,9 +82,12 @@ describe.skipIf(!chromiumAvailable())('the pack basemap drawn in Chromium', () =
       cacheDir: join(tmpdir(), 'citytwin-basemap-vite'),
       server: { middlewareMode: true, hmr: false },
       optimizeDeps: { include: ['@mapbox/vector-tile', 'pbf'] },
+      // The Cesium page uses the prebuilt library (a script tag), not a bundle of it.
+      resolve: { alias: { cesium: join(repoRoot, 'client', 'e2e', 'basemapPage', 'globalCesiumImpl.ts') } },
     });
     const app = express();
     app.use('/tiles', dataStatic(join(repoRoot, 'tiles', 'output')));
+    app.use('/cesium', express.static(join(repoRoot, 'node_modules', 'cesium', 'Build', 'Cesium')));
     app.use(vite.middlewares);
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -92,7 +96,8 @@ describe.skipIf(!chromiumAvailable())('the pack basemap drawn in Chromium', () =
     browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`http://127.0.0.1:${port}/client/e2e/basemapPage/index.html`);
+    origin = `http://127.0.0.1:${port}`;
+    await page.goto(`${origin}/client/e2e/basemapPage/index.html`);
     await page.waitForFunction(
       () => (window as unknown as { basemapPageReady?: boolean }).basemapPageReady === true,
       undefined,
@@ -155,5 +160,66 @@ describe.skipIf(!chromiumAvailable())('the pack basemap drawn in Chromium', () =
     const region = await mosaic('dark', 12, CENTRE, 2);
     save('dark-z12', region);
     expect(Object.keys(region.colours).length).toBeGreaterThan(20);
+  });
+
+  it('is drawn by Cesium as the imagery of the globe, looking down on the town', async () => {
+    const globe = await browser.newPage({ viewport: { width: 900, height: 700 } });
+    const errors: string[] = [];
+    globe.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await globe.goto(`${origin}/client/e2e/basemapPage/cesium.html`);
+      await globe.waitForFunction(
+        () => (window as unknown as { cesiumPageReady?: boolean }).cesiumPageReady === true,
+        undefined,
+        { timeout: 60_000 },
+      );
+      for (const [style, heightM] of [
+        ['light', 2500],
+        ['dark', 2500],
+        ['light', 40000],
+      ] as const) {
+        await globe.evaluate(
+          ([s, h]) =>
+            (window as unknown as { showBasemap: (s: string, h: number) => Promise<void> }).showBasemap(s, h),
+          [style, heightM] as const,
+        );
+        const png = await globe.screenshot();
+        writeFileSync(join(resultsDir, `cesium-${style}-${heightM}m.png`), png);
+        const stats = await globe.evaluate(async (base64) => {
+          const image = new Image();
+          image.src = `data:image/png;base64,${base64}`;
+          await image.decode();
+          const canvas = document.createElement('canvas');
+          canvas.width = image.width;
+          canvas.height = image.height;
+          const ctx = canvas.getContext('2d');
+          if (!ctx) return { colours: 0, bluishTop: 0, bluishBottom: 0 };
+          ctx.drawImage(image, 0, 0);
+          const data = ctx.getImageData(0, 0, image.width, image.height).data;
+          const seen = new Set<number>();
+          let bluishTop = 0;
+          let bluishBottom = 0;
+          for (let i = 0; i < data.length; i += 4) {
+            const [r, g, b] = [data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0];
+            seen.add((r << 16) | (g << 8) | b);
+            // Water: clearly bluer than it is red, in both styles.
+            if (b > r + 25) {
+              if (i / 4 / image.width < image.height / 2) bluishTop++;
+              else bluishBottom++;
+            }
+          }
+          return { colours: seen.size, bluishTop, bluishBottom };
+        }, png.toString('base64'));
+        const colours = stats.colours;
+        if (heightM < 10_000) {
+          // The lakes lie north of the centre: north is up, so the picture is not upside down.
+          expect(stats.bluishTop, `${style}: water above the centre`).toBeGreaterThan(stats.bluishBottom);
+        }
+        expect(colours, `${style} at ${heightM} m`).toBeGreaterThan(100);
+      }
+      expect(errors).toEqual([]);
+    } finally {
+      await globe.close();
+    }
   });
 });

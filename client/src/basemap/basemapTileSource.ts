@@ -64,6 +64,8 @@ export interface BasemapTileSourceOptions {
   readonly fetchFn: FetchFn;
   readonly renderer: Pick<BasemapTileRenderer, 'draw'>;
   readonly tileSizePx?: number;
+  /** Bitmaps stored bottom row first, as WebGL imagery wants them (see `TileDrawRequest.flipY`). */
+  readonly flipBitmapsY?: boolean;
 }
 
 /** Pictures of map tiles. */
@@ -120,6 +122,7 @@ export function createBasemapTileSource(options: BasemapTileSourceOptions): Base
           zoom: tile.z,
           transform: pixelTransform(tile, source, meta.extent, tileSizePx),
           tileSizePx,
+          ...(options.flipBitmapsY ? { flipY: true } : {}),
         }),
       );
     },

@@ -36,7 +36,7 @@ const scope = self as unknown as {
   postMessage(message: unknown, transfer?: Transferable[]): void;
 };
 
-scope.onmessage = (event) => {
+scope.onmessage = async (event) => {
   const request = event.data;
   try {
     const canvas = new OffscreenCanvas(request.tileSizePx, request.tileSizePx);
@@ -48,7 +48,9 @@ scope.onmessage = (event) => {
       transform: request.transform,
       tileSizePx: request.tileSizePx,
     });
-    const bitmap = canvas.transferToImageBitmap();
+    const bitmap = request.flipY
+      ? await createImageBitmap(canvas, { imageOrientation: 'flipY' })
+      : canvas.transferToImageBitmap();
     scope.postMessage({ id: request.id, bitmap }, [bitmap]);
   } catch (error) {
     scope.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });

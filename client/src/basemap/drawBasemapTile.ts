@@ -158,6 +158,7 @@ function label(
     (f) => f.type === wanted && matchesFilter(rule, f.properties.class, f.type) && labelText(f, rule.field),
   );
   if (rule.kind === 'pointLabel') {
+    const earlier = [...placed];
     // Biggest places first, then by name, so neighbouring tiles decide alike.
     features.sort(
       (a, b) =>
@@ -183,7 +184,9 @@ function label(
         height: sizePx + 2,
         angle: 0,
       };
-      if (!boxTouchesTile(box, tileSizePx) || placed.some((other) => boxesOverlap(box, other))) continue;
+      // Names of one rule were thinned for the whole map when the tiles were built, so neighbouring
+      // tiles agree; here they only keep clear of what earlier rules placed.
+      if (!boxTouchesTile(box, tileSizePx) || earlier.some((other) => boxesOverlap(box, other))) continue;
       placed.push(box);
       if (withDot && rule.dot) {
         ctx.beginPath();

@@ -100,6 +100,8 @@ export async function createPackBasemapProvider(
     fetchFn,
     renderer: options.renderer ?? sharedBasemapTileRenderer(),
     tileSizePx,
+    // Cesium uploads ImageBitmaps as they are stored (WebGL ignores its flip for them).
+    flipBitmapsY: true,
   });
   return new PackBasemapImageryProvider(
     source,

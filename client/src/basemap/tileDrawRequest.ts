@@ -12,4 +12,10 @@ export interface TileDrawRequest {
   readonly zoom: number;
   readonly transform: PixelTransform;
   readonly tileSizePx: number;
+  /**
+   * Answer a bitmap stored bottom row first. WebGL ignores UNPACK_FLIP_Y for ImageBitmaps, so Cesium
+   * expects imagery bitmaps already flipped (its own loader decodes them with `imageOrientation:
+   * 'flipY'`); a 2D canvas wants them upright.
+   */
+  readonly flipY?: boolean;
 }

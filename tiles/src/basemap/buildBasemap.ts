@@ -18,10 +18,11 @@ import type { GeoJSON } from 'geojson';
 import type { BasemapFeature, BasemapLayer, BoundsDeg } from './basemapSources.ts';
 import { BASEMAP_LAYERS, basemapFeatures, boundsOf, readBasemapSources } from './basemapSources.ts';
 import { encodeVectorTile, ringArea2 } from './encodeVectorTile.ts';
+import { placeLabelZooms } from './placeLabelZooms.ts';
 import type { TileFeature, TileLayer, TilePoint } from './encodeVectorTile.ts';
 
 /** Bump when the output changes for the same input, so old builds are redone. */
-export const BASEMAP_BUILDER_VERSION = '2';
+export const BASEMAP_BUILDER_VERSION = '3';
 export const BASEMAP_MIN_ZOOM = 8;
 /** Deepest zoom built over the whole region. */
 export const REGION_MAX_ZOOM = 13;
@@ -39,7 +40,7 @@ const DETAIL_MARGIN_DEG = 0.012;
  * (places, stations) so a name near a tile edge is drawn, whole, by both tiles it overlaps.
  */
 const BUFFER = 128;
-const PLACES_BUFFER = 1536;
+const PLACES_BUFFER = 2560;
 
 /** Fields of `basemap.json` (TileJSON 3.0.0 plus what the viewer and the incremental build need). */
 export interface BasemapJson {
@@ -114,13 +115,21 @@ function grow(bounds: BoundsDeg, marginDeg: number): BoundsDeg {
   return [bounds[0] - marginDeg, bounds[1] - marginDeg, bounds[2] + marginDeg, bounds[3] + marginDeg];
 }
 
-function toGeoJson(features: readonly BasemapFeature[]): GeoJSON {
+function toGeoJson(
+  features: readonly BasemapFeature[],
+  zoomMasks?: ReadonlyMap<BasemapFeature, number>,
+): GeoJSON {
   return {
     type: 'FeatureCollection',
     features: features.map((feature, index) => ({
       type: 'Feature',
       id: index + 1,
-      properties: { ...feature.properties, $layer: feature.layer, $minZoom: feature.minZoom },
+      properties: {
+        ...feature.properties,
+        $layer: feature.layer,
+        $minZoom: feature.minZoom,
+        ...(zoomMasks?.has(feature) ? { $zooms: zoomMasks.get(feature) } : {}),
+      },
       geometry: feature.geometry,
     })),
   };
@@ -163,7 +172,10 @@ function tileLayers(features: readonly VtFeature[], zoom: number): TileLayer[] {
     const tags = feature.tags ?? {};
     const layer = tags.$layer;
     const minZoom = tags.$minZoom;
+    const zooms = tags.$zooms;
     if (typeof layer !== 'string' || (typeof minZoom === 'number' && minZoom > zoom)) continue;
+    // Place names crowded out at this zoom (placeLabelZooms) are left out of its tiles.
+    if (typeof zooms === 'number' && (zooms & (1 << zoom)) === 0) continue;
     let list = byLayer.get(layer);
     if (!list) byLayer.set(layer, (list = []));
     list.push(toTileFeature(feature));
@@ -242,7 +254,17 @@ export async function buildBasemap(options: BuildBasemapOptions): Promise<BuildB
   const others = features.filter((f) => f.geometry.type !== 'Point');
   const indexes = [
     new GeoJSONVT(toGeoJson(others), { ...common, buffer: BUFFER }),
-    new GeoJSONVT(toGeoJson(places), { ...common, buffer: PLACES_BUFFER }),
+    new GeoJSONVT(
+      toGeoJson(
+        places,
+        placeLabelZooms(
+          places.filter((f) => f.layer === 'places'),
+          BASEMAP_MIN_ZOOM,
+          BASEMAP_MAX_ZOOM,
+        ),
+      ),
+      { ...common, buffer: PLACES_BUFFER },
+    ),
   ];
 
   const jobs: { z: number; x: number; y: number }[] = [];
