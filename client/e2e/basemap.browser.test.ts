@@ -80,7 +80,7 @@ describe.skipIf(!chromiumAvailable())('the pack basemap drawn in Chromium', () =
       logLevel: 'warn',
       appType: 'mpa',
       cacheDir: join(tmpdir(), 'citytwin-basemap-vite'),
-      server: { middlewareMode: true, hmr: false },
+      server: { middlewareMode: true, hmr: false, watch: null },
       optimizeDeps: { include: ['@mapbox/vector-tile', 'pbf'] },
       // The Cesium page uses the prebuilt library (a script tag), not a bundle of it.
       resolve: { alias: { cesium: join(repoRoot, 'client', 'e2e', 'basemapPage', 'globalCesiumImpl.ts') } },
