@@ -1,12 +1,13 @@
 /**
  * Builds what is missing or out of date before the server starts or the tests run: the client bundle
- * (when its sources changed since the last build), the city's 3D tiles (when its buildings changed) and
- * its terrain (when its DEM changed).
+ * (when its sources changed since the last build), the city's 3D tiles (when its buildings changed),
+ * its terrain (when its DEM changed) and its basemap (when its streets, houses or landscape changed).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { discoverCityPacks } from '../server/src/cityPack/discoverCityPacks.ts';
+import { buildCityBasemap } from '../tiles/src/basemap/buildCityBasemap.ts';
 import { buildCityTiles } from '../tiles/src/buildCityTiles.ts';
 import { createProgressReporter } from '../tiles/src/progressBar.ts';
 import { buildCityTerrain } from '../tiles/src/terrain/buildTerrain.ts';
@@ -107,6 +108,7 @@ export async function ensureBuilt(options: EnsureOptions): Promise<void> {
       );
     }
     await ensureTerrainBuilt(cityId, options, log);
+    await ensureBasemapBuilt(cityId, options, log);
   }
   await ensureClientBuilt(options);
 }
@@ -138,6 +140,27 @@ async function ensureTerrainBuilt(
     progress.finish();
     // Without terrain the twin still works on the ellipsoid; a broken DEM must not stop the server.
     log(`Terrain of ${cityId} not built: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** The city's basemap (vector tiles of its map); a failure is reported, the twin runs without it. */
+async function ensureBasemapBuilt(
+  cityId: string,
+  options: EnsureOptions,
+  log: (line: string) => void,
+): Promise<void> {
+  try {
+    const basemap = await buildCityBasemap(cityId, {
+      repoRoot: options.repoRoot,
+      force: options.force ?? false,
+    });
+    if (basemap.status === 'built') {
+      log(
+        `Basemap of ${cityId}: ${basemap.tileCount} tiles, ${(basemap.bytes / 1024).toFixed(0)} kB, built in ${(basemap.durationMs / 1000).toFixed(1)} s.`,
+      );
+    }
+  } catch (error) {
+    log(`Basemap of ${cityId} not built: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

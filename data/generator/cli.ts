@@ -10,6 +10,7 @@ import { DEFAULT_SEED, DEMO_CITY_ID, generateDemoCity } from './generateDemoCity
 import { DEM_FILE } from '../../tiles/src/terrain/buildTerrain.ts';
 import { reliefGeoTiff } from './relief.ts';
 import { serializeDemoCity } from './serializeDemoCity.ts';
+import { generateLandscape, LANDSCAPE_FILE, serializeLandscape } from './landscape.ts';
 
 /** The committed demo pack's folder, next to this generator. */
 export const DEFAULT_OUT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', DEMO_CITY_ID);
@@ -39,7 +40,8 @@ async function main(): Promise<void> {
   const { seed, outDir } = parseArgs(process.argv.slice(2));
   const city = generateDemoCity(seed);
   await mkdir(outDir, { recursive: true });
-  for (const file of serializeDemoCity(city)) {
+  const landscape = { fileName: LANDSCAPE_FILE, text: serializeLandscape(generateLandscape(seed)) };
+  for (const file of [...serializeDemoCity(city), landscape]) {
     await writeFile(join(outDir, file.fileName), file.text, 'utf8');
     const kB = (Buffer.byteLength(file.text, 'utf8') / 1024).toFixed(1);
     process.stdout.write(`${relative(process.cwd(), join(outDir, file.fileName))}  ${kB} kB\n`);

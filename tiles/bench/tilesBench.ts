@@ -11,8 +11,13 @@
  *   same town. Baseline: the extrusion-only rate, so the ratio shows the share left to extrusion.
  * - `tiles.importLod2`: import of the FZK LoD2 CityGML sample plus its tiles build (real surfaces).
  *   Baseline: the same 100 buildings imported from CityJSON and tiled.
+ * - `basemap.build`: the demo town's basemap (vector tiles of streets, footprints, water, green,
+ *   rail, places; zooms 8-16), from scratch. Baseline: the 3D tiles build of the same pack in the
+ *   same run, the other thing `npm start` builds before serving. The target is absolute, 2 s on
+ *   the demo pack: the 3D tiles of 2,500 extruded boxes take a fraction of a second, while the map
+ *   cuts ~300 tiles over nine zooms, so a ratio target would only measure that difference.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExtrudeGeometry, Path, Shape, Vector2 } from 'three';
@@ -20,6 +25,7 @@ import type { BufferGeometry } from 'three';
 import { parseBuildings } from '../src/buildingFeatures.ts';
 import { buildCityTiles } from '../src/buildCityTiles.ts';
 import { buildTileset, footprintCentre } from '../src/buildTileset.ts';
+import { buildBasemap } from '../src/basemap/buildBasemap.ts';
 import { extrudeFootprint, normalizeFootprintRings } from '../src/extrudeFootprint.ts';
 import type { EnuM, Vec3 } from '../src/geodesy.ts';
 import { createEnuFrame, ecefDirectionToEnu, geodeticToEnu, geodeticUpEcef } from '../src/geodesy.ts';
@@ -252,12 +258,58 @@ async function benchImportLod2(): Promise<void> {
   }
 }
 
+const BASEMAP_TARGET_MS = 2000;
+const DEMO_PACK_DIR = join(import.meta.dirname, '..', '..', 'data', 'boeblingen-demo');
+
+async function benchBasemap(): Promise<void> {
+  log('basemap.build: demo pack');
+  const outRoot = await mkdtemp(join(tmpdir(), 'bench-basemap-'));
+  try {
+    const rss = sampleRss();
+    const basemap = await timeMedian('basemap build (demo pack)', () =>
+      buildBasemap({
+        packDir: DEMO_PACK_DIR,
+        cityOutDir: join(outRoot, 'basemap-city'),
+        name: 'bench',
+        force: true,
+      }),
+    );
+    const buildings = JSON.parse(
+      await readFile(join(DEMO_PACK_DIR, 'buildings.geojson'), 'utf8'),
+    ) as Parameters<typeof buildTileset>[0]['buildings'];
+    const tiles3d = await timeMedian('3D tiles build (demo pack)', () =>
+      buildTileset({ buildings, outDir: join(outRoot, 'tiles3d'), cityId: 'bench' }),
+    );
+    const peakRssMiB = rss.stop();
+    printBenchLine({
+      bench: 'basemap.build',
+      value: round(basemap.ms, 1),
+      unit: 'ms',
+      baseline: round(tiles3d.ms, 1),
+      ratio: round(basemap.ms / tiles3d.ms, 3),
+      target: '<= 2000 ms on the demo pack',
+      pass: basemap.ms <= BASEMAP_TARGET_MS,
+      tiles: basemap.result.tileCount,
+      bytes: basemap.result.bytes,
+      tiles3d: tiles3d.result.tileCount,
+      peakRssMiB,
+    });
+  } finally {
+    await rm(outRoot, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--basemap-only')) {
+    await benchBasemap();
+    return;
+  }
   const collection = createSyntheticBuildings({ count: TOWN_BUILDINGS, seed: 20211 });
   const town = projectTown(collection);
   const extrudeRate = await benchExtrude(town);
   await benchBuild(collection, extrudeRate);
   await benchImportLod2();
+  await benchBasemap();
 }
 
 main().catch((error: unknown) => {

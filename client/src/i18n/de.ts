@@ -656,4 +656,9 @@ export const de = {
   'measure.horizontal': 'Waagerechter Abstand: {value}',
   'measure.aboveGround': 'Höhe über Gelände: {value}',
   'measure.aboveEllipsoid': 'Höhe über dem Ellipsoid (WGS84): {value}',
+  // basemap
+  'basemap.name': 'Stadtkarte',
+  'basemap.style.light': 'Stadtkarte hell',
+  'basemap.style.dark': 'Stadtkarte dunkel (Leitstelle)',
+  'basemap.unavailable': 'Für diese Stadt gibt es keine eigene Karte; die Weltkarte bleibt sichtbar.',
 } as const satisfies Record<string, string>;

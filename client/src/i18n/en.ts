@@ -657,4 +657,9 @@ export const en: Messages = {
   'measure.horizontal': 'Horizontal distance: {value}',
   'measure.aboveGround': 'Height above ground: {value}',
   'measure.aboveEllipsoid': 'Height above the ellipsoid (WGS84): {value}',
+  // basemap
+  'basemap.name': 'Town map',
+  'basemap.style.light': 'Town map, light',
+  'basemap.style.dark': 'Town map, dark (control room)',
+  'basemap.unavailable': 'This town has no map of its own; the world map stays visible.',
 };

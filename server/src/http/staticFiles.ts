@@ -37,6 +37,8 @@ export function dataStatic(dir: string): RequestHandler {
       // Cesium heightmap-1.0 terrain tiles: stored raw, so the only gzip is compression()'s on the
       // wire, which the browser undoes before Cesium reads the bytes.
       if (filePath.endsWith('.terrain')) res.setHeader('Content-Type', 'application/octet-stream');
+      // Basemap vector tiles (IANA's type for Mapbox Vector Tiles).
+      if (filePath.endsWith('.pbf')) res.setHeader('Content-Type', 'application/vnd.mapbox-vector-tile');
     },
   });
   return (req, res, next) => {
