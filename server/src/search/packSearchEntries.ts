@@ -107,6 +107,7 @@ function sensorEntry(sensor: Sensor, addressOfBuilding: ReadonlyMap<string, stri
     },
     visibility: sensor.visibility,
     keywords: `${sensor.id} ${KIND_WORDS[sensor.kind]}${address ? ` ${address}` : ''}`,
+    ...(address ? { altLabel: address } : {}),
   };
 }
 
@@ -169,6 +170,7 @@ export function packSearchEntries(
       },
       visibility: 'public',
       keywords: name !== undefined && address !== undefined ? `${building.id} ${address}` : building.id,
+      ...(name !== undefined && address !== undefined ? { altLabel: address } : {}),
       ...(shownAsSensorId ? { shownAsSensorId } : {}),
     });
   }

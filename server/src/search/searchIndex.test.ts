@@ -24,7 +24,10 @@ const ENTRIES: readonly SearchEntry[] = Object.freeze([
   entry('street', 'Seestraße'),
   entry('address', 'Calwer Straße 12', { keywords: 'b00012' }),
   entry('address', 'Calwer Straße 14', { keywords: 'b00014' }),
-  entry('building', 'Rathaus Böblingen', { keywords: 'b00009 Marktstraße 1' }),
+  entry('address', 'Calwer Straße 16', { keywords: 'b00016' }),
+  entry('address', 'Calwer Straße 18', { keywords: 'b00018' }),
+  entry('address', 'Seestraße 12', { keywords: 'b00112' }),
+  entry('building', 'Rathaus Böblingen', { keywords: 'b00009 Marktstraße 1', altLabel: 'Marktstraße 1' }),
   entry('building', 'Parkhaus Elbenplatz', { keywords: 'b00001', shownAsSensorId: 'parking-elbenplatz' }),
   entry('garage', 'Parkhaus Elbenplatz', { sensorId: 'parking-elbenplatz' }),
   entry('sensor', 'Pegel Klärwerk', { visibility: 'internal', sensorId: 'water-klaerwerk' }),
@@ -76,9 +79,20 @@ describe('SearchIndex', () => {
     expect(found.slice(0, 2).sort()).toEqual(['Böblingen', 'Rathaus Böblingen']);
   });
 
-  it('finds a building by its id and by the address kept as a keyword', () => {
+  it('finds a building by its id, and a named one first by its whole address', () => {
     expect(labels('b00009')).toEqual(['Rathaus Böblingen']);
-    expect(labels('Marktstraße 1')).toContain('Rathaus Böblingen');
+    expect(labels('Marktstr. 1')[0]).toBe('Rathaus Böblingen');
+  });
+
+  it('does not let a house number outweigh a street name', () => {
+    const found = labels('Calwer Straße 12');
+    expect(found.slice(0, 2)).toEqual(['Calwer Straße 12', 'Calwer Straße']);
+    expect(found).not.toContain('Seestraße 12');
+  });
+
+  it('lists only a few houses of a street when no house number is asked for', () => {
+    expect(index.query('Calwer', ['public']).filter((r) => r.kind === 'address')).toHaveLength(3);
+    expect(index.query('Calwer 1', ['public']).filter((r) => r.kind === 'address')).toHaveLength(4);
   });
 
   it('shows a garage once, as the garage, where its sensor is visible', () => {
@@ -102,7 +116,7 @@ describe('SearchIndex', () => {
 
   it('does not change its entries', () => {
     index.query('Calwer', ['public', 'internal']);
-    expect(ENTRIES.map((e) => e.result.label)).toHaveLength(13);
+    expect(ENTRIES.map((e) => e.result.label)).toHaveLength(16);
     expect(Object.isFrozen(ENTRIES)).toBe(true);
   });
 });

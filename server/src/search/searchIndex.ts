@@ -25,6 +25,8 @@ export interface SearchEntry {
   readonly visibility: Visibility;
   /** Further text it is found by (ids, the address of a named building, the kind's words). */
   readonly keywords?: string;
+  /** A second name that counts like the label when the query is all of it or its beginning (an address). */
+  readonly altLabel?: string;
   /**
    * The sensor whose result stands for this entry (a garage's building is found as the garage):
    * where the caller may see that sensor, this entry is left out.
@@ -47,9 +49,25 @@ const KIND_ORDER: Readonly<Record<SearchResultKind, number>> = {
   sensor: 5,
   address: 6,
 };
+/** A word found in an entry's keywords (address, id) counts this much of one in its name. */
+const KEYWORD_FACTOR = 0.75;
+/** The most a word with digits weighs. */
+const NUMBER_WEIGHT_CAP = 1;
+/** The town and its places, then streets, lead among otherwise equal matches. */
+const KIND_PRIOR: Readonly<Record<SearchResultKind, number>> = {
+  coordinate: 0,
+  place: 0.1,
+  street: 0.05,
+  garage: 0,
+  building: 0,
+  sensor: 0,
+  address: 0,
+};
 /** A result must reach this score, and half the best one's. */
 const MIN_SCORE = 0.3;
 const MIN_SHARE_OF_BEST = 0.5;
+/** Most results of kind `address` in one answer whose query has no digit. */
+const MAX_ADDRESS_RESULTS_WITHOUT_NUMBER = 3;
 /** Most results of kind `sensor` in one answer. */
 const MAX_SENSOR_RESULTS = 4;
 /** Query words looked at, and letters per word: a pasted paragraph costs no more than a sentence. */
@@ -66,8 +84,11 @@ interface Hit {
 export class SearchIndex {
   private readonly entries: readonly SearchEntry[];
   private readonly labels: readonly string[];
+  private readonly altLabels: readonly (string | undefined)[];
   /** Folded word -> the entries that have it. */
   private readonly postings = new Map<string, number[]>();
+  /** Per entry, the words of its label (the rest came from its keywords). */
+  private readonly labelWords: readonly ReadonlySet<string>[];
   private readonly words: readonly string[];
   /** Sensor ids that have an entry, with their visibility (for `shownAsSensorId`). */
   private readonly sensorVisibility = new Map<string, Visibility>();
@@ -75,6 +96,10 @@ export class SearchIndex {
   constructor(entries: readonly SearchEntry[]) {
     this.entries = entries;
     this.labels = entries.map((entry) => normalizeSearchText(entry.result.label));
+    this.altLabels = entries.map((entry) =>
+      entry.altLabel === undefined ? undefined : normalizeSearchText(entry.altLabel),
+    );
+    this.labelWords = entries.map((entry) => new Set(indexTokens(entry.result.label)));
     entries.forEach((entry, index) => {
       const words = new Set([
         ...indexTokens(entry.result.label),
@@ -159,12 +184,19 @@ export class SearchIndex {
           bestWord = word;
           bestScore = score;
         }
-      const weight = this.weightOf(bestWord);
+      // A house number alone says little (every street has a 12): it may not outweigh a name.
+      const weight = /\d/.test(queryWord)
+        ? Math.min(NUMBER_WEIGHT_CAP, this.weightOf(bestWord))
+        : this.weightOf(bestWord);
       totalWeight += weight;
       const perEntry = new Map<number, number>();
       for (const [word, score] of matches)
-        for (const entry of this.postings.get(word) ?? [])
-          if (score > (perEntry.get(entry) ?? 0)) perEntry.set(entry, score);
+        for (const entry of this.postings.get(word) ?? []) {
+          const own = (this.labelWords[entry] as ReadonlySet<string>).has(word)
+            ? score
+            : score * KEYWORD_FACTOR;
+          if (own > (perEntry.get(entry) ?? 0)) perEntry.set(entry, own);
+        }
       for (const [entry, score] of perEntry) sums.set(entry, (sums.get(entry) ?? 0) + weight * score);
     }
     if (totalWeight === 0) return [];
@@ -175,20 +207,26 @@ export class SearchIndex {
       const candidate = this.entries[entry] as SearchEntry;
       if (!visible(candidate)) continue;
       const label = this.labels[entry] as string;
-      let score = sum / totalWeight;
-      if (label === folded) score += LABEL_EXACT_BONUS;
-      else if (label.startsWith(folded)) score += LABEL_PREFIX_BONUS;
+      let score = sum / totalWeight + KIND_PRIOR[candidate.result.kind];
+      const altLabel = this.altLabels[entry];
+      if (label === folded || altLabel === folded) score += LABEL_EXACT_BONUS;
+      else if (label.startsWith(folded) || altLabel?.startsWith(folded)) score += LABEL_PREFIX_BONUS;
       hits.push({ entry, score });
     }
     const best = hits.reduce((max, hit) => Math.max(max, hit.score), 0);
     const floor = Math.max(MIN_SCORE, best * MIN_SHARE_OF_BEST);
     const results: Omit<SearchResult, 'source'>[] = [];
     let sensors = 0;
+    let addresses = 0;
+    const askedForNumber = queryWords.some((word) => /\d/.test(word));
     for (const hit of hits.filter((h) => h.score >= floor).sort((a, b) => this.compare(a, b))) {
       if (results.length >= limit) break;
       const result = (this.entries[hit.entry] as SearchEntry).result;
       // A street's name is in the name of each of its counting points: a few of them, not the list.
       if (result.kind === 'sensor' && ++sensors > MAX_SENSOR_RESULTS) continue;
+      // Without a house number asked for, a street's first houses are not what was meant.
+      if (result.kind === 'address' && !askedForNumber && ++addresses > MAX_ADDRESS_RESULTS_WITHOUT_NUMBER)
+        continue;
       results.push(result);
     }
     return results;
