@@ -79,10 +79,11 @@ export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   if (a === b) return 0;
   const width = b.length + 1;
+  if (rows[0].length < width)
+    rows = [new Int32Array(width * 2), new Int32Array(width * 2), new Int32Array(width * 2)];
   // Three rows: the one before the previous (for swaps), the previous and the current.
-  let before = new Array<number>(width).fill(0);
-  let previous = Array.from({ length: width }, (_, j) => j);
-  let current = new Array<number>(width).fill(0);
+  let [before, previous, current] = rows;
+  for (let j = 0; j < width; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
     current[0] = i;
     let rowMin = i;
@@ -104,6 +105,9 @@ export function editDistance(a: string, b: string, max: number): number {
   const distance = previous[b.length] as number;
   return distance > max ? max + 1 : distance;
 }
+
+/** The rows `editDistance` works in, kept between calls (searches run one at a time on the event loop). */
+let rows: [Int32Array, Int32Array, Int32Array] = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
 
 /**
  * How many typos a query word may have: none up to 3 letters (too many words are that close),

@@ -90,6 +90,7 @@ export class SearchIndex {
   /** Per entry, the words of its label (the rest came from its keywords). */
   private readonly labelWords: readonly ReadonlySet<string>[];
   private readonly words: readonly string[];
+  private readonly numericWords: ReadonlySet<string>;
   /** Sensor ids that have an entry, with their visibility (for `shownAsSensorId`). */
   private readonly sensorVisibility = new Map<string, Visibility>();
 
@@ -114,6 +115,7 @@ export class SearchIndex {
         this.sensorVisibility.set(entry.result.sensorId, entry.visibility);
     });
     this.words = [...this.postings.keys()];
+    this.numericWords = new Set(this.words.filter((word) => /\d/.test(word)));
   }
 
   /** How many entries it holds. */
@@ -135,7 +137,8 @@ export class SearchIndex {
       let score = 0;
       if (word === queryWord) score = SCORE.exact;
       else if (word.startsWith(queryWord)) score = SCORE.prefix;
-      else if (typos > 0) {
+      // Ids and house numbers are never a typo of a word (a query word with digits allows none).
+      else if (typos > 0 && !this.numericWords.has(word)) {
         const distance = editDistance(queryWord, word, typos);
         if (distance <= typos) score = distance === 1 ? SCORE.typo1 : SCORE.typo2;
         else if (word.length > queryWord.length) {
