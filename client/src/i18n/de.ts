@@ -622,4 +622,5 @@ export const de = {
   'search.sensor.environment': 'Umweltmessstation',
   'search.sensor.water': 'Füllstand Regenbecken',
   'search.source.geocoder': 'Adressdienst',
+  'search.picked': '{label} gewählt; die Karte fliegt dorthin.',
 } as const satisfies Record<string, string>;

@@ -624,4 +624,5 @@ export const en: Messages = {
   'search.sensor.environment': 'Environment station',
   'search.sensor.water': 'Basin level',
   'search.source.geocoder': 'Address service',
+  'search.picked': '{label} chosen; the map flies there.',
 };

@@ -78,6 +78,17 @@ describe('comboboxTransition', () => {
     expect(transition.state).toMatchObject({ text: 'Calwer Straße 12', open: false, activeIndex: -1 });
   });
 
+  it('announces the pick and does not reopen the old list under the picked name', () => {
+    const picked = run(OPEN, key('Enter')).state;
+    expect(comboboxAnnouncements(picked)).toEqual([
+      { key: 'search.picked', params: { label: 'Calwer Straße' } },
+    ]);
+    const refocused = run(picked, { type: 'blur' }, { type: 'focus' }, key('ArrowDown')).state;
+    expect(refocused.open).toBe(false);
+    const edited = run(picked, { type: 'input', text: 'Calwer Straße 1', query: 'Calwer Straße 1' }).state;
+    expect(edited).toMatchObject({ status: 'loading', pickedLabel: undefined });
+  });
+
   it('picks the first option with Enter when none is active', () => {
     expect(run(OPEN, key('Enter')).picked?.label).toBe('Calwer Straße');
   });

@@ -24,6 +24,8 @@ export interface ComboboxState {
   /** The active option, -1 for none (focus stays in the input either way). */
   readonly activeIndex: number;
   readonly focused: boolean;
+  /** The label of the result just picked (announced), until the text changes again. */
+  readonly pickedLabel: string | undefined;
 }
 
 /** What can happen to the box. */
@@ -55,6 +57,7 @@ export const INITIAL_COMBOBOX_STATE: ComboboxState = Object.freeze({
   open: false,
   activeIndex: -1,
   focused: false,
+  pickedLabel: undefined,
 });
 
 const unchanged = (state: ComboboxState): ComboboxTransition => ({ state, handled: false });
@@ -62,8 +65,14 @@ const unchanged = (state: ComboboxState): ComboboxTransition => ({ state, handle
 function pick(state: ComboboxState, index: number): ComboboxTransition {
   const result = state.results[index];
   if (!result) return unchanged(state);
+  // The text becomes the picked name; the list for the old text goes, so it cannot reopen under it.
   return {
-    state: { ...state, text: result.label, open: false, activeIndex: -1 },
+    state: {
+      ...INITIAL_COMBOBOX_STATE,
+      text: result.label,
+      focused: state.focused,
+      pickedLabel: result.label,
+    },
     picked: result,
     handled: true,
   };
@@ -119,6 +128,7 @@ export function comboboxTransition(state: ComboboxState, event: ComboboxEvent): 
           query: event.query,
           status: sameQuery ? state.status : 'loading',
           activeIndex: -1,
+          pickedLabel: undefined,
         },
         handled: false,
       };
@@ -172,6 +182,8 @@ export interface Announcement {
  * the search failed; nothing while typing or loading.
  */
 export function comboboxAnnouncements(state: ComboboxState): Announcement[] {
+  if (state.pickedLabel !== undefined)
+    return [{ key: 'search.picked', params: { label: state.pickedLabel } }];
   if (state.query === '' || state.status === 'idle' || state.status === 'loading') return [];
   if (state.status === 'error')
     return [{ key: state.error === 'rate' ? 'search.tooMany' : 'search.unavailable' }];

@@ -112,6 +112,8 @@ export function SearchBoxView({ state, translator, idBase, onEvent, onText }: Se
             onClick={() => onEvent({ type: 'click', index })}
           >
             <span className="search-box__label">{result.label}</span>
+            {/* Read as "Calwer Straße, Straße", not "Calwer StraßeStraße". */}
+            <span className="visually-hidden">, </span>
             <span className="search-box__detail">{resultDetail(result, translator)}</span>
           </li>
         ))}
