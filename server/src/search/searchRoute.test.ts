@@ -127,6 +127,13 @@ describe('GET /api/v1/search', () => {
     expect(geocoder.requests).toHaveLength(0);
   });
 
+  it('answers a coordinate alone: its hemisphere letters are not searched as names', async () => {
+    const answer = await search(`48°41'06"N 9°00'54"E`);
+    expect(answer.results.map((r) => [r.kind, r.label, r.sublabel])).toEqual([
+      ['coordinate', '48.68500° N, 9.01500° E', 'UTM 32U 501104 5392440'],
+    ]);
+  });
+
   it('finds place points of any pack GeoJSON file marked as places', async () => {
     const answer = await search('Galgenbrg');
     expect(answer.results[0]).toMatchObject({

@@ -84,12 +84,10 @@ export class SearchService {
         lat: coordinate.lat,
       });
     const index = await city.index;
-    for (const result of index.query(
-      request.query,
-      request.visibilities,
-      MAX_SEARCH_RESULTS - results.length,
-    ))
-      results.push({ ...result, source: 'pack' });
+    // A coordinate is not a name: its hemisphere letters would find every street beginning with N or E.
+    if (!coordinate)
+      for (const result of index.query(request.query, request.visibilities, MAX_SEARCH_RESULTS))
+        results.push({ ...result, source: 'pack' });
 
     const geocoder = this.options.geocoder;
     if (!geocoder) return { cityId: request.cityId, query: request.query, results, geocoder: 'off' };
