@@ -106,6 +106,8 @@ const PACK: Omit<CityPack, 'dir'> = {
     sensor('water-intern', 'water', 'Pegel Werkhof', { type: 'site', id: 'x' }, 'internal'),
   ],
   layers: [],
+  groups: [],
+  basemaps: [],
 };
 
 const byId = new Map(
