@@ -13,3 +13,4 @@ export * from './health.ts';
 export * from './incidents.ts';
 export * from './walls.ts';
 export * from './scenarios.ts';
+export * from './search.ts';

@@ -51,6 +51,10 @@ export interface BuildingProperties {
   use: BuildingUse;
   /** Only for notable buildings (town hall, schools, garages). */
   name?: string;
+  /** The street of its address (`Calwer Straße`); with `houseNumber`, what the search finds it by. */
+  street?: string;
+  /** Its house number on `street`: `12`, `12a`. */
+  houseNumber?: string;
   /** Imported packs: the source's own use or function code, verbatim (`use` is mapped from it). */
   sourceUse?: string;
   yearOfConstruction?: number;

@@ -20,6 +20,7 @@ import type {
   Position,
   RoadFeature,
 } from '../../protocol/packFeatures.ts';
+import { assignAddresses } from './addresses.ts';
 import { BuildingPlacer } from './buildingPlacer.ts';
 import type { BuildingDesign, PlacedBuilding } from './buildingPlacer.ts';
 import {
@@ -213,6 +214,10 @@ export function generateDemoCity(seed: number = DEFAULT_SEED): DemoCity {
   }
 
   const buildingIds = new Map<PlacedBuilding, string>();
+  const addresses = assignAddresses(
+    placer.buildings.map((building) => building.ring),
+    network.segments.map((segment) => ({ name: segment.info.name, points: segment.points })),
+  );
   const buildingFeatures: BuildingFeature[] = placer.buildings.map((building, index) => {
     const id = `b${String(index + 1).padStart(5, '0')}`;
     buildingIds.set(building, id);
@@ -226,6 +231,7 @@ export function generateDemoCity(seed: number = DEFAULT_SEED): DemoCity {
         storeys: design.storeys,
         use: design.use,
         ...(design.name ? { name: design.name } : {}),
+        ...addresses[index],
       },
       geometry: { type: 'Polygon', coordinates: [toClosedRing(projection, ground, building.ring)] },
     };

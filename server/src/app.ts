@@ -69,6 +69,9 @@ import type { Logger } from './logger.ts';
 import { createLogger } from './logger.ts';
 import type { AppMetrics } from './metrics.ts';
 import { createMetrics } from './metrics.ts';
+import { createGeocoder } from './search/geocoder.ts';
+import { createSearchRouter } from './search/searchRoute.ts';
+import { SearchService } from './search/searchService.ts';
 
 /** Parts a caller may supply instead of the defaults. */
 export interface AppComponents {
@@ -128,6 +131,8 @@ export interface App {
   incidents: IncidentService;
   /** Planning scenarios with their versions and comments. */
   scenarios: ScenarioService;
+  /** The search box's places, streets, addresses, buildings, sensors and coordinates. */
+  search: SearchService;
   /** Starts listening and the sources; resolves with the bound port. */
   listen(): Promise<number>;
   close(): Promise<void>;
@@ -498,6 +503,22 @@ export async function createApp(config: Config, components: AppComponents = {}):
     }),
   );
 
+  const geocoderConfig = config.search.geocoder;
+  const search = new SearchService({
+    packs,
+    geocoder: geocoderConfig ? createGeocoder(geocoderConfig) : undefined,
+    minPackResults: geocoderConfig?.minPackResults,
+    logger,
+  });
+  web.use(
+    createSearchRouter({
+      access: httpAccess,
+      service: search,
+      defaultCityId: pack.city.id,
+      rate: config.search.rate,
+    }),
+  );
+
   web.use('/api', (_req, res) => {
     res.status(404).json({ error: 'no such API route' });
   });
@@ -609,6 +630,7 @@ export async function createApp(config: Config, components: AppComponents = {}):
     alarms,
     incidents,
     scenarios,
+    search,
     async listen() {
       await new Promise<void>((resolveListen, rejectListen) => {
         httpServer.once('error', rejectListen);

@@ -13,6 +13,7 @@ import { BasemapSchema } from '../../protocol/mapLayers.ts';
 import { STAFF_ROLES } from '../../protocol/roles.ts';
 import { COST_CLASSES } from '../../protocol/events.ts';
 import { DEFAULT_IMPORT_LIMITS } from './scenarios/importLimits.ts';
+import { SEARCH_CONFIG_KEYS, SearchConfigSchema } from './search/searchConfig.ts';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
@@ -373,6 +374,8 @@ export const ConfigSchema = z
      * `sources.json`).
      */
     sources: z.array(SourceSchema).default([]),
+    /** The search box: its rate per address and an optional geocoder (see `search/searchConfig.ts`). */
+    search: SearchConfigSchema,
   })
   .strict();
 
@@ -486,6 +489,9 @@ function allowedKeys(path: readonly PropertyKey[]): string[] {
   if (path[0] === 'scenarioImports')
     return ['timeLimitS', 'memoryLimitMiB', 'concurrency', 'maxWaiting', 'maxWaitS'];
   if (path[0] === 'ingest') return ['maxFutureSkewMs'];
+  if (path[0] === 'search' && path.length === 1) return [...SEARCH_CONFIG_KEYS.search];
+  if (path[0] === 'search' && (path[1] === 'rate' || path[1] === 'geocoder'))
+    return [...SEARCH_CONFIG_KEYS[path[1]]];
   if (path[0] === 'alarms' && path.length === 1) return ['enabled', 'rules', 'rulesFile'];
   if (path[0] === 'security' && path.length === 1)
     return ['allowedOrigins', 'trustProxy', 'metrics', 'cspSources'];

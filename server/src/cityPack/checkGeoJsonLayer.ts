@@ -44,6 +44,8 @@ export const BUILDINGS_SPEC: GeoJsonLayerSpec = {
     { name: 'storeys', required: true, expected: 'an integer of at least 1', accepts: isCount },
     { name: 'use', required: true, expected: listOf(BUILDING_USES), accepts: oneOf(BUILDING_USES) },
     { name: 'name', required: false, expected: 'a non-empty string', accepts: isText },
+    { name: 'street', required: false, expected: 'a non-empty string', accepts: isText },
+    { name: 'houseNumber', required: false, expected: 'a non-empty string', accepts: isText },
     // Written by importers (docs/city-pack.md, "Imported packs and real surfaces").
     { name: 'sourceUse', required: false, expected: 'a non-empty string', accepts: isText },
     { name: 'yearOfConstruction', required: false, expected: 'an integer', accepts: isInteger },

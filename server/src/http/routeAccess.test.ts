@@ -59,6 +59,7 @@ const SAMPLES: Readonly<Record<RouteName, Sample>> = {
   operatorSources: { path: '/api/v1/operator/sources', reached: 200 },
   operatorDeadLetters: { path: '/api/v1/operator/dead-letters', reached: 200 },
   metrics: { path: '/metrics', reached: 200 },
+  search: { path: '/api/v1/search?q=Calwer', reached: 200 },
 };
 
 /** Who calls: a role with the key it has (none for public and kiosk), the operator API key, a source. */

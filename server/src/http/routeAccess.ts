@@ -110,6 +110,17 @@ export const ROUTE_ACCESS = {
     maxBodyBytes: 0,
     purpose: 'read the dead letters',
   },
+  /**
+   * The search box: everyone may search what they may see on the map (internal sensors only with
+   * `data:internal`), so it asks for the right to the live map.
+   */
+  search: {
+    method: 'GET',
+    path: '/api/v1/search',
+    access: { capability: 'live:read' },
+    maxBodyBytes: 0,
+    purpose: 'search the city',
+  },
   /** Open from loopback or to everyone where the config's `security.metrics` says so. */
   metrics: {
     method: 'GET',
