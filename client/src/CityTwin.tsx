@@ -55,6 +55,8 @@ import { importScenarioFile, type ImportFileOptions } from './planning/importFil
 import { PlanningPanel, type CompareSides } from './ui/PlanningPanel.tsx';
 import { SwipeLine } from './ui/SwipeLine.tsx';
 import { ShareButton } from './ui/ShareButton.tsx';
+import { SearchBox } from './ui/SearchBox.tsx';
+import type { SearchResult } from '../../protocol/index.ts';
 import type { TownBuilding } from './planning/sunStudy.ts';
 import { townBuildingsOf } from './planning/sunStudy.ts';
 import type { GroundOverlay, RoadLine } from './viewer/scenarioCesiumImpl.ts';
@@ -608,6 +610,12 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
     },
     [link],
   );
+  const onSearchPick = useCallback((result: SearchResult) => {
+    if (result.sensorId !== undefined) {
+      viewerRef.current?.flyToSensor(result.sensorId);
+      setSelection({ kind: 'sensor', sensorId: result.sensorId });
+    } else viewerRef.current?.flyToPlace(result.lon, result.lat);
+  }, []);
   const shareHref = useCallback(() => {
     const camera = viewerRef.current?.cameraView() ?? null;
     return hrefWithShareState(link.currentHref(), camera ? { camera } : {});
@@ -730,7 +738,12 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
         onHome={() => viewerRef.current?.flyHome()}
         cities={cities}
         onSelectCity={onSelectCity}
-        tools={<ShareButton href={shareHref} />}
+        tools={
+          <>
+            <SearchBox cityId={info.city.id} onPick={onSearchPick} />
+            <ShareButton href={shareHref} />
+          </>
+        }
         staff={
           <StaffSignIn
             store={runtime.live}

@@ -46,6 +46,7 @@ import type { ViewRectangleDeg } from '../live/viewport.ts';
 import type { SubscribeTick } from '../time/ticker.ts';
 import { cesiumColor } from './cesiumColor.ts';
 import { createCesiumViewer } from './createCesiumViewer.ts';
+import { createPackBasemapProvider } from '../basemap/packBasemapCesiumImpl.ts';
 import { initialBasemapId } from './basemapChoice.ts';
 import { createMapGround, terrainOf, type PackBasemapFactory } from './mapGround.ts';
 import { FeatureColorRegistry } from './featureColorRegistry.ts';
@@ -169,9 +170,8 @@ export interface CityViewer {
   destroy(): void;
 }
 
-/** The pack's own map (vector tiles drawn in the viewer). */
-const createPackBasemap: PackBasemapFactory = () =>
-  Promise.reject(new Error('the town map renderer is not part of this build'));
+/** The pack's own map: its vector tiles drawn in a worker in the chosen style. */
+const createPackBasemap: PackBasemapFactory = (url, style) => createPackBasemapProvider({ url, style });
 
 /** Seconds of the camera flights. */
 const FLIGHT_S = 1.6;

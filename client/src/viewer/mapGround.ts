@@ -5,7 +5,6 @@
  */
 import {
   buildModuleUrl,
-  CesiumTerrainProvider,
   Credit,
   ImageryLayer,
   TileMapServiceImageryProvider,
@@ -17,6 +16,7 @@ import {
   type Viewer,
 } from 'cesium';
 import type { Basemap, MapSetup } from '../../../protocol/index.ts';
+import { terrainProviderFor } from './terrainProvider.ts';
 
 /** Makes the imagery of a `pack` basemap in its style from the pack's vector tiles. */
 export type PackBasemapFactory = (tilesUrl: string, style: 'light' | 'dark') => Promise<ImageryProvider>;
@@ -75,9 +75,9 @@ export function basemapProvider(
   }
 }
 
-/** The pack's terrain while it loads, or null for the plain ellipsoid. */
+/** The pack's terrain while it loads (the ellipsoid if it fails), or null for the plain ellipsoid. */
 export function terrainOf(setup: MapSetup): Promise<TerrainProvider> | null {
-  return setup.terrain ? CesiumTerrainProvider.fromUrl(setup.terrain.url) : null;
+  return setup.terrain ? terrainProviderFor(setup.terrain) : null;
 }
 
 /** Switches the basemap of a viewer. */
