@@ -38,10 +38,10 @@ export function launchChromium(): Promise<Browser> {
  * Waits until the viewer on `page` says it is ready (`window.__citytwin.ready`: the city, its tiles
  * and the first live state are in), for up to 90 s: Chromium draws with SwiftShader on CI's cores.
  */
-export async function waitForTwin(page: Page): Promise<void> {
+export async function waitForTwin(page: Page, timeoutMs = 90_000): Promise<void> {
   await page.waitForFunction(
     () => (window as unknown as { __citytwin?: { ready?: boolean } }).__citytwin?.ready === true,
     undefined,
-    { timeout: 90_000, polling: 250 },
+    { timeout: timeoutMs, polling: 250 },
   );
 }

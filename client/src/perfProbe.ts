@@ -60,6 +60,13 @@ export interface CityTwinProbe {
   frameBatches: number;
   /** True once the buildings tileset's first view and the first live snapshot are on screen. */
   ready: boolean;
+  /**
+   * `performance.now()` when the ground (basemap imagery and terrain of the view) was first complete
+   * after the map became ready; null before. Cold-start benchmarks compare it with and without them.
+   */
+  groundReadyAtMs?: number | null | undefined;
+  /** Whether the ground's tiles for the current view are all loaded (waited for by browser tests). */
+  groundLoaded?: (() => boolean) | undefined;
   /** Streaming of the buildings tileset(s). */
   tiles: TileStreamingProbe;
   /**

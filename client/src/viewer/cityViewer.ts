@@ -209,10 +209,14 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
       .catch((error: unknown) => console.error(`[viewer] basemap ${firstBasemap} failed`, error));
   }
 
+  probe.groundReadyAtMs = null;
   const removeRenderCount = scene.postRender.addEventListener(() => {
     probe.renderCount += 1;
     probe.firstFrameAtMs ??= performance.now();
+    if (probe.ready && probe.groundReadyAtMs === null && scene.globe.tilesLoaded)
+      probe.groundReadyAtMs = performance.now();
   });
+  probe.groundLoaded = () => !destroyed && scene.globe.tilesLoaded;
   // Streaming counts are per map: a new town starts from zero.
   probe.tiles = createTileStreamingProbe();
 
@@ -593,6 +597,7 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
       probe.screenPositionOf = null;
       probe.cameraView = undefined;
       probe.pickIdAt = undefined;
+      probe.groundLoaded = undefined;
       ground.destroy();
       stopAdditions();
       removeFirstFrame();
