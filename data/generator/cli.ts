@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   const city = generateDemoCity(seed);
   await mkdir(outDir, { recursive: true });
   for (const file of serializeDemoCity(city)) {
+    await mkdir(dirname(join(outDir, file.fileName)), { recursive: true });
     await writeFile(join(outDir, file.fileName), file.text, 'utf8');
     const kB = (Buffer.byteLength(file.text, 'utf8') / 1024).toFixed(1);
     process.stdout.write(`${relative(process.cwd(), join(outDir, file.fileName))}  ${kB} kB\n`);

@@ -19,6 +19,7 @@ import type {
   RoadFeature,
 } from '../../protocol/packFeatures.ts';
 import { BuildingPlacer } from './buildingPlacer.ts';
+import { demoCatalogue, DEMO_GROUPS, GROUP_OF_PACK_LAYER, type CatalogueFile } from './catalogueLayers.ts';
 import type { BuildingDesign, PlacedBuilding } from './buildingPlacer.ts';
 import {
   BASINS,
@@ -58,7 +59,10 @@ export const DEMO_CITY_ID = 'boeblingen-demo';
 export const TRAFFIC_SENSOR_COUNT = 60;
 
 /** The demo pack as objects, in the shapes of the files in docs/city-pack.md. */
-export type DemoCity = Omit<CityPack, 'dir'>;
+export type DemoCity = Omit<CityPack, 'dir'> & {
+  /** The catalogue's own GeoJSON files (`catalogue/*.geojson`, see `catalogueLayers.ts`). */
+  catalogueFiles: CatalogueFile[];
+};
 
 /** Rounds degrees to 7 decimals, about 1 cm: enough for footprints, short in the files. */
 export function roundDegrees(value: number): number {
@@ -326,13 +330,15 @@ export function generateDemoCity(seed: number = DEFAULT_SEED): DemoCity {
     }),
   ];
 
+  const catalogue = demoCatalogue(network, projection, DEMO_CITY_ID);
   return {
     city: cityManifest(),
     buildings: { type: 'FeatureCollection', features: buildingFeatures },
     roads: { type: 'FeatureCollection', features: roadFeatures },
     basins: { type: 'FeatureCollection', features: basinFeatures },
     sensors,
-    ...layerCatalog(),
+    ...layerCatalog(catalogue.layers),
+    catalogueFiles: catalogue.files,
     basemaps: [],
   };
 }
@@ -386,7 +392,7 @@ function cityManifest(): CityManifest {
   };
 }
 
-function layerCatalog(): LayerCatalog {
+function layerCatalog(catalogueLayers: readonly LayerEntryInput[]): LayerCatalog {
   const layers: LayerEntryInput[] = [
     {
       id: 'buildings',
@@ -432,6 +438,7 @@ function layerCatalog(): LayerCatalog {
       visible: true,
     },
   ];
+  const grouped = layers.map((layer) => ({ ...layer, group: GROUP_OF_PACK_LAYER[layer.id] }));
   // Parsed, so the pack's types hold the schema's defaults; the file is written from the same entries.
-  return LayerCatalogSchema.parse({ layers });
+  return LayerCatalogSchema.parse({ groups: DEMO_GROUPS, layers: [...grouped, ...catalogueLayers] });
 }
