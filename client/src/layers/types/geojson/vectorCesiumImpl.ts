@@ -57,7 +57,12 @@ import { createStyleResolver, labelText, type ResolvedStyle, type VectorIcon } f
 
 /** Metres above the ground, so fills and lines do not flicker against it. */
 const FILL_LIFT_M = 0.3;
-const LINE_LIFT_M = 0.6;
+/**
+ * Lines float 0.6 m plus 0.3 m per pixel of width: wide lines (a closed road) lie above thin ones
+ * and above the traffic layer's lines (1.5 m), thin outlines and plain roads (2 px: 1.2 m) below them.
+ */
+const LINE_LIFT_BASE_M = 0.6;
+const LINE_LIFT_PER_PX_M = 0.3;
 const POINT_LIFT_M = 1.5;
 /** A fill written `#rrggbb` is drawn this opaque, so the map shows through; `#rrggbbaa` keeps its own. */
 const OPAQUE_FILL_ALPHA = 0.6;
@@ -256,6 +261,21 @@ export function createVectorCesiumImpl(
     }
   }
 
+  /**
+   * After each frame: writes waiting attributes, and asks for another frame while something shown is
+   * still being prepared (primitives in the workers, symbols and glyphs in the texture atlas). The
+   * viewer renders only on request, and Cesium asks for no frame when they are done.
+   */
+  function afterRender(): void {
+    flushInstances();
+    if (!visible) return;
+    const building = (fills !== null && !fills.ready) || (lines !== null && !lines.ready);
+    const atlasPending = [icons, clusters, labels].some(
+      (c) => c !== null && c.length > 0 && !(c as unknown as { ready: boolean }).ready,
+    );
+    if (building || atlasPending) context.requestRender();
+  }
+
   function paintPoints(): void {
     const scratch = new Color();
     for (const item of pointItems) {
@@ -367,7 +387,8 @@ export function createVectorCesiumImpl(
         );
       }
       for (const line of linesOf(feature.geometry)) {
-        const positions = line.map((p) => cartesian(p, LINE_LIFT_M));
+        const liftM = LINE_LIFT_BASE_M + LINE_LIFT_PER_PX_M * resolved.lineWidthPx;
+        const positions = line.map((p) => cartesian(p, liftM));
         if (positions.length < 2) continue;
         const id = tagOf(feature);
         lineItems.push({ feature: index, id, color: lineColor });
@@ -494,7 +515,7 @@ export function createVectorCesiumImpl(
       if (time) cleanups.push(context.mapTime.subscribe(refreshTime));
       if (style?.cluster || labels) cleanups.push(scene.camera.moveEnd.addEventListener(layoutOnScreen));
       // The primitives build in workers; attributes changed meanwhile are written when they are ready.
-      cleanups.push(scene.postRender.addEventListener(flushInstances));
+      cleanups.push(scene.postRender.addEventListener(afterRender));
       layoutOnScreen();
     },
     setVisible(show) {
