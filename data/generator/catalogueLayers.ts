@@ -296,13 +296,19 @@ export function demoCatalogue(
       bis: to,
       traeger: k % 2 === 0 ? 'Stadtwerke (Demo)' : 'Tiefbauamt (Demo)',
     };
-    const middle = pointAlong(edge.points, polylineLengthM(edge.points) / 2).point;
+    // Two edges where the road goes on: a closure spans a junction, and a longer line reads better.
+    const next =
+      road && road.from + offset + 1 < road.to
+        ? network.edgeAt(road.orientation, road.line, road.from + offset + 1)
+        : undefined;
+    const points = next ? [...edge.points, ...next.points.slice(1)] : edge.points;
+    const middle = pointAlong(points, polylineLengthM(points) / 2).point;
     return [
       {
         type: 'Feature',
         id: `bs-${k + 1}`,
         properties,
-        geometry: { type: 'LineString', coordinates: edge.points.map(lonLat) },
+        geometry: { type: 'LineString', coordinates: points.map(lonLat) },
       },
       {
         type: 'Feature',
@@ -381,7 +387,7 @@ export function demoCatalogue(
         en: 'How strong the gateways’ radio signal is (computed, not measured).',
       },
       url: url('lorawan-coverage'),
-      opacity: 0.7,
+      opacity: 0.8,
       style: {
         lineWidth: 0.5,
         byProperty: {
@@ -390,20 +396,20 @@ export function demoCatalogue(
             {
               min: -105,
               color: '#1fa85a40',
-              fillColor: '#1fa85a66',
+              fillColor: '#1a9e50a6',
               label: { de: 'Gut (ab −105 dBm)', en: 'Good (−105 dBm and more)' },
             },
             {
               min: -115,
               max: -105,
               color: '#f0c41940',
-              fillColor: '#f0c41966',
+              fillColor: '#f5b800a6',
               label: { de: 'Mittel', en: 'Fair' },
             },
             {
               max: -115,
               color: '#d7263d40',
-              fillColor: '#d7263d55',
+              fillColor: '#d7263d99',
               label: { de: 'Schwach (unter −115 dBm)', en: 'Weak (below −115 dBm)' },
             },
           ],
@@ -474,15 +480,15 @@ export function demoCatalogue(
           values: {
             Mobilität: {
               color: '#2f86d6',
-              fillColor: '#2f86d64d',
+              fillColor: '#2f86d680',
               label: { de: 'Mobilität', en: 'Mobility' },
             },
             Klima: {
               color: '#1fa85a',
-              fillColor: '#1fa85a4d',
+              fillColor: '#1fa85a80',
               label: { de: 'Klimaanpassung', en: 'Climate adaptation' },
             },
-            Parken: { color: '#d95f9e', fillColor: '#d95f9e4d', label: { de: 'Parken', en: 'Parking' } },
+            Parken: { color: '#d95f9e', fillColor: '#d95f9e80', label: { de: 'Parken', en: 'Parking' } },
           },
         },
       },
