@@ -130,7 +130,7 @@ function preloadMapChunks(): Plugin {
  * when a widget with knockout bindings is created, and the viewer turns all of those off
  * (`createCesiumViewer.ts`). A Cesium upgrade that changes the line fails the build here.
  */
-function knockoutWithoutEval(): Plugin {
+export function knockoutWithoutEval(): Plugin {
   const file = /[\\/]@cesium[\\/]widgets[\\/]Source[\\/]ThirdParty[\\/]knockout-[\d.]+\.js$/;
   const globalLookup = 'this||(0,eval)("this")';
   return {

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   await mkdir(outDir, { recursive: true });
   const landscape = { fileName: LANDSCAPE_FILE, text: serializeLandscape(generateLandscape(seed)) };
   for (const file of [...serializeDemoCity(city), landscape]) {
+    await mkdir(dirname(join(outDir, file.fileName)), { recursive: true });
     await writeFile(join(outDir, file.fileName), file.text, 'utf8');
     const kB = (Buffer.byteLength(file.text, 'utf8') / 1024).toFixed(1);
     process.stdout.write(`${relative(process.cwd(), join(outDir, file.fileName))}  ${kB} kB\n`);

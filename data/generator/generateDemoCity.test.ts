@@ -67,7 +67,10 @@ describe('generateDemoCity determinism', () => {
 
   it('writes every pack file, each ending in a newline, with buildings well under 3 MB', () => {
     const files = serializeDemoCity(city);
-    expect(files.map((f) => f.fileName)).toEqual([...PACK_FILE_NAMES]);
+    expect(files.slice(0, PACK_FILE_NAMES.length).map((f) => f.fileName)).toEqual([...PACK_FILE_NAMES]);
+    // After the pack's files come the catalogue's own layers (`catalogueLayers.ts`).
+    for (const file of files.slice(PACK_FILE_NAMES.length))
+      expect(file.fileName).toMatch(/^catalogue\/[a-z-]+\.geojson$/);
     for (const file of files) expect(file.text.endsWith('\n')).toBe(true);
     const buildingsBytes = Buffer.byteLength(
       files.find((f) => f.fileName === 'buildings.geojson')?.text ?? '',
@@ -100,7 +103,7 @@ describe('generateDemoCity contents', () => {
   it('validates against the protocol schemas', () => {
     expect(CityManifestSchema.safeParse(city.city).success).toBe(true);
     expect(SensorRegistrySchema.safeParse({ sensors: city.sensors }).error).toBeUndefined();
-    expect(LayerCatalogSchema.safeParse({ layers: city.layers }).error).toBeUndefined();
+    expect(LayerCatalogSchema.safeParse({ groups: city.groups, layers: city.layers }).error).toBeUndefined();
   });
 
   it('passes geojson-validation for every layer', () => {

@@ -22,6 +22,7 @@ import type {
 } from '../../protocol/packFeatures.ts';
 import { assignAddresses } from './addresses.ts';
 import { BuildingPlacer } from './buildingPlacer.ts';
+import { demoCatalogue, DEMO_GROUPS, GROUP_OF_PACK_LAYER, type CatalogueFile } from './catalogueLayers.ts';
 import type { BuildingDesign, PlacedBuilding } from './buildingPlacer.ts';
 import {
   BASINS,
@@ -62,7 +63,10 @@ export const DEMO_CITY_ID = 'boeblingen-demo';
 export const TRAFFIC_SENSOR_COUNT = 60;
 
 /** The demo pack as objects, in the shapes of the files in docs/city-pack.md. */
-export type DemoCity = Omit<CityPack, 'dir'>;
+export type DemoCity = Omit<CityPack, 'dir'> & {
+  /** The catalogue's own GeoJSON files (`catalogue/*.geojson`, see `catalogueLayers.ts`). */
+  catalogueFiles: CatalogueFile[];
+};
 
 /** Rounds degrees to 7 decimals, about 1 cm: enough for footprints, short in the files. */
 export function roundDegrees(value: number): number {
@@ -349,13 +353,15 @@ export function generateDemoCity(seed: number = DEFAULT_SEED): DemoCity {
     }),
   ];
 
+  const catalogue = demoCatalogue(network, projection, DEMO_CITY_ID);
   return {
     city: cityManifest(ground),
     buildings: { type: 'FeatureCollection', features: buildingFeatures },
     roads: { type: 'FeatureCollection', features: roadFeatures },
     basins: { type: 'FeatureCollection', features: basinFeatures },
     sensors,
-    ...layerCatalog(),
+    ...layerCatalog(catalogue.layers),
+    catalogueFiles: catalogue.files,
     basemaps: [],
   };
 }
@@ -411,7 +417,7 @@ function cityManifest(ground: GroundHeight): CityManifest {
   };
 }
 
-function layerCatalog(): LayerCatalog {
+function layerCatalog(catalogueLayers: readonly LayerEntryInput[]): LayerCatalog {
   const layers: LayerEntryInput[] = [
     {
       id: 'buildings',
@@ -457,6 +463,7 @@ function layerCatalog(): LayerCatalog {
       visible: true,
     },
   ];
+  const grouped = layers.map((layer) => ({ ...layer, group: GROUP_OF_PACK_LAYER[layer.id] }));
   // Parsed, so the pack's types hold the schema's defaults; the file is written from the same entries.
-  return LayerCatalogSchema.parse({ layers });
+  return LayerCatalogSchema.parse({ groups: DEMO_GROUPS, layers: [...grouped, ...catalogueLayers] });
 }

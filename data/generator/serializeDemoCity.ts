@@ -37,5 +37,9 @@ export function serializeDemoCity(city: DemoCity): PackFile[] {
       fileName: 'layers.json',
       text: `${JSON.stringify({ groups: city.groups, layers: city.layers }, null, 2)}\n`,
     },
+    ...city.catalogueFiles.map((file) => ({
+      fileName: file.fileName,
+      text: featureCollectionText(file.features),
+    })),
   ];
 }

@@ -20,8 +20,11 @@
 import {
   Cartesian3,
   Color,
+  ColorMaterialProperty,
   ConstantProperty,
   Entity,
+  GeoJsonDataSource,
+  Primitive,
   HeadingPitchRange,
   JulianDate,
   BoundingSphere,
@@ -53,6 +56,9 @@ import { FeatureColorRegistry } from '../../src/viewer/featureColorRegistry.ts';
 import type { CesiumLayerContext } from '../../src/viewer/layerContext.ts';
 import { LiveFrames } from '../../src/viewer/liveFrames.ts';
 import type { LayerImplementation } from '../../src/layers/layerModel.ts';
+import type { CityFeature } from '../../src/geo/geojson.ts';
+import { createVectorCesiumImpl } from '../../src/layers/types/geojson/vectorCesiumImpl.ts';
+import type { VectorStyle } from '../../../protocol/index.ts';
 import type { CityInfo } from '../../../protocol/index.ts';
 
 /** The town the stations are spread over (Böblingen), degrees. */
@@ -121,6 +127,10 @@ declare global {
       /** How many of the last update's stations show the colour of their new value. */
       check(): number;
       responsiveness(updatesPerS: number, seconds: number): Promise<ResponsivenessFigures>;
+      /** A GeoJSON layer of `count` parcels: the app's binding (`primitives`) or GeoJsonDataSource. */
+      setupGeojson(kind: GeojsonSceneKind, count: number): Promise<GeojsonSetupFigures>;
+      /** Moves the camera a little and renders one frame, as a frame of panning does. */
+      panFrame(): number;
     };
   }
 }
@@ -442,4 +452,170 @@ async function responsiveness(updatesPerS: number, seconds: number): Promise<Res
   };
 }
 
-window.__viewerBench = { setup, receive, update, render: renderNow, check, responsiveness };
+export type GeojsonSceneKind = 'primitives' | 'entities';
+
+export interface GeojsonSetupFigures {
+  readonly features: number;
+  /** From the features in memory to every feature drawn (workers included), ms. */
+  readonly readyMs: number;
+  readonly frames: number;
+}
+
+/** The style of the parcels: five land uses, each a fill and an outline. */
+const PARCEL_STYLE: VectorStyle = {
+  lineWidth: 1,
+  byProperty: {
+    property: 'use',
+    values: {
+      WA: { color: '#b5474b', fillColor: '#e8878a99' },
+      MI: { color: '#8a5a2b', fillColor: '#c79a6b99' },
+      GE: { color: '#5f5f5f', fillColor: '#a6a6a699' },
+      SO: { color: '#2569a8', fillColor: '#2f86d699' },
+      GR: { color: '#3f8a2f', fillColor: '#7cc46a99' },
+    },
+  },
+};
+const USES = ['WA', 'MI', 'GE', 'SO', 'GR'];
+
+/**
+ * `count` parcels (small rectangles with a gap between them) in a square over the town, with a
+ * height, so the Entity API draws them as ordinary polygons with outlines, as the binding does.
+ */
+function parcelFeatures(count: number): CityFeature[] {
+  const side = Math.ceil(Math.sqrt(count));
+  const cell = SIZE_DEG / side;
+  return Array.from({ length: count }, (_, i) => {
+    const lon = WEST + (i % side) * cell;
+    const lat = SOUTH + Math.floor(i / side) * cell * 0.66;
+    const w = cell * 0.8;
+    const h = cell * 0.66 * 0.8;
+    const ring: [number, number, number][] = [
+      [lon, lat, 0.3],
+      [lon + w, lat, 0.3],
+      [lon + w, lat + h, 0.3],
+      [lon, lat + h, 0.3],
+      [lon, lat, 0.3],
+    ];
+    return {
+      id: `parcel-${i}`,
+      properties: { use: USES[i % USES.length] as string },
+      geometry: { type: 'Polygon', coordinates: [ring] },
+    };
+  });
+}
+
+let geojsonCleanup: (() => void) | null = null;
+let panStep = 0;
+
+async function setupGeojson(kind: GeojsonSceneKind, count: number): Promise<GeojsonSetupFigures> {
+  current?.destroy();
+  current = null;
+  geojsonCleanup?.();
+  geojsonCleanup = null;
+  const features = parcelFeatures(count);
+  const started = performance.now();
+  let frames = 0;
+  let ready: () => boolean;
+  if (kind === 'primitives') {
+    const live = new LiveStore();
+    const context: CesiumLayerContext = {
+      viewer,
+      info: { city: { id: 'bench' }, layers: [], sensors: [] } as unknown as CityInfo,
+      sensors: createSensorIndex([]),
+      live,
+      i18n: createI18nStore(),
+      liveFrames: new LiveFrames(live, createI18nStore(), () => () => undefined),
+      featureColors: new FeatureColorRegistry(Color.GRAY, () => scene.requestRender()),
+      fetchFn: (input, init) => fetch(input, init),
+      requestRender: () => scene.requestRender(),
+      nowServerMs: () => Date.now(),
+      mapTime: { nowMs: () => Date.now(), subscribe: () => () => undefined },
+    };
+    const layer = createVectorCesiumImpl(context, () => Promise.resolve(features), 1, PARCEL_STYLE);
+    await layer.load();
+    layer.setVisible(true);
+    geojsonCleanup = () => layer.destroy();
+    ready = () => {
+      const primitives: Primitive[] = [];
+      for (let i = 0; i < scene.primitives.length; i++) {
+        const p: unknown = scene.primitives.get(i);
+        if (p instanceof Primitive) primitives.push(p);
+      }
+      return primitives.length >= 2 && primitives.every((p) => p.ready);
+    };
+  } else {
+    // What an app on the Entity API does: GeoJsonDataSource with the same colours per land use.
+    const dataSource = await GeoJsonDataSource.load(
+      {
+        type: 'FeatureCollection',
+        features: features.map((f) => ({
+          type: 'Feature',
+          id: f.id,
+          properties: f.properties,
+          geometry: f.geometry,
+        })),
+      },
+      { strokeWidth: 1 },
+    );
+    const fills = new Map(
+      Object.entries(PARCEL_STYLE.byProperty?.values ?? {}).map(([use, cls]) => [
+        use,
+        {
+          fill: Color.fromCssColorString(cls.fillColor ?? '#888888'),
+          line: Color.fromCssColorString(cls.color ?? '#444444'),
+        },
+      ]),
+    );
+    const now = JulianDate.now();
+    for (const entity of dataSource.entities.values) {
+      const colors = fills.get(String(entity.properties?.['use']?.getValue(now)));
+      if (entity.polygon && colors) {
+        entity.polygon.material = new ColorMaterialProperty(colors.fill);
+        entity.polygon.outlineColor = new ConstantProperty(colors.line);
+      }
+    }
+    await viewer.dataSources.add(dataSource);
+    geojsonCleanup = () => {
+      viewer.dataSources.removeAll(true);
+    };
+    ready = () => viewer.dataSourceDisplay.update(JulianDate.now());
+  }
+  lookAtTown();
+  // Render until everything is drawn (the primitives build in Cesium's workers).
+  const deadline = performance.now() + 600_000;
+  for (;;) {
+    viewer.dataSourceDisplay.update(JulianDate.now());
+    renderNow();
+    frames++;
+    if (ready()) break;
+    if (performance.now() > deadline) throw new Error(`${kind}: not drawn after 10 minutes`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const readyMs = performance.now() - started;
+  for (let i = 0; i < 3; i++) {
+    viewer.dataSourceDisplay.update(JulianDate.now());
+    renderNow();
+  }
+  return { features: count, readyMs, frames };
+}
+
+/** One frame of panning: the camera moves 40 m (back and forth), the display updates, the scene renders. */
+function panFrame(): number {
+  const started = performance.now();
+  panStep++;
+  viewer.camera.moveRight(panStep % 20 < 10 ? 40 : -40);
+  viewer.dataSourceDisplay.update(JulianDate.now());
+  renderNow();
+  return performance.now() - started;
+}
+
+window.__viewerBench = {
+  setup,
+  receive,
+  update,
+  render: renderNow,
+  check,
+  responsiveness,
+  setupGeojson,
+  panFrame,
+};

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { heightOf, linesOf, numericProperty, parseFeatureCollection, polygonsOf } from './geojson.ts';
+import {
+  heightOf,
+  linesOf,
+  numericProperty,
+  parseFeatureCollection,
+  pointsOf,
+  polygonsOf,
+} from './geojson.ts';
 
 const road = {
   type: 'Feature',
@@ -69,5 +76,47 @@ describe('geometry helpers', () => {
   it('reads heights and defaults to 0', () => {
     expect(heightOf([9, 48])).toBe(0);
     expect(heightOf([9, 48, 12.5])).toBe(12.5);
+  });
+});
+
+describe('catalogue layers and points', () => {
+  const noId = {
+    type: 'Feature',
+    properties: { name: 'Pin' },
+    geometry: { type: 'Point', coordinates: [9, 48] },
+  };
+  const multi = {
+    type: 'Feature',
+    properties: null,
+    geometry: {
+      type: 'MultiPoint',
+      coordinates: [
+        [9, 48],
+        [9.1, 48.1],
+      ],
+    },
+  };
+
+  it('gives features without an id their index when asked, and rejects them otherwise', () => {
+    const collection = { type: 'FeatureCollection', features: [road, noId, multi] };
+    expect(
+      parseFeatureCollection(collection, 'a.geojson', { idFromIndex: true }).features.map((f) => f.id),
+    ).toEqual(['r0001', '#1', '#2']);
+    expect(parseFeatureCollection(collection, 'a.geojson').rejected).toEqual([
+      'a.geojson feature 1: no id',
+      'a.geojson feature 2: no id',
+    ]);
+  });
+
+  it('keeps MultiPoint features and lists their points', () => {
+    const parsed = parseFeatureCollection({ type: 'FeatureCollection', features: [multi] }, 'm.geojson', {
+      idFromIndex: true,
+    });
+    const [feature] = parsed.features;
+    expect(feature && pointsOf(feature.geometry)).toEqual([
+      [9, 48],
+      [9.1, 48.1],
+    ]);
+    expect(feature && linesOf(feature.geometry)).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ const RingSchema = z.array(PositionSchema).min(4);
 
 const GeometrySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Point'), coordinates: PositionSchema }),
+  z.object({ type: z.literal('MultiPoint'), coordinates: z.array(PositionSchema).min(1) }),
   z.object({ type: z.literal('LineString'), coordinates: z.array(PositionSchema).min(2) }),
   z.object({ type: z.literal('MultiLineString'), coordinates: z.array(z.array(PositionSchema).min(2)) }),
   z.object({ type: z.literal('Polygon'), coordinates: z.array(RingSchema).min(1) }),
@@ -46,8 +47,22 @@ export interface ParsedFeatures {
   readonly rejected: readonly string[];
 }
 
+/** How {@link parseFeatureCollection} treats features. */
+export interface ParseOptions {
+  /**
+   * Features without an id get `#<index>` (their place in the file). Catalogue layers and users'
+   * files often have no ids; the pack's own files (roads, basins) must have them, as sensors point
+   * at them, so this is off by default.
+   */
+  readonly idFromIndex?: boolean;
+}
+
 /** Parses a FeatureCollection feature by feature. A payload that is no FeatureCollection throws. */
-export function parseFeatureCollection(raw: unknown, source: string): ParsedFeatures {
+export function parseFeatureCollection(
+  raw: unknown,
+  source: string,
+  options: ParseOptions = {},
+): ParsedFeatures {
   const collection = z
     .object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()) })
     .safeParse(raw);
@@ -61,7 +76,7 @@ export function parseFeatureCollection(raw: unknown, source: string): ParsedFeat
       return;
     }
     const properties = parsed.data.properties ?? {};
-    const id = parsed.data.id ?? properties['id'];
+    const id = parsed.data.id ?? properties['id'] ?? (options.idFromIndex ? `#${index}` : undefined);
     if (typeof id !== 'string' && typeof id !== 'number') {
       rejected.push(`${source} feature ${index}: no id`);
       return;
@@ -75,6 +90,7 @@ export function parseFeatureCollection(raw: unknown, source: string): ParsedFeat
 export function linesOf(geometry: Geometry): readonly (readonly LonLatMaybeHeight[])[] {
   switch (geometry.type) {
     case 'Point':
+    case 'MultiPoint':
       return [];
     case 'LineString':
       return [geometry.coordinates];
@@ -85,6 +101,13 @@ export function linesOf(geometry: Geometry): readonly (readonly LonLatMaybeHeigh
     case 'MultiPolygon':
       return geometry.coordinates.flat();
   }
+}
+
+/** The points of a geometry: a Point's position, each position of a MultiPoint. */
+export function pointsOf(geometry: Geometry): readonly LonLatMaybeHeight[] {
+  if (geometry.type === 'Point') return [geometry.coordinates];
+  if (geometry.type === 'MultiPoint') return geometry.coordinates;
+  return [];
 }
 
 /** The polygons of a geometry as `[outer ring, ...holes]`. */

@@ -686,4 +686,38 @@ export const de = {
   'search.sensor.water': 'Füllstand Regenbecken',
   'search.source.geocoder': 'Adressdienst',
   'search.picked': '{label} gewählt; die Karte fliegt dorthin.',
+  // vector
+  'userFile.error.tooLarge': '„{file}“ ist {sizeMb} MB groß. Es gehen höchstens {maxMb} MB.',
+  'userFile.error.empty': '„{file}“ ist leer.',
+  'userFile.error.tooManyFeatures':
+    '„{file}“ enthält {count} Objekte. Die Karte zeigt höchstens {max} aus einer Datei.',
+  'userFile.error.unknownFormat': '„{file}“ ist keine GeoJSON-, KML- oder CSV-Datei.',
+  'userFile.error.badJson': '„{file}“ lässt sich nicht lesen: In Zeile {line} ist ein Fehler im JSON.',
+  'userFile.error.notFeatureCollection':
+    '„{file}“ ist JSON, aber kein GeoJSON mit Objekten (FeatureCollection).',
+  'userFile.error.unknownCrs':
+    '„{file}“ nutzt das Koordinatensystem {crs}, das hier nicht umgerechnet werden kann. Bitte in WGS84 (EPSG:4326) oder UTM 32 (EPSG:25832) speichern.',
+  'userFile.error.projectedNoCrs':
+    '„{file}“ hat Koordinaten in Metern, sagt aber nicht, in welchem Koordinatensystem. Bitte mit Koordinatensystem oder in WGS84 speichern.',
+  'userFile.error.noFeatures': 'In „{file}“ ist nichts, was die Karte zeigen kann.',
+  'userFile.error.badXml': '„{file}“ lässt sich nicht lesen: In Zeile {line} ist ein Fehler im KML.',
+  'userFile.error.noCoordinateColumns':
+    'In „{file}“ fehlen Spalten mit Koordinaten, zum Beispiel „lon“ und „lat“ oder „Rechtswert“ und „Hochwert“. Gefunden: {columns}.',
+  'userFile.error.read': '„{file}“ konnte nicht gelesen werden.',
+  'userFile.warning.featureSkipped': 'Ein Objekt aus „{file}“ fehlt auf der Karte: {detail}',
+  'userFile.warning.noGeometry':
+    'Ein Ortsmarker in „{file}“ (Zeile {line}) hat keinen Ort und fehlt auf der Karte.',
+  'userFile.warning.rowSkipped':
+    'Zeile {line} in „{file}“ hat keine lesbaren Koordinaten und fehlt auf der Karte.',
+  'userFile.warning.moreSkipped': 'Dazu {count} weitere Zeilen in „{file}“ ohne lesbare Koordinaten.',
+  'userFile.layerDescription': 'Aus der Datei „{file}“, die Sie geöffnet haben. Nur in diesem Browser.',
+  'userFile.source': 'Eigene Datei',
+  'dropFile.title': 'Eigene Datei anzeigen',
+  'dropFile.hint': 'GeoJSON, KML oder CSV mit Koordinaten hierher ziehen (höchstens 50 MB).',
+  'dropFile.open': 'Datei öffnen',
+  'dropFile.reading': '„{file}“ wird gelesen…',
+  'dropFile.loaded': '„{file}“: {count} Objekte auf der Karte.',
+  'dropFile.reprojected': 'Umgerechnet aus {crs}.',
+  'dropFile.localOnly':
+    'Die Datei bleibt in diesem Browser: Sie wird nicht hochgeladen und nicht mit einem Link geteilt.',
 } as const satisfies Record<string, string>;

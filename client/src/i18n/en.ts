@@ -687,4 +687,36 @@ export const en: Messages = {
   'search.sensor.water': 'Basin level',
   'search.source.geocoder': 'Address service',
   'search.picked': '{label} chosen; the map flies there.',
+  // vector
+  'userFile.error.tooLarge': '“{file}” is {sizeMb} MB. Files of up to {maxMb} MB can be opened.',
+  'userFile.error.empty': '“{file}” is empty.',
+  'userFile.error.tooManyFeatures':
+    '“{file}” holds {count} features. The map shows at most {max} from one file.',
+  'userFile.error.unknownFormat': '“{file}” is not a GeoJSON, KML or CSV file.',
+  'userFile.error.badJson': '“{file}” cannot be read: the JSON has an error in line {line}.',
+  'userFile.error.notFeatureCollection':
+    '“{file}” is JSON but not GeoJSON with features (a FeatureCollection).',
+  'userFile.error.unknownCrs':
+    '“{file}” uses the coordinate system {crs}, which cannot be converted here. Please save it in WGS84 (EPSG:4326) or UTM 32 (EPSG:25832).',
+  'userFile.error.projectedNoCrs':
+    '“{file}” has coordinates in metres but does not say in which coordinate system. Please save it with its coordinate system or in WGS84.',
+  'userFile.error.noFeatures': '“{file}” holds nothing the map can show.',
+  'userFile.error.badXml': '“{file}” cannot be read: the KML has an error in line {line}.',
+  'userFile.error.noCoordinateColumns':
+    '“{file}” has no coordinate columns, such as “lon” and “lat” or “Rechtswert” and “Hochwert”. Found: {columns}.',
+  'userFile.error.read': '“{file}” could not be read.',
+  'userFile.warning.featureSkipped': 'A feature of “{file}” is not on the map: {detail}',
+  'userFile.warning.noGeometry':
+    'A placemark in “{file}” (line {line}) has no location and is not on the map.',
+  'userFile.warning.rowSkipped': 'Line {line} of “{file}” has no readable coordinates and is not on the map.',
+  'userFile.warning.moreSkipped': 'And {count} more lines of “{file}” without readable coordinates.',
+  'userFile.layerDescription': 'From the file “{file}” you opened. Only in this browser.',
+  'userFile.source': 'Your own file',
+  'dropFile.title': 'Show your own file',
+  'dropFile.hint': 'Drop GeoJSON, KML or CSV with coordinates here (up to 50 MB).',
+  'dropFile.open': 'Open file',
+  'dropFile.reading': 'Reading “{file}”…',
+  'dropFile.loaded': '“{file}”: {count} features on the map.',
+  'dropFile.reprojected': 'Converted from {crs}.',
+  'dropFile.localOnly': 'The file stays in this browser: it is not uploaded and not shared in a link.',
 };

@@ -23,6 +23,8 @@ export const PALETTE = {
 export interface LegendEntry {
   readonly colorCss: string;
   readonly labelKey: MessageKey;
+  /** A text of the catalogue (a style class's label), shown instead of `labelKey`'s message. */
+  readonly label?: { readonly de: string; readonly en: string };
   /** Drawn as a line swatch (roads) instead of a square. */
   readonly shape?: 'square' | 'line' | 'dot';
 }

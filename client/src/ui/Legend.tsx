@@ -10,13 +10,13 @@ export function Legend({ entries, layerTitle }: { entries: readonly LegendEntry[
   return (
     <ul className="legend" aria-label={translator.t('layers.legendLabel', { layer: layerTitle })}>
       {entries.map((entry) => (
-        <li key={entry.labelKey + entry.colorCss} className="legend-row">
+        <li key={(entry.label?.de ?? entry.labelKey) + entry.colorCss} className="legend-row">
           <span
             className={`swatch swatch-${entry.shape ?? 'square'}`}
             style={{ backgroundColor: entry.colorCss }}
             aria-hidden="true"
           />
-          <span>{translator.t(entry.labelKey)}</span>
+          <span>{entry.label ? entry.label[translator.locale] : translator.t(entry.labelKey)}</span>
         </li>
       ))}
     </ul>

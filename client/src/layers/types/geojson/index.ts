@@ -4,7 +4,7 @@ import { geojsonLegend } from './geojsonLayer.ts';
 
 export const geojsonLayerType: LayerTypeDefinition<'geojson'> = {
   type: 'geojson',
-  legend: () => geojsonLegend(),
+  legend: (entry) => geojsonLegend(entry.style),
   loadCesium: async () => {
     const { createGeojsonCesiumImpl } = await import('./geojsonCesiumImpl.ts');
     return createGeojsonCesiumImpl;
