@@ -256,3 +256,32 @@ export function gmlToFeatureCollection(features: readonly GmlFeature[]): {
   }
   return { type: 'FeatureCollection', features: out };
 }
+
+/** A short stable hash of a text (FNV-1a, 32 bit, hex). */
+function hashText(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * The collection with an id on every feature: services that write none (MapServer's WFS GeoJSON) get
+ * one made from the feature's content, the same on every request, so features loaded twice (two
+ * views that overlap) are recognised as one.
+ */
+export function withFeatureIds(body: unknown, prefix: string): unknown {
+  const collection = body as { features?: unknown } | null;
+  if (!collection || !Array.isArray(collection.features)) return body;
+  return {
+    ...collection,
+    features: (collection.features as Record<string, unknown>[]).map((feature) => {
+      const properties = feature['properties'] as Record<string, unknown> | null | undefined;
+      if (feature['id'] !== undefined || properties?.['id'] !== undefined) return feature;
+      const content = JSON.stringify([feature['geometry'], properties]);
+      return { ...feature, id: `${prefix}:${hashText(content)}` };
+    }),
+  };
+}
