@@ -22,6 +22,9 @@ import {
   fetchWfsCapabilities,
   fetchWmsCapabilities,
 } from './ogcRequests.ts';
+import { legendImageUrlOf } from '../layers/types/legendImage.ts';
+import { LayerEntrySchema } from '../../../protocol/index.ts';
+import { featureInfoAt, queryableEntries } from './featureInfoAt.ts';
 import { findWmsLayer } from './wmsCapabilities.ts';
 import { requestWmsFeatureInfo, wmsGetMapUrl, wmsLegendUrl } from './wmsRequests.ts';
 
@@ -107,6 +110,58 @@ describe.skipIf(!available)('OGC services of a real MapServer', () => {
     expect(response.headers.get('content-type')).toBe('image/png');
     const png = decodePng(new Uint8Array(await response.arrayBuffer()));
     expect(countColour(png, AREA_FILL_RGB)).toBeGreaterThan(10);
+  });
+
+  it('asks every visible WMS layer on a click and names the one whose service is down', async () => {
+    const entries = [
+      LayerEntrySchema.parse({
+        id: 'flaechen',
+        type: 'wms',
+        title: { de: 'Flächen', en: 'Areas' },
+        url: `${server.url}/`,
+        layers: 'flaechen',
+      }),
+      LayerEntrySchema.parse({
+        id: 'weg',
+        type: 'wms',
+        title: { de: 'Weg', en: 'Gone' },
+        url: 'http://127.0.0.1:9/wms',
+        layers: 'x',
+      }),
+      LayerEntrySchema.parse({
+        id: 'aus',
+        type: 'wms',
+        title: { de: 'Aus', en: 'Off' },
+        url: `${server.url}/`,
+        layers: 'punkte',
+      }),
+    ];
+    const asked = queryableEntries(entries, (id) => id !== 'aus');
+    expect(asked.map((e) => e.id)).toEqual(['flaechen', 'weg']);
+    const answer = await featureInfoAt(asked, AREAS_CENTRE_LON_LAT, 2, {
+      fetchFn,
+      language: 'de',
+      mapTimeMs: Date.now(),
+    });
+    expect(answer.failed).toEqual(['Weg']);
+    expect(answer.results.map((r) => [r.layerId, r.layerTitle, r.features[0]?.title])).toEqual([
+      ['flaechen', 'Flächen', 'Stadtgarten'],
+    ]);
+  });
+
+  it('gives the layer panel a legend image URL that MapServer answers with a PNG', async () => {
+    const entry = LayerEntrySchema.parse({
+      id: 'f',
+      type: 'wms',
+      title: { de: 'F', en: 'F' },
+      url: `${server.url}/`,
+      layers: 'flaechen',
+    });
+    const url = legendImageUrlOf(entry);
+    // The capabilities were read by the click before: their LegendURL (a GetLegendGraphic) is used.
+    expect(url).toMatch(/request=GetLegendGraphic/i);
+    const response = await fetchFn(url ?? '');
+    expect(response.headers.get('content-type')).toBe('image/png');
   });
 
   it('reads the WFS 2.0 capabilities and chooses GeoJSON', async () => {
