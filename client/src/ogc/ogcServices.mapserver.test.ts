@@ -8,6 +8,7 @@ import {
   AREA_FILL_RGB,
   AREAS_CENTRE_LON_LAT,
   POINT_COUNT,
+  TIMED_HOURS,
   mapServerAvailable,
   startMapServer,
   type MapServerHandle,
@@ -25,6 +26,7 @@ import {
 import { legendImageUrlOf } from '../layers/types/legendImage.ts';
 import { LayerEntrySchema } from '../../../protocol/index.ts';
 import { featureInfoAt, queryableEntries } from './featureInfoAt.ts';
+import { wmsTimeFor } from './timeDimension.ts';
 import { findWmsLayer } from './wmsCapabilities.ts';
 import { requestWmsFeatureInfo, wmsGetMapUrl, wmsLegendUrl } from './wmsRequests.ts';
 
@@ -80,6 +82,34 @@ describe.skipIf(!available)('OGC services of a real MapServer', () => {
     // The Stadtgarten square covers ~0.8 x 0.8 of the box's half side: hundreds of pixels, not all.
     expect(filled).toBeGreaterThan(300);
     expect(filled).toBeLessThan(64 * 64);
+  });
+
+  it('draws the timed layer at the hour of the timeline, snapped to the service step', async () => {
+    const caps = await fetchWmsCapabilities(`${server.url}/`, fetchFn);
+    const time = findWmsLayer(caps, 'messungen')?.time;
+    expect(time?.defaultValue).toBe(`2026-05-01T${TIMED_HOURS[0]}:00:00Z`);
+    const [lon, lat] = AREAS_CENTRE_LON_LAT;
+    const entry = { ...wms(), layers: 'messungen' };
+    /** Filled pixels in the west and east half of a map of both timed areas. */
+    const halves = async (timelineIso: string): Promise<[number, number]> => {
+      const timeParam = wmsTimeFor(Date.parse(timelineIso), time?.extent ?? null);
+      const box = [lon - 0.02, lat - 0.03, lon + 0.02, lat - 0.01] as const;
+      const response = await fetchFn(wmsGetMapUrl(entry, box, 128, 64, { TIME: timeParam }));
+      const png = decodePng(new Uint8Array(await response.arrayBuffer()));
+      const west = { ...png, width: 64, rgba: new Uint8Array(64 * 64 * 4) };
+      const east = { ...png, width: 64, rgba: new Uint8Array(64 * 64 * 4) };
+      for (let y = 0; y < 64; y += 1) {
+        west.rgba.set(png.rgba.subarray(y * 512, y * 512 + 256), y * 256);
+        east.rgba.set(png.rgba.subarray(y * 512 + 256, y * 512 + 512), y * 256);
+      }
+      return [countColour(west, AREA_FILL_RGB), countColour(east, AREA_FILL_RGB)];
+    };
+    const [morningWest, morningEast] = await halves('2026-05-01T08:20:00Z');
+    expect(morningWest).toBeGreaterThan(100);
+    expect(morningEast).toBe(0);
+    const [afternoonWest, afternoonEast] = await halves('2026-05-01T14:37:00Z');
+    expect(afternoonWest).toBe(0);
+    expect(afternoonEast).toBeGreaterThan(100);
   });
 
   it('answers a click on the park with its attributes, umlauts intact', async () => {
@@ -166,7 +196,7 @@ describe.skipIf(!available)('OGC services of a real MapServer', () => {
 
   it('reads the WFS 2.0 capabilities and chooses GeoJSON', async () => {
     const caps = await fetchWfsCapabilities(`${server.url}/`, fetchFn);
-    expect(caps.featureTypes.map((t) => t.name)).toEqual(['ms:flaechen', 'ms:punkte', 'ms:linien']);
+    expect(caps.featureTypes.map((t) => t.name)).toEqual(['ms:flaechen', 'ms:punkte', 'ms:messungen', 'ms:linien']);
     expect(caps.featureTypes.find((t) => t.name === 'ms:punkte')?.title).toBe('Brunnen');
     const source = await resolveWfsSource(
       { url: `${server.url}/`, typeName: 'punkte', pageSize: 5, maxFeatures: 10 },

@@ -30,6 +30,9 @@ export const AREA_FILL_RGB: readonly [number, number, number] = [200, 30, 160];
 /** The areas' centre, lon/lat: a map request around it sees them. */
 export const AREAS_CENTRE_LON_LAT: readonly [number, number] = [9.0, 48.68];
 
+/** The hours (UTC, 1 May 2026) of the two areas of the `messungen` layer: west, then east. */
+export const TIMED_HOURS = ['08', '14'] as const;
+
 /** The number of points in the `punkte` layer (paged in tests). */
 export const POINT_COUNT = 8;
 
@@ -90,6 +93,14 @@ export function boeblingenFeatures(): object {
       geometry: { type: 'Point', coordinates: [lon - 0.02 + i * 0.005, lat + 0.01] },
     });
   }
+  // Two areas valid at one hour each (a layer with a WMS time dimension).
+  for (const [i, hour] of TIMED_HOURS.entries()) {
+    features.push({
+      type: 'Feature',
+      properties: { nr: 300 + i, name: `Messfläche ${hour} Uhr`, zeit: `2026-05-01T${hour}:00:00Z` },
+      geometry: { type: 'Polygon', coordinates: square(lon - 0.006 + i * 0.012, lat - 0.02, 0.003) },
+    });
+  }
   features.push({
     type: 'Feature',
     properties: { nr: 200, name: 'Murkenbach', Gewässer: 'Bach' },
@@ -109,7 +120,7 @@ function mapfile(dir: string, onlineResource: string): string {
   const [r, g, b] = AREA_FILL_RGB;
   const web = (service: string) => `
       "${service}_onlineresource" "${onlineResource}/?"`;
-  const layer = (name: string, type: string, title: string, filter: string, style: string) => `
+  const layer = (name: string, type: string, title: string, filter: string, style: string, extra = '') => `
   LAYER
     NAME "${name}"
     TYPE ${type}
@@ -129,7 +140,7 @@ function mapfile(dir: string, onlineResource: string): string {
       "oga_featureid" "nr"
       "gml_types" "auto"
       "oga_include_items" "all"
-      "wms_attribution_title" "Stadt Böblingen (Testdaten)"
+      "wms_attribution_title" "Stadt Böblingen (Testdaten)"${extra}
     END
     PROJECTION "init=epsg:4326" END
     CLASS
@@ -173,8 +184,19 @@ function mapfile(dir: string, onlineResource: string): string {
       "oga_onlineresource" "${onlineResource}/ogcapi"
     END
   END
-  ${layer('flaechen', 'POLYGON', 'Flächen', "OGR_GEOMETRY='POLYGON'", `COLOR ${r} ${g} ${b} OUTLINECOLOR 0 0 0`)}
+  ${layer('flaechen', 'POLYGON', 'Flächen', "OGR_GEOMETRY='POLYGON' AND zeit IS NULL", `COLOR ${r} ${g} ${b} OUTLINECOLOR 0 0 0`)}
   ${layer('punkte', 'POINT', 'Brunnen', "OGR_GEOMETRY='POINT'", 'SIZE 8 COLOR 0 90 200')}
+  ${layer(
+    'messungen',
+    'POLYGON',
+    'Messflächen',
+    "OGR_GEOMETRY='POLYGON' AND zeit IS NOT NULL",
+    `COLOR ${r} ${g} ${b}`,
+    `
+      "wms_timeextent" "2026-05-01T00:00:00Z/2026-05-01T23:00:00Z/PT1H"
+      "wms_timeitem" "zeit"
+      "wms_timedefault" "2026-05-01T08:00:00Z"`,
+  )}
   ${layer('linien', 'LINE', 'Gewässer', "OGR_GEOMETRY='LINESTRING'", 'WIDTH 3 COLOR 0 120 255')}
 END
 `;
