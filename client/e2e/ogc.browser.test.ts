@@ -91,6 +91,15 @@ describe.skipIf(!chromiumAvailable() || !mapServerAvailable())(
         visible: true,
         attribution: 'Stadt Böblingen (Testdaten)',
       });
+      catalogue.layers.push({
+        id: 'ogc-brunnen',
+        type: 'ogcapi-features',
+        title: { de: 'Brunnen (OGC API)', en: 'Fountains (OGC API)' },
+        url: `${mapServer.url}/ogcapi`,
+        collection: 'punkte',
+        pageSize: 3,
+        visible: true,
+      });
       writeFileSync(layersPath, JSON.stringify(catalogue));
       const config = loadConfig({ env: { PORT: '0', HOST: '127.0.0.1', CITYTWIN_LOG_LEVEL: 'warn' } });
       app = await createApp(
@@ -165,6 +174,38 @@ describe.skipIf(!chromiumAvailable() || !mapServerAvailable())(
       expect(
         violations.filter((v) => v.blockedURI.startsWith(mapServer.url) || v.directive !== 'script-src'),
       ).toEqual([]);
+    });
+
+    it('loads the OGC API features of each view once, however often the camera comes back', async () => {
+      const itemBboxes = () =>
+        mapServer.requests
+          .filter((r) => r.startsWith('/ogcapi/collections/punkte/items'))
+          .map((r) => new URL(r, 'http://x').searchParams.get('bbox'))
+          .filter((b): b is string => b !== null && !b.includes('undefined'));
+      const setView = (lon: number, lat: number) =>
+        page.evaluate(
+          ([lon, lat]) => {
+            const probe = (window as unknown as { __citytwin?: { setView: ((v: object) => void) | null } })
+              .__citytwin;
+            probe?.setView?.({ lon, lat, heightM: 1500, headingDeg: 0, pitchDeg: -90 });
+          },
+          [lon, lat] as const,
+        );
+      const [lon, lat] = AREAS_CENTRE_LON_LAT;
+      await expect.poll(() => itemBboxes().length, { timeout: 60_000 }).toBeGreaterThan(0);
+      await setView(lon + 0.1, lat);
+      await expect
+        .poll(() => itemBboxes().some((b) => Number(b.split(',')[0]) > lon + 0.05), { timeout: 60_000 })
+        .toBe(true);
+      const afterEast = itemBboxes().length;
+      // Back home (loaded before), then north (new): only the northern view is asked for.
+      await setView(lon, lat);
+      await setView(lon, lat + 0.1);
+      await expect
+        .poll(() => itemBboxes().some((b) => Number(b.split(',')[1]) > lat + 0.05), { timeout: 60_000 })
+        .toBe(true);
+      const newer = itemBboxes().slice(afterEast);
+      expect(newer.every((b) => Number(b.split(',')[1]) > lat + 0.05)).toBe(true);
     });
 
     it('gets feature info for the park from the page, under the twin\u2019s policy', async () => {
