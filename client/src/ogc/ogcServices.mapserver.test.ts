@@ -196,7 +196,12 @@ describe.skipIf(!available)('OGC services of a real MapServer', () => {
 
   it('reads the WFS 2.0 capabilities and chooses GeoJSON', async () => {
     const caps = await fetchWfsCapabilities(`${server.url}/`, fetchFn);
-    expect(caps.featureTypes.map((t) => t.name)).toEqual(['ms:flaechen', 'ms:punkte', 'ms:messungen', 'ms:linien']);
+    expect(caps.featureTypes.map((t) => t.name)).toEqual([
+      'ms:flaechen',
+      'ms:punkte',
+      'ms:messungen',
+      'ms:linien',
+    ]);
     expect(caps.featureTypes.find((t) => t.name === 'ms:punkte')?.title).toBe('Brunnen');
     const source = await resolveWfsSource(
       { url: `${server.url}/`, typeName: 'punkte', pageSize: 5, maxFeatures: 10 },
