@@ -720,4 +720,42 @@ export const de = {
   'dropFile.reprojected': 'Umgerechnet aus {crs}.',
   'dropFile.localOnly':
     'Die Datei bleibt in diesem Browser: Sie wird nicht hochgeladen und nicht mit einem Link geteilt.',
+  // ogc
+  'ogc.add.open': 'Ebene per URL hinzufügen',
+  'ogc.add.title': 'Kartenebene per URL hinzufügen',
+  'ogc.add.intro':
+    'Fügen Sie die Adresse eines WMS, WMTS oder OGC-API-Features-Dienstes ein. Der Browser fragt den Dienst direkt.',
+  'ogc.add.urlLabel': 'Adresse des Dienstes',
+  'ogc.add.kindLabel': 'Art des Dienstes',
+  'ogc.add.kindAuto': 'Automatisch erkennen',
+  'ogc.add.kindWms': 'WMS (Kartenbilder)',
+  'ogc.add.kindWmts': 'WMTS (Kacheln)',
+  'ogc.add.kindOgcApi': 'OGC API Features (Objekte)',
+  'ogc.add.read': 'Dienst lesen',
+  'ogc.add.reading': 'Dienst wird gelesen…',
+  'ogc.add.service': 'Dienst: {service}',
+  'ogc.add.filterLabel': 'Ebenen filtern',
+  'ogc.add.count': '{shown} von {total} Ebenen',
+  'ogc.add.layersLabel': 'Ebenen des Dienstes',
+  'ogc.add.noMatch': 'Keine Ebene passt zum Filter.',
+  'ogc.add.notDrawable': 'Kann in der 3D-Karte nicht gezeigt werden: {reason}',
+  'ogc.add.add': 'Hinzufügen',
+  'ogc.add.close': 'Schließen',
+  'ogc.error.invalid-url': 'Das ist keine gültige Adresse. Sie muss mit http:// oder https:// beginnen.',
+  'ogc.error.unreachable':
+    'Der Dienst war nicht erreichbar. Entweder ist der Server nicht in Betrieb, oder der Browser durfte ihn nicht fragen: Der Server muss Anfragen von anderen Seiten erlauben (CORS), und die Administration der Stadt muss ihn freigeben (Einstellung security.cspSources).',
+  'ogc.error.blocked':
+    'Der Browser hat die Anfrage an {origin} blockiert: Dieser Server ist für die Stadt nicht freigegeben. Die Administration der Stadt muss ihn erlauben (Einstellung security.cspSources).',
+  'ogc.error.http': 'Der Server hat mit einem Fehler geantwortet: {detail}',
+  'ogc.error.not-service':
+    'Unter dieser Adresse antwortet kein WMS, WMTS oder OGC-API-Features-Dienst. ({detail})',
+  'ogc.error.service-error': 'Der Dienst meldet einen Fehler: {detail}',
+  'ogc.error.no-layers': 'Der Dienst bietet keine Ebenen an.',
+  'ogc.info.title': 'Angaben der Kartendienste',
+  'ogc.info.loading': 'Die Kartendienste werden gefragt…',
+  'ogc.info.none': 'An dieser Stelle haben die Kartendienste keine Angaben.',
+  'ogc.info.failed': 'Keine Antwort von: {layers}',
+  'ogc.info.feature': 'Objekt {n}',
+  'ogc.info.property': 'Eigenschaft',
+  'ogc.info.value': 'Wert',
 } as const satisfies Record<string, string>;

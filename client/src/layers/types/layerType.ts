@@ -40,6 +40,11 @@ export interface LayerTypeDefinition<T extends LayerType> {
   readonly type: T;
   /** The legend rows of an entry of this type. */
   legend(entry: LayerEntryOf<T>, context: LegendContext): readonly LegendEntry[];
+  /**
+   * The legend as an image the service draws (WMS GetLegendGraphic, a capabilities LegendURL), shown
+   * beside or instead of the rows; null when there is none. Types without one leave it out.
+   */
+  legendImageUrl?(entry: LayerEntryOf<T>): string | null;
   /** The Cesium binding; a dynamic import, so it lands in the map's chunks. */
   loadCesium(): Promise<CesiumLayerFactory<T>>;
 }

@@ -1,4 +1,4 @@
-/** A collection of an OGC API Features service, drawn as vector features. */
+/** A collection of an OGC API Features service, drawn as vector features of the part of the town in view. */
 import type { LayerTypeDefinition } from '../layerType.ts';
 import { geojsonLegend } from '../geojson/geojsonLayer.ts';
 
@@ -6,15 +6,16 @@ export const ogcApiFeaturesLayerType: LayerTypeDefinition<'ogcapi-features'> = {
   type: 'ogcapi-features',
   legend: () => geojsonLegend(),
   loadCesium: async () => {
-    const [{ createVectorCesiumImpl }, { loadOgcApiFeatures }, { townBbox }] = await Promise.all([
-      import('../geojson/vectorCesiumImpl.ts'),
+    const [{ createViewFeaturesCesiumImpl }, { loadOgcApiFeatures }] = await Promise.all([
+      import('../wfs/viewFeaturesCesiumImpl.ts'),
       import('./ogcApiPages.ts'),
-      import('../townBbox.ts'),
     ]);
     return (context, entry) =>
-      createVectorCesiumImpl(
+      createViewFeaturesCesiumImpl(
         context,
-        (signal) => loadOgcApiFeatures(entry, townBbox(context.info), context.fetchFn, signal),
+        (bbox, maxFeatures, signal) =>
+          loadOgcApiFeatures({ ...entry, maxFeatures }, bbox, context.fetchFn, signal),
+        entry.maxFeatures,
         entry.opacity,
       );
   },

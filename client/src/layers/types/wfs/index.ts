@@ -1,4 +1,4 @@
-/** A WFS 2.0 feature type, drawn as vector features. */
+/** A WFS 2.0 feature type, drawn as vector features of the part of the town in view. */
 import type { LayerTypeDefinition } from '../layerType.ts';
 import { geojsonLegend } from '../geojson/geojsonLayer.ts';
 
@@ -6,16 +6,22 @@ export const wfsLayerType: LayerTypeDefinition<'wfs'> = {
   type: 'wfs',
   legend: () => geojsonLegend(),
   loadCesium: async () => {
-    const [{ createVectorCesiumImpl }, { loadWfsFeatures }, { townBbox }] = await Promise.all([
-      import('../geojson/vectorCesiumImpl.ts'),
+    const [{ createViewFeaturesCesiumImpl }, { loadWfsFeatures, resolveWfsSource }] = await Promise.all([
+      import('./viewFeaturesCesiumImpl.ts'),
       import('./wfsPages.ts'),
-      import('../townBbox.ts'),
     ]);
-    return (context, entry) =>
-      createVectorCesiumImpl(
+    return (context, entry) => {
+      // The capabilities are read once per layer: format and GetFeature URL.
+      let source: ReturnType<typeof resolveWfsSource> | null = null;
+      return createViewFeaturesCesiumImpl(
         context,
-        (signal) => loadWfsFeatures(entry, townBbox(context.info), context.fetchFn, signal),
+        async (bbox, maxFeatures, signal) => {
+          source ??= resolveWfsSource(entry, context.fetchFn, signal);
+          return loadWfsFeatures({ ...entry, maxFeatures }, bbox, context.fetchFn, signal, await source);
+        },
+        entry.maxFeatures,
         entry.opacity,
       );
+    };
   },
 };
