@@ -1,7 +1,6 @@
 /**
  * Entry point: creates the app-wide stores (language, live state, probe) and renders the app.
  */
-import './zodWithoutEval.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
