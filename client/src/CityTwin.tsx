@@ -56,6 +56,11 @@ import { PlanningPanel, type CompareSides } from './ui/PlanningPanel.tsx';
 import { SwipeLine } from './ui/SwipeLine.tsx';
 import { ShareButton } from './ui/ShareButton.tsx';
 import { SearchBox } from './ui/SearchBox.tsx';
+import { AddLayerDialog } from './ui/AddLayerDialog.tsx';
+import { DropFile } from './ui/DropFile.tsx';
+import { FeatureInfo } from './ui/FeatureInfo.tsx';
+import type { FeatureInfoAnswer } from './ogc/featureInfoAt.ts';
+import { isMemoryUrl, releaseMemorySource } from './layers/userFiles/memorySources.ts';
 import type { SearchResult } from '../../protocol/index.ts';
 import type { TownBuilding } from './planning/sunStudy.ts';
 import { townBuildingsOf } from './planning/sunStudy.ts';
@@ -99,6 +104,9 @@ function fetchOnce<T>(url: string, read: (raw: unknown) => T, forget: () => void
       throw error;
     });
 }
+
+/** The browser's fetch, for services the user adds. */
+const fetchLike = (input: string, init?: RequestInit) => fetch(input, init);
 
 /** The running twin of one city. */
 export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: CityTwinProps) {
@@ -192,6 +200,9 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
     };
   }, [viewer, measuring]);
   const [buildingColorMode, setBuildingColorMode] = useState<BuildingColorMode>('none');
+  /** What a click on a drawn feature or a WMS layer found; 'asking' while services answer. */
+  const [featureInfo, setFeatureInfo] = useState<FeatureInfoAnswer | 'asking' | null>(null);
+  const [addingLayer, setAddingLayer] = useState(false);
   const [time, setTime] = useState<TimeController | null>(null);
   // A staff member's access key (this tab only): alarms, internal sensors, the operator rate.
   const [accessKey, setAccessKey] = useState<string | undefined>(() => storedAccessKey());
@@ -610,6 +621,14 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
     },
     [link],
   );
+  const removeLayer = useCallback(
+    (id: string) => {
+      const entry = runtime.layers.get(id)?.entry;
+      runtime.layers.remove(id);
+      if (entry && 'url' in entry && isMemoryUrl(entry.url)) releaseMemorySource(entry.url);
+    },
+    [runtime],
+  );
   const onSearchPick = useCallback((result: SearchResult) => {
     if (result.sensorId !== undefined) {
       viewerRef.current?.flyToSensor(result.sensorId);
@@ -788,6 +807,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
             onViewer={onViewer}
             onPick={onPick}
             onViewChanged={onViewChanged}
+            onFeatureInfo={setFeatureInfo}
           />
           {comparing && <SwipeLine position={split} onMove={onSplit} />}
           {wallName !== null && (
@@ -815,10 +835,34 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
             layers={layerModels}
             groups={info.groups}
             originOf={runtime.layers.originOf}
-            onRemove={runtime.layers.remove}
+            onRemove={removeLayer}
             basemaps={info.map.basemaps}
             basemapId={basemapId}
             onBasemapChange={onBasemap}
+            tools={
+              <div className="layer-tools">
+                <button
+                  type="button"
+                  className="button"
+                  onClick={() => setAddingLayer(true)}
+                  data-testid="add-layer-open"
+                >
+                  {translator.t('ogc.add.open')}
+                </button>
+                {addingLayer && (
+                  <AddLayerDialog
+                    fetchFn={fetchLike}
+                    takenIds={new Set(layerModels.map((l) => l.id))}
+                    onAdd={(entry) => {
+                      runtime.layers.add({ ...entry, visible: true }, 'service');
+                      setAddingLayer(false);
+                    }}
+                    onClose={() => setAddingLayer(false)}
+                  />
+                )}
+                <DropFile onLayer={(entry) => runtime.layers.add({ ...entry, visible: true }, 'file')} />
+              </div>
+            }
             before={
               <>
                 {can(hello?.role, 'alarms:read') && (
@@ -902,6 +946,18 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
           />
           {time && (
             <Timeline time={time} timeZone={info.city.timezone} subscribeTick={runtime.subscribeTick} />
+          )}
+          {featureInfo !== null && selection === null && (
+            <aside
+              className="info-panel"
+              data-testid="feature-info-panel"
+              aria-label={translator.t('featureInfo.drawn')}
+            >
+              <button type="button" className="button info-close" onClick={() => setFeatureInfo(null)}>
+                {translator.t('share.close')}
+              </button>
+              <FeatureInfo answer={featureInfo === 'asking' ? null : featureInfo} />
+            </aside>
           )}
           {selection?.kind === 'building' && (
             <BuildingInfoPanel

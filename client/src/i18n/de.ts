@@ -758,4 +758,5 @@ export const de = {
   'ogc.info.feature': 'Objekt {n}',
   'ogc.info.property': 'Eigenschaft',
   'ogc.info.value': 'Wert',
+  'featureInfo.drawn': 'Objekt auf der Karte',
 } as const satisfies Record<string, string>;

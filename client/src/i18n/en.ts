@@ -756,4 +756,5 @@ export const en: Messages = {
   'ogc.info.feature': 'Feature {n}',
   'ogc.info.property': 'Property',
   'ogc.info.value': 'Value',
+  'featureInfo.drawn': 'Feature on the map',
 };

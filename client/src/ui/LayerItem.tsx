@@ -13,6 +13,7 @@ import {
   isBuildingColorMode,
   type BuildingColorMode,
 } from '../layers/types/tileset/buildingsLayer.ts';
+import { legendImageUrlOf } from '../layers/types/legendImage.ts';
 import { useLayerView } from './hooks.ts';
 import { Legend } from './Legend.tsx';
 
@@ -82,6 +83,8 @@ export function LayerItem({
   const [open, setOpen] = useState(false);
   const detailsId = useId();
   const entry = layer.entry;
+  // Known for a WMTS layer once its capabilities are read: the view changes then.
+  const legendImage = view.state === 'ACTIVE' || entry.type === 'wms' ? legendImageUrlOf(entry) : null;
   const title = entry.title[translator.locale];
   const inputId = `layer-toggle-${layer.id}`;
   const opacityId = `layer-opacity-${layer.id}`;
@@ -183,6 +186,14 @@ export function LayerItem({
         </div>
       )}
       <Legend entries={legendFor(entry, catalog, buildingColorMode)} layerTitle={title} />
+      {legendImage && view.visible && (
+        <img
+          className="legend-image"
+          src={legendImage}
+          alt={translator.t('layers.legendImage', { layer: title })}
+          loading="lazy"
+        />
+      )}
       {extra}
     </li>
   );

@@ -9,6 +9,7 @@ import type { CityRuntime } from '../cityRuntime.ts';
 import type { ViewRectangleDeg } from '../live/viewport.ts';
 import type { CityTwinProbe } from '../perfProbe.ts';
 import type { CityViewer, MapPick } from '../viewer/cityViewer.ts';
+import type { FeatureInfoAnswer } from '../ogc/featureInfoAt.ts';
 import { TILE_SETTINGS, type ViewerProfile } from '../viewer/viewerProfile.ts';
 
 /** Props of {@link MapView}. */
@@ -24,6 +25,8 @@ export interface MapViewProps {
   readonly onPick: (pick: MapPick | null) => void;
   /** The basemap to start with (a link's). */
   readonly basemapId?: string | null | undefined;
+  /** What a click on a drawn feature or a WMS layer found ('asking' while services are asked). */
+  readonly onFeatureInfo?: ((answer: FeatureInfoAnswer | 'asking' | null) => void) | undefined;
   /** The ground rectangle the camera sees whenever it comes to rest. */
   readonly onViewChanged?: ((view: ViewRectangleDeg | null) => void) | undefined;
 }
@@ -38,6 +41,7 @@ export function MapView({
   onViewer,
   onPick,
   onViewChanged,
+  onFeatureInfo,
 }: MapViewProps) {
   const translator = useTranslator();
   const containerRef = useRef<HTMLDivElement>(null);
@@ -47,11 +51,11 @@ export function MapView({
     kind: 'loading',
   });
   // Callbacks are read through refs, so a new function from the parent does not recreate the viewer.
-  const callbacks = useRef({ onViewer, onPick, onViewChanged });
+  const callbacks = useRef({ onViewer, onPick, onViewChanged, onFeatureInfo });
   // The basemap at creation; later choices go to the viewer directly.
   const firstBasemap = useRef(basemapId);
   useEffect(() => {
-    callbacks.current = { onViewer, onPick, onViewChanged };
+    callbacks.current = { onViewer, onPick, onViewChanged, onFeatureInfo };
   });
 
   useEffect(() => {
@@ -75,6 +79,7 @@ export function MapView({
           basemapId: firstBasemap.current,
           onPick: (pick) => callbacks.current.onPick(pick),
           onViewChanged: (view) => callbacks.current.onViewChanged?.(view),
+          onFeatureInfo: (answer) => callbacks.current.onFeatureInfo?.(answer),
         });
         setStatus({ kind: 'ready' });
         callbacks.current.onViewer(viewer);

@@ -37,6 +37,9 @@ import {
 import type { LayerModel } from '../layers/layerModel.ts';
 import type { LayerRegistry } from '../layers/layerRegistry.ts';
 import { loadBindings } from '../layers/types/index.ts';
+import type { VectorPickTag } from '../layers/types/geojson/vectorCesiumImpl.ts';
+import { featureInfoAtScreen } from '../layers/types/wms/featureInfoCesiumImpl.ts';
+import type { FeatureInfoAnswer } from '../ogc/featureInfoAt.ts';
 import type { CesiumLayerEnv } from '../layers/types/layerType.ts';
 import { sensorIdFromPickId } from '../layers/pickTag.ts';
 import type { LiveStore } from '../live/liveStore.ts';
@@ -83,6 +86,11 @@ export interface CityViewerOptions {
   readonly mapTime?: MapTime | undefined;
   /** The basemap to start with (a link's); the setup's first when left out or not offered. */
   readonly basemapId?: string | null | undefined;
+  /**
+   * Called with what the map's other layers know about a clicked place: a drawn feature's properties,
+   * or the feature info of the visible WMS layers ('asking' while they are asked).
+   */
+  readonly onFeatureInfo?: ((answer: FeatureInfoAnswer | 'asking' | null) => void) | undefined;
   /** Streaming settings of the buildings tileset; the public profile's when left out. */
   readonly tileSettings?: TileSettings | undefined;
 }
@@ -382,10 +390,67 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
   const scenarioOnMap = createScenarioOnMap(scene, requestRender);
   let lastScenario: { buildings: readonly ProposedBuilding[]; removedBuildingIds: readonly string[] } | null =
     null;
+  let featureInfoAbort: AbortController | null = null;
+  /** Feature info for a click that hit no sensor or building: a drawn feature, or the WMS layers. */
+  function featureInfoFor(position: Cartesian2): void {
+    const report = options.onFeatureInfo;
+    if (!report) return;
+    featureInfoAbort?.abort();
+    featureInfoAbort = null;
+    const picked = (scene.pick(position) as { id?: unknown } | undefined)?.id as
+      Partial<VectorPickTag> | undefined;
+    if (picked && typeof picked.citytwinFeatureId === 'string' && picked.properties) {
+      const properties = Object.entries(picked.properties)
+        .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
+        .map(([k, v]) => [k, String(v)] as const);
+      const name = properties.find(([k]) => /^(name|title|titel|bezeichnung)$/i.test(k))?.[1] ?? null;
+      const where = scene.camera.pickEllipsoid(position, scene.globe.ellipsoid);
+      const at = where ? Cartographic.fromCartesian(where) : null;
+      report({
+        lonLat: at ? [CesiumMath.toDegrees(at.longitude), CesiumMath.toDegrees(at.latitude)] : [0, 0],
+        failed: [],
+        results: [
+          {
+            layerId: '',
+            layerTitle: options.i18n.getTranslator().t('featureInfo.drawn'),
+            features: [{ title: name, properties }],
+          },
+        ],
+      });
+      return;
+    }
+    const entries = layers.layers.map((l) => l.entry);
+    const visible = (id: string) => layers.get(id)?.visible ?? false;
+    if (!entries.some((e) => e.type === 'wms' && e.featureInfo && visible(e.id))) {
+      report(null);
+      return;
+    }
+    const abort = new AbortController();
+    featureInfoAbort = abort;
+    report('asking');
+    featureInfoAtScreen(viewer, position.x, position.y, entries, visible, {
+      fetchFn: context.fetchFn,
+      language: options.i18n.getTranslator().locale,
+      mapTimeMs: context.mapTime.nowMs(),
+      signal: abort.signal,
+    }).then(
+      (answer) => {
+        if (!abort.signal.aborted && !destroyed) report(answer);
+      },
+      (error: unknown) => {
+        if (abort.signal.aborted || destroyed) return;
+        console.warn('[viewer] feature info failed', error);
+        report(null);
+      },
+    );
+  }
   clicks.setInputAction((event: ScreenSpaceEventHandler.PositionedEvent) => {
     // While an incident is drawn, clicks are its corners.
     if (incidentsOnMap.drawing) return;
-    options.onPick(pickAt(event.position));
+    const pick = pickAt(event.position);
+    options.onPick(pick);
+    if (pick === null) featureInfoFor(event.position);
+    else options.onFeatureInfo?.(null);
   }, ScreenSpaceEventType.LEFT_CLICK);
 
   // Start above the city and fly in: the tiles of the home view load while the camera moves.
@@ -605,6 +670,7 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
       for (const layer of bound) layer.unbind();
       removeFlush();
       liveFrames.destroy();
+      featureInfoAbort?.abort();
       clicks.destroy();
       stopViewReports();
       removeRenderCount();
