@@ -80,7 +80,7 @@ function event<T extends unknown[]>() {
   };
 }
 
-function mockViewer(heightM: number | undefined = GROUND_M) {
+function mockViewer(heightAt: () => number | undefined = () => GROUND_M) {
   const added: CollectionLike[] = [];
   const moveEnd = event();
   const changed = event();
@@ -102,7 +102,7 @@ function mockViewer(heightM: number | undefined = GROUND_M) {
           return Object.assign(result, { x: p.x / length, y: p.y / length, z: p.z / length });
         },
       },
-      getHeight: () => heightM,
+      getHeight: heightAt,
       tileLoadProgressEvent: tiles,
     },
     canvas: { clientWidth: 1440, clientHeight: 900 },
@@ -173,6 +173,18 @@ describe('createPlaceLabels', () => {
     expect(position.x).toBeCloseTo(x, 3);
     expect(position.y).toBeCloseTo(y, 3);
     expect(position.z).toBeCloseTo(z, 3);
+  });
+
+  it('follows the terrain as it loads: a finer height moves the name when the tiles are in', async () => {
+    const ground: { heightM?: number } = {};
+    const { viewer, added, tiles } = mockViewer(() => ground.heightM);
+    await createPlaceLabels(viewer, '/tiles/demo/basemap', 'light', () => undefined, fetchOf(FILES));
+    const label = (added[0] as CollectionLike).get(0);
+    // No terrain yet: the name waits on the ellipsoid.
+    expect(label.position.z).toBeCloseTo(cartesianOf(9.015, 48.685, 0)[2], 3);
+    ground.heightM = 512;
+    tiles.raise(0);
+    expect(label.position.z).toBeCloseTo(cartesianOf(9.015, 48.685, 512)[2], 3);
   });
 
   it('shows no name while the camera is beyond every distance range', async () => {

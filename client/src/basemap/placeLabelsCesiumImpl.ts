@@ -45,6 +45,8 @@ export interface PlaceLabels {
 
 /** Halo width in pixels around each name. */
 const HALO_WIDTH_PX = 3;
+/** Least time between two refreshes while globe tiles load, milliseconds. */
+const TILE_REFRESH_INTERVAL_MS = 300;
 /** Height changes smaller than this (metres) do not move a label. */
 const HEIGHT_TOLERANCE_M = 1;
 
@@ -117,21 +119,27 @@ export async function createPlaceLabels(
   const scratchNormal = new Cartesian3();
   const scratchToCamera = new Cartesian3();
 
-  /** Puts each label on the ground as far as the terrain loaded so far knows it. */
-  function updateHeights(): void {
+  /**
+   * Puts each label on the ground as far as the terrain loaded so far knows it (coarse tiles first,
+   * finer ones as they arrive). True when a label moved.
+   */
+  function updateHeights(): boolean {
+    let moved = false;
     for (const entry of entries) {
       Cartographic.fromDegrees(entry.place.lonDeg, entry.place.latDeg, 0, scratchCartographic);
       const heightM = scene.globe.getHeight(scratchCartographic);
       if (heightM === undefined || Math.abs(heightM - entry.heightM) < HEIGHT_TOLERANCE_M) continue;
       entry.heightM = heightM;
       entry.label.position = Cartesian3.fromDegrees(entry.place.lonDeg, entry.place.latDeg, heightM);
+      moved = true;
     }
+    return moved;
   }
 
   /** Shows the names that fit on the screen now, bigger places first. */
   function declutter(): void {
     if (destroyed) return;
-    updateHeights();
+    let changed = updateHeights();
     const camera = scene.camera;
     const ellipsoid = scene.globe.ellipsoid;
     /** In front of the horizon: the camera is above the ground's tangent plane at the place. */
@@ -160,7 +168,6 @@ export async function createPlaceLabels(
       width: scene.canvas.clientWidth,
       height: scene.canvas.clientHeight,
     });
-    let changed = false;
     shown = 0;
     entries.forEach(({ label }, index) => {
       const show = flags[index] === true;
@@ -177,8 +184,14 @@ export async function createPlaceLabels(
   // it rests (or the terrain under them finishes loading) they are placed again.
   const removeMoveEnd = scene.camera.moveEnd.addEventListener(declutter);
   const removeChanged = scene.camera.changed.addEventListener(declutter);
+  // Terrain keeps arriving after the camera rests (slowly on a busy machine): follow it while it
+  // loads, a few times a second at most, and once more when it is all in.
+  let lastTileRefreshMs = Number.NEGATIVE_INFINITY;
   const removeTiles = scene.globe.tileLoadProgressEvent.addEventListener((queued: number) => {
-    if (queued === 0) declutter();
+    const nowMs = performance.now();
+    if (queued !== 0 && nowMs - lastTileRefreshMs < TILE_REFRESH_INTERVAL_MS) return;
+    lastTileRefreshMs = nowMs;
+    declutter();
   });
   declutter();
   requestRender();
