@@ -96,8 +96,14 @@ export interface BasemapStyle {
   readonly id: string;
   readonly background: string;
   readonly paint: readonly PaintRule[];
-  /** Placed in order: earlier rules win space over later ones. */
+  /**
+   * Placed in order: earlier rules win space over later ones. Place names are not among them: the
+   * viewer draws those as screen-space labels (placeLabelsCesiumImpl.ts) in {@link places}' colours,
+   * since text in imagery smears when Cesium stretches a coarse tile towards the horizon.
+   */
   readonly labels: readonly LabelRule[];
+  /** Colours of the screen-space place names: towns and villages, quarters, and the halo. */
+  readonly places: { readonly color: string; readonly quarterColor: string; readonly halo: string };
   /** CSS font family list for every label. */
   readonly fontFamily: string;
 }
@@ -211,6 +217,7 @@ function styleFromPalette(id: string, p: Palette): BasemapStyle {
     id,
     background: p.background,
     fontFamily: FONT_FAMILY,
+    places: { color: p.placeLabel, quarterColor: p.quarterLabel, halo: p.placeHalo },
     paint: [
       { kind: 'fill', layer: 'forest', color: p.forest },
       { kind: 'fill', layer: 'green', color: p.meadow, classes: ['meadow'] },
@@ -301,19 +308,6 @@ function styleFromPalette(id: string, p: Palette): BasemapStyle {
     labels: [
       {
         kind: 'pointLabel',
-        layer: 'places',
-        field: 'name',
-        minZoom: 8,
-        maxZoom: 15,
-        classes: ['city', 'town', 'village', 'place'],
-        sizePxByRank: [17, 15, 12.5, 12],
-        weight: 600,
-        color: p.placeLabel,
-        halo: p.placeHalo,
-        dot: { color: p.placeLabel, radiusPx: 2.5, maxZoom: 12 },
-      },
-      {
-        kind: 'pointLabel',
         layer: 'rail',
         field: 'name',
         classes: ['station'],
@@ -329,23 +323,12 @@ function styleFromPalette(id: string, p: Palette): BasemapStyle {
         layer: 'roads',
         field: 'ref',
         classes: ['motorway'],
-        minZoom: 9,
+        // Not on the coarse tiles Cesium stretches towards the horizon in oblique views.
+        minZoom: 12,
         sizePx: 11,
         weight: 700,
         color: p.streetLabel,
         halo: p.streetHalo,
-      },
-      {
-        kind: 'pointLabel',
-        layer: 'places',
-        field: 'name',
-        classes: ['quarter'],
-        minZoom: 13,
-        sizePxByRank: [11.5],
-        weight: 600,
-        color: p.quarterLabel,
-        halo: p.placeHalo,
-        upperCase: true,
       },
       {
         kind: 'lineLabel',
@@ -415,7 +398,7 @@ export const LIGHT_STYLE: BasemapStyle = styleFromPalette('light', {
   streetLabel: '#555555',
   streetHalo: '#ffffff',
   placeLabel: '#333333',
-  quarterLabel: '#7a7570',
+  quarterLabel: '#57524c',
   placeHalo: 'rgba(243, 242, 238, 0.92)',
   waterLabel: '#4f7590',
   stationDot: '#4a5a6a',
@@ -443,7 +426,7 @@ export const DARK_STYLE: BasemapStyle = styleFromPalette('dark', {
   streetLabel: '#aab4c2',
   streetHalo: '#1b222d',
   placeLabel: '#d7dee8',
-  quarterLabel: '#8d97a6',
+  quarterLabel: '#b3bccb',
   placeHalo: 'rgba(27, 34, 45, 0.9)',
   waterLabel: '#7fa3c2',
   stationDot: '#9aa8ba',

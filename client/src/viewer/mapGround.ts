@@ -16,10 +16,14 @@ import {
   type Viewer,
 } from 'cesium';
 import type { Basemap, MapSetup } from '../../../protocol/index.ts';
+import { createPlaceLabels, type PlaceLabels } from '../basemap/placeLabelsCesiumImpl.ts';
 import { terrainProviderFor } from './terrainProvider.ts';
 
 /** Makes the imagery of a `pack` basemap in its style from the pack's vector tiles. */
 export type PackBasemapFactory = (tilesUrl: string, style: 'light' | 'dark') => Promise<ImageryProvider>;
+
+/** Makes the screen-space place names of a `pack` basemap (they are not drawn into its tiles). */
+export type PlaceLabelsFactory = (tilesUrl: string, style: 'light' | 'dark') => Promise<PlaceLabels>;
 
 /** The world under the town: muted, so the town's map and the live colours carry the picture. */
 export function naturalEarthLayer(dark = false): ImageryLayer {
@@ -98,6 +102,8 @@ export function createMapGround(
   setup: MapSetup,
   packFactory: PackBasemapFactory,
   requestRender: () => void,
+  placeLabelsFactory: PlaceLabelsFactory = (url, style) =>
+    createPlaceLabels(viewer, url, style, requestRender),
 ): MapGround {
   /** The basemap asked for last, and the imagery layer on the map (an earlier one until it loads). */
   let currentId: string | null = null;
@@ -105,6 +111,31 @@ export function createMapGround(
   let destroyed = false;
   /** Counts switches: an older basemap arriving late is dropped. */
   let generation = 0;
+  /** The pack's place names, made once with the first pack basemap, hidden under other maps. */
+  let placeLabels: Promise<PlaceLabels | null> | null = null;
+
+  /** Shows the place names in the style of a pack basemap, or hides them (style null). */
+  function showPlaceLabels(style: 'light' | 'dark' | null): void {
+    if (style !== null && !placeLabels && setup.packTiles) {
+      placeLabels = placeLabelsFactory(setup.packTiles.url, style).catch((error: unknown) => {
+        // The map works without names: say why once and go on.
+        console.error('[viewer] place names failed', error);
+        return null;
+      });
+    }
+    void placeLabels?.then((labels) => {
+      if (!labels) return;
+      // A later switch or destroy decides; read the state when the names are there.
+      if (destroyed) {
+        labels.destroy();
+        return;
+      }
+      const current = setup.basemaps.find((b) => b.id === currentId);
+      const wanted = current?.type === 'pack' ? current.style : null;
+      if (wanted) labels.setStyle(wanted);
+      labels.setVisible(wanted !== null);
+    });
+  }
   return {
     get basemapId() {
       return currentId;
@@ -128,10 +159,12 @@ export function createMapGround(
       const dark = basemap.type === 'pack' && basemap.style === 'dark';
       world.brightness = dark ? 0.35 : 0.75;
       world.saturation = dark ? 0.3 : 0.45;
+      showPlaceLabels(basemap.type === 'pack' ? basemap.style : null);
       requestRender();
     },
     destroy() {
       destroyed = true;
+      void placeLabels?.then((labels) => labels?.destroy());
     },
   };
 }

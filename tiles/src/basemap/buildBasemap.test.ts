@@ -8,6 +8,7 @@ import {
   BASEMAP_DIR,
   BASEMAP_JSON,
   buildBasemap,
+  PLACES_JSON,
   readBasemapJson,
   tileOf,
   tilesCovering,
@@ -72,6 +73,11 @@ const LANDSCAPE = {
       type: 'Feature',
       properties: { id: 'p1', layer: 'places', name: 'Sindelfingen', class: 'town', rank: 2 },
       geometry: { type: 'Point', coordinates: [9.0028, 48.7133] },
+    },
+    {
+      type: 'Feature',
+      properties: { id: 'p2', layer: 'places', name: 'Altstadt', class: 'quarter', rank: 4 },
+      geometry: { type: 'Point', coordinates: [9.016000049, 48.68546] },
     },
     {
       type: 'Feature',
@@ -161,6 +167,28 @@ describe('buildBasemap', () => {
       const bytes = await readFile(join(cityOutDir, BASEMAP_DIR, tile));
       expect(Object.keys(decodeTile(bytes).layers).length, tile).toBeGreaterThan(0);
     }
+  });
+
+  it('writes the place names with rank, class and position to places.json, biggest first', async () => {
+    await buildBasemap({ packDir, cityOutDir, name: 'Test' });
+    const json = JSON.parse(await readFile(join(cityOutDir, BASEMAP_DIR, PLACES_JSON), 'utf8')) as unknown;
+    expect(json).toEqual({
+      places: [
+        { name: 'Sindelfingen', rank: 2, class: 'town', lon: 9.0028, lat: 48.7133 },
+        { name: 'Altstadt', rank: 4, class: 'quarter', lon: 9.016, lat: 48.68546 },
+      ],
+    });
+  });
+
+  it('keeps the place names in the tiles for search', async () => {
+    await buildBasemap({ packDir, cityOutDir, name: 'Test' });
+    const { x, y } = tileOf(9.0028, 48.7133, 10);
+    const tile = decodeTile(await readFile(join(cityOutDir, BASEMAP_DIR, '10', String(x), `${y}.pbf`)));
+    expect(tile.layers.places?.feature(0).properties).toEqual({
+      name: 'Sindelfingen',
+      rank: 2,
+      class: 'town',
+    });
   });
 
   it('skips the build when the sources are unchanged and rebuilds when one changes', async () => {

@@ -22,7 +22,7 @@ import { placeLabelZooms } from './placeLabelZooms.ts';
 import type { TileFeature, TileLayer, TilePoint } from './encodeVectorTile.ts';
 
 /** Bump when the output changes for the same input, so old builds are redone. */
-export const BASEMAP_BUILDER_VERSION = '3';
+export const BASEMAP_BUILDER_VERSION = '4';
 export const BASEMAP_MIN_ZOOM = 8;
 /** Deepest zoom built over the whole region. */
 export const REGION_MAX_ZOOM = 13;
@@ -33,6 +33,8 @@ export const BASEMAP_EXTENT = 4096;
 /** The basemap's folder inside a city's tiles output, and its description file. */
 export const BASEMAP_DIR = 'basemap';
 export const BASEMAP_JSON = 'basemap.json';
+/** The place names beside `basemap.json`, for the viewer's screen-space labels. */
+export const PLACES_JSON = 'places.json';
 /** Degrees added around the pack's own streets and houses for the deep zooms (about 1 km). */
 const DETAIL_MARGIN_DEG = 0.012;
 /**
@@ -69,6 +71,46 @@ export interface BasemapJson {
   readonly sourceFiles: readonly string[];
   readonly tileCount: number;
   readonly bytes: number;
+}
+
+/** One named place of `places.json`. */
+export interface PlaceJson {
+  readonly name: string;
+  /** 1 city, 2 town, 3 village, 4 quarter. */
+  readonly rank: number;
+  readonly class: string;
+  readonly lon: number;
+  readonly lat: number;
+}
+
+/** `places.json`: every named place of the basemap, biggest first, then by name. */
+export interface PlacesJson {
+  readonly places: readonly PlaceJson[];
+}
+
+/**
+ * The `places` layer as a list. The viewer draws place names as screen-space labels from it: text
+ * drawn into imagery tiles smears when a coarse tile is stretched over the ground near the horizon.
+ */
+export function placesJson(features: readonly BasemapFeature[]): PlacesJson {
+  const places: PlaceJson[] = [];
+  for (const feature of features) {
+    if (feature.layer !== 'places' || feature.geometry.type !== 'Point') continue;
+    const { name, rank, class: cls } = feature.properties;
+    if (typeof name !== 'string') continue;
+    const [lon, lat] = feature.geometry.coordinates;
+    if (lon === undefined || lat === undefined) continue;
+    places.push({
+      name,
+      rank: typeof rank === 'number' ? rank : 4,
+      class: typeof cls === 'string' ? cls : 'place',
+      // Seven decimals are about a centimetre.
+      lon: Math.round(lon * 1e7) / 1e7,
+      lat: Math.round(lat * 1e7) / 1e7,
+    });
+  }
+  places.sort((a, b) => a.rank - b.rank || a.name.localeCompare(b.name));
+  return { places };
 }
 
 /** Options of {@link buildBasemap}. */
@@ -318,6 +360,7 @@ export async function buildBasemap(options: BuildBasemapOptions): Promise<BuildB
     bytes,
   };
   await mkdir(tmpDir, { recursive: true });
+  await writeFile(join(tmpDir, PLACES_JSON), `${JSON.stringify(placesJson(features))}\n`);
   await writeFile(join(tmpDir, BASEMAP_JSON), `${JSON.stringify(json, null, 2)}\n`);
   await rm(outDir, { recursive: true, force: true });
   await rename(tmpDir, outDir);
