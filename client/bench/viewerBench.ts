@@ -40,11 +40,16 @@
  *   features through Cesium's GeoJsonDataSource (one Entity per feature), coloured alike. Target:
  *   <= 16.7 ms. Beside it, the time from the features in memory to all of them drawn. Run this line
  *   alone with `VIEWER_BENCH_ONLY=geojson50k npm run bench:viewer`.
+ * - `viewer.coldStartGround`: navigation until the home view is ready and its ground (basemap imagery
+ *   and terrain) is loaded, with the pack's basemap and terrain and, as the baseline, the same app
+ *   from a tiles folder without them; fresh contexts, alternating, 5 each, medians. Target: with /
+ *   without <= 1.3. Alone: `VIEWER_BENCH_ONLY=ground`.
  * - `viewer.initialJs`: the JavaScript the app loaded up to its first frame, gzip-compressed as the
  *   server sends it; total and the app's share without Cesium's chunk. Targets: <= 2.0 MB and
  *   <= 250 KB.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -123,7 +128,42 @@ async function buildBenchPages(): Promise<void> {
   });
 }
 
-async function startServer(): Promise<{ app: App; url: string }> {
+/**
+ * A copy of the tiles folder without the basemap and terrain (links to everything else), so the same
+ * app can start on Natural Earth and the ellipsoid: the baseline of `viewer.coldStartGround`.
+ */
+function tilesWithoutGround(): string {
+  const source = join(REPO_ROOT, 'tiles', 'output');
+  const copy = mkdtempSync(join(tmpdir(), 'citytwin-bare-ground-'));
+  for (const city of readdirSync(source)) {
+    if (!statSync(join(source, city)).isDirectory()) continue;
+    mkdirSync(join(copy, city));
+    for (const entry of readdirSync(join(source, city))) {
+      if (entry === 'basemap' || entry === 'terrain') continue;
+      symlinkSync(join(source, city, entry), join(copy, city, entry));
+    }
+  }
+  return copy;
+}
+
+/** Navigation to the ground of the home view complete (map ready, globe tiles loaded), fresh context. */
+async function groundReadyMs(browser: Browser, url: string): Promise<number> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  try {
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => typeof window.__citytwin?.groundReadyAtMs === 'number', undefined, {
+      timeout: READY_TIMEOUT_MS * 2,
+    });
+    return await page.evaluate(() => window.__citytwin!.groundReadyAtMs as number);
+  } finally {
+    await context.close();
+  }
+}
+
+async function startServer(
+  tilesDir = join(REPO_ROOT, 'tiles', 'output'),
+): Promise<{ app: App; url: string }> {
   const loaded = await loadCityPack(join(REPO_ROOT, 'data', CITY_ID));
   // Every sensor reports every 15 minutes here, so a reading taken at the start stays live for the
   // whole run and nothing changes unless the bench sends it.
@@ -133,7 +173,7 @@ async function startServer(): Promise<{ app: App; url: string }> {
     host: '127.0.0.1',
     city: CITY_ID,
     dataDir: join(REPO_ROOT, 'data'),
-    tilesDir: join(REPO_ROOT, 'tiles', 'output'),
+    tilesDir,
     clientDir: CLIENT_DIR,
     logLevel: 'warn',
     simulator: { enabled: false },
@@ -379,6 +419,38 @@ async function main(): Promise<void> {
         note: 'software WebGL: main-thread CPU time only (CDP ThreadTime); frame rates need a GPU',
       });
       await page.close();
+      if (only !== undefined) return;
+    }
+    if (only === undefined || only === 'ground') {
+      // The town's map and terrain against the same app on Natural Earth and the ellipsoid.
+      const bareTiles = tilesWithoutGround();
+      const bare = await startServer(bareTiles);
+      try {
+        const withGround: number[] = [];
+        const without: number[] = [];
+        log(`cold starts to the ground loaded: ${COLD_STARTS} x with basemap and terrain, without`);
+        for (let i = 0; i < COLD_STARTS; i++) {
+          withGround.push(await groundReadyMs(browser, url));
+          without.push(await groundReadyMs(browser, bare.url));
+        }
+        const withMs = median(withGround);
+        const withoutMs = median(without);
+        printBenchLine({
+          bench: 'viewer.coldStartGround',
+          value: round(withMs),
+          unit: 'ms navigation to the home view ready with its ground loaded',
+          baseline: round(withoutMs),
+          ratio: round(withMs / withoutMs, 2),
+          target: `with basemap and terrain / without <= ${MAX_COLD_RATIO}`,
+          pass: withMs / withoutMs <= MAX_COLD_RATIO,
+          baselineKind: 'the same app and pack without its basemap and terrain (Natural Earth, ellipsoid)',
+          withRunsMs: withGround.map((v) => round(v)),
+          withoutRunsMs: without.map((v) => round(v)),
+        });
+      } finally {
+        await bare.app.close();
+        rmSync(bareTiles, { recursive: true, force: true });
+      }
       if (only !== undefined) return;
     }
     // Live updates: primitives against entities, then the big scene.
