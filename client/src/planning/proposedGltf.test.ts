@@ -85,6 +85,28 @@ describe('proposedGltf', () => {
     expect(positions[(southWall as number) * 3 + 2]).toBeCloseTo(0, 3);
   });
 
+  it('stands each building on its own base above the origin (terrain under a slope)', () => {
+    const uphill: ProposedBuilding = {
+      ...building,
+      id: 'haus-2',
+      footprint: building.footprint.map(([lon, lat]) => [lon + 40 / scale.lon, lat]),
+      mesh: {
+        origin: at(80, 0),
+        positions: [0, 0, 0, 5, 0, 0, 0, 5, 0, 0, 0, 7],
+        indices: [0, 1, 2, 0, 1, 3],
+      },
+    };
+    const result = proposedGltf([building, uphill], [LON, LAT], [1, 1, 1, 1], [0, 6.5]);
+    if (!result) throw new Error('no model');
+    const { positions } = decode(result.gltf);
+    const first = [...positions].slice(0, result.vertices * 3 - 6 * 3);
+    const ys = (values: number[]) =>
+      new Set(values.filter((_, i) => i % 3 === 1).map((y) => Math.round(y * 1000) / 1000));
+    // The drawn one from 0 to 14 m, the imported one's triangles (6 vertices) from 6.5 m up.
+    expect(ys(first)).toEqual(new Set([0, 14]));
+    expect(ys([...positions].slice(first.length))).toEqual(new Set([6.5, 13.5]));
+  });
+
   it('has nothing to draw without buildings', () => {
     expect(proposedGltf([], [LON, LAT], [1, 1, 1, 1])).toBeNull();
   });

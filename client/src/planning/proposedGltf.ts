@@ -65,11 +65,16 @@ function base64(bytes: Uint8Array): string {
   return btoa(text);
 }
 
-/** The buildings as a glTF model around `origin` (`[lon, lat]`, at height 0); null without any. */
+/**
+ * The buildings as a glTF model around `origin` (`[lon, lat]`, the model's height 0); each stands
+ * at its base in `baseHeightsM` (metres above the origin's height, in the buildings' order; 0 where
+ * left out: on terrain, each building's lowest ground less the origin's). Null without any.
+ */
 export function proposedGltf(
   buildings: readonly ProposedBuilding[],
   origin: readonly [number, number],
   rgba: readonly [number, number, number, number],
+  baseHeightsM: readonly number[] = [],
 ): ProposedGltf | null {
   const scale = metresPerDegree(origin[1]);
   const positions: number[] = [];
@@ -81,7 +86,8 @@ export function proposedGltf(
     normals.push(normal[0], normal[2], -normal[1]);
     return positions.length / 3 - 1;
   };
-  for (const building of buildings) {
+  for (const [index, building] of buildings.entries()) {
+    const base = baseHeightsM[index] ?? 0;
     if (building.mesh) {
       // An imported shape: its triangles as they are, each with its own flat normal.
       const { mesh } = building;
@@ -90,7 +96,7 @@ export function proposedGltf(
       const at = (i: number): [number, number, number] => [
         (mesh.positions[i * 3] as number) + dx,
         (mesh.positions[i * 3 + 1] as number) + dy,
-        mesh.positions[i * 3 + 2] as number,
+        (mesh.positions[i * 3 + 2] as number) + base,
       ];
       for (let t = 0; t + 2 < mesh.indices.length; t += 3) {
         const a = at(mesh.indices[t] as number);
@@ -124,7 +130,7 @@ export function proposedGltf(
         ((ring[j] as [number, number])[1] + (ring[i] as [number, number])[1]);
     // (Σ (x_prev − x)(y_prev + y) is positive for counter-clockwise rings.)
     if (twice < 0) ring = ring.reverse();
-    const height = drawnHeightM(building);
+    const height = base + drawnHeightM(building);
     // The roof: the footprint triangulated, at the drawn height.
     const roof = triangulate(ring);
     const first = positions.length / 3;
@@ -142,8 +148,8 @@ export function proposedGltf(
       const length = Math.hypot(bx - ax, by - ay);
       if (length === 0) continue;
       const normal: [number, number, number] = [(by - ay) / length, -(bx - ax) / length, 0];
-      const a0 = vertex(ax, ay, 0, normal);
-      const b0 = vertex(bx, by, 0, normal);
+      const a0 = vertex(ax, ay, base, normal);
+      const b0 = vertex(bx, by, base, normal);
       const b1 = vertex(bx, by, height, normal);
       const a1 = vertex(ax, ay, height, normal);
       indices.push(a0, b0, b1, a0, b1, a1);

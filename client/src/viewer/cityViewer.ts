@@ -546,7 +546,10 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
     },
     flyToPlace(lon, lat) {
       if (destroyed) return;
-      viewer.camera.flyToBoundingSphere(new BoundingSphere(Cartesian3.fromDegrees(lon, lat, 0), 60), {
+      // The ground there as the globe shows it now (0 on the ellipsoid, the terrain's tile where the
+      // town has terrain): close enough for a view from 600 m, and known without waiting.
+      const groundM = scene.globe.getHeight(Cartographic.fromDegrees(lon, lat)) ?? 0;
+      viewer.camera.flyToBoundingSphere(new BoundingSphere(Cartesian3.fromDegrees(lon, lat, groundM), 60), {
         offset: new HeadingPitchRange(
           viewer.camera.heading,
           CesiumMath.toRadians(SENSOR_PITCH_DEG),
@@ -591,26 +594,21 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
     },
     pickPoint(onPoint) {
       if (destroyed) return () => undefined;
-      // The incidents' drawing mode keeps the map's picking off while the click is awaited.
-      const stopDrawing = incidentsOnMap.draw('Point', () => undefined);
-      const handler = new ScreenSpaceEventHandler(scene.canvas);
-      const stop = () => {
-        handler.destroy();
-        stopDrawing();
-      };
-      handler.setInputAction((event: ScreenSpaceEventHandler.PositionedEvent) => {
-        const onSurface = scene.pickPositionSupported ? scene.pickPosition(event.position) : undefined;
-        const hit = onSurface ?? scene.camera.pickEllipsoid(event.position, scene.globe.ellipsoid);
-        if (!hit) return;
-        const where = Cartographic.fromCartesian(hit);
+      // A one-point drawing: it keeps the map's picking off while the click is awaited, and picks a
+      // building's surface, else the terrain, else the ellipsoid, with the height found there.
+      let stopped = false;
+      const stop = incidentsOnMap.draw('Point', (corners, heightsM) => {
+        const corner = corners[0];
+        if (stopped || !corner) return;
+        stopped = true;
         stop();
-        onPoint([
-          Number(CesiumMath.toDegrees(where.longitude).toFixed(7)),
-          Number(CesiumMath.toDegrees(where.latitude).toFixed(7)),
-          Number(Math.max(0, where.height).toFixed(2)),
-        ]);
-      }, ScreenSpaceEventType.LEFT_CLICK);
-      return stop;
+        onPoint([corner[0], corner[1], Number((heightsM[0] ?? 0).toFixed(2))]);
+      });
+      return () => {
+        if (stopped) return;
+        stopped = true;
+        stop();
+      };
     },
     setSunTime(epochMs) {
       if (destroyed) return;

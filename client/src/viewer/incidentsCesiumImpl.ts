@@ -1,26 +1,45 @@
 /**
  * Incidents on the map, and drawing new ones. Points are coloured markers with their title, lines
- * dashed polylines, areas their outline, coloured by kind; a few dozen at most, so each change
- * redraws them all. Drawing takes clicks on the ground as corners and shows the shape so far.
+ * dashed lines, areas a translucent fill with their outline, coloured by kind; a few dozen at most,
+ * so each change redraws them all. Drawing takes clicks on the ground as corners and shows the
+ * shape so far.
+ *
+ * Incidents are `[lon, lat]` without heights: they are drawn at the ground's height sampled at
+ * each corner (and every 10 m between, so a line follows the terrain), a metre above it (decision
+ * 0013: the ellipsoid at 0 without terrain), and placed again when the terrain arrives. Cesium's
+ * ground primitives would drape them, but their shadow volumes came out shrunken and misplaced over
+ * the pack's heightmap terrain in Chromium (seen on the demo town, December 2026).
  */
 import {
   Cartesian2,
   Cartesian3,
-  Cartographic,
   Color,
+  ColorGeometryInstanceAttribute,
+  GeometryInstance,
   HorizontalOrigin,
   LabelCollection,
   LabelStyle,
-  Math as CesiumMath,
   Material,
+  PerInstanceColorAppearance,
   PointPrimitiveCollection,
+  PolygonGeometry,
+  PolygonHierarchy,
   PolylineCollection,
+  Primitive,
   ScreenSpaceEventHandler,
   ScreenSpaceEventType,
   VerticalOrigin,
   type Scene,
 } from 'cesium';
 import type { Incident, IncidentGeometry, IncidentKind } from '../../../protocol/index.ts';
+import {
+  createGroundHeights,
+  densify,
+  pickGroundPosition,
+  placeOnGround,
+  type GroundHeights,
+  type LonLat,
+} from './groundHeight.ts';
 
 /** Colours by kind: works orange, closures red, flooding blue, events violet, other grey. */
 export const INCIDENT_COLORS: Readonly<Record<IncidentKind, string>> = {
@@ -31,67 +50,146 @@ export const INCIDENT_COLORS: Readonly<Record<IncidentKind, string>> = {
   other: '#c0c7cf',
 };
 
-/** Metres above the ground the shapes float (the town has no terrain). */
-const LIFT_M = 3;
+/**
+ * Metres above the ground the shapes, points and labels stand: enough to clear the road surface
+ * where the terrain shown is a coarser level than the one sampled.
+ */
+const LIFT_M = 1;
+/** The longest stretch of a line between two sampled heights. */
+const STEP_M = 10;
+/** How opaque an area's fill is: the map stays readable under it. */
+const AREA_FILL_ALPHA = 0.28;
 
 export type DrawMode = IncidentGeometry['type'];
 
 export interface IncidentsOnMap {
   show(incidents: readonly Incident[]): void;
-  /** Starts taking clicks as corners; `onChange` gets the corners so far. Returns the stop function. */
-  draw(mode: DrawMode, onChange: (corners: readonly [number, number][]) => void): () => void;
+  /**
+   * Starts taking clicks as corners; `onChange` gets the corners so far and the heights where each
+   * was clicked (a roof, the terrain, the ellipsoid). Returns the stop function.
+   */
+  draw(
+    mode: DrawMode,
+    onChange: (corners: readonly [number, number][], heightsM: readonly number[]) => void,
+  ): () => void;
   /** Whether a drawing takes the clicks now (the map's own picking waits). */
   readonly drawing: boolean;
   destroy(): void;
 }
 
-function cartesians(coordinates: readonly (readonly [number, number])[]): Cartesian3[] {
-  return coordinates.map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, LIFT_M));
+/** Where an incident's label stands: the point, a line's middle corner, an area's first corner. Pure. */
+export function labelAnchor(geometry: IncidentGeometry): LonLat | null {
+  if (geometry.type === 'Point') return geometry.coordinates;
+  if (geometry.type === 'LineString')
+    return geometry.coordinates[Math.floor(geometry.coordinates.length / 2)] ?? null;
+  return geometry.coordinates[0]?.[0] ?? null;
 }
 
-export function createIncidentsOnMap(scene: Scene, requestRender: () => void): IncidentsOnMap {
-  const points = scene.primitives.add(new PointPrimitiveCollection()) as PointPrimitiveCollection;
+/** The line drawn while a shape is sketched: an area's corners closed once it has three. Pure. */
+export function sketchLine<T>(mode: DrawMode, corners: readonly T[]): T[] {
+  if (mode === 'Point') return [];
+  const first = corners[0];
+  return mode === 'Polygon' && first !== undefined && corners.length > 2 ? [...corners, first] : [...corners];
+}
+
+/**
+ * Draws the incidents of `scene`. `ground` gives the heights points and labels stand at; one of its
+ * own is made (and destroyed with this) when left out.
+ */
+export function createIncidentsOnMap(
+  scene: Scene,
+  requestRender: () => void,
+  ground?: GroundHeights,
+): IncidentsOnMap {
+  const heights = ground ?? createGroundHeights(scene);
   const lines = scene.primitives.add(new PolylineCollection()) as PolylineCollection;
+  const points = scene.primitives.add(new PointPrimitiveCollection()) as PointPrimitiveCollection;
   const labels = scene.primitives.add(new LabelCollection({ scene })) as LabelCollection;
   const sketch = scene.primitives.add(new PolylineCollection()) as PolylineCollection;
   const sketchPoints = scene.primitives.add(new PointPrimitiveCollection()) as PointPrimitiveCollection;
+  /** The areas' translucent fills, one primitive for all. */
+  let fills: Primitive | null = null;
+  let shown: readonly Incident[] = [];
+  /** Counts redraws: heights arriving for an older one are dropped. */
+  let generation = 0;
   let drawing = false;
+  let destroyed = false;
 
   const dashed = (color: Color) =>
     Material.fromType('PolylineDash', { color, gapColor: Color.TRANSPARENT, dashLength: 18 });
+  const clearShapes = () => {
+    lines.removeAll();
+    points.removeAll();
+    labels.removeAll();
+    if (fills) scene.primitives.remove(fills);
+    fills = null;
+  };
 
-  function addShape(geometry: IncidentGeometry, color: Color, id: string): Cartesian3 {
-    if (geometry.type === 'Point') {
-      const [lon, lat] = geometry.coordinates;
-      const position = Cartesian3.fromDegrees(lon, lat, LIFT_M);
-      points.add({ position, color, pixelSize: 16, outlineColor: Color.BLACK, outlineWidth: 2, id });
-      return position;
-    }
-    const corners = geometry.type === 'LineString' ? geometry.coordinates : (geometry.coordinates[0] ?? []);
-    const positions = cartesians(corners);
-    lines.add({
-      positions,
-      width: geometry.type === 'LineString' ? 7 : 4,
-      material: geometry.type === 'LineString' ? dashed(color) : Material.fromType('Color', { color }),
-      id,
-    });
-    // The label sits at the middle corner of a line, at the first corner of an area.
-    return positions[geometry.type === 'LineString' ? Math.floor(positions.length / 2) : 0] as Cartesian3;
-  }
+  /** Each incident's line (densified) or point, and where its label stands. */
+  const placesOf = (incident: Incident) => {
+    const { geometry } = incident;
+    const corners =
+      geometry.type === 'Point'
+        ? []
+        : densify(
+            geometry.type === 'LineString' ? geometry.coordinates : (geometry.coordinates[0] ?? []),
+            STEP_M,
+          );
+    const anchor = labelAnchor(geometry);
+    return { corners, anchor };
+  };
 
-  return {
-    get drawing() {
-      return drawing;
-    },
-    show(incidents) {
-      points.removeAll();
-      lines.removeAll();
-      labels.removeAll();
-      for (const incident of incidents) {
-        const color = Color.fromCssColorString(INCIDENT_COLORS[incident.kind]);
-        const at = addShape(incident.geometry, color, `incident:${incident.id}`);
+  /** Draws the incidents, with `groundM` the heights of their places in {@link placesOf}'s order. */
+  function drawAll(incidents: readonly Incident[], groundM: readonly number[]): void {
+    clearShapes();
+    const fillInstances: GeometryInstance[] = [];
+    let k = 0;
+    for (const incident of incidents) {
+      const { corners, anchor } = placesOf(incident);
+      const positions = corners.map(([lon, lat]) =>
+        Cartesian3.fromDegrees(lon, lat, (groundM[k++] ?? 0) + LIFT_M),
+      );
+      const labelAt = anchor
+        ? Cartesian3.fromDegrees(anchor[0], anchor[1], (groundM[k++] ?? 0) + LIFT_M)
+        : null;
+      const color = Color.fromCssColorString(INCIDENT_COLORS[incident.kind]);
+      const id = `incident:${incident.id}`;
+      const { geometry } = incident;
+      if (geometry.type === 'Point' && labelAt)
+        points.add({
+          position: labelAt,
+          color,
+          pixelSize: 16,
+          outlineColor: Color.BLACK,
+          outlineWidth: 2,
+          id,
+        });
+      if (positions.length > 1) {
+        const line = geometry.type === 'LineString';
+        lines.add({
+          positions,
+          width: line ? 7 : 4,
+          material: line ? dashed(color) : Material.fromType('Color', { color }),
+          id,
+        });
+        if (!line && positions.length >= 4)
+          fillInstances.push(
+            new GeometryInstance({
+              geometry: new PolygonGeometry({
+                polygonHierarchy: new PolygonHierarchy(positions.slice(0, -1)),
+                perPositionHeight: true,
+                vertexFormat: PerInstanceColorAppearance.FLAT_VERTEX_FORMAT,
+              }),
+              attributes: {
+                color: ColorGeometryInstanceAttribute.fromColor(color.withAlpha(AREA_FILL_ALPHA)),
+              },
+              id,
+            }),
+          );
+      }
+      if (labelAt)
         labels.add({
-          position: at,
+          position: labelAt,
           text: incident.title,
           font: '600 14px system-ui, sans-serif',
           fillColor: Color.WHITE,
@@ -105,46 +203,101 @@ export function createIncidentsOnMap(scene: Scene, requestRender: () => void): I
           pixelOffset: new Cartesian2(10, -10),
           disableDepthTestDistance: Number.POSITIVE_INFINITY,
         });
-      }
-      requestRender();
+    }
+    if (fillInstances.length > 0)
+      fills = scene.primitives.add(
+        new Primitive({
+          geometryInstances: fillInstances,
+          appearance: new PerInstanceColorAppearance({ flat: true, translucent: true, closed: false }),
+          // A few areas: drawn at once, with the lines.
+          asynchronous: false,
+        }),
+      ) as Primitive;
+    requestRender();
+  }
+
+  function showAll(): void {
+    generation += 1;
+    const mine = generation;
+    const incidents = shown;
+    const places = incidents.flatMap((incident) => {
+      const { corners, anchor } = placesOf(incident);
+      return anchor ? [...corners, anchor] : corners;
+    });
+    placeOnGround(
+      heights,
+      places,
+      (groundM) => drawAll(incidents, groundM),
+      () => !destroyed && mine === generation,
+    ).catch((error: unknown) => console.error('[viewer] incidents could not be placed on the ground', error));
+  }
+  // The terrain arrived (or changed): the markers move to its heights.
+  const stopGround = heights.onChange(() => {
+    if (!destroyed) showAll();
+  });
+
+  return {
+    get drawing() {
+      return drawing;
+    },
+    show(incidents) {
+      if (destroyed) return;
+      shown = incidents;
+      showAll();
     },
     draw(mode, onChange) {
-      const corners: [number, number][] = [];
+      const corners: [number, number, number][] = [];
       const handler = new ScreenSpaceEventHandler(scene.canvas);
       drawing = true;
       const color = Color.fromCssColorString('#ffd23f');
-      const redraw = () => {
+      const clearSketch = () => {
         sketch.removeAll();
         sketchPoints.removeAll();
-        for (const position of cartesians(corners)) sketchPoints.add({ position, color, pixelSize: 10 });
-        const ring =
-          mode === 'Polygon' && corners.length > 2 ? [...corners, corners[0] as [number, number]] : corners;
-        if (ring.length > 1) sketch.add({ positions: cartesians(ring), width: 3, material: dashed(color) });
+      };
+      const redraw = () => {
+        clearSketch();
+        // The corners where they were clicked (on a roof or the ground), seen through what is in front.
+        const at = corners.map(([lon, lat, height]) => Cartesian3.fromDegrees(lon, lat, height + LIFT_M));
+        for (const position of at)
+          sketchPoints.add({
+            position,
+            color,
+            pixelSize: 10,
+            disableDepthTestDistance: Number.POSITIVE_INFINITY,
+          });
+        const ring = sketchLine(mode, at);
+        if (ring.length > 1) sketch.add({ positions: ring, width: 3, material: dashed(color) });
         requestRender();
       };
       handler.setInputAction((event: ScreenSpaceEventHandler.PositionedEvent) => {
-        const picked = scene.camera.pickEllipsoid(event.position, scene.globe.ellipsoid);
+        const picked = pickGroundPosition(scene, event.position);
         if (!picked) return;
-        const where = Cartographic.fromCartesian(picked);
-        const corner: [number, number] = [
-          Number(CesiumMath.toDegrees(where.longitude).toFixed(7)),
-          Number(CesiumMath.toDegrees(where.latitude).toFixed(7)),
+        const corner: [number, number, number] = [
+          Number(picked[0].toFixed(7)),
+          Number(picked[1].toFixed(7)),
+          picked[2],
         ];
         if (mode === 'Point') corners.splice(0, corners.length, corner);
         else corners.push(corner);
         redraw();
-        onChange([...corners]);
+        onChange(
+          corners.map(([lon, lat]) => [lon, lat]),
+          corners.map(([, , height]) => height),
+        );
       }, ScreenSpaceEventType.LEFT_CLICK);
       return () => {
         handler.destroy();
         drawing = false;
-        sketch.removeAll();
-        sketchPoints.removeAll();
+        clearSketch();
         requestRender();
       };
     },
     destroy() {
-      for (const collection of [points, lines, labels, sketch, sketchPoints])
+      destroyed = true;
+      stopGround();
+      if (!ground) heights.destroy();
+      clearShapes();
+      for (const collection of [lines, points, labels, sketch, sketchPoints])
         scene.primitives.remove(collection);
     },
   };

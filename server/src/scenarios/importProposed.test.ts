@@ -127,6 +127,57 @@ describe('importing proposed buildings from city models', () => {
     },
   );
 
+  it('keeps a building’s heights above its own ground, not the file’s 431.5 m (decision 0013)', async () => {
+    // A 20 m × 10 m LoD1 block in EPSG:25832 whose ground lies at 431.5 m and roof at 443.5 m.
+    const doc = {
+      type: 'CityJSON',
+      version: '2.0',
+      transform: { scale: [0.01, 0.01, 0.01], translate: [500_000, 5_390_000, 430] },
+      metadata: { referenceSystem: 'https://www.opengis.net/def/crs/EPSG/0/25832' },
+      CityObjects: {
+        block: {
+          type: 'Building',
+          geometry: [
+            {
+              type: 'Solid',
+              lod: '1',
+              boundaries: [
+                [
+                  [[0, 3, 2, 1]],
+                  [[4, 5, 6, 7]],
+                  [[0, 1, 5, 4]],
+                  [[1, 2, 6, 5]],
+                  [[2, 3, 7, 6]],
+                  [[3, 0, 4, 7]],
+                ],
+              ],
+            },
+          ],
+        },
+      },
+      vertices: [
+        [0, 0, 150],
+        [2000, 0, 150],
+        [2000, 1000, 150],
+        [0, 1000, 150],
+        [0, 0, 1350],
+        [2000, 0, 1350],
+        [2000, 1000, 1350],
+        [0, 1000, 1350],
+      ],
+    };
+    const result = await importProposedBuildings({
+      bytes: new TextEncoder().encode(JSON.stringify(doc)),
+      fileName: 'block.city.json',
+    });
+    const block = parsed(result.buildings[0]);
+    expect(block.eavesHeightM).toBeCloseTo(12, 2);
+    // The mesh's z 0 is where it stands: the viewer puts that on the town's ground.
+    const ups = (block.mesh?.positions ?? []).filter((_, i) => i % 3 === 2);
+    expect(Math.min(...ups)).toBeCloseTo(0, 2);
+    expect(Math.max(...ups)).toBeCloseTo(12, 2);
+  });
+
   itWithFixtures('reads the same houses from CityJSON and CityJSONSeq alike', async () => {
     const json = await importProposedBuildings({
       bytes: read('cityjson/fzk-iai-testcases-lod2_buildings.cityjson2.0.json'),

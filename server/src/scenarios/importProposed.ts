@@ -5,6 +5,9 @@
  * storeys, roof and use are derived from it for the shadows, the figures and the list. A glTF model
  * has no place on Earth: it stands where the planner picked, turned and scaled as asked, its lowest
  * point on the ground, and its footprint is the convex hull of its shape seen from above.
+ *
+ * Heights come out above the building's own ground (decision 0013): the viewer places a proposal
+ * on the town's ground, the terrain where the pack has one, the ellipsoid where it has none.
  */
 import {
   createEnuFrame,
@@ -228,6 +231,10 @@ function fromCityModel(
   }
   const origin = footprint[0] as [number, number];
   const frame = createEnuFrame([origin[0], origin[1], 0]);
+  // Proposed buildings are kept relative to their ground (the mesh's z 0 is where the building
+  // stands, as the protocol says); the viewer stands them on the lowest ground under their
+  // footprint, on the terrain where the town has one (decision 0013). The file's own ground height
+  // is not kept: it is in the file's datum, and a design's ground may not be the DEM's.
   const ground = source.groundHeightM;
   const polygons: SurfacePolygon[] = source.surfaces.map((surface) => ({
     kind: surface.kind,
