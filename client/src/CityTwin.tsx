@@ -56,8 +56,7 @@ import { PlanningPanel, type CompareSides } from './ui/PlanningPanel.tsx';
 import { SwipeLine } from './ui/SwipeLine.tsx';
 import { ShareButton } from './ui/ShareButton.tsx';
 import { SearchBox } from './ui/SearchBox.tsx';
-import { AddLayerDialog } from './ui/AddLayerDialog.tsx';
-import { DropFile } from './ui/DropFile.tsx';
+import { LayerTools } from './ui/LayerTools.tsx';
 import { FeatureInfo } from './ui/FeatureInfo.tsx';
 import type { FeatureInfoAnswer } from './ogc/featureInfoAt.ts';
 import { isMemoryUrl, releaseMemorySource } from './layers/userFiles/memorySources.ts';
@@ -104,9 +103,6 @@ function fetchOnce<T>(url: string, read: (raw: unknown) => T, forget: () => void
       throw error;
     });
 }
-
-/** The browser's fetch, for services the user adds. */
-const fetchLike = (input: string, init?: RequestInit) => fetch(input, init);
 
 /** The running twin of one city. */
 export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: CityTwinProps) {
@@ -202,7 +198,6 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
   const [buildingColorMode, setBuildingColorMode] = useState<BuildingColorMode>('none');
   /** What a click on a drawn feature or a WMS layer found; 'asking' while services answer. */
   const [featureInfo, setFeatureInfo] = useState<FeatureInfoAnswer | 'asking' | null>(null);
-  const [addingLayer, setAddingLayer] = useState(false);
   const [time, setTime] = useState<TimeController | null>(null);
   // A staff member's access key (this tab only): alarms, internal sensors, the operator rate.
   const [accessKey, setAccessKey] = useState<string | undefined>(() => storedAccessKey());
@@ -839,30 +834,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
             basemaps={info.map.basemaps}
             basemapId={basemapId}
             onBasemapChange={onBasemap}
-            tools={
-              <div className="layer-tools">
-                <button
-                  type="button"
-                  className="button"
-                  onClick={() => setAddingLayer(true)}
-                  data-testid="add-layer-open"
-                >
-                  {translator.t('ogc.add.open')}
-                </button>
-                {addingLayer && (
-                  <AddLayerDialog
-                    fetchFn={fetchLike}
-                    takenIds={new Set(layerModels.map((l) => l.id))}
-                    onAdd={(entry) => {
-                      runtime.layers.add({ ...entry, visible: true }, 'service');
-                      setAddingLayer(false);
-                    }}
-                    onClose={() => setAddingLayer(false)}
-                  />
-                )}
-                <DropFile onLayer={(entry) => runtime.layers.add({ ...entry, visible: true }, 'file')} />
-              </div>
-            }
+            tools={<LayerTools registry={runtime.layers} />}
             before={
               <>
                 {can(hello?.role, 'alarms:read') && (
