@@ -361,7 +361,8 @@ export function generateDemoCity(seed: number = DEFAULT_SEED): DemoCity {
     basins: { type: 'FeatureCollection', features: basinFeatures },
     sensors,
     ...layerCatalog(catalogue.layers),
-    catalogueFiles: catalogue.files,
+    // On the relief like everything else of the pack: each position gets its ground height.
+    catalogueFiles: catalogue.files.map((file) => catalogueOnGround(file, ground)),
     basemaps: [],
   };
 }
@@ -414,6 +415,24 @@ function cityManifest(ground: GroundHeight): CityManifest {
     crs: 'EPSG:4326',
     timezone: 'Europe/Berlin',
     attribution: 'Demo-Daten (synthetisch)',
+  };
+}
+
+/** A catalogue file with the ground height as every position's third value. */
+function catalogueOnGround(file: CatalogueFile, ground: (lon: number, lat: number) => number): CatalogueFile {
+  const at = (p: readonly number[]): number[] => [p[0] ?? 0, p[1] ?? 0, ground(p[0] ?? 0, p[1] ?? 0)];
+  return {
+    ...file,
+    features: file.features.map((feature) => {
+      const g = feature.geometry;
+      const geometry =
+        g.type === 'Point'
+          ? { type: g.type, coordinates: at(g.coordinates) }
+          : g.type === 'LineString'
+            ? { type: g.type, coordinates: g.coordinates.map(at) }
+            : { type: g.type, coordinates: g.coordinates.map((ring) => ring.map(at)) };
+      return { ...feature, geometry };
+    }),
   };
 }
 
