@@ -92,10 +92,20 @@ describe.skipIf(!chromiumAvailable())('the demo catalogue in Chromium', () => {
   const canvasShot = () => page.locator('canvas').first().screenshot();
 
   it('fills the fibre rollout areas when the layer is turned on, and lists its classes', async () => {
-    const before = await canvasShot();
-    // Without the layer, live labels alone change far less of the picture than the layer will.
-    const noise = await pixelStats(page, await canvasShot(), before, [0, 0, 0], 45);
-    expect(noise.changed / noise.total).toBeLessThan(0.02);
+    // The terrain and the basemap go on loading after `ready`: wait until the picture settles, where
+    // live labels alone change far less of it from one shot to the next than the layer will.
+    let before = await canvasShot();
+    await expect
+      .poll(
+        async () => {
+          const next = await canvasShot();
+          const noise = await pixelStats(page, next, before, [0, 0, 0], 45);
+          before = next;
+          return noise.changed / noise.total;
+        },
+        { timeout: 150_000, interval: 1000 },
+      )
+      .toBeLessThan(0.02);
     await page.check('#layer-toggle-broadband');
     await page.waitForSelector('[data-layer-id="broadband"][data-layer-state="ACTIVE"]');
     // The areas cover most of the town, about a third of the picture: wait until a good share of it has changed colour.
@@ -114,7 +124,7 @@ describe.skipIf(!chromiumAvailable())('the demo catalogue in Chromium', () => {
       /In Betrieb[\s\S]*Im Bau[\s\S]*Geplant/,
     );
     await page.uncheck('#layer-toggle-broadband');
-  });
+  }, 240_000);
 
   it('draws the LoRaWAN gateways as antenna symbols in their colour', async () => {
     const purple = [0x6a, 0x4f, 0xc8] as const;
