@@ -73,6 +73,9 @@ const ICON_SCALE = 2.4;
 const LABEL_FONT_PX = 13;
 const LABEL_MAX_DISTANCE_M = 5000;
 
+/** Most frames asked for in a row while primitives or symbols are prepared (a few seconds' worth). */
+const MAX_PREPARING_FRAMES = 120;
+
 /** Loads the features to draw; aborted when the layer goes away. */
 export type LoadFeatures = (signal: AbortSignal) => Promise<readonly CityFeature[]>;
 
@@ -234,6 +237,8 @@ export function createVectorCesiumImpl(
   let clustered = new Set<number>();
   /** Instance attributes wait until the primitive's workers are done. */
   let instancesDirty = false;
+  /** Frames asked for in a row while something was still being prepared. */
+  let preparingFrames = 0;
   const cleanups: (() => void)[] = [];
 
   function applyInstances(primitive: Primitive | null, items: readonly InstanceItem[]): boolean {
@@ -273,7 +278,14 @@ export function createVectorCesiumImpl(
     const atlasPending = [icons, clusters, labels].some(
       (c) => c !== null && c.length > 0 && !(c as unknown as { ready: boolean }).ready,
     );
-    if (building || atlasPending) context.requestRender();
+    if (!building && !atlasPending) {
+      preparingFrames = 0;
+      return;
+    }
+    // A collection whose items are all hidden (decluttered labels) may never report ready: a bounded
+    // number of extra frames, so a shown layer cannot keep the map rendering at rest.
+    preparingFrames += 1;
+    if (preparingFrames <= MAX_PREPARING_FRAMES) context.requestRender();
   }
 
   function paintPoints(): void {
@@ -513,13 +525,20 @@ export function createVectorCesiumImpl(
       build();
       setShow(visible);
       if (time) cleanups.push(context.mapTime.subscribe(refreshTime));
-      if (style?.cluster || labels) cleanups.push(scene.camera.moveEnd.addEventListener(layoutOnScreen));
+      if (style?.cluster || labels)
+        cleanups.push(
+          scene.camera.moveEnd.addEventListener(() => {
+            preparingFrames = 0;
+            layoutOnScreen();
+          }),
+        );
       // The primitives build in workers; attributes changed meanwhile are written when they are ready.
       cleanups.push(scene.postRender.addEventListener(afterRender));
       layoutOnScreen();
     },
     setVisible(show) {
       visible = show;
+      preparingFrames = 0;
       setShow(show);
       if (show) layoutOnScreen();
       context.requestRender();
