@@ -17,8 +17,6 @@ import { loadConfig } from '../../server/src/config.ts';
 import { importProposedBuildings } from '../../server/src/scenarios/importProposed.ts';
 import { fixture as fixturePath } from '../../scripts/fixtures/fixturesDir.ts';
 import { itWithFixtures } from '../../scripts/fixtures/withFixtures.ts';
-import { sampleHeight } from '../../tiles/src/terrain/dem.ts';
-import { readDem } from '../../tiles/src/terrain/readDem.ts';
 import { sunPosition } from '../src/planning/solar.ts';
 import { chromiumAvailable, launchChromium, waitForTwin } from './chromium.ts';
 
@@ -34,38 +32,20 @@ type Probe = {
 interface Building {
   id: string;
   heightM: number;
-  /** Where it stands: the lowest ground under its outline (decision 0013). */
-  baseM: number;
   ring: [number, number][];
 }
-
-/** The demo town's terrain (decision 0013): the viewer draws the ground and what stands on it there. */
-const dem = await readDem(join(repoRoot, 'data', 'boeblingen-demo', 'dem.tif'));
-const groundAt = (lon: number, lat: number) => sampleHeight(dem, lon, lat) ?? 0;
-/** A place `heightM` above the ground, `[lon, lat, absolute height]`. */
-const aboveGround = ([lon, lat, heightM]: readonly [number, number, number]): [number, number, number] => [
-  lon,
-  lat,
-  groundAt(lon, lat) + heightM,
-];
-const homeView = (
-  JSON.parse(readFileSync(join(repoRoot, 'data', 'boeblingen-demo', 'city.json'), 'utf8')) as {
-    homeView: { lon: number; lat: number; heightM: number };
-  }
-).homeView;
 
 const buildings: Building[] = (
   JSON.parse(readFileSync(join(repoRoot, 'data', 'boeblingen-demo', 'buildings.geojson'), 'utf8')) as {
     features: {
       properties: { id: string; heightM: number };
-      geometry: { coordinates: ([number, number] | [number, number, number])[][] };
+      geometry: { coordinates: [number, number][][] };
     }[];
   }
 ).features.map((f) => ({
   id: f.properties.id,
   heightM: f.properties.heightM,
-  baseM: Math.min(...(f.geometry.coordinates[0] ?? []).map((p) => p[2] ?? 0)),
-  ring: (f.geometry.coordinates[0] ?? []).map(([lon, lat]) => [lon, lat] as [number, number]),
+  ring: f.geometry.coordinates[0] ?? [],
 }));
 
 /** A 30 m square whose 60 m surroundings hold no building (by bounding boxes), near `[lon, lat]`. */
@@ -116,14 +96,11 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
   let sharedCamera: { lon: number; lat: number; heightM: number; headingDeg: number } | null = null;
   let demolished: { id: string; at: [number, number] } | null = null;
 
-  /** Where a point `[lon, lat, absolute height]` is on the map's canvas. */
-  const screenOfAbsolute = (page: Page, p: [number, number, number]) =>
+  const screenOf = (page: Page, p: [number, number, number]) =>
     page.evaluate(
       (q) => (window as unknown as { __citytwin: Probe }).__citytwin.screenPositionOf?.(q) ?? null,
       p,
     );
-  /** Where a point `[lon, lat, height above the ground]` is on the map's canvas. */
-  const screenOf = (page: Page, p: [number, number, number]) => screenOfAbsolute(page, aboveGround(p));
   /** Clicks the map at canvas coordinates (what the probe's screen positions are). */
   const clickMap = async (page: Page, at: readonly [number, number]) => {
     const canvas = await page.locator('.cesium-widget canvas').boundingBox();
@@ -231,7 +208,7 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     for (const b of [...buildings].sort((x, y) => y.heightM - x.heightM).slice(0, 60)) {
       const lon = b.ring.slice(0, -1).reduce((s, p) => s + p[0], 0) / (b.ring.length - 1);
       const lat = b.ring.slice(0, -1).reduce((s, p) => s + p[1], 0) / (b.ring.length - 1);
-      const roof = await screenOfAbsolute(planner, [lon, lat, b.baseM + b.heightM]);
+      const roof = await screenOf(planner, [lon, lat, b.heightM]);
       if (roof && (await pickAt(planner, roof)) === `building:${b.id}`) {
         demolished = { id: b.id, at: roof };
         break;
@@ -357,28 +334,32 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     await planner.screenshot({ path: join(repoRoot, 'test-results', 'planning-traffic.png') });
     // Close up, so that no label of the other lines covers it.
     await planner.evaluate(
-      ([lon, lat, heightM]) =>
+      ([lon, lat]) =>
         (
           window as unknown as { __citytwin: { setView?: ((v: unknown) => void) | null } }
         ).__citytwin.setView?.({
           lon,
           lat,
-          heightM,
+          heightM: 180,
           headingDeg: 0,
           pitchDeg: -89,
         }),
-      aboveGround([closedRoad.quarter[0], closedRoad.quarter[1], 180]),
+      [closedRoad.quarter[0], closedRoad.quarter[1]],
     );
     const quarter = await screenOf(planner, closedRoad.quarter);
     if (!quarter) throw new Error('the closed road is not on screen');
     await expect.poll(() => pickAt(planner, quarter)).toBe(`road:${closedRoad.id}`);
     // Back to the town's home view, where the positions above were taken.
-    await planner.evaluate(
-      (view) =>
-        (
-          window as unknown as { __citytwin: { setView?: ((v: unknown) => void) | null } }
-        ).__citytwin.setView?.({ ...view, headingDeg: 0, pitchDeg: -35 }),
-      { lon: homeView.lon, lat: homeView.lat, heightM: homeView.heightM },
+    await planner.evaluate(() =>
+      (window as unknown as { __citytwin: { setView?: ((v: unknown) => void) | null } }).__citytwin.setView?.(
+        {
+          lon: 9.015,
+          lat: 48.665736,
+          heightM: 1500,
+          headingDeg: 0,
+          pitchDeg: -35,
+        },
+      ),
     );
     await expect.poll(() => pickAt(planner, at)).toBe('proposed:haus-1');
     // The sun's position for a date and time, and the town in its light with shadows.
@@ -486,11 +467,11 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     if (!onSouthWall) throw new Error('no façade point on the new building’s south wall');
     const [wallLon = 0, wallLat = 0] = onSouthWall.geometry.coordinates;
     await planner.evaluate(
-      ([lon, lat, heightM]) =>
+      ([lon, lat]) =>
         (
           window as unknown as { __citytwin: { setView?: ((v: unknown) => void) | null } }
-        ).__citytwin.setView?.({ lon, lat, heightM, headingDeg: 0, pitchDeg: -8 }),
-      [wallLon, wallLat - 90 / 111_200, groundAt(wallLon, wallLat - 90 / 111_200) + 25],
+        ).__citytwin.setView?.({ lon, lat, heightM: 25, headingDeg: 0, pitchDeg: -8 }),
+      [wallLon, wallLat - 90 / 111_200],
     );
     // Drawn half a metre in front of the wall.
     const wallPoint = await screenOf(planner, [wallLon, wallLat - 0.5 / 111_200, 4.5]);
@@ -499,17 +480,17 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     await planner.screenshot({ path: join(repoRoot, 'test-results', 'planning-sun-facades.png') });
     // Another view than the town's home view before saving: the link will carry it.
     await planner.evaluate(
-      ([lon, lat, heightM]) =>
+      ([lon, lat]) =>
         (
           window as unknown as { __citytwin: { setView?: ((v: unknown) => void) | null } }
         ).__citytwin.setView?.({
           lon,
           lat,
-          heightM,
+          heightM: 600,
           headingDeg: 20,
           pitchDeg: -35,
         }),
-      [centre[0] - 0.002, centre[1] - 0.006, groundAt(centre[0] - 0.002, centre[1] - 0.006) + 600],
+      [centre[0] - 0.002, centre[1] - 0.006],
     );
     await planner.click('[data-testid="planning-save"]');
     await expect
@@ -611,8 +592,7 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
         visitor.textContent(`[data-testid="scenario-comments"] li[data-comment-id="${comment.id}"]`),
       )
       .toContain('Anwohner, Variante A: Zu hoch für den Platz.');
-    // The comment's point as picked: on the terrain or a roof, at its real height.
-    const marker = await screenOfAbsolute(visitor, comment.position);
+    const marker = await screenOf(visitor, comment.position);
     if (!marker) throw new Error('the comment is not on screen');
     await expect.poll(() => pickAt(visitor, marker)).toBe(`comment:${comment.id}`);
     await visitor.screenshot({ path: join(repoRoot, 'test-results', 'planning-visitor.png') });
@@ -625,15 +605,6 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
       const fixture = fixturePath('citygml/fzk-iai-testcases-LOD2_Buildings_v200.gml');
       await planner.click('[data-testid="planning-variant-b"]');
       expect(await figure(planner, 'planning.figure.buildings', 'b')).toBe('0');
-      // Straight down onto the square: a click hits the terrain as drawn, which is coarser than the
-      // DEM sampled here, and from straight above that moves the point hit by no more than a hair.
-      await planner.evaluate(
-        ([lon, lat, heightM]) =>
-          (
-            window as unknown as { __citytwin: { setView?: ((v: unknown) => void) | null } }
-          ).__citytwin.setView?.({ lon, lat, heightM, headingDeg: 0, pitchDeg: -89.9 }),
-        aboveGround([centre[0], centre[1], 400]),
-      );
       const ground = await screenOf(planner, [centre[0], centre[1], 0]);
       if (!ground) throw new Error('the open square is not on screen');
       await planner.setInputFiles('[data-testid="planning-import-file"]', fixture);

@@ -3,7 +3,7 @@
  * Options: `--seed <integer>` (default `DEFAULT_SEED`, the committed pack) and `--out <folder>`
  * (default `data/boeblingen-demo`). The output is byte-identical for the same seed.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SEED, DEMO_CITY_ID, generateDemoCity } from './generateDemoCity.ts';
@@ -15,9 +15,10 @@ import { generateLandscape, LANDSCAPE_FILE, serializeLandscape } from './landsca
 /** The committed demo pack's folder, next to this generator. */
 export const DEFAULT_OUT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', DEMO_CITY_ID);
 
-function parseArgs(argv: readonly string[]): { seed: number; outDir: string } {
+function parseArgs(argv: readonly string[]): { seed: number; outDir: string; relief: boolean } {
   let seed = DEFAULT_SEED;
   let outDir = DEFAULT_OUT_DIR;
+  let relief = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
@@ -26,19 +27,23 @@ function parseArgs(argv: readonly string[]): { seed: number; outDir: string } {
       if (!Number.isSafeInteger(seed) || seed < 0)
         throw new Error(`--seed wants a non-negative integer, got "${value}"`);
       i++;
+    } else if (arg === '--relief') {
+      relief = true;
     } else if (arg === '--out' && value !== undefined) {
       outDir = resolve(value);
       i++;
     } else {
-      throw new Error(`unknown argument "${arg}"; usage: cli.ts [--seed <integer>] [--out <folder>]`);
+      throw new Error(
+        `unknown argument "${arg}"; usage: cli.ts [--seed <integer>] [--out <folder>] [--relief]`,
+      );
     }
   }
-  return { seed, outDir };
+  return { seed, outDir, relief };
 }
 
 async function main(): Promise<void> {
-  const { seed, outDir } = parseArgs(process.argv.slice(2));
-  const city = generateDemoCity(seed);
+  const { seed, outDir, relief } = parseArgs(process.argv.slice(2));
+  const city = generateDemoCity(seed, { relief });
   await mkdir(outDir, { recursive: true });
   const landscape = { fileName: LANDSCAPE_FILE, text: serializeLandscape(generateLandscape(seed)) };
   for (const file of [...serializeDemoCity(city), landscape]) {
@@ -48,11 +53,13 @@ async function main(): Promise<void> {
     process.stdout.write(`${relative(process.cwd(), join(outDir, file.fileName))}  ${kB} kB\n`);
   }
   // The relief the positions above stand on: the pack's elevation model, built into terrain tiles.
-  const dem = reliefGeoTiff();
-  await writeFile(join(outDir, DEM_FILE), dem);
-  process.stdout.write(
-    `${relative(process.cwd(), join(outDir, DEM_FILE))}  ${(dem.byteLength / 1024).toFixed(1)} kB\n`,
-  );
+  if (relief) {
+    const dem = reliefGeoTiff();
+    await writeFile(join(outDir, DEM_FILE), dem);
+    process.stdout.write(
+      `${relative(process.cwd(), join(outDir, DEM_FILE))}  ${(dem.byteLength / 1024).toFixed(1)} kB\n`,
+    );
+  } else await rm(join(outDir, DEM_FILE), { force: true });
   const sensorsByKind = new Map<string, number>();
   for (const sensor of city.sensors)
     sensorsByKind.set(sensor.kind, (sensorsByKind.get(sensor.kind) ?? 0) + 1);
