@@ -503,9 +503,10 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
       scenarioViewRef.current = view;
       viewerRef.current?.showScenario(view);
       // The link opens this scenario and variant.
-      link.write({
-        scenario: view?.scenarioId ? { scenarioId: view.scenarioId, variantId: view.variantId } : null,
-      });
+      link.write(
+        { scenario: view?.scenarioId ? { scenarioId: view.scenarioId, variantId: view.variantId } : null },
+        true,
+      );
     },
     [link],
   );
@@ -731,7 +732,7 @@ export function CityTwin({ info, live, probe, cities, onSelectCity, notice }: Ci
       liveClientRef.current?.setViewport(viewportBBox(view));
       // The link keeps the camera: shared, it opens at this view.
       const camera = viewerRef.current?.cameraView();
-      if (camera) link.write({ camera });
+      if (camera) link.write({ camera }, true);
     },
     [link],
   );

@@ -36,6 +36,18 @@ describe('createLinkWriter', () => {
     expect(params.get('city')).toBe('x');
   });
 
+  it('writes at once when asked to, with what was pending', () => {
+    vi.useFakeTimers();
+    const { location, history, writes } = fakeHistory('http://twin.example/');
+    const writer = createLinkWriter(history, location);
+    writer.write({ basemap: 'town-dark' });
+    writer.write({ locale: 'en' }, true);
+    expect(writes).toHaveLength(1);
+    expect(new URL(location.href).searchParams.get('map')).toBe('town-dark');
+    vi.runAllTimers();
+    expect(writes).toHaveLength(1);
+  });
+
   it('writes what is pending when disposed', () => {
     vi.useFakeTimers();
     const { location, history } = fakeHistory('http://twin.example/');

@@ -8,8 +8,11 @@ import { hrefWithShareState, type ShareState } from './shareLink.ts';
 const WRITE_DELAY_MS = 250;
 
 export interface LinkWriter {
-  /** Records a change; the link is written shortly after. */
-  write(patch: Partial<ShareState>): void;
+  /**
+   * Records a change; the link is written shortly after, or at once with `now` (a camera at rest, a
+   * scenario opened: rare changes a user may copy the address of right away).
+   */
+  write(patch: Partial<ShareState>, now?: boolean): void;
   /** The link with everything recorded so far (written or not). */
   currentHref(): string;
   dispose(): void;
@@ -29,9 +32,12 @@ export function createLinkWriter(
     if (href !== location.href) target.replaceState(target.state, '', href);
   };
   return {
-    write(patch) {
+    write(patch, now = false) {
       pending = { ...pending, ...patch };
-      timer ??= setTimeout(flush, WRITE_DELAY_MS);
+      if (now) {
+        if (timer !== undefined) clearTimeout(timer);
+        flush();
+      } else timer ??= setTimeout(flush, WRITE_DELAY_MS);
     },
     currentHref: () => hrefWithShareState(location.href, pending),
     dispose() {
