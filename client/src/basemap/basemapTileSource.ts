@@ -95,7 +95,7 @@ export function createBasemapTileSource(options: BasemapTileSourceOptions): Base
     }
     const loading = fetchFn(address).then(async (response) => {
       // No tile: nothing of the map lies there (empty tiles are not written).
-      if (response.status === 404) return null;
+      if (response.status === 404 || response.status === 204) return null;
       if (!response.ok) throw new Error(`basemap tile ${address}: HTTP ${response.status}`);
       return response.arrayBuffer();
     });

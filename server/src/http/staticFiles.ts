@@ -59,6 +59,15 @@ export function dataStatic(dir: string): RequestHandler {
       res.status(404).json({ error: 'not served' });
       return;
     }
-    serve(req, res, next);
+    serve(req, res, () => {
+      // A basemap tile that was not written holds nothing of the map: an empty answer, not an error
+      // (browsers log every 404 of a page as an error, and most tiles of a town's region are empty).
+      if (/\/basemap\/\d+\/\d+\/\d+\.pbf$/.test(req.path)) {
+        res.setHeader('Cache-Control', CACHE_SHORT);
+        res.status(204).end();
+        return;
+      }
+      next();
+    });
   };
 }

@@ -37,8 +37,10 @@ describe('dataStatic', () => {
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(new Uint8Array([0x1a, 0x00]));
   });
 
-  it('answers 404 for a tile that was not written (an empty tile)', async () => {
+  it('answers 204 No Content for a tile that was not written (an empty tile), 404 for other files', async () => {
     const response = await fetch(`${base}/tiles/demo/basemap/14/8602/5649.pbf`);
-    expect(response.status).toBe(404);
+    expect(response.status).toBe(204);
+    expect((await response.arrayBuffer()).byteLength).toBe(0);
+    expect((await fetch(`${base}/tiles/demo/basemap/nothing.json`)).status).toBe(404);
   });
 });
