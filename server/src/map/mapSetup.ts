@@ -66,8 +66,8 @@ export function externalOrigins(items: readonly (LayerEntry | Basemap)[]): strin
     if (!url || !/^https?:\/\//i.test(url)) continue;
     try {
       // A {s} subdomain template is not a host; allow the domain's subdomains instead.
-      const parsed = new URL(url.replace('{s}', 'subdomain-placeholder'));
-      const host = parsed.host.replace(/^subdomain-placeholder\./, '*.');
+      const parsed = new URL(url.replace('{s}', 'any-subdomain'));
+      const host = parsed.host.replace(/^any-subdomain\./, '*.');
       origins.add(`${parsed.protocol}//${host}`);
     } catch {
       // The schema accepted it; an URL the platform cannot read is simply not allowed.
