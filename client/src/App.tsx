@@ -8,6 +8,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { CityInfo, CityList } from '../../protocol/index.ts';
 import { fetchCityInfo, fetchCityList } from './api/cityApi.ts';
 import { chooseCity, cityFromSearch, hrefWithCity } from './city/cityChoice.ts';
+import { hrefWithoutTownState } from './share/shareLink.ts';
 import { CityTwin } from './CityTwin.tsx';
 import { useTranslator } from './i18n/I18nContext.tsx';
 import type { LiveStore } from './live/liveStore.ts';
@@ -67,7 +68,9 @@ export function App({ live, probe }: AppProps) {
   const selectCity = useCallback(
     (cityId: string) => {
       if (defaultCityId === undefined) return;
-      window.history.pushState(null, '', hrefWithCity(window.location.href, cityId, defaultCityId));
+      // The other town opens at its home view, not at this town's camera, layers or selection.
+      const href = hrefWithCity(hrefWithoutTownState(window.location.href), cityId, defaultCityId);
+      window.history.pushState(null, '', href);
       setRequestedCity(cityId);
     },
     [defaultCityId],

@@ -48,12 +48,15 @@ describe('createLinkWriter', () => {
     expect(writes).toHaveLength(1);
   });
 
-  it('writes what is pending when disposed', () => {
+  it('drops what is pending when disposed: the address may already name another town', () => {
     vi.useFakeTimers();
-    const { location, history } = fakeHistory('http://twin.example/');
+    const { location, history, writes } = fakeHistory('http://twin.example/');
     const writer = createLinkWriter(history, location);
-    writer.write({ locale: 'en' });
+    writer.write({ layers: [{ id: 'roads', visible: false, opacity: 1 }] });
+    location.href = 'http://twin.example/?city=other';
     writer.dispose();
-    expect(new URL(location.href).searchParams.get('lang')).toBe('en');
+    vi.runAllTimers();
+    expect(writes).toEqual([]);
+    expect(location.href).toBe('http://twin.example/?city=other');
   });
 });

@@ -40,11 +40,12 @@ export function createLinkWriter(
       } else timer ??= setTimeout(flush, WRITE_DELAY_MS);
     },
     currentHref: () => hrefWithShareState(location.href, pending),
+    // What is still pending is dropped: the address may by now be another town's (a switch of town
+    // unmounts this one after the new address is pushed).
     dispose() {
-      if (timer !== undefined) {
-        clearTimeout(timer);
-        flush();
-      }
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      pending = {};
     },
   };
 }

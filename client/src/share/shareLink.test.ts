@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerEntry } from '../../../protocol/index.ts';
-import { hrefWithShareState, readShareState, type ShareState } from './shareLink.ts';
+import { hrefWithShareState, hrefWithoutTownState, readShareState, type ShareState } from './shareLink.ts';
 
 const BASE = 'http://twin.example/?city=boeblingen-demo&profile=kiosk';
 
@@ -90,5 +90,15 @@ describe('share links', () => {
     expect(params.has('t')).toBe(false);
     expect(params.has('cmp')).toBe(false);
     expect(params.get('map')).toBe('town-dark');
+  });
+
+  it('leave out what belongs to one town when another opens, keeping language, time and the rest', () => {
+    const href = hrefWithoutTownState(hrefWithShareState(BASE, full));
+    const params = new URL(href).searchParams;
+    for (const name of ['cam', 'map', 'lyr', 'add', 'sel', 'scenario', 'variant', 'cmp'])
+      expect(params.has(name), name).toBe(false);
+    expect(params.get('lang')).toBe('en');
+    expect(params.get('t')).toBe('2026-12-01T08:30:00Z');
+    expect(params.get('profile')).toBe('kiosk');
   });
 });

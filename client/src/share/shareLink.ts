@@ -198,3 +198,19 @@ export function hrefWithShareState(href: string, state: Partial<ShareState>): st
   if ('locale' in state) set('lang', state.locale ?? null);
   return url.toString();
 }
+
+/**
+ * `href` without what belongs to the town shown (camera, basemap, layers, selection, scenario,
+ * comparison): another town opens at its own home view. Language, time and other parameters are kept.
+ */
+export function hrefWithoutTownState(href: string): string {
+  return hrefWithShareState(href, {
+    camera: null,
+    basemap: null,
+    layers: null,
+    added: [],
+    selection: null,
+    scenario: null,
+    compare: null,
+  });
+}

@@ -20,11 +20,18 @@ export function applyShareLayers(registry: LayerRegistry, state: ShareState): vo
   }
 }
 
-/** The layers' states as a link holds them, and the service layers the user added. */
+/**
+ * The layers' states as a link holds them (only those the user changed from the town's catalogue, so
+ * an untouched map keeps a short link), and the service layers the user added.
+ */
 export function shareLayersOf(registry: LayerRegistry): Pick<ShareState, 'layers' | 'added'> {
   const layers: LinkLayer[] = registry.layers
-    .filter((l) => registry.originOf(l.id) !== 'file')
-    .map((l) => ({ id: l.id, visible: l.visible, opacity: l.getView().opacity }));
+    .filter((l) => registry.originOf(l.id) === 'catalogue')
+    .map((l) => ({ id: l.id, visible: l.visible, opacity: l.getView().opacity }))
+    .filter((l) => {
+      const entry = registry.get(l.id)?.entry;
+      return l.visible !== (entry?.visible ?? true) || Math.abs(l.opacity - (entry?.opacity ?? 1)) > 0.005;
+    });
   const added = registry.layers
     .filter((l) => registry.originOf(l.id) === 'service')
     .map((l) => ({ ...l.entry, visible: l.visible, opacity: l.getView().opacity }));
