@@ -95,6 +95,9 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
   let shared = '';
   let sharedCamera: { lon: number; lat: number; heightM: number; headingDeg: number } | null = null;
   let demolished: { id: string; at: [number, number] } | null = null;
+  /** Where the new building stands on the planner's screen at the town's home view. */
+  let at: [number, number] = [0, 0];
+  let closedRoad: { id: string; at: [number, number]; quarter: [number, number, number] } | null = null;
 
   const screenOf = (page: Page, p: [number, number, number]) =>
     page.evaluate(
@@ -165,7 +168,8 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('draws a building into variant A, demolishes one, compares and saves versions', async () => {
+  // One planner's session, step by step: each step starts where the one before left the page.
+  it('draws a building into variant A and counts it in the figures', async () => {
     // The camera at rest over the town.
     await planner.waitForTimeout(2500);
     await planner.click('[data-testid="planning-panel"] summary');
@@ -175,8 +179,9 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     expect(await planner.textContent('[data-testid="planning-version"]')).toBe('nicht gespeichert');
 
     // Nothing of ours at the spot yet.
-    const at = await screenOf(planner, centre);
-    if (!at) throw new Error('the open square is not on screen');
+    const spot = await screenOf(planner, centre);
+    if (!spot) throw new Error('the open square is not on screen');
+    at = spot;
     expect(await pickAt(planner, at)).toBeNull();
 
     await planner.click('[data-testid="planning-draw"]');
@@ -202,7 +207,9 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     expect(await figure(planner, 'planning.figure.maxHeight', 'a')).toBe('30 m');
     // On the map: the building stands where it was drawn.
     await expect.poll(() => pickAt(planner, at), { timeout: 5000 }).toBe('proposed:haus-1');
+  });
 
+  it('demolishes an existing building with a click, without opening its info', async () => {
     // Demolish an existing building: the tallest one that is on screen and hit by a click at its roof.
     await planner.click('[data-testid="planning-demolish"]');
     for (const b of [...buildings].sort((x, y) => y.heightM - x.heightM).slice(0, 60)) {
@@ -230,6 +237,10 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     await expect.poll(() => pickAt(planner, demolished?.at ?? [0, 0])).not.toBe(`building:${demolished.id}`);
     expect(await figure(planner, 'planning.figure.removed', 'a')).toBe('1');
     await planner.screenshot({ path: join(repoRoot, 'test-results', 'planning-variant-a.png') });
+  });
+
+  it('compares the variants: switching between them and the swipe, also by keyboard', async () => {
+    if (!demolished) throw new Error('no building was demolished');
 
     // A/B: variant B has neither; the town as it is has the old building back.
     await planner.click('[data-testid="planning-variant-b"]');
@@ -289,6 +300,9 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     await planner.click('[data-testid="planning-compare"]');
     await expect.poll(() => pickAt(planner, at)).toBe('proposed:haus-1');
     expect(await planner.locator('[data-testid="swipe-line"]').count()).toBe(0);
+  });
+
+  it('closes a counted road with a click and shows the detour', async () => {
     // Close a counted road by clicking it: its flow goes round, the detour shows on the map.
     const roadsRaw = JSON.parse(
       readFileSync(join(repoRoot, 'data', 'boeblingen-demo', 'roads.geojson'), 'utf8'),
@@ -299,7 +313,6 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
       }[];
     };
     const counted = new Set(app.pack.sensors.filter((s) => s.kind === 'traffic').map((s) => s.object.id));
-    let closedRoad: { id: string; at: [number, number]; quarter: [number, number, number] } | null = null;
     for (const f of roadsRaw.features) {
       if (!counted.has(f.properties.id) || f.properties.roadClass !== 'primary') continue;
       const c = f.geometry.coordinates;
@@ -362,6 +375,9 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
       ),
     );
     await expect.poll(() => pickAt(planner, at)).toBe('proposed:haus-1');
+  });
+
+  it("shows the sun's position at a typed date and time, and the town with its shadows", async () => {
     // The sun's position for a date and time, and the town in its light with shadows.
     // Typed as a German reads and writes it (the field follows the UI language, not the browser's).
     await planner.fill('[data-testid="sun-position-time"]', '21.03.2026 12:00');
@@ -379,6 +395,9 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
       .toMatch(/^21\.03\.2026 (0[89]|1\d):\d\d$/);
     await planner.click('[data-testid="sun-position-play"]');
     await planner.uncheck('[data-testid="sun-position-shadows"]');
+  });
+
+  it('computes the January sun hours of A against the town, exports them and writes the report', async () => {
     // The sun on 17 January: computed in a worker for A and for the town as it is.
     const ground = await screenOf(planner, [centre[0], centre[1] - 60 / 111_200, 0]);
     if (!ground) throw new Error('the ground south of the building is not on screen');
@@ -478,6 +497,10 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     if (!wallPoint) throw new Error('the south wall is not on screen');
     await expect.poll(() => pickAt(planner, wallPoint)).toMatch(/^sun-facade:\d+$/);
     await planner.screenshot({ path: join(repoRoot, 'test-results', 'planning-sun-facades.png') });
+  });
+
+  it('saves two versions, the second published, and the link holds the scenario and the view', async () => {
+    if (!demolished || !closedRoad) throw new Error('the steps before did not finish');
     // Another view than the town's home view before saving: the link will carry it.
     await planner.evaluate(
       ([lon, lat]) =>
