@@ -15,6 +15,11 @@ export type TilePicture = ImageBitmap | HTMLCanvasElement;
 /** Draws tiles; one per page is enough (see {@link sharedBasemapTileRenderer}). */
 export interface BasemapTileRenderer {
   draw(request: Omit<TileDrawRequest, 'id'>): Promise<TilePicture>;
+  /**
+   * Starts the worker ahead of the first tile (its script loads while the map asks for tiles, not
+   * after); optional for stand-ins.
+   */
+  warm?(): void;
   /** Ends the worker; later draws happen on the main thread. */
   destroy(): void;
 }
@@ -68,6 +73,9 @@ export function createBasemapTileRenderer(): BasemapTileRenderer {
   };
 
   return {
+    warm() {
+      if (!broken) worker ??= startWorker();
+    },
     draw(request) {
       if (broken) {
         try {

@@ -71,6 +71,12 @@ describe('parseBasemapMeta', () => {
     expect(() => parseBasemapMeta({ ...META_JSON, maxzoom: 'x' })).toThrow(/maxzoom/);
     expect(() => parseBasemapMeta({ ...META_JSON, bounds: [1, 2] })).toThrow(/bounds/);
     expect(() => parseBasemapMeta({ ...META_JSON, tiles: [] })).toThrow(/tiles/);
+    expect(() => parseBasemapMeta({ ...META_JSON, tileSize: 300 })).toThrow(/tileSize/);
+  });
+
+  it('takes 256-pixel tiles where basemap.json names no size', () => {
+    expect(parseBasemapMeta(META_JSON).tileSize).toBe(256);
+    expect(parseBasemapMeta({ ...META_JSON, tileSize: 512 }).tileSize).toBe(512);
   });
 });
 
@@ -108,6 +114,21 @@ describe('createBasemapTileSource', () => {
     expect(fetchFn.urls).toEqual([`${url}/16/34409/22593.pbf`]);
     expect(renderer.draws.map((d) => d.zoom)).toEqual([17, 17, 17, 17]);
     expect(renderer.draws.map((d) => d.transform.scale)).toEqual([0.125, 0.125, 0.125, 0.125]);
+  });
+
+  it('draws 512-pixel tiles in the style of the zoom a 256-pixel map shows there', async () => {
+    const fetchFn = fakeFetch({ [`${url}/16/34409/22593.pbf`]: bytes });
+    const renderer = fakeRenderer();
+    const source = createBasemapTileSource({
+      url,
+      meta: parseBasemapMeta({ ...META_JSON, tileSize: 512 }),
+      style: 'light',
+      fetchFn,
+      renderer,
+    });
+    await source.requestTile(CENTRE_Z16);
+    expect(renderer.draws[0]).toMatchObject({ zoom: 17, tileSizePx: 512 });
+    expect(renderer.draws[0]?.transform.scale).toBe(512 / 4096);
   });
 
   it('draws the ground only where no tile was written (404)', async () => {

@@ -37,6 +37,9 @@ export function parseBasemapMeta(value: unknown): BasemapMeta {
     Array.isArray(v.tiles) && v.tiles.every((t) => typeof t === 'string') ? (v.tiles as string[]) : [];
   if (tiles.length === 0) throw new Error('basemap.json: tiles must list a URL template');
   const extent = typeof v.extent === 'number' && v.extent > 0 ? v.extent : 4096;
+  if (v.tileSize !== undefined && v.tileSize !== 256 && v.tileSize !== 512)
+    throw new Error('basemap.json: tileSize must be 256 or 512');
+  const tileSize = v.tileSize === 512 ? 512 : 256;
   return {
     minzoom,
     maxzoom,
@@ -44,6 +47,7 @@ export function parseBasemapMeta(value: unknown): BasemapMeta {
     bounds: v.bounds,
     detailBounds,
     extent,
+    tileSize,
     tiles,
     ...(typeof v.attribution === 'string' ? { attribution: v.attribution } : {}),
   };
@@ -63,6 +67,7 @@ export interface BasemapTileSourceOptions {
   readonly style: BasemapStyleId;
   readonly fetchFn: FetchFn;
   readonly renderer: Pick<BasemapTileRenderer, 'draw'>;
+  /** Pixels per tile side; the basemap's `tileSize` by default. */
   readonly tileSizePx?: number;
   /** Bitmaps stored bottom row first, as WebGL imagery wants them (see `TileDrawRequest.flipY`). */
   readonly flipBitmapsY?: boolean;
@@ -81,7 +86,9 @@ const BYTES_CACHE_SIZE = 128;
 /** A tile source over a basemap folder served at `url`. */
 export function createBasemapTileSource(options: BasemapTileSourceOptions): BasemapTileSource {
   const { url, meta, style, fetchFn, renderer } = options;
-  const tileSizePx = options.tileSizePx ?? 256;
+  const tileSizePx = options.tileSizePx ?? meta.tileSize;
+  // The style's zoom: a 512-pixel tile of zoom z is drawn as a 256-pixel map shows z + 1.
+  const zoomOffset = Math.log2(meta.tileSize / 256);
   const template = meta.tiles[0] as string;
   const bytesCache = new Map<string, Promise<ArrayBuffer | null>>();
 
@@ -119,7 +126,7 @@ export function createBasemapTileSource(options: BasemapTileSourceOptions): Base
           key: tileUrl(url, template, source),
           bytes,
           styleId: style,
-          zoom: tile.z,
+          zoom: tile.z + zoomOffset,
           transform: pixelTransform(tile, source, meta.extent, tileSizePx),
           tileSizePx,
           ...(options.flipBitmapsY ? { flipY: true } : {}),

@@ -52,6 +52,17 @@ describe('createPackBasemapProvider', () => {
     expect(provider.credit.html).toBe('Demo-Daten (synthetisch)');
   });
 
+  it('has Cesium ask for tiles as wide as basemap.json says they are drawn', async () => {
+    const provider = await createPackBasemapProvider({
+      url: '/tiles/demo/basemap',
+      style: 'light',
+      fetchFn: fetchOf({ '/tiles/demo/basemap/basemap.json': { ...META_JSON, tileSize: 512 } }),
+      renderer,
+    });
+    expect(provider.tileWidth).toBe(512);
+    expect(provider.tileHeight).toBe(512);
+  });
+
   it('answers a tile request with the drawn picture, fetching the tile by its XYZ address', async () => {
     const fetchFn = fetchOf({ '/tiles/demo/basemap/basemap.json': META_JSON });
     const provider = await createPackBasemapProvider({

@@ -19,7 +19,7 @@ export interface PackBasemapProviderOptions {
   readonly style: BasemapStyleId;
   /** The app's fetch; `globalThis.fetch` by default. */
   readonly fetchFn?: FetchFn;
-  /** Pixels per tile side; 256 by default. */
+  /** Pixels per tile side; the basemap's `tileSize` by default. */
   readonly tileSizePx?: number;
   /** The deepest level Cesium asks for (overzoomed beyond the data); 21 by default. */
   readonly maximumLevel?: number;
@@ -91,14 +91,16 @@ export async function createPackBasemapProvider(
   options: PackBasemapProviderOptions,
 ): Promise<ImageryProvider> {
   const fetchFn: FetchFn = options.fetchFn ?? ((url) => globalThis.fetch(url));
+  const renderer = options.renderer ?? sharedBasemapTileRenderer();
+  renderer.warm?.();
   const meta = await loadBasemapMeta(options.url, fetchFn);
-  const tileSizePx = options.tileSizePx ?? 256;
+  const tileSizePx = options.tileSizePx ?? meta.tileSize;
   const source = createBasemapTileSource({
     url: options.url,
     meta,
     style: options.style,
     fetchFn,
-    renderer: options.renderer ?? sharedBasemapTileRenderer(),
+    renderer,
     tileSizePx,
     // Cesium uploads ImageBitmaps as they are stored (WebGL ignores its flip for them).
     flipBitmapsY: true,

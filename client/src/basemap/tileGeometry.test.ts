@@ -9,6 +9,7 @@ const META: BasemapMeta = {
   bounds: [8.65, 48.52, 9.2, 48.82],
   detailBounds: [8.99, 48.667, 9.04, 48.706],
   extent: 4096,
+  tileSize: 256,
   tiles: ['{z}/{x}/{y}.pbf'],
 };
 /** Tile of Böblingen's centre (9.015, 48.685) at zoom 16, and of a point in the Schönbuch. */

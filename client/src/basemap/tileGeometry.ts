@@ -18,6 +18,8 @@ export interface BasemapMeta {
   readonly bounds: BoundsDeg;
   readonly detailBounds: BoundsDeg;
   readonly extent: number;
+  /** Pixels a tile is drawn wide: at 512 a tile of zoom z is drawn as a 256-pixel map's z + 1. */
+  readonly tileSize: number;
   readonly tiles: readonly string[];
   readonly attribution?: string;
 }

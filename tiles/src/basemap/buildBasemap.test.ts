@@ -145,12 +145,23 @@ describe('buildBasemap', () => {
 
   it('leaves footprints and side streets out of the small scales', async () => {
     await buildBasemap({ packDir, cityOutDir, name: 'Test' });
-    const { x, y } = tileOf(LON, LAT, 12);
-    const tile = decodeTile(await readFile(join(cityOutDir, BASEMAP_DIR, '12', String(x), `${y}.pbf`)));
+    // A tile of zoom 11 is drawn 512 pixels wide, where a 256-pixel map shows zoom 12.
+    const { x, y } = tileOf(LON, LAT, 11);
+    const tile = decodeTile(await readFile(join(cityOutDir, BASEMAP_DIR, '11', String(x), `${y}.pbf`)));
     expect(tile.layers.buildings).toBeUndefined();
     const roads = tile.layers.roads;
     const classes = Array.from({ length: roads?.length ?? 0 }, (_, i) => roads?.feature(i).properties.class);
     expect(classes).toEqual(['primary']);
+    // One zoom deeper (shown at 13) the residential streets come in.
+    const deeper = tileOf(LON, LAT, 12);
+    const at12 = decodeTile(
+      await readFile(join(cityOutDir, BASEMAP_DIR, '12', String(deeper.x), `${deeper.y}.pbf`)),
+    );
+    const classes12 = Array.from(
+      { length: at12.layers.roads?.length ?? 0 },
+      (_, i) => at12.layers.roads?.feature(i).properties.class,
+    );
+    expect(classes12).toContain('residential');
   });
 
   it('describes the build in basemap.json and writes no empty tiles', async () => {
@@ -158,6 +169,7 @@ describe('buildBasemap', () => {
     const json = await readBasemapJson(cityOutDir);
     expect(json?.minzoom).toBe(8);
     expect(json?.maxzoom).toBe(16);
+    expect(json?.tileSize).toBe(512);
     expect(json?.attribution).toBe('Demo');
     expect(json?.vector_layers.map((layer) => layer.id)).toEqual(['forest', 'buildings', 'roads', 'places']);
     const tiles = await listTiles(join(cityOutDir, BASEMAP_DIR));

@@ -22,7 +22,15 @@ import { placeLabelZooms } from './placeLabelZooms.ts';
 import type { TileFeature, TileLayer, TilePoint } from './encodeVectorTile.ts';
 
 /** Bump when the output changes for the same input, so old builds are redone. */
-export const BASEMAP_BUILDER_VERSION = '4';
+export const BASEMAP_BUILDER_VERSION = '5';
+/**
+ * Pixels a tile is drawn wide. At 512 a tile of zoom z is shown where a 256-pixel map shows zoom
+ * z + 1 (as in MapLibre), so it carries what that zoom shows. The globe asks for a quarter of the
+ * tiles for the same sharpness, and street names have more room along a tile.
+ */
+export const BASEMAP_TILE_SIZE = 512;
+/** The zoom of a 256-pixel map a tile of zoom z is shown at: z + this. */
+const DISPLAY_ZOOM_OFFSET = Math.log2(BASEMAP_TILE_SIZE / 256);
 export const BASEMAP_MIN_ZOOM = 8;
 /** Deepest zoom built over the whole region. */
 export const REGION_MAX_ZOOM = 13;
@@ -59,6 +67,8 @@ export interface BasemapJson {
   readonly detailBounds: BoundsDeg;
   readonly center: readonly [lon: number, lat: number, zoom: number];
   readonly extent: number;
+  /** Pixels each tile is drawn wide (MapLibre's `tileSize`); 256 where missing. */
+  readonly tileSize: number;
   readonly vector_layers: readonly {
     id: BasemapLayer;
     minzoom: number;
@@ -207,8 +217,9 @@ function toTileFeature(feature: VtFeature): TileFeature {
   };
 }
 
-/** The tile's layers from the tilers' features that show at `zoom`. */
-function tileLayers(features: readonly VtFeature[], zoom: number): TileLayer[] {
+/** The layers of the tile of zoom `tileZoom` from the tilers' features that show where it is drawn. */
+function tileLayers(features: readonly VtFeature[], tileZoom: number): TileLayer[] {
+  const zoom = tileZoom + DISPLAY_ZOOM_OFFSET;
   const byLayer = new Map<string, TileFeature[]>();
   for (const feature of features) {
     const tags = feature.tags ?? {};
@@ -301,8 +312,8 @@ export async function buildBasemap(options: BuildBasemapOptions): Promise<BuildB
         places,
         placeLabelZooms(
           places.filter((f) => f.layer === 'places'),
-          BASEMAP_MIN_ZOOM,
-          BASEMAP_MAX_ZOOM,
+          BASEMAP_MIN_ZOOM + DISPLAY_ZOOM_OFFSET,
+          BASEMAP_MAX_ZOOM + DISPLAY_ZOOM_OFFSET,
         ),
       ),
       { ...common, buffer: PLACES_BUFFER },
@@ -351,6 +362,7 @@ export async function buildBasemap(options: BuildBasemapOptions): Promise<BuildB
     detailBounds,
     center: [(detailBounds[0] + detailBounds[2]) / 2, (detailBounds[1] + detailBounds[3]) / 2, 14],
     extent: BASEMAP_EXTENT,
+    tileSize: BASEMAP_TILE_SIZE,
     vector_layers: vectorLayers(features),
     ...(options.attribution ? { attribution: options.attribution } : {}),
     builderVersion: BASEMAP_BUILDER_VERSION,
