@@ -1,6 +1,7 @@
 /**
  * The demo catalogue's own layers in a real Chromium: turning on a polygon layer (the fibre rollout)
- * and a point layer (the LoRaWAN gateways with their antenna symbols) draws them, checked by pixels.
+ * and a point layer (the LoRaWAN gateways with their antenna symbols) draws them, checked by pixels;
+ * a real file opened from the layer panel (polygons in UTM 32N) is reprojected, drawn and kept local.
  * Screenshots go to `test-results/` to look at.
  */
 import { mkdirSync } from 'node:fs';
@@ -11,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../server/src/app.ts';
 import { createApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
+import proj4 from 'proj4';
+import { fixture as fixturePath } from '../../scripts/fixtures/fixturesDir.ts';
+import { itWithFixtures } from '../../scripts/fixtures/withFixtures.ts';
 import { chromiumAvailable, launchChromium, waitForTwin } from './chromium.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -141,4 +145,57 @@ describe.skipIf(!chromiumAvailable())('the demo catalogue in Chromium', () => {
       .toBeGreaterThan(800);
     await page.screenshot({ path: join(resultsDir, 'catalogue-gateways.png') });
   });
+
+  itWithFixtures(
+    "shows a file of one's own, a town's parking areas in UTM 32N: reprojected, drawn, not in the link",
+    async () => {
+      const file = fixturePath('geojson/esslingen-parking-polygons-epsg25832.geojson');
+      await page.locator('[data-testid="drop-file-input"]').setInputFiles(file);
+      const status = page.locator('[data-testid="drop-file-status"]');
+      await expect.poll(() => status.getAttribute('data-state'), { timeout: 30_000 }).toBe('loaded');
+      // 250 features, six of them without coordinates: those are named, the rest drawn.
+      const said = (await status.textContent()) ?? '';
+      expect(said).toContain(
+        '„esslingen-parking-polygons-epsg25832.geojson“: 244 Objekte auf der Karte. Umgerechnet aus EPSG:25832.',
+      );
+      expect(said).toMatch(/fehlt auf der Karte: .*feature 92/);
+      const item = page.locator('[data-testid="layer"]', { hasText: 'esslingen-parking-polygons' });
+      await item.waitFor({ timeout: 10_000 });
+      const layerId = await item.getAttribute('data-layer-id');
+      await page.waitForSelector(`[data-layer-id="${layerId}"][data-layer-state="ACTIVE"]`, {
+        timeout: 30_000,
+      });
+      // Straight above the areas' middle (the file's UTM box, converted here on its own): they are drawn.
+      const utm = '+proj=utm +zone=32 +ellps=GRS80 +units=m +no_defs';
+      const [lon, lat] = proj4(utm, 'EPSG:4326', [522_805, 5_398_447]);
+      const view = { lon, lat, heightM: 1500, headingDeg: 0, pitchDeg: -90 };
+      await page.evaluate(
+        (v) =>
+          (
+            window as unknown as { __citytwin: { setView: ((v: object) => void) | null } }
+          ).__citytwin.setView?.(v),
+        view,
+      );
+      // The file's layer on and off at the same view: it changes a good part of the picture.
+      await page.waitForFunction(() => window.__citytwin?.groundLoaded?.() === true, undefined, {
+        timeout: 120_000,
+      });
+      const withFile = await canvasShot();
+      await page.uncheck(`#layer-toggle-${layerId}`);
+      await expect
+        .poll(
+          async () => {
+            const stats = await pixelStats(page, await canvasShot(), withFile, [0, 0, 0], 45);
+            return stats.changed / stats.total;
+          },
+          { timeout: 30_000, interval: 500 },
+        )
+        .toBeGreaterThan(0.01);
+      await page.check(`#layer-toggle-${layerId}`);
+      await page.screenshot({ path: join(resultsDir, 'catalogue-own-file.png') });
+      // The file stays on this device: the link names no added layer.
+      expect(new URL(page.url()).searchParams.get('add')).toBeNull();
+    },
+    180_000,
+  );
 });

@@ -2,8 +2,8 @@
  * A WMS layer of a real MapServer in the running twin: the demo pack with one more catalogue entry,
  * a WMS on a loopback port (server/src/testing/mapServer.ts). The server puts the MapServer's origin
  * into its Content-Security-Policy by itself; the layer's imagery appears on the map where the data
- * is, in the data's colour, without a CSP violation; and feature info for a point of the layer,
- * asked from the page under that policy, names the park with its umlauts.
+ * is, in the data's colour, without a CSP violation; and a click on the map opens the info panel with
+ * the park's feature info, umlauts intact.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,8 +22,7 @@ import {
   startMapServer,
   type MapServerHandle,
 } from '../../server/src/testing/mapServer.ts';
-import { parseFeatureInfo } from '../src/ogc/featureInfo.ts';
-import { wmsFeatureInfoUrl } from '../src/ogc/wmsRequests.ts';
+import { readShareState } from '../src/share/shareLink.ts';
 import { chromiumAvailable, launchChromium, waitForTwin } from './chromium.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -208,22 +207,86 @@ describe.skipIf(!chromiumAvailable() || !mapServerAvailable())(
       expect(newer.every((b) => Number(b.split(',')[1]) > lat + 0.05)).toBe(true);
     });
 
-    it('gets feature info for the park from the page, under the twin\u2019s policy', async () => {
-      const entry = {
-        url: `${mapServer.url}/`,
-        layers: 'flaechen',
-        version: '1.3.0' as const,
-        format: 'image/png',
-        title: { de: 'Flächen', en: 'Areas' },
+    it('opens the feature info of the park in the info panel for a click on the map', async () => {
+      const [lon, lat] = AREAS_CENTRE_LON_LAT;
+      await page.evaluate(
+        ([lon, lat]) => {
+          const probe = (window as unknown as { __citytwin?: { setView: ((v: object) => void) | null } })
+            .__citytwin;
+          probe?.setView?.({ lon, lat, heightM: 1200, headingDeg: 0, pitchDeg: -90 });
+        },
+        [lon, lat] as const,
+      );
+      type Probe = {
+        screenPositionOf: ((p: readonly [number, number, number]) => [number, number] | null) | null;
+        pickIdAt?: (x: number, y: number) => string | null;
       };
-      const url = wmsFeatureInfoUrl(entry, AREAS_CENTRE_LON_LAT, 2, 'application/vnd.ogc.gml');
-      const answer = await page.evaluate(async (u) => {
-        const response = await fetch(u);
-        return { text: await response.text(), type: response.headers.get('content-type') ?? '' };
-      }, url);
-      const [layer] = parseFeatureInfo(answer.text, answer.type, 'Flächen');
-      expect(layer?.features[0]?.title).toBe('Stadtgarten');
-      expect(layer?.features[0]?.properties).toContainEqual(['Nutzung', 'Grünfläche']);
+      const canvas = await page.locator('.cesium-widget canvas').boundingBox();
+      if (!canvas) throw new Error('no map canvas');
+      const panel = page.locator('[data-testid="feature-info-panel"]');
+      // A spot of the park that no building, sensor or drawn feature of the other layers covers.
+      let found = false;
+      for (const [dx, dy] of [
+        [0, 0],
+        [-0.002, -0.002],
+        [0.002, 0.002],
+        [-0.002, 0.002],
+        [0.002, -0.002],
+      ] as const) {
+        const at = await page.evaluate(
+          (p) => {
+            const probe = (window as unknown as { __citytwin: Probe }).__citytwin;
+            const screen = probe.screenPositionOf?.(p) ?? null;
+            return screen && probe.pickIdAt?.(screen[0], screen[1]) === null ? screen : null;
+          },
+          [lon + dx, lat + dy, 0] as const,
+        );
+        if (!at) continue;
+        await page.mouse.click(canvas.x + at[0], canvas.y + at[1]);
+        await expect
+          .poll(() => page.getAttribute('[data-testid="feature-info"]', 'aria-busy'), { timeout: 30_000 })
+          .toBe('false');
+        if ((await panel.textContent())?.includes('Stadtgarten')) {
+          found = true;
+          break;
+        }
+        await panel.locator('.info-close').click();
+      }
+      expect(found).toBe(true);
+      // The service's layer by its title, the park's attributes with their umlauts.
+      expect(await panel.locator('h4').first().textContent()).toBe('Flächen');
+      const rows = await panel.locator('tbody tr').allTextContents();
+      expect(rows).toContain('NutzungGrünfläche');
+      expect(rows).toContain('EigentümerStadt Böblingen');
+      expect(mapServer.requests.some((r) => /REQUEST=GetFeatureInfo/i.test(r))).toBe(true);
+      await page.screenshot({ path: join(resultsDir, 'ogc-feature-info.png') });
+    });
+
+    it('adds a layer of the MapServer by its address: its layers are listed, and the link carries it', async () => {
+      await page.click('[data-testid="add-layer-open"]');
+      const dialog = page.locator('[data-testid="add-layer-dialog"]');
+      await dialog.locator('[data-testid="add-layer-url"]').fill(`${mapServer.url}/`);
+      await dialog.locator('[data-testid="add-layer-read"]').click();
+      // The capabilities are read: the service's layers by their titles, the one chosen added.
+      const option = dialog.locator('[data-testid="add-layer-option-linien"]');
+      await option.waitFor({ timeout: 30_000 });
+      expect(await dialog.locator('label[for]').allTextContents()).toEqual(
+        expect.arrayContaining(['Flächen (flaechen)', 'Brunnen (punkte)', 'Gewässer (linien)']),
+      );
+      await option.check();
+      await dialog.locator('[data-testid="add-layer-add"]').click();
+      const added = page.locator('[data-testid="layer"]', { hasText: 'Gewässer' });
+      await added.waitFor({ timeout: 10_000 });
+      expect(await added.getAttribute('data-layer-id')).not.toBeNull();
+      // Its map is asked for, and the address now holds it, so a shared link shows it too.
+      await expect
+        .poll(() => mapServer.requests.some((r) => /REQUEST=GetMap/i.test(r) && /LAYERS=linien/i.test(r)), {
+          timeout: 60_000,
+        })
+        .toBe(true);
+      await expect
+        .poll(() => readShareState(new URL(page.url()).search).added.map((e) => e.type === 'wms' && e.layers))
+        .toEqual(['linien']);
     });
   },
 );

@@ -53,6 +53,18 @@ describe('parseFeatureInfo', () => {
     ]);
   });
 
+  it('leaves out the fields a feature has no value for', () => {
+    const body = JSON.stringify({
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', properties: { name: 'Stadtgarten', Straße: null, Nummer: '', nr: 0 } }],
+    });
+    const [layer] = parseFeatureInfo(body, 'application/json', 'Flächen');
+    expect(layer?.features[0]?.properties).toEqual([
+      ['name', 'Stadtgarten'],
+      ['nr', '0'],
+    ]);
+  });
+
   it('reads GML 3 feature collections (GeoServer) by feature type', () => {
     const body = `<wfs:FeatureCollection xmlns:wfs="http://www.opengis.net/wfs" xmlns:gml="http://www.opengis.net/gml" xmlns:ct="urn:ct">
       <gml:featureMember><ct:gebaeude gml:id="g.1"><ct:bezeichnung>Rathaus</ct:bezeichnung><ct:höhe>21</ct:höhe></ct:gebaeude></gml:featureMember>

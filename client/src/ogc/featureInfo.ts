@@ -45,8 +45,10 @@ function titleOf(properties: readonly (readonly [string, string])[]): string | n
   return null;
 }
 
+/** A feature with the properties that have a value (services list every field of the layer). */
 function feature(properties: (readonly [string, string])[]): FeatureInfoFeature {
-  return { title: titleOf(properties), properties };
+  const filled = properties.filter(([, value]) => value.trim() !== '');
+  return { title: titleOf(filled), properties: filled };
 }
 
 function valueText(value: unknown): string {
