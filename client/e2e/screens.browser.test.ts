@@ -297,12 +297,13 @@ describe.skipIf(!chromiumAvailable())('windows, cockpit and wall screens in Chro
         { timeout: 10_000 },
       )
       .toBeLessThan(1);
-    // The garage's value on the wall is the one of that time.
+    // The garage's value on the wall is the one of that time. It comes with the wall's history
+    // snapshot of that moment, which a loaded machine answered after more than 10 s once (CI, 7 Dec).
     await expect
       .poll(
         () => wall.getAttribute(`[data-testid="garage"][data-sensor-id="${garage.id}"]`, 'data-free-spaces'),
         {
-          timeout: 10_000,
+          timeout: 30_000,
         },
       )
       .toBe(String(expectedFree(garage.id, at)));
