@@ -58,6 +58,7 @@ import { LiveFrames } from '../../src/viewer/liveFrames.ts';
 import type { LayerImplementation } from '../../src/layers/layerModel.ts';
 import type { CityFeature } from '../../src/geo/geojson.ts';
 import { createVectorCesiumImpl } from '../../src/layers/types/geojson/vectorCesiumImpl.ts';
+import { createGroundHeights } from '../../src/viewer/groundHeight.ts';
 import type { VectorStyle } from '../../../protocol/index.ts';
 import type { CityInfo } from '../../../protocol/index.ts';
 
@@ -198,6 +199,7 @@ function markerLayer(live: LiveStore, frames: LiveFrames, sensors: readonly Sens
     requestRender: () => scene.requestRender(),
     nowServerMs: () => live.nowServerMs(performance.now()),
     mapTime: { nowMs: () => Date.now(), subscribe: () => () => undefined },
+    ground: createGroundHeights(scene),
   };
   return createEnvironmentCesiumImpl(context);
 }
@@ -530,6 +532,7 @@ async function setupGeojson(kind: GeojsonSceneKind, count: number): Promise<Geoj
       requestRender: () => scene.requestRender(),
       nowServerMs: () => Date.now(),
       mapTime: { nowMs: () => Date.now(), subscribe: () => () => undefined },
+      ground: createGroundHeights(scene),
     };
     const layer = createVectorCesiumImpl(context, () => Promise.resolve(features), 1, PARCEL_STYLE);
     await layer.load();

@@ -56,6 +56,7 @@ import { FeatureColorRegistry } from './featureColorRegistry.ts';
 import type { CesiumLayerContext, MapTime } from './layerContext.ts';
 import { LiveFrames } from './liveFrames.ts';
 import { createIncidentsOnMap, type DrawMode } from './incidentsCesiumImpl.ts';
+import { createGroundHeights } from './groundHeight.ts';
 import { TILE_SETTINGS, type TileSettings } from './viewerProfile.ts';
 import {
   createMeasureTool,
@@ -236,8 +237,10 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
   });
   const removeFlush = scene.preUpdate.addEventListener(() => liveFrames.flush());
 
+  const groundHeights = createGroundHeights(scene);
   const context: CesiumLayerContext = {
     viewer,
+    ground: groundHeights,
     info,
     sensors: options.sensors,
     live,
@@ -668,6 +671,7 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
       for (const layer of bound) layer.unbind();
       removeFlush();
       liveFrames.destroy();
+      groundHeights.destroy();
       featureInfoAbort?.abort();
       clicks.destroy();
       stopViewReports();

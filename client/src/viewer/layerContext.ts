@@ -9,6 +9,7 @@ import type { I18nStore } from '../i18n/i18nStore.ts';
 import type { LiveStore } from '../live/liveStore.ts';
 import type { SensorIndex } from '../sensors/sensorIndex.ts';
 import type { FeatureColorRegistry } from './featureColorRegistry.ts';
+import type { GroundHeights } from './groundHeight.ts';
 import type { LiveFrames, LiveRefresh } from './liveFrames.ts';
 
 /**
@@ -34,6 +35,8 @@ export interface CesiumLayerContext {
   readonly featureColors: FeatureColorRegistry;
   readonly fetchFn: FetchLike;
   readonly mapTime: MapTime;
+  /** The ground under what layers draw: the pack's terrain, or the ellipsoid. */
+  readonly ground: GroundHeights;
   /** Asks for a frame (the viewer renders only on request). */
   requestRender(): void;
   /** Estimated server time now, or null before the first server time arrived. */

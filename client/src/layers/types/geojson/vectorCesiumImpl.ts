@@ -7,15 +7,25 @@
  * - labels: one LabelCollection, decluttered on screen; clusters: a BillboardCollection of counts.
  * Features outside their dates (`time`) are hidden at the map's time. Clusters and labels are
  * recomputed when the camera comes to rest (`camera.moveEnd`), not in every frame.
+ *
+ * On a pack's terrain (decision 0016) fills, and lines without heights, are draped on the ground (a
+ * GroundPrimitive and a GroundPolylinePrimitive, classifying the terrain only, so roofs keep their
+ * colour); lines with a height at every vertex (the pack's roads) stay as they are, and points and
+ * labels without a height of their own stand at the ground's sampled height. The terrain
+ * arrives after the layers may have loaded, so a change of terrain draws the layer again.
  */
 import {
   ArcType,
   BillboardCollection,
+  ClassificationType,
   Cartesian3,
   Color,
   ColorGeometryInstanceAttribute,
   DistanceDisplayCondition,
   GeometryInstance,
+  GroundPolylineGeometry,
+  GroundPolylinePrimitive,
+  GroundPrimitive,
   HorizontalOrigin,
   LabelCollection,
   LabelStyle,
@@ -43,6 +53,7 @@ import {
   type CityFeature,
   type LonLatMaybeHeight,
 } from '../../../geo/geojson.ts';
+import { placeKey, type LonLat } from '../../../viewer/groundHeight.ts';
 import type { CesiumLayerContext } from '../../../viewer/layerContext.ts';
 import type { LayerImplementation } from '../../layerModel.ts';
 import {
@@ -107,6 +118,15 @@ interface LabelItem {
 
 function cartesian(p: LonLatMaybeHeight, liftM: number): Cartesian3 {
   return Cartesian3.fromDegrees(p[0], p[1], heightOf(p) + liftM);
+}
+
+/** Ground heights sampled for places without a height of their own, by {@link placeKey}. */
+type GroundAt = ReadonlyMap<string, number>;
+
+/** Where a point or label stands: its own height, else the sampled ground (0 on the ellipsoid). */
+function standing(p: LonLatMaybeHeight, groundAt: GroundAt, liftM: number): Cartesian3 {
+  const heightM = p.length === 3 ? p[2] : (groundAt.get(placeKey(p[0], p[1])) ?? 0);
+  return Cartesian3.fromDegrees(p[0], p[1], heightM + liftM);
 }
 
 /** A ring without GeoJSON's repeated last position (Cesium polygons must not repeat it). */
@@ -223,10 +243,13 @@ export function createVectorCesiumImpl(
   let intervals: (FeatureInterval | null)[] = [];
   /** Whether each feature is inside its dates at the map's time. */
   let inTime: boolean[] = [];
-  let fills: Primitive | null = null;
+  let fills: Primitive | GroundPrimitive | null = null;
   let lines: Primitive | null = null;
+  /** Lines without heights, draped on the terrain. */
+  let groundLines: GroundPolylinePrimitive | null = null;
   let fillItems: InstanceItem[] = [];
   let lineItems: InstanceItem[] = [];
+  let groundLineItems: InstanceItem[] = [];
   let dots: PointPrimitiveCollection | null = null;
   let icons: BillboardCollection | null = null;
   let clusters: BillboardCollection | null = null;
@@ -241,7 +264,10 @@ export function createVectorCesiumImpl(
   let preparingFrames = 0;
   const cleanups: (() => void)[] = [];
 
-  function applyInstances(primitive: Primitive | null, items: readonly InstanceItem[]): boolean {
+  function applyInstances(
+    primitive: Primitive | GroundPrimitive | GroundPolylinePrimitive | null,
+    items: readonly InstanceItem[],
+  ): boolean {
     if (!primitive) return true;
     if (!primitive.ready) return false;
     const scratch = new Color();
@@ -259,7 +285,10 @@ export function createVectorCesiumImpl(
 
   function flushInstances(): void {
     if (!instancesDirty) return;
-    const done = applyInstances(fills, fillItems) && applyInstances(lines, lineItems);
+    const done =
+      applyInstances(fills, fillItems) &&
+      applyInstances(lines, lineItems) &&
+      applyInstances(groundLines, groundLineItems);
     if (done) {
       instancesDirty = false;
       context.requestRender();
@@ -274,7 +303,7 @@ export function createVectorCesiumImpl(
   function afterRender(): void {
     flushInstances();
     if (!visible) return;
-    const building = (fills !== null && !fills.ready) || (lines !== null && !lines.ready);
+    const building = [fills, lines, groundLines].some((p) => p !== null && !p.ready);
     const atlasPending = [icons, clusters, labels].some(
       (c) => c !== null && c.length > 0 && !(c as unknown as { ready: boolean }).ready,
     );
@@ -360,10 +389,37 @@ export function createVectorCesiumImpl(
     context.requestRender();
   }
 
-  function build(): void {
+  /** Whether fills and lines are draped on the ground: a terrain to drape on, and a GPU that can. */
+  function drapes(): boolean {
+    return (
+      context.ground.hasTerrain &&
+      GroundPrimitive.isSupported(scene) &&
+      GroundPolylinePrimitive.isSupported(scene)
+    );
+  }
+
+  /** The ground heights of the points and label anchors without a height of their own. */
+  async function sampleGround(): Promise<GroundAt> {
+    if (!context.ground.hasTerrain) return new Map();
+    const places = new Map<string, LonLat>();
+    const want = (p: LonLatMaybeHeight | null) => {
+      if (p && p.length !== 3) places.set(placeKey(p[0], p[1]), [p[0], p[1]]);
+    };
+    for (const feature of features) {
+      for (const point of pointsOf(feature.geometry)) want(point);
+      if (style?.label) want(labelAnchor(feature));
+    }
+    const list = [...places];
+    const heights = await context.ground.heightsAt(list.map(([, place]) => place));
+    return new Map(list.map(([key], i) => [key, heights[i] ?? 0]));
+  }
+
+  function build(groundAt: GroundAt): void {
+    const drape = drapes();
     const resolve = createStyleResolver(style);
     const fillInstances: GeometryInstance[] = [];
     const lineInstances: GeometryInstance[] = [];
+    const groundLineInstances: GeometryInstance[] = [];
     const dotCollection = new PointPrimitiveCollection({ show: false });
     const iconCollection = new BillboardCollection({ scene, show: false });
     const labelCollection = style?.label ? new LabelCollection({ scene, show: false }) : null;
@@ -380,14 +436,16 @@ export function createVectorCesiumImpl(
         const id = tagOf(feature);
         const color = fillColorOf(resolved.fillColor);
         fillItems.push({ feature: index, id, color });
+        const polygonHierarchy = new PolygonHierarchy(
+          openRing(outer, 0),
+          holes.map((hole) => new PolygonHierarchy(openRing(hole, 0))),
+        );
         fillInstances.push(
           new GeometryInstance({
             geometry: new PolygonGeometry({
-              polygonHierarchy: new PolygonHierarchy(
-                openRing(outer, 0),
-                holes.map((hole) => new PolygonHierarchy(openRing(hole, 0))),
-              ),
-              height: heightOf(outer[0] as LonLatMaybeHeight) + FILL_LIFT_M,
+              polygonHierarchy,
+              // Draped, the ground gives the heights; else a level fill at the first corner's height.
+              ...(drape ? {} : { height: heightOf(outer[0] as LonLatMaybeHeight) + FILL_LIFT_M }),
               vertexFormat: PerInstanceColorAppearance.FLAT_VERTEX_FORMAT,
             }),
             id,
@@ -402,17 +460,21 @@ export function createVectorCesiumImpl(
         const liftM = LINE_LIFT_BASE_M + LINE_LIFT_PER_PX_M * resolved.lineWidthPx;
         const positions = line.map((p) => cartesian(p, liftM));
         if (positions.length < 2) continue;
+        // A line with the ground's height at each vertex (the pack's roads) is drawn as it is.
+        const onGround = drape && line.some((p) => p.length !== 3);
         const id = tagOf(feature);
-        lineItems.push({ feature: index, id, color: lineColor });
-        lineInstances.push(
+        (onGround ? groundLineItems : lineItems).push({ feature: index, id, color: lineColor });
+        (onGround ? groundLineInstances : lineInstances).push(
           new GeometryInstance({
-            geometry: new PolylineGeometry({
-              positions,
-              width: resolved.lineWidthPx,
-              vertexFormat: PolylineColorAppearance.VERTEX_FORMAT,
-              // Features are small next to the earth: straight lines, no geodesic subdivision.
-              arcType: ArcType.NONE,
-            }),
+            geometry: onGround
+              ? new GroundPolylineGeometry({ positions, width: resolved.lineWidthPx })
+              : new PolylineGeometry({
+                  positions,
+                  width: resolved.lineWidthPx,
+                  vertexFormat: PolylineColorAppearance.VERTEX_FORMAT,
+                  // Features are small next to the earth: straight lines, no geodesic subdivision.
+                  arcType: ArcType.NONE,
+                }),
             id,
             attributes: {
               color: ColorGeometryInstanceAttribute.fromColor(lineColor.withAlpha(lineColor.alpha * alpha)),
@@ -422,7 +484,7 @@ export function createVectorCesiumImpl(
         );
       }
       for (const point of pointsOf(feature.geometry)) {
-        const position = cartesian(point, POINT_LIFT_M);
+        const position = standing(point, groundAt, POINT_LIFT_M);
         if (resolved.icon) {
           const sizePx = resolved.pointSizePx * ICON_SCALE;
           pointItems.push({
@@ -460,7 +522,7 @@ export function createVectorCesiumImpl(
       const text = labelCollection ? labelText(feature.properties, style) : null;
       const anchor = text ? labelAnchor(feature) : null;
       if (labelCollection && text && anchor) {
-        const position = cartesian(anchor, POINT_LIFT_M);
+        const position = standing(anchor, groundAt, POINT_LIFT_M);
         const hasSymbol = pointsOf(feature.geometry).length > 0;
         labelItems.push({
           feature: index,
@@ -487,31 +549,69 @@ export function createVectorCesiumImpl(
       }
     });
     if (fillInstances.length > 0) {
+      const fillOptions = {
+        geometryInstances: fillInstances,
+        appearance: new PerInstanceColorAppearance({ flat: true, translucent: true }),
+        show: false,
+      };
       fills = scene.primitives.add(
-        new Primitive({
-          geometryInstances: fillInstances,
-          appearance: new PerInstanceColorAppearance({ flat: true, translucent: true }),
-          show: false,
-        }),
+        drape
+          ? new GroundPrimitive({ ...fillOptions, classificationType: ClassificationType.TERRAIN })
+          : new Primitive(fillOptions),
       );
     }
-    if (lineInstances.length > 0) {
-      lines = scene.primitives.add(
-        new Primitive({
-          geometryInstances: lineInstances,
-          appearance: new PolylineColorAppearance({ translucent: true }),
-          show: false,
+    const lineOptions = (geometryInstances: GeometryInstance[]) => ({
+      geometryInstances,
+      appearance: new PolylineColorAppearance({ translucent: true }),
+      show: false,
+    });
+    if (lineInstances.length > 0) lines = scene.primitives.add(new Primitive(lineOptions(lineInstances)));
+    if (groundLineInstances.length > 0)
+      groundLines = scene.primitives.add(
+        new GroundPolylinePrimitive({
+          ...lineOptions(groundLineInstances),
+          classificationType: ClassificationType.TERRAIN,
         }),
       );
-    }
     dots = scene.primitives.add(dotCollection);
     icons = scene.primitives.add(iconCollection);
     clusters = style?.cluster ? scene.primitives.add(new BillboardCollection({ scene, show: false })) : null;
     labels = labelCollection ? scene.primitives.add(labelCollection) : null;
   }
 
+  /** Takes what `build` drew off the map. */
+  function clear(): void {
+    for (const item of [fills, lines, groundLines, dots, icons, clusters, labels])
+      if (item) scene.primitives.remove(item);
+    fills = lines = groundLines = null;
+    dots = null;
+    icons = clusters = null;
+    labels = null;
+    fillItems = [];
+    lineItems = [];
+    groundLineItems = [];
+    pointItems = [];
+    labelItems = [];
+    clustered = new Set();
+  }
+
+  /** Draws the features for the ground as it is now; a later call (new terrain) wins. */
+  let drawing = 0;
+  async function draw(): Promise<void> {
+    const mine = ++drawing;
+    const groundAt = await sampleGround();
+    if (destroyed || mine !== drawing) return;
+    clear();
+    build(groundAt);
+    setShow(visible);
+    instancesDirty = true;
+    preparingFrames = 0;
+    layoutOnScreen();
+    context.requestRender();
+  }
+
   function setShow(show: boolean): void {
-    for (const item of [fills, lines, dots, icons, clusters, labels]) if (item) item.show = show;
+    for (const item of [fills, lines, groundLines, dots, icons, clusters, labels]) if (item) item.show = show;
   }
 
   return {
@@ -522,8 +622,10 @@ export function createVectorCesiumImpl(
       intervals = features.map((feature) => (time ? featureInterval(feature.properties, time) : null));
       const nowMs = context.mapTime.nowMs();
       inTime = intervals.map((interval) => interval === null || isShownAt(interval, nowMs));
-      build();
-      setShow(visible);
+      await draw();
+      if (destroyed) return;
+      // The pack's terrain arrives after the viewer starts, or another comes: drawn again on it.
+      cleanups.push(context.ground.onChange(() => void draw()));
       if (time) cleanups.push(context.mapTime.subscribe(refreshTime));
       if (style?.cluster || labels)
         cleanups.push(
@@ -534,7 +636,6 @@ export function createVectorCesiumImpl(
         );
       // The primitives build in workers; attributes changed meanwhile are written when they are ready.
       cleanups.push(scene.postRender.addEventListener(afterRender));
-      layoutOnScreen();
     },
     setVisible(show) {
       visible = show;
@@ -555,16 +656,7 @@ export function createVectorCesiumImpl(
       destroyed = true;
       abort.abort();
       for (const cleanup of cleanups.splice(0)) cleanup();
-      for (const item of [fills, lines, dots, icons, clusters, labels])
-        if (item) scene.primitives.remove(item);
-      fills = lines = null;
-      dots = null;
-      icons = clusters = null;
-      labels = null;
-      fillItems = [];
-      lineItems = [];
-      pointItems = [];
-      labelItems = [];
+      clear();
       context.requestRender();
     },
   };

@@ -113,6 +113,15 @@ function setup() {
     requestRender: () => void renders++,
     nowServerMs: () => live.nowServerMs(0),
     mapTime: { nowMs: () => 0, subscribe: () => () => undefined },
+    // The ellipsoid: the ground is at 0 everywhere.
+    ground: {
+      hasTerrain: false,
+      heightNow: () => 0,
+      heightsAt: (places) => Promise.resolve(places.map(() => 0)),
+      lowestAt: () => Promise.resolve(0),
+      onChange: () => () => undefined,
+      destroy: () => undefined,
+    },
   };
   return { primitives, live, liveFrames, context, renders: () => renders };
 }
