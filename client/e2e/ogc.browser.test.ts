@@ -3,7 +3,9 @@
  * a WMS on a loopback port (server/src/testing/mapServer.ts). The server puts the MapServer's origin
  * into its Content-Security-Policy by itself; the layer's imagery appears on the map where the data
  * is, in the data's colour, without a CSP violation; and a click on the map opens the info panel with
- * the park's feature info, umlauts intact.
+ * the park's feature info, umlauts intact. The pack also offers the MapServer's areas as a further
+ * basemap (`basemaps.json`), drawn with its credit when picked, and a CZML layer of its catalogue is
+ * drawn and hidden by its switch.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +28,9 @@ import { readShareState } from '../src/share/shareLink.ts';
 import { chromiumAvailable, launchChromium, waitForTwin } from './chromium.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+/** The CZML layer's area: its middle and its colour (violet, in no map of the test). */
+const CZML_AREA_LON_LAT = [AREAS_CENTRE_LON_LAT[0] + 0.012, AREAS_CENTRE_LON_LAT[1]] as const;
+const CZML_RGB = [90, 0, 210] as const;
 const resultsDir = join(repoRoot, 'test-results');
 
 interface Violation {
@@ -99,7 +104,52 @@ describe.skipIf(!chromiumAvailable() || !mapServerAvailable())(
         pageSize: 3,
         visible: true,
       });
+      // A CZML layer of the catalogue: one opaque area east of the MapServer's areas.
+      const [clon, clat] = CZML_AREA_LON_LAT;
+      writeFileSync(
+        join(packDir, 'catalogue', 'messzone.czml'),
+        JSON.stringify([
+          { id: 'document', name: 'Messzone', version: '1.0' },
+          {
+            id: 'messzone',
+            name: 'Messzone Ost',
+            polygon: {
+              positions: {
+                cartographicDegrees: [
+                  ...[clon - 0.004, clat - 0.0025, 0, clon + 0.004, clat - 0.0025, 0],
+                  ...[clon + 0.004, clat + 0.0025, 0, clon - 0.004, clat + 0.0025, 0],
+                ],
+              },
+              material: { solidColor: { color: { rgba: [...CZML_RGB, 255] } } },
+            },
+          },
+        ]),
+      );
+      catalogue.layers.push({
+        id: 'messzone',
+        type: 'czml',
+        title: { de: 'Messzone (CZML)', en: 'Measuring zone (CZML)' },
+        url: '/data/boeblingen-demo/catalogue/messzone.czml',
+        visible: false,
+      });
       writeFileSync(layersPath, JSON.stringify(catalogue));
+      // A further basemap the pack offers: the MapServer's areas as one opaque map.
+      writeFileSync(
+        join(packDir, 'basemaps.json'),
+        JSON.stringify({
+          basemaps: [
+            {
+              id: 'ogc-karte',
+              type: 'wms',
+              title: { de: 'Flächenkarte (MapServer)', en: 'Area map (MapServer)' },
+              url: `${mapServer.url}/`,
+              layers: 'flaechen',
+              format: 'image/png',
+              attribution: 'Testkarte der Stadt Böblingen',
+            },
+          ],
+        }),
+      );
       const config = loadConfig({ env: { PORT: '0', HOST: '127.0.0.1', CITYTWIN_LOG_LEVEL: 'warn' } });
       app = await createApp(
         { ...config, dataDir, tilesDir: join(repoRoot, 'tiles', 'output') },
@@ -287,6 +337,68 @@ describe.skipIf(!chromiumAvailable() || !mapServerAvailable())(
       await expect
         .poll(() => readShareState(new URL(page.url()).search).added.map((e) => e.type === 'wms' && e.layers))
         .toEqual(['linien']);
+    });
+
+    /** Pixels of the map in `rgb` now. */
+    const mapPixelsOf = async (rgb: readonly [number, number, number]) => {
+      const png = await page.locator('canvas').first().screenshot();
+      return countColourInPage(page, png.toString('base64'), rgb);
+    };
+    const lookDownAt = (lon: number, lat: number) =>
+      page.evaluate(
+        ([lon, lat]) => {
+          const probe = (window as unknown as { __citytwin?: { setView: ((v: object) => void) | null } })
+            .__citytwin;
+          probe?.setView?.({ lon, lat, heightM: 2500, headingDeg: 0, pitchDeg: -90 });
+        },
+        [lon, lat] as const,
+      );
+
+    it('draws a CZML layer of the catalogue when switched on, and takes it away when switched off', async () => {
+      await lookDownAt(...CZML_AREA_LON_LAT);
+      expect(await mapPixelsOf(CZML_RGB)).toBeLessThan(50);
+      await page.check('#layer-toggle-messzone');
+      await expect
+        .poll(() => mapPixelsOf(CZML_RGB), { timeout: 60_000, interval: 2000 })
+        .toBeGreaterThan(2000);
+      await page.screenshot({ path: join(resultsDir, 'ogc-czml.png') });
+      await page.uncheck('#layer-toggle-messzone');
+      await expect.poll(() => mapPixelsOf(CZML_RGB), { timeout: 30_000, interval: 1000 }).toBeLessThan(50);
+    });
+
+    it('draws a further basemap the pack offers from MapServer, with its credit, when picked', async () => {
+      await lookDownAt(...AREAS_CENTRE_LON_LAT);
+      // The catalogue's WMS of the same areas is switched off: what is drawn in their colour then
+      // comes from the basemap.
+      await page.uncheck('#layer-toggle-ogc-flaechen');
+      await expect
+        .poll(() => mapPixelsOf(AREA_FILL_RGB), { timeout: 30_000, interval: 1000 })
+        .toBeLessThan(50);
+      const before = mapServer.requests.length;
+      await page.check('#basemap-ogc-karte');
+      await expect
+        .poll(() => page.textContent('[data-testid="basemap-picker"] .basemap-credit'))
+        .toContain('Testkarte der Stadt Böblingen');
+      await expect
+        .poll(
+          () =>
+            mapServer.requests
+              .slice(before)
+              .some((r) => /REQUEST=GetMap/i.test(r) && /LAYERS=flaechen/i.test(r)),
+          { timeout: 60_000 },
+        )
+        .toBe(true);
+      await expect
+        .poll(() => mapPixelsOf(AREA_FILL_RGB), { timeout: 90_000, interval: 2000 })
+        .toBeGreaterThan(500);
+      // The basemap's credit on the map as well.
+      expect(await page.textContent('.cesium-widget-credits')).toContain('Testkarte der Stadt Böblingen');
+      await page.screenshot({ path: join(resultsDir, 'ogc-basemap-mapserver.png') });
+      // Back to the town's own map: the areas' colour goes with the basemap.
+      await page.locator('[data-testid="basemap-option"]').first().check();
+      await expect
+        .poll(() => mapPixelsOf(AREA_FILL_RGB), { timeout: 60_000, interval: 2000 })
+        .toBeLessThan(50);
     });
   },
 );

@@ -3,13 +3,9 @@
  * Earth II imagery under the town's map, the pack's terrain or a plain ellipsoid, no Cesium ion, none of the stock widgets that would
  * reach the network (geocoder, base layer picker), and rendering only on request.
  */
-import { Credit, EllipsoidTerrainProvider, Ion, Terrain, type TerrainProvider, Viewer } from 'cesium';
-import { naturalEarthLayer } from './mapGround.ts';
+import { EllipsoidTerrainProvider, Ion, Terrain, type TerrainProvider, Viewer } from 'cesium';
+import { naturalEarthLayer, onScreenCredit } from './mapGround.ts';
 import 'cesium/Build/Cesium/Widgets/widgets.css';
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /**
  * Creates the viewer in `container`. `attribution` (the city pack's data credit) is shown as text in
@@ -50,6 +46,6 @@ export function createCesiumViewer(
   const scene = viewer.scene;
   // Live lines sit just above the ellipsoid; testing them against the globe's depth would clip them.
   scene.globe.depthTestAgainstTerrain = false;
-  if (attribution) viewer.creditDisplay.addStaticCredit(new Credit(escapeHtml(attribution), true));
+  if (attribution) viewer.creditDisplay.addStaticCredit(onScreenCredit(attribution));
   return viewer;
 }

@@ -25,6 +25,17 @@ export type PackBasemapFactory = (tilesUrl: string, style: 'light' | 'dark') => 
 /** Makes the screen-space place names of a `pack` basemap (they are not drawn into its tiles). */
 export type PlaceLabelsFactory = (tilesUrl: string, style: 'light' | 'dark') => Promise<PlaceLabels>;
 
+/**
+ * A credit shown on the map itself, not only in the credits' list: whoever made a map wants to be
+ * named where it is seen (a condition of CC BY and of the German survey's licences). Plain text.
+ */
+export function onScreenCredit(text: string): Credit {
+  return new Credit(
+    text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
+    true,
+  );
+}
+
 /** The world under the town: muted, so the town's map and the live colours carry the picture. */
 export function naturalEarthLayer(dark = false): ImageryLayer {
   return ImageryLayer.fromProviderAsync(
@@ -53,7 +64,7 @@ export function basemapProvider(
           style: basemap.style,
           format: basemap.format,
           tileMatrixSetID: basemap.tileMatrixSet,
-          credit: new Credit(basemap.attribution),
+          credit: onScreenCredit(basemap.attribution),
           ...(basemap.maximumLevel === undefined ? {} : { maximumLevel: basemap.maximumLevel }),
         }),
       );
@@ -63,7 +74,7 @@ export function basemapProvider(
           url: basemap.url,
           layers: basemap.layers,
           parameters: { format: basemap.format, styles: basemap.styles ?? '', version: basemap.version },
-          credit: new Credit(basemap.attribution),
+          credit: onScreenCredit(basemap.attribution),
           ...(basemap.maximumLevel === undefined ? {} : { maximumLevel: basemap.maximumLevel }),
         }),
       );
@@ -73,7 +84,7 @@ export function basemapProvider(
           url: basemap.url,
           ...(basemap.subdomains ? { subdomains: basemap.subdomains } : {}),
           maximumLevel: basemap.maximumLevel,
-          credit: new Credit(basemap.attribution),
+          credit: onScreenCredit(basemap.attribution),
         }),
       );
   }
