@@ -39,3 +39,12 @@ export function zodErrorText(error: z.ZodError, options: ZodErrorTextOptions = {
   const text = rest > 0 ? `${pretty}; and ${rest} more` : pretty;
   return text.length <= maxChars ? text : `${text.slice(0, maxChars - 1)}…`;
 }
+
+/**
+ * Where a value's first problem lies and what kind it is (zod's issue code), for code that says the
+ * problem in its own words (a user's file in the user's language); null when there is none.
+ */
+export function firstZodIssue(error: z.ZodError): { path: readonly PropertyKey[]; code: string } | null {
+  const [issue] = error.issues;
+  return issue ? { path: issue.path, code: issue.code } : null;
+}

@@ -158,7 +158,11 @@ describe.skipIf(!chromiumAvailable())('the demo catalogue in Chromium', () => {
       expect(said).toContain(
         '„esslingen-parking-polygons-epsg25832.geojson“: 244 Objekte auf der Karte. Umgerechnet aus EPSG:25832.',
       );
-      expect(said).toMatch(/fehlt auf der Karte: .*feature 92/);
+      // Which one and why, in plain German: the 93rd has too few points for an area.
+      expect(said).toContain(
+        'Objekt 93 in „esslingen-parking-polygons-epsg25832.geojson“ hat zu wenige Punkte für seine Form',
+      );
+      expect(said).not.toMatch(/Too small|expected/);
       const item = page.locator('[data-testid="layer"]', { hasText: 'esslingen-parking-polygons' });
       await item.waitFor({ timeout: 10_000 });
       const layerId = await item.getAttribute('data-layer-id');

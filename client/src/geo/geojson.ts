@@ -4,7 +4,7 @@
  * skipped instead of breaking a layer.
  */
 import { z } from 'zod';
-import { zodErrorText } from '../../../protocol/zodError.ts';
+import { firstZodIssue, zodErrorText } from '../../../protocol/zodError.ts';
 
 /** `[lon, lat]` or `[lon, lat, heightM]` in WGS84 degrees (RFC 7946). */
 export type LonLatMaybeHeight = readonly [number, number] | readonly [number, number, number];
@@ -41,10 +41,31 @@ export interface CityFeature {
   readonly geometry: Geometry;
 }
 
-/** The features that parsed, and one line per feature that did not. */
+/** Why a feature was left out, in words a message can say in any language. */
+export type RejectReason =
+  'notAFeature' | 'noGeometry' | 'geometryType' | 'tooFewPoints' | 'coordinates' | 'noId';
+
+/** A feature that was left out: its place in the file (0-based) and why. */
+export interface RejectedFeature {
+  readonly index: number;
+  readonly reason: RejectReason;
+}
+
+/** The features that parsed, and one line per feature that did not (with its reason, by index). */
 export interface ParsedFeatures {
   readonly features: readonly CityFeature[];
   readonly rejected: readonly string[];
+  readonly rejectedFeatures: readonly RejectedFeature[];
+}
+
+/** The reason of a feature's first problem, from where in the feature it lies. */
+function rejectReason(error: z.ZodError): RejectReason {
+  const issue = firstZodIssue(error);
+  const path = issue?.path ?? [];
+  if (path[0] !== 'geometry') return 'notAFeature';
+  if (path.length === 1) return issue?.code === 'invalid_type' ? 'noGeometry' : 'geometryType';
+  if (path[1] === 'type') return 'geometryType';
+  return issue?.code === 'too_small' ? 'tooFewPoints' : 'coordinates';
 }
 
 /** How {@link parseFeatureCollection} treats features. */
@@ -69,21 +90,24 @@ export function parseFeatureCollection(
   if (!collection.success) throw new Error(`${source} is not a GeoJSON FeatureCollection.`);
   const features: CityFeature[] = [];
   const rejected: string[] = [];
+  const rejectedFeatures: RejectedFeature[] = [];
   collection.data.features.forEach((item, index) => {
     const parsed = FeatureSchema.safeParse(item);
     if (!parsed.success) {
       rejected.push(`${source} feature ${index}: ${zodErrorText(parsed.error, { maxIssues: 1 })}`);
+      rejectedFeatures.push({ index, reason: rejectReason(parsed.error) });
       return;
     }
     const properties = parsed.data.properties ?? {};
     const id = parsed.data.id ?? properties['id'] ?? (options.idFromIndex ? `#${index}` : undefined);
     if (typeof id !== 'string' && typeof id !== 'number') {
       rejected.push(`${source} feature ${index}: no id`);
+      rejectedFeatures.push({ index, reason: 'noId' });
       return;
     }
     features.push({ id: String(id), properties, geometry: parsed.data.geometry });
   });
-  return { features, rejected };
+  return { features, rejected, rejectedFeatures };
 }
 
 /** The lines of a geometry: each LineString, and each polygon ring as a closed line. */

@@ -704,7 +704,17 @@ export const de = {
   'userFile.error.noCoordinateColumns':
     'In „{file}“ fehlen Spalten mit Koordinaten, zum Beispiel „lon“ und „lat“ oder „Rechtswert“ und „Hochwert“. Gefunden: {columns}.',
   'userFile.error.read': '„{file}“ konnte nicht gelesen werden.',
-  'userFile.warning.featureSkipped': 'Ein Objekt aus „{file}“ fehlt auf der Karte: {detail}',
+  'userFile.warning.skipped.notAFeature':
+    'Objekt {number} in „{file}“ ist kein GeoJSON-Objekt (Feature) und fehlt auf der Karte.',
+  'userFile.warning.skipped.noGeometry':
+    'Objekt {number} in „{file}“ hat keine Geometrie und fehlt auf der Karte.',
+  'userFile.warning.skipped.geometryType':
+    'Objekt {number} in „{file}“ hat eine Geometrieart, die die Karte nicht kennt, und fehlt auf der Karte.',
+  'userFile.warning.skipped.tooFewPoints':
+    'Objekt {number} in „{file}“ hat zu wenige Punkte für seine Form (eine Linie braucht zwei, eine Fläche drei) und fehlt auf der Karte.',
+  'userFile.warning.skipped.coordinates':
+    'Objekt {number} in „{file}“ hat Koordinaten, die keine Zahlen sind, und fehlt auf der Karte.',
+  'userFile.warning.skipped.noId': 'Objekt {number} in „{file}“ hat keine Kennung und fehlt auf der Karte.',
   'userFile.warning.noGeometry':
     'Ein Ortsmarker in „{file}“ (Zeile {line}) hat keinen Ort und fehlt auf der Karte.',
   'userFile.warning.rowSkipped':

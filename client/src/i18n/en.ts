@@ -705,7 +705,17 @@ export const en: Messages = {
   'userFile.error.noCoordinateColumns':
     '“{file}” has no coordinate columns, such as “lon” and “lat” or “Rechtswert” and “Hochwert”. Found: {columns}.',
   'userFile.error.read': '“{file}” could not be read.',
-  'userFile.warning.featureSkipped': 'A feature of “{file}” is not on the map: {detail}',
+  'userFile.warning.skipped.notAFeature':
+    'Item {number} of “{file}” is not a GeoJSON feature and is not on the map.',
+  'userFile.warning.skipped.noGeometry':
+    'Feature {number} of “{file}” has no geometry and is not on the map.',
+  'userFile.warning.skipped.geometryType':
+    'Feature {number} of “{file}” has a kind of geometry the map does not know and is not on the map.',
+  'userFile.warning.skipped.tooFewPoints':
+    'Feature {number} of “{file}” has too few points for its shape (a line needs two, an area three) and is not on the map.',
+  'userFile.warning.skipped.coordinates':
+    'Feature {number} of “{file}” has coordinates that are not numbers and is not on the map.',
+  'userFile.warning.skipped.noId': 'Feature {number} of “{file}” has no id and is not on the map.',
   'userFile.warning.noGeometry':
     'A placemark in “{file}” (line {line}) has no location and is not on the map.',
   'userFile.warning.rowSkipped': 'Line {line} of “{file}” has no readable coordinates and is not on the map.',

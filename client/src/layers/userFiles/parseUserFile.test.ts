@@ -13,6 +13,7 @@ import {
   splitCsvLine,
 } from './parseUserFile.ts';
 import { UserFileError } from './userFileError.ts';
+import { createTranslator } from '../../i18n/messages.ts';
 
 function errorOf(run: () => unknown): UserFileError {
   try {
@@ -34,7 +35,11 @@ describeWithFixtures('a GeoJSON file in EPSG:25832 (Esslingen parking areas)', (
     // Six of the 250 have an empty polygon: left out, each with a warning, never silently.
     expect(parsed.features).toHaveLength(244);
     expect(parsed.warnings).toHaveLength(6);
-    expect(parsed.warnings[0]?.params['detail']).toMatch(/feature 92: geometry.coordinates/);
+    // Each says which one (counted from 1) and why, in the user's words, not the parser's.
+    expect(parsed.warnings[0]).toEqual({
+      key: 'userFile.warning.skipped.tooFewPoints',
+      params: { file: name, number: 93 },
+    });
     for (const feature of parsed.features) {
       for (const [outer] of polygonsOf(feature.geometry)) {
         for (const [lon, lat] of outer ?? []) {
@@ -88,6 +93,37 @@ describe('GeoJSON', () => {
     const parsed = parseUserFile('punkte.geojson', text);
     expect(parsed.features.map((f) => f.geometry.type)).toEqual(['Point', 'Point', 'LineString']);
     expect(pointsOf(parsed.features[0]!.geometry)).toEqual([[9.01, 48.68]]);
+  });
+
+  it('says for each feature left out which one it is and why, in plain words', () => {
+    const feature = (geometry: unknown) => ({ type: 'Feature', properties: {}, geometry });
+    const text = JSON.stringify({
+      type: 'FeatureCollection',
+      features: [
+        feature(null),
+        feature({ type: 'Circle', coordinates: [9, 48] }),
+        feature({ type: 'Point', coordinates: ['9', 48] }),
+        feature({ type: 'LineString', coordinates: [[9, 48]] }),
+        'a note',
+        feature({ type: 'Point', coordinates: [9.01, 48.68] }),
+      ],
+    });
+    const parsed = parseUserFile('teils.geojson', text);
+    expect(parsed.features).toHaveLength(1);
+    expect(parsed.warnings.map((w) => [w.key, w.params['number']])).toEqual([
+      ['userFile.warning.skipped.noGeometry', 1],
+      ['userFile.warning.skipped.geometryType', 2],
+      ['userFile.warning.skipped.coordinates', 3],
+      ['userFile.warning.skipped.tooFewPoints', 4],
+      ['userFile.warning.skipped.notAFeature', 5],
+    ]);
+    // Both languages say it, neither with the parser's English.
+    for (const translator of [createTranslator('de'), createTranslator('en')]) {
+      const line = translator.t('userFile.warning.skipped.tooFewPoints', parsed.warnings[3]?.params ?? {});
+      expect(line).toContain('teils.geojson');
+      expect(line).toContain('4');
+      expect(line).not.toMatch(/Too small|expected|Invalid/);
+    }
   });
 
   it('names the line of a JSON error', () => {

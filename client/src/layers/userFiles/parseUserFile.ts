@@ -254,10 +254,13 @@ function parseGeojsonText(name: string, text: string): ParsedUserFile {
     if (first && (Math.abs(first[0] ?? 0) > 180 || Math.abs(first[1] ?? 0) > 90))
       throw new UserFileError('userFile.error.projectedNoCrs', { file: name });
   }
-  const warnings = parsed.rejected.slice(0, MAX_WARNINGS).map((line): UserFileWarning => ({
-    key: 'userFile.warning.featureSkipped',
-    params: { file: name, detail: line },
-  }));
+  // Said in the user's language: which feature (counted from 1, as a person counts) and why.
+  const warnings = parsed.rejectedFeatures
+    .slice(0, MAX_WARNINGS)
+    .map(({ index, reason }): UserFileWarning => ({
+      key: `userFile.warning.skipped.${reason}`,
+      params: { file: name, number: index + 1 },
+    }));
   if (parsed.features.length === 0) throw new UserFileError('userFile.error.noFeatures', { file: name });
   return { format: 'geojson', features: parsed.features, warnings, reprojectedFrom };
 }
