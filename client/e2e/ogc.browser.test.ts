@@ -303,8 +303,12 @@ describe.skipIf(!chromiumAvailable() || !mapServerAvailable())(
         await panel.locator('.info-close').click();
       }
       expect(found).toBe(true);
-      // The service's layer by its title, the park's attributes with their umlauts.
-      expect(await panel.locator('h4').first().textContent()).toBe('Flächen');
+      // The layer by its title in the layer list, the service's own name beside it, the park's
+      // attributes with their umlauts.
+      expect(await panel.locator('h4').first().textContent()).toBe('Flächen (MapServer)');
+      expect(await panel.locator('.feature-info-service').first().textContent()).toBe(
+        'Ebene des Dienstes: Flächen',
+      );
       const rows = await panel.locator('tbody tr').allTextContents();
       expect(rows).toContain('NutzungGrünfläche');
       expect(rows).toContain('EigentümerStadt Böblingen');

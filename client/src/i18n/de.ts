@@ -761,6 +761,7 @@ export const de = {
     'Unter dieser Adresse antwortet kein WMS, WMTS oder OGC-API-Features-Dienst. ({detail})',
   'ogc.error.service-error': 'Der Dienst meldet einen Fehler: {detail}',
   'ogc.error.no-layers': 'Der Dienst bietet keine Ebenen an.',
+  'ogc.info.serviceLayer': 'Ebene des Dienstes: {title}',
   'ogc.info.title': 'Angaben der Kartendienste',
   'ogc.info.loading': 'Die Kartendienste werden gefragt…',
   'ogc.info.none': 'An dieser Stelle haben die Kartendienste keine Angaben.',

@@ -759,6 +759,7 @@ export const en: Messages = {
   'ogc.error.not-service': 'No WMS, WMTS or OGC API Features service answers at this address. ({detail})',
   'ogc.error.service-error': 'The service reports an error: {detail}',
   'ogc.error.no-layers': 'The service offers no layers.',
+  'ogc.info.serviceLayer': 'The service’s layer: {title}',
   'ogc.info.title': 'What the map services say',
   'ogc.info.loading': 'Asking the map services…',
   'ogc.info.none': 'The map services have nothing at this spot.',

@@ -15,7 +15,7 @@ import { requestWmsFeatureInfo } from './wmsRequests.ts';
 /** The answer for the info panel: results per layer and the layers that could not be asked. */
 export interface FeatureInfoAnswer {
   readonly lonLat: readonly [number, number];
-  readonly results: readonly (FeatureInfoResult & { readonly layerId: string })[];
+  readonly results: readonly FeatureInfoAnswerResult[];
   /** Titles of layers whose service failed. */
   readonly failed: readonly string[];
 }
@@ -63,6 +63,16 @@ async function askOne(
   });
 }
 
+/**
+ * What one catalogue layer said: headed by the layer's title as the layer list shows it, with the
+ * service's own name of its layer (`serviceTitle`) where that says something more (an entry of
+ * several service layers).
+ */
+export type FeatureInfoAnswerResult = FeatureInfoResult & {
+  readonly layerId: string;
+  readonly serviceTitle: string | null;
+};
+
 /** Asks every entry about `lonLat`, seen at `metresPerPixel` (how much ground a screen pixel shows). */
 export async function featureInfoAt(
   entries: readonly LayerEntryOf<'wms'>[],
@@ -71,13 +81,21 @@ export async function featureInfoAt(
   options: FeatureInfoOptions,
 ): Promise<FeatureInfoAnswer> {
   const answers = await Promise.allSettled(entries.map((e) => askOne(e, lonLat, metresPerPixel, options)));
-  const results: (FeatureInfoResult & { layerId: string })[] = [];
+  const results: FeatureInfoAnswerResult[] = [];
   const failed: string[] = [];
   answers.forEach((answer, i) => {
     const entry = entries[i];
     if (!entry) return;
     if (answer.status === 'fulfilled')
-      for (const r of answer.value) results.push({ ...r, layerId: entry.id });
+      for (const r of answer.value) {
+        const title = entry.title[options.language];
+        results.push({
+          ...r,
+          layerId: entry.id,
+          layerTitle: title,
+          serviceTitle: r.layerTitle.trim() === '' || r.layerTitle === title ? null : r.layerTitle,
+        });
+      }
     else failed.push(entry.title[options.language]);
   });
   return { lonLat, results, failed };

@@ -147,7 +147,7 @@ describe.skipIf(!available)('OGC services of a real MapServer', () => {
       LayerEntrySchema.parse({
         id: 'flaechen',
         type: 'wms',
-        title: { de: 'Flächen', en: 'Areas' },
+        title: { de: 'Grün- und Freiflächen', en: 'Green spaces' },
         url: `${server.url}/`,
         layers: 'flaechen',
       }),
@@ -174,9 +174,10 @@ describe.skipIf(!available)('OGC services of a real MapServer', () => {
       mapTimeMs: Date.now(),
     });
     expect(answer.failed).toEqual(['Weg']);
-    expect(answer.results.map((r) => [r.layerId, r.layerTitle, r.features[0]?.title])).toEqual([
-      ['flaechen', 'Flächen', 'Stadtgarten'],
-    ]);
+    // Headed by the catalogue's title, as the layer list shows it; the service's own name beside it.
+    expect(
+      answer.results.map((r) => [r.layerId, r.layerTitle, r.serviceTitle, r.features[0]?.title]),
+    ).toEqual([['flaechen', 'Grün- und Freiflächen', 'Flächen', 'Stadtgarten']]);
   });
 
   it('gives the layer panel a legend image URL that MapServer answers with a PNG', async () => {

@@ -28,6 +28,11 @@ export function FeatureInfo({ answer }: FeatureInfoProps) {
       {answer?.results.map((result, r) => (
         <div key={`${result.layerId}-${r}`} className="feature-info-layer">
           <h4>{result.layerTitle}</h4>
+          {result.serviceTitle && (
+            <p className="feature-info-service muted">
+              {translator.t('ogc.info.serviceLayer', { title: result.serviceTitle })}
+            </p>
+          )}
           {result.features.map((feature, f) => (
             <table key={f} className="feature-info-table">
               <caption>{feature.title ?? translator.t('ogc.info.feature', { n: String(f + 1) })}</caption>

@@ -416,6 +416,7 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
           {
             layerId: '',
             layerTitle: options.i18n.getTranslator().t('featureInfo.drawn'),
+            serviceTitle: null,
             features: [{ title: name, properties }],
           },
         ],
