@@ -4,7 +4,7 @@
  * a real file opened from the layer panel (polygons in UTM 32N) is reprojected, drawn and kept local.
  * Screenshots go to `test-results/` to look at.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -144,6 +144,44 @@ describe.skipIf(!chromiumAvailable())('the demo catalogue in Chromium', () => {
       })
       .toBeGreaterThan(800);
     await page.screenshot({ path: join(resultsDir, 'catalogue-gateways.png') });
+
+    // A click on a gateway opens its properties, headed by the layer's name in the layer list.
+    const gateways = (
+      JSON.parse(
+        readFileSync(
+          join(repoRoot, 'data', 'boeblingen-demo', 'catalogue', 'lorawan-gateways.geojson'),
+          'utf8',
+        ),
+      ) as { features: { properties: { name: string }; geometry: { coordinates: number[] } }[] }
+    ).features;
+    const canvas = await page.locator('.cesium-widget canvas').boundingBox();
+    if (!canvas) throw new Error('no map canvas');
+    const panel = page.locator('[data-testid="feature-info-panel"]');
+    let opened: string | null = null;
+    for (const gateway of gateways) {
+      const [lon = 0, lat = 0, heightM = 0] = gateway.geometry.coordinates;
+      // Where the symbol stands: the point's height and the vector layers' lift of 1.5 m.
+      const at = await page.evaluate(
+        (p) =>
+          (
+            window as unknown as {
+              __citytwin: { screenPositionOf?: ((p: readonly number[]) => [number, number] | null) | null };
+            }
+          ).__citytwin.screenPositionOf?.(p) ?? null,
+        [lon, lat, heightM + 1.5],
+      );
+      if (!at || at[0] < 20 || at[1] < 20 || at[0] > canvas.width - 20 || at[1] > canvas.height - 20)
+        continue;
+      await page.mouse.click(canvas.x + at[0], canvas.y + at[1]);
+      await panel.waitFor({ timeout: 10_000 }).catch(() => undefined);
+      if ((await panel.count()) > 0 && (await panel.textContent())?.includes(gateway.properties.name)) {
+        opened = gateway.properties.name;
+        break;
+      }
+    }
+    expect(opened).not.toBeNull();
+    expect(await panel.locator('h4').first().textContent()).toBe('LoRaWAN-Gateways');
+    await panel.locator('.info-close').click();
   });
 
   itWithFixtures(

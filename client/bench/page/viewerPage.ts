@@ -534,7 +534,10 @@ async function setupGeojson(kind: GeojsonSceneKind, count: number): Promise<Geoj
       mapTime: { nowMs: () => Date.now(), subscribe: () => () => undefined },
       ground: createGroundHeights(scene),
     };
-    const layer = createVectorCesiumImpl(context, () => Promise.resolve(features), 1, PARCEL_STYLE);
+    const layer = createVectorCesiumImpl(context, () => Promise.resolve(features), {
+      opacity: 1,
+      style: PARCEL_STYLE,
+    });
     await layer.load();
     layer.setVisible(true);
     geojsonCleanup = () => layer.destroy();

@@ -415,7 +415,9 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
         results: [
           {
             layerId: '',
-            layerTitle: options.i18n.getTranslator().t('featureInfo.drawn'),
+            layerTitle:
+              picked.layerTitle?.[options.i18n.getTranslator().locale] ??
+              options.i18n.getTranslator().t('featureInfo.drawn'),
             serviceTitle: null,
             features: [{ title: name, properties }],
           },

@@ -31,11 +31,10 @@ export function createGeojsonCesiumImpl(
   context: CesiumLayerContext,
   entry: LayerEntryOf<'geojson'>,
 ): LayerImplementation {
-  return createVectorCesiumImpl(
-    context,
-    (signal) => loadGeojson(entry.url, context, signal),
-    entry.opacity,
-    entry.style,
-    entry.time,
-  );
+  return createVectorCesiumImpl(context, (signal) => loadGeojson(entry.url, context, signal), {
+    opacity: entry.opacity,
+    style: entry.style,
+    time: entry.time,
+    title: entry.title,
+  });
 }

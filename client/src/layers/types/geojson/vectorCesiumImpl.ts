@@ -44,7 +44,7 @@ import {
   type Label,
   type PointPrimitive,
 } from 'cesium';
-import type { VectorStyle } from '../../../../../protocol/index.ts';
+import type { LocalizedText, VectorStyle } from '../../../../../protocol/index.ts';
 import {
   heightOf,
   linesOf,
@@ -94,6 +94,17 @@ export type LoadFeatures = (signal: AbortSignal) => Promise<readonly CityFeature
 export interface VectorPickTag {
   readonly citytwinFeatureId: string;
   readonly properties: Readonly<Record<string, unknown>>;
+  /** The title of the layer it belongs to, for the info panel's heading. */
+  readonly layerTitle: LocalizedText | null;
+}
+
+/** How a vector layer is drawn: its entry's opacity, style, dates and title. */
+export interface VectorLayerOptions {
+  readonly opacity: number;
+  /** Without one, the default style. */
+  readonly style?: VectorStyle | undefined;
+  readonly time?: FeatureTimeProperties | undefined;
+  readonly title?: LocalizedText | undefined;
 }
 
 interface InstanceItem {
@@ -224,15 +235,13 @@ function clusterCanvas(count: number, css: string): HTMLCanvasElement {
 }
 
 /**
- * Creates the binding. `style` and `time` come from the catalogue entry; WFS and OGC API Features
- * layers without them are drawn in the default style.
+ * Creates the binding. The options come from the catalogue entry; WFS and OGC API Features layers
+ * without a style are drawn in the default style.
  */
 export function createVectorCesiumImpl(
   context: CesiumLayerContext,
   loadFeatures: LoadFeatures,
-  opacity: number,
-  style?: VectorStyle,
-  time?: FeatureTimeProperties,
+  { opacity, style, time, title }: VectorLayerOptions,
 ): LayerImplementation {
   const scene = context.viewer.scene;
   const abort = new AbortController();
@@ -426,6 +435,7 @@ export function createVectorCesiumImpl(
     const tagOf = (feature: CityFeature): VectorPickTag => ({
       citytwinFeatureId: feature.id,
       properties: feature.properties,
+      layerTitle: title ?? null,
     });
     features.forEach((feature, index) => {
       const resolved: ResolvedStyle = resolve(feature.properties);

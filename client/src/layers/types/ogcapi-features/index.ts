@@ -17,6 +17,7 @@ export const ogcApiFeaturesLayerType: LayerTypeDefinition<'ogcapi-features'> = {
           loadOgcApiFeatures({ ...entry, maxFeatures }, bbox, context.fetchFn, signal),
         entry.maxFeatures,
         entry.opacity,
+        entry.title,
       );
   },
 };

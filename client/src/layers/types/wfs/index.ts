@@ -21,6 +21,7 @@ export const wfsLayerType: LayerTypeDefinition<'wfs'> = {
         },
         entry.maxFeatures,
         entry.opacity,
+        entry.title,
       );
     };
   },

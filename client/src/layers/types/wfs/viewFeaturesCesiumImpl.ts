@@ -5,6 +5,7 @@
  * binding that replaces the old one once it is built, so nothing blinks.
  */
 import { Math as CesiumMath } from 'cesium';
+import type { LocalizedText } from '../../../../../protocol/index.ts';
 import type { CityFeature } from '../../../geo/geojson.ts';
 import type { CesiumLayerContext } from '../../../viewer/layerContext.ts';
 import type { LayerImplementation } from '../../layerModel.ts';
@@ -26,6 +27,7 @@ export function createViewFeaturesCesiumImpl(
   loadBbox: (bbox: BboxDeg, maxFeatures: number, signal: AbortSignal) => Promise<readonly CityFeature[]>,
   maxFeatures: number,
   opacity: number,
+  title: LocalizedText,
 ): LayerImplementation {
   const cache = createViewFeatureCache(loadBbox, maxFeatures);
   const abort = new AbortController();
@@ -39,7 +41,7 @@ export function createViewFeaturesCesiumImpl(
 
   async function redraw(): Promise<void> {
     const features = cache.features();
-    const next = createVectorCesiumImpl(context, () => Promise.resolve(features), alpha);
+    const next = createVectorCesiumImpl(context, () => Promise.resolve(features), { opacity: alpha, title });
     await next.load();
     if (destroyed) {
       next.destroy();
