@@ -79,6 +79,22 @@ describe.skipIf(!chromiumAvailable() || !mapServerAvailable())(
     let dataDir: string;
     let policy: string | undefined;
 
+    /** Pixels of the map in `rgb` now. */
+    const mapPixelsOf = async (rgb: readonly [number, number, number]) => {
+      const png = await page.locator('canvas').first().screenshot();
+      return countColourInPage(page, png.toString('base64'), rgb);
+    };
+    /** Straight down onto `[lon, lat]` from `heightM`. */
+    const lookDownAt = (lon: number, lat: number, heightM = 2500) =>
+      page.evaluate(
+        ([lon, lat, heightM]) => {
+          const probe = (window as unknown as { __citytwin?: { setView: ((v: object) => void) | null } })
+            .__citytwin;
+          probe?.setView?.({ lon, lat, heightM, headingDeg: 0, pitchDeg: -90 });
+        },
+        [lon, lat, heightM] as const,
+      );
+
     beforeAll(async () => {
       mkdirSync(resultsDir, { recursive: true });
       mapServer = await startMapServer();
@@ -193,26 +209,12 @@ describe.skipIf(!chromiumAvailable() || !mapServerAvailable())(
     });
 
     it('draws the layer from MapServer where its areas are', async () => {
-      const [lon, lat] = AREAS_CENTRE_LON_LAT;
-      await page.evaluate(
-        ([lon, lat]) => {
-          const probe = (window as unknown as { __citytwin?: { setView: ((v: object) => void) | null } })
-            .__citytwin;
-          probe?.setView?.({ lon, lat, heightM: 2500, headingDeg: 0, pitchDeg: -90 });
-        },
-        [lon, lat] as const,
-      );
+      await lookDownAt(...AREAS_CENTRE_LON_LAT);
       await expect
         .poll(() => mapServer.requests.some((r) => /REQUEST=GetMap/i.test(r)), { timeout: 60_000 })
         .toBe(true);
       await expect
-        .poll(
-          async () => {
-            const png = await page.locator('canvas').first().screenshot();
-            return countColourInPage(page, png.toString('base64'), AREA_FILL_RGB);
-          },
-          { timeout: 90_000, interval: 2000 },
-        )
+        .poll(() => mapPixelsOf(AREA_FILL_RGB), { timeout: 90_000, interval: 2000 })
         .toBeGreaterThan(500);
       await page.screenshot({ path: join(resultsDir, 'ogc-wms-mapserver.png') });
       const violations = await page.evaluate(
@@ -231,15 +233,7 @@ describe.skipIf(!chromiumAvailable() || !mapServerAvailable())(
           .filter((r) => r.startsWith('/ogcapi/collections/punkte/items'))
           .map((r) => new URL(r, 'http://x').searchParams.get('bbox'))
           .filter((b): b is string => b !== null && !b.includes('undefined'));
-      const setView = (lon: number, lat: number) =>
-        page.evaluate(
-          ([lon, lat]) => {
-            const probe = (window as unknown as { __citytwin?: { setView: ((v: object) => void) | null } })
-              .__citytwin;
-            probe?.setView?.({ lon, lat, heightM: 1500, headingDeg: 0, pitchDeg: -90 });
-          },
-          [lon, lat] as const,
-        );
+      const setView = (lon: number, lat: number) => lookDownAt(lon, lat, 1500);
       const [lon, lat] = AREAS_CENTRE_LON_LAT;
       await expect.poll(() => itemBboxes().length, { timeout: 60_000 }).toBeGreaterThan(0);
       await setView(lon + 0.1, lat);
@@ -259,14 +253,7 @@ describe.skipIf(!chromiumAvailable() || !mapServerAvailable())(
 
     it('opens the feature info of the park in the info panel for a click on the map', async () => {
       const [lon, lat] = AREAS_CENTRE_LON_LAT;
-      await page.evaluate(
-        ([lon, lat]) => {
-          const probe = (window as unknown as { __citytwin?: { setView: ((v: object) => void) | null } })
-            .__citytwin;
-          probe?.setView?.({ lon, lat, heightM: 1200, headingDeg: 0, pitchDeg: -90 });
-        },
-        [lon, lat] as const,
-      );
+      await lookDownAt(lon, lat, 1200);
       type Probe = {
         screenPositionOf: ((p: readonly [number, number, number]) => [number, number] | null) | null;
         pickIdAt?: (x: number, y: number) => string | null;
@@ -342,21 +329,6 @@ describe.skipIf(!chromiumAvailable() || !mapServerAvailable())(
         .poll(() => readShareState(new URL(page.url()).search).added.map((e) => e.type === 'wms' && e.layers))
         .toEqual(['linien']);
     });
-
-    /** Pixels of the map in `rgb` now. */
-    const mapPixelsOf = async (rgb: readonly [number, number, number]) => {
-      const png = await page.locator('canvas').first().screenshot();
-      return countColourInPage(page, png.toString('base64'), rgb);
-    };
-    const lookDownAt = (lon: number, lat: number) =>
-      page.evaluate(
-        ([lon, lat]) => {
-          const probe = (window as unknown as { __citytwin?: { setView: ((v: object) => void) | null } })
-            .__citytwin;
-          probe?.setView?.({ lon, lat, heightM: 2500, headingDeg: 0, pitchDeg: -90 });
-        },
-        [lon, lat] as const,
-      );
 
     it('draws a CZML layer of the catalogue when switched on, and takes it away when switched off', async () => {
       await lookDownAt(...CZML_AREA_LON_LAT);
