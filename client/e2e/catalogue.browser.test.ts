@@ -94,6 +94,11 @@ describe.skipIf(!chromiumAvailable())('the demo catalogue in Chromium', () => {
   });
 
   const canvasShot = () => page.locator('canvas').first().screenshot();
+  /** The share of the map's pixels that differ from `reference` now. */
+  const changedShareSince = async (reference: Buffer) => {
+    const stats = await pixelStats(page, await canvasShot(), reference, [0, 0, 0], 45);
+    return stats.changed / stats.total;
+  };
 
   it('fills the fibre rollout areas when the layer is turned on, and lists its classes', async () => {
     // The terrain and the basemap go on loading after `ready`: wait until the picture settles, where
@@ -115,13 +120,7 @@ describe.skipIf(!chromiumAvailable())('the demo catalogue in Chromium', () => {
     // The areas cover most of the town, about a third of the picture: wait until a good share of it has changed colour.
     // Live values change a few labels meanwhile; that is far below this share.
     await expect
-      .poll(
-        async () => {
-          const stats = await pixelStats(page, await canvasShot(), before, [0, 0, 0], 45);
-          return stats.changed / stats.total;
-        },
-        { timeout: 60_000, interval: 500 },
-      )
+      .poll(() => changedShareSince(before), { timeout: 60_000, interval: 500 })
       .toBeGreaterThan(0.06);
     await page.screenshot({ path: join(resultsDir, 'catalogue-broadband.png') });
     expect(await page.locator('[data-layer-id="broadband"] .legend').innerText()).toMatch(
@@ -225,13 +224,7 @@ describe.skipIf(!chromiumAvailable())('the demo catalogue in Chromium', () => {
       const withFile = await canvasShot();
       await page.uncheck(`#layer-toggle-${layerId}`);
       await expect
-        .poll(
-          async () => {
-            const stats = await pixelStats(page, await canvasShot(), withFile, [0, 0, 0], 45);
-            return stats.changed / stats.total;
-          },
-          { timeout: 30_000, interval: 500 },
-        )
+        .poll(() => changedShareSince(withFile), { timeout: 30_000, interval: 500 })
         .toBeGreaterThan(0.01);
       await page.check(`#layer-toggle-${layerId}`);
       await page.screenshot({ path: join(resultsDir, 'catalogue-own-file.png') });
