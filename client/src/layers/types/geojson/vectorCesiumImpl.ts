@@ -607,10 +607,14 @@ export function createVectorCesiumImpl(
 
   /** Draws the features for the ground as it is now; a later call (new terrain) wins. */
   let drawing = 0;
+  /** Whether the features on the map were placed on a terrain (else on the ellipsoid). */
+  let drawnOnTerrain = false;
   async function draw(): Promise<void> {
     const mine = ++drawing;
+    const onTerrain = context.ground.hasTerrain;
     const groundAt = await sampleGround();
     if (destroyed || mine !== drawing) return;
+    drawnOnTerrain = onTerrain;
     clear();
     build(groundAt);
     setShow(visible);
@@ -635,7 +639,12 @@ export function createVectorCesiumImpl(
       await draw();
       if (destroyed) return;
       // The pack's terrain arrives after the viewer starts, or another comes: drawn again on it.
-      cleanups.push(context.ground.onChange(() => void draw()));
+      // From the ellipsoid to the ellipsoid nothing moves: no need to build it all again.
+      cleanups.push(
+        context.ground.onChange(() => {
+          if (context.ground.hasTerrain || drawnOnTerrain) void draw();
+        }),
+      );
       if (time) cleanups.push(context.mapTime.subscribe(refreshTime));
       if (style?.cluster || labels)
         cleanups.push(
