@@ -1,5 +1,5 @@
 /**
- * The globe's terrain: the pack's own heightmap tiles (`/tiles/<city>/terrain/`, built from its
+ * The globe's terrain: the pack's own quantized-mesh tiles (`/tiles/<city>/terrain/`, built from its
  * `dem.tif`, see tiles/src/terrain/buildTerrain.ts) when it has a DEM, the plain ellipsoid when it
  * has none or the tiles cannot be read. Local files only: no Cesium ion, no external terrain.
  */
@@ -11,7 +11,7 @@ import type { TerrainProvider } from 'cesium';
  * `/tiles/boeblingen-demo/terrain/`). Rejects when `layer.json` cannot be read or is not terrain.
  */
 export async function createPackTerrainProvider(url: string): Promise<TerrainProvider> {
-  // Heightmap tiles carry neither normals nor a water mask; asking for them would only add headers.
+  // The pack's tiles carry neither normals nor a water mask; asking for them would only add headers.
   return CesiumTerrainProvider.fromUrl(url, { requestVertexNormals: false, requestWaterMask: false });
 }
 

@@ -23,7 +23,7 @@ async function serve(dir: string): Promise<string> {
 }
 
 describe('dataStatic', () => {
-  it('serves heightmap terrain tiles as binary that arrive byte for byte (gzip on the wire only)', async () => {
+  it('serves terrain tiles as binary that arrive byte for byte (gzip on the wire only)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'static-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     await mkdir(join(dir, 'town', 'terrain', '0', '1'), { recursive: true });

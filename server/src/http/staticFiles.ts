@@ -34,7 +34,7 @@ export function dataStatic(dir: string): RequestHandler {
       res.setHeader('Cache-Control', CACHE_SHORT);
       if (filePath.endsWith('.geojson')) res.setHeader('Content-Type', 'application/geo+json');
       if (filePath.endsWith('.glb')) res.setHeader('Content-Type', 'model/gltf-binary');
-      // Cesium heightmap-1.0 terrain tiles: stored raw, so the only gzip is compression()'s on the
+      // Cesium quantized-mesh-1.0 terrain tiles: stored raw, so the only gzip is compression()'s on the
       // wire, which the browser undoes before Cesium reads the bytes.
       if (filePath.endsWith('.terrain')) res.setHeader('Content-Type', 'application/octet-stream');
       // Basemap vector tiles (IANA's type for Mapbox Vector Tiles).

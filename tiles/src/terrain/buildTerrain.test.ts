@@ -1,6 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CesiumTerrainProvider, Math as CesiumMath, type QuantizedMeshTerrainData } from 'cesium';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixture } from '../../../scripts/fixtures/fixturesDir.ts';
 import { itWithFixtures } from '../../../scripts/fixtures/withFixtures.ts';
@@ -12,11 +15,14 @@ import {
   createTerrainHeightSampler,
   EDGE_FADE_M,
   EDGE_HOLD_M,
+  DEEPEST_TOLERANCE_M,
   maxLevelFor,
+  meshToleranceM,
   planTerrain,
 } from './buildTerrain.ts';
 import { createDem, demBoundsDeg, sampleHeight } from './dem.ts';
-import { decodeHeightmapTile, HEIGHTMAP_SIZE, samplePositionDeg, tileRectangleDeg } from './heightmapTile.ts';
+import { decodeQuantizedMesh } from './quantizedMeshTile.ts';
+import { tileRectangleDeg } from './terrainTiling.ts';
 import { readDem } from './readDem.ts';
 import { writeDemGeoTiff } from './writeDemGeoTiff.ts';
 
@@ -105,10 +111,55 @@ describe('createTerrainHeightSampler', () => {
   });
 });
 
+/** Serves a folder on loopback, as the server serves `tiles/output`, for Cesium's own terrain provider. */
+async function serveFolder(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    readFile(join(dir, decodeURIComponent(path))).then(
+      (bytes) => response.end(bytes),
+      () => {
+        response.statusCode = 404;
+        response.end();
+      },
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('meshToleranceM', () => {
+  it("is half Cesium's geometric error of the level, and the fine tolerance at the deepest", () => {
+    // Cesium: a level-0 tile's error is a quarter of the equator over 65 samples and 2 tiles.
+    expect(meshToleranceM(0, 13)).toBeCloseTo((6_378_137 * Math.PI * 0.5) / 130 / 2, 6);
+    expect(meshToleranceM(12, 13)).toBeCloseTo(meshToleranceM(11, 13) / 2, 9);
+    expect(meshToleranceM(13, 13)).toBe(DEEPEST_TOLERANCE_M);
+    expect(meshToleranceM(20, 25)).toBe(DEEPEST_TOLERANCE_M);
+  });
+});
+
 describe('buildTerrain', () => {
-  it('writes layer.json and tiles whose heights are the DEM where the DEM is', async () => {
+  it('writes layer.json and tiles that Cesium reads as the DEM, within the tolerance, where the DEM is', async () => {
     const outDir = join(await tempDir(), 'terrain');
-    const dem = smallDem();
+    // A DEM with relief: a hill on a tilted plane, 2 km square at 50 m.
+    const size = 40;
+    const dem = createDem({
+      label: 'hill',
+      crs: 'EPSG:25832',
+      width: size,
+      height: size,
+      heightsM: new Float32Array(size * size).map((_, i) => {
+        const [col, row] = [i % size, Math.floor(i / size)];
+        return 450 + col + 40 * Math.exp(-((col - 15) ** 2 + (row - 22) ** 2) / 40);
+      }),
+      x0: 500_025,
+      y0: 5_393_975,
+      dx: 50,
+      dy: -50,
+    });
     const result = await buildTerrain({ dem, demSha256: 'f'.repeat(64), outDir });
     const layer = JSON.parse(await readFile(join(outDir, 'layer.json'), 'utf8')) as {
       format: string;
@@ -117,32 +168,52 @@ describe('buildTerrain', () => {
       projection: string;
       available: { startX: number; startY: number; endX: number; endY: number }[][];
     };
-    expect(layer).toMatchObject({ format: 'heightmap-1.0', scheme: 'tms', projection: 'EPSG:4326' });
+    expect(layer).toMatchObject({ format: 'quantized-mesh-1.0', scheme: 'tms', projection: 'EPSG:4326' });
     expect(layer.tiles).toEqual(['{z}/{x}/{y}.terrain?v={version}']);
     expect(layer.available).toHaveLength(result.maxLevel + 1);
     const deepest = layer.available[result.maxLevel]?.[0];
-    expect(deepest).toBeDefined();
-    if (!deepest) return;
-    const tile = { z: result.maxLevel, x: deepest.startX, y: deepest.startY };
-    const decoded = decodeHeightmapTile(
-      await readFile(join(outDir, `${tile.z}/${tile.x}/${tile.y}.terrain`)),
-    );
-    expect(decoded.childMask).toBe(0);
-    let compared = 0;
-    for (let row = 0; row < HEIGHTMAP_SIZE; row += 8) {
-      for (let col = 0; col < HEIGHTMAP_SIZE; col += 8) {
-        const [lon, lat] = samplePositionDeg(tile, col, row);
-        const expected = sampleHeight(dem, lon, lat);
-        if (expected === null) continue;
-        expect(Math.abs((decoded.heightsM[row * HEIGHTMAP_SIZE + col] ?? 0) - expected)).toBeLessThanOrEqual(
-          0.1,
-        );
-        compared++;
+    if (!deepest) throw new Error('no deepest level');
+
+    const served = await serveFolder(outDir);
+    try {
+      const provider = await CesiumTerrainProvider.fromUrl(served.url);
+      const heightAt = createTerrainHeightSampler(dem);
+      const [demWest, demSouth, demEast, demNorth] = demBoundsDeg(dem);
+      const z = result.maxLevel;
+      let compared = 0;
+      let worst = 0;
+      let seed = 7;
+      const random = () => (seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647;
+      for (let x = deepest.startX; x <= deepest.endX; x++) {
+        for (let y = deepest.startY; y <= deepest.endY; y++) {
+          // Cesium's geographic tiling counts rows from the north; layer.json's TMS from the south.
+          const row = 2 ** z - 1 - y;
+          const data = (await provider.requestTileGeometry(x, row, z)) as
+            QuantizedMeshTerrainData | undefined;
+          if (!data) throw new Error(`tile ${z}/${x}/${y} not requested`);
+          const rectangle = provider.tilingScheme.tileXYToRectangle(x, row, z);
+          for (let i = 0; i < 40; i++) {
+            const lon = rectangle.west + random() * rectangle.width;
+            const lat = rectangle.south + random() * rectangle.height;
+            const [lonDeg, latDeg] = [CesiumMath.toDegrees(lon), CesiumMath.toDegrees(lat)];
+            if (lonDeg < demWest || lonDeg > demEast || latDeg < demSouth || latDeg > demNorth) continue;
+            const drawn = data.interpolateHeight(rectangle, lon, lat);
+            worst = Math.max(worst, Math.abs(drawn - heightAt(lonDeg, latDeg)));
+            compared++;
+          }
+        }
       }
+      expect(compared).toBeGreaterThan(20);
+      // The samples lie within the tolerance; between them the DEM may bend a little more.
+      expect(worst).toBeLessThan(2 * DEEPEST_TOLERANCE_M);
+      expect(worst).toBeGreaterThan(0);
+      // Both root tiles are there for Cesium, flat far from the DEM.
+      const root = decodeQuantizedMesh(await readFile(join(outDir, '0/0/0.terrain')));
+      expect(root.triangles.length / 3).toBe(2);
+      expect([root.minHeightM, root.maxHeightM]).toEqual([0, 0]);
+    } finally {
+      await served.close();
     }
-    expect(compared).toBeGreaterThan(0);
-    const root = decodeHeightmapTile(await readFile(join(outDir, '0/1/0.terrain')));
-    expect(root.childMask).toBe(0b0100);
   });
 
   itWithFixtures(
@@ -162,11 +233,9 @@ describe('buildTerrain', () => {
       if (!range) throw new Error('level 10 missing');
       for (let x = range.startX; x <= range.endX; x++) {
         for (let y = range.startY; y <= range.endY; y++) {
-          const { heightsM } = decodeHeightmapTile(await readFile(join(outDir, `10/${x}/${y}.terrain`)));
-          for (const h of heightsM) {
-            lowest = Math.min(lowest, h);
-            highest = Math.max(highest, h);
-          }
+          const mesh = decodeQuantizedMesh(await readFile(join(outDir, `10/${x}/${y}.terrain`)));
+          lowest = Math.min(lowest, mesh.minHeightM);
+          highest = Math.max(highest, mesh.maxHeightM);
         }
       }
       expect(lowest).toBeGreaterThanOrEqual(380);
@@ -206,7 +275,7 @@ describe('buildCityTerrain', () => {
     const rebuilt = await buildCityTerrain('town', { repoRoot });
     expect(rebuilt.status).toBe('built');
     const layer = await readFile(join(rebuilt.outDir, 'layer.json'), 'utf8');
-    expect(layer).toContain('"format": "heightmap-1.0"');
+    expect(layer).toContain('"format": "quantized-mesh-1.0"');
     await rm(demPath);
     expect((await buildCityTerrain('town', { repoRoot })).status).toBe('none');
     expect(await cityTerrainUrl('town', repoRoot)).toBeUndefined();

@@ -1,5 +1,5 @@
 /**
- * Builds a pack's terrain: its DEM (`data/<city>/dem.tif`) -> Cesium heightmap-1.0 tiles in
+ * Builds a pack's terrain: its DEM (`data/<city>/dem.tif`) -> Cesium quantized-mesh-1.0 tiles in
  * `tiles/output/<city>/terrain/` (`layer.json`, `{z}/{x}/{y}.terrain`), served statically under
  * `/tiles/<city>/terrain/` for `CesiumTerrainProvider.fromUrl`. Rebuilt only when the DEM's bytes or
  * this builder change; a pack without a DEM gets no terrain folder (the viewer keeps the ellipsoid).
@@ -7,6 +7,10 @@
  * Pyramid: level 0 (both hemispheres) down to the level whose sample spacing is about the DEM's
  * pixel (at most {@link MAX_TERRAIN_LEVEL}); below level 0 only the tiles that intersect the DEM.
  * Cesium upsamples every other tile from its parent, so the files stay few.
+ *
+ * Each tile is a mesh of the ground sampled on a 65 x 65 grid, with as few triangles as keep every
+ * sample within the level's tolerance ({@link meshToleranceM}): a smooth tile has tens of triangles
+ * where a heightmap tile has 8,192, and so has every tile Cesium upsamples from it (decision 0017).
  *
  * Outside the DEM the ground does not drop to the ellipsoid: it keeps the height of the DEM's
  * nearest edge for {@link EDGE_HOLD_M}, then eases to 0 over {@link EDGE_FADE_M}. A town's
@@ -19,17 +23,23 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dem } from './dem.ts';
 import { demBoundsDeg, sampleHeight, sampleHeightClamped } from './dem.ts';
-import type { RectangleDeg, TileAddress } from './heightmapTile.ts';
-import { childBit, childrenOf, encodeHeightmapTile, tileRangeOf, tilesX } from './heightmapTile.ts';
+import { encodeQuantizedMesh, meshTile } from './quantizedMeshTile.ts';
+import type { RectangleDeg } from './terrainTiling.ts';
+import { tileRangeOf, tilesX } from './terrainTiling.ts';
 import { readDemBytes } from './readDem.ts';
 
 /**
  * Version of the terrain output. Bump it whenever the same DEM would give different files, so
  * existing builds are no longer up to date.
  */
-export const TERRAIN_BUILDER_VERSION = 1;
+export const TERRAIN_BUILDER_VERSION = 2;
 /** The deepest level built (about 2.4 m between samples): finer DEMs are sampled, not matched. */
 export const MAX_TERRAIN_LEVEL = 16;
+/**
+ * The deepest level's tolerance, metres: every tile Cesium upsamples from it for the street view
+ * has its shape, so it keeps the DEM's samples about as exactly as the buildings' ground heights.
+ */
+export const DEEPEST_TOLERANCE_M = 0.25;
 /** Outside the DEM: the edge height holds this far … */
 export const EDGE_HOLD_M = 20_000;
 /** … then eases to the ellipsoid over this distance. */
@@ -42,6 +52,7 @@ export const TERRAIN_INFO_FILE = 'terrain-info.json';
 export const DEM_FILE = 'dem.tif';
 
 const METRES_PER_DEGREE_LAT = 111_320;
+const WGS84_MAX_RADIUS_M = 6_378_137;
 
 /** One level's tiles in layer.json's `available` form (TMS rows). */
 export interface TileRange {
@@ -97,9 +108,22 @@ export function planTerrain(boundsDeg: RectangleDeg, maxLevel: number): TerrainP
   return { maxLevel, ranges, tileCount };
 }
 
-function inPlan(plan: TerrainPlan, { z, x, y }: TileAddress): boolean {
-  const range = plan.ranges[z];
-  return range !== undefined && x >= range.startX && x <= range.endX && y >= range.startY && y <= range.endY;
+/**
+ * The geometric error Cesium's terrain provider assumes for a tile of `level`, metres: the spacing
+ * of 65 samples across a level-0 tile, a quarter of the equator, halved at each level.
+ */
+export function cesiumGeometricErrorM(level: number): number {
+  return (WGS84_MAX_RADIUS_M * 2 * Math.PI * 0.25) / (65 * tilesX(0)) / 2 ** level;
+}
+
+/**
+ * How far a tile's mesh may lie from its samples: half the error Cesium assumes for its level, so a
+ * tile is refined no later than Cesium expects; at the deepest level {@link DEEPEST_TOLERANCE_M}.
+ */
+export function meshToleranceM(level: number, maxLevel: number): number {
+  return level >= maxLevel
+    ? DEEPEST_TOLERANCE_M
+    : Math.max(DEEPEST_TOLERANCE_M, cesiumGeometricErrorM(level) / 2);
 }
 
 /** Metres from a point to a lon/lat rectangle (0 inside), on a local equirectangular approximation. */
@@ -148,7 +172,7 @@ export function layerJson(plan: TerrainPlan, version: string, boundsDeg: Rectang
     name: 'citytwin terrain',
     description: 'Built by citytwin from the pack DEM',
     version,
-    format: 'heightmap-1.0',
+    format: 'quantized-mesh-1.0',
     scheme: 'tms',
     tiles: ['{z}/{x}/{y}.terrain?v={version}'],
     projection: 'EPSG:4326',
@@ -191,10 +215,7 @@ export async function buildTerrain(options: BuildTerrainOptions): Promise<BuildT
     for (let x = range.startX; x <= range.endX; x++) {
       await mkdir(join(outDir, String(z), String(x)), { recursive: true });
       for (let y = range.startY; y <= range.endY; y++) {
-        const tile = { z, x, y };
-        let childMask = 0;
-        for (const child of childrenOf(tile)) if (inPlan(plan, child)) childMask |= childBit(tile, child);
-        const bytes = encodeHeightmapTile(tile, heightAt, childMask);
+        const bytes = encodeQuantizedMesh(meshTile({ z, x, y }, heightAt, meshToleranceM(z, plan.maxLevel)));
         await writeFile(join(outDir, String(z), String(x), `${y}.terrain`), bytes);
         totalBytes += bytes.byteLength;
         options.onProgress?.(++done, plan.tileCount);
