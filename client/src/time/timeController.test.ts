@@ -161,6 +161,49 @@ describe('TimeController', () => {
     expect(store.getSnapshot().state?.serverTimeMs).toBe(NOW - 2 * HOUR);
   });
 
+  it('asks a moment again after a request got no answer, saying so meanwhile, until one comes', async () => {
+    vi.useFakeTimers();
+    const store = new LiveStore();
+    store.setHello({ protocolVersion: 3, cityId: 'x', serverTimeMs: NOW, timeScale: 1, role: 'public' }, 0);
+    const source = fakeSource();
+    let failures = 2;
+    const request: TimeSource['request'] = (event, payload) => {
+      if (event !== 'history:state' || failures === 0) return source.request(event, payload);
+      failures -= 1;
+      return Promise.reject(new Error('operation has timed out'));
+    };
+    const time = new TimeController({
+      store,
+      source: { ...source, request },
+      kinds: ['parking'],
+      now: () => 0,
+    });
+    await time.refreshRange();
+    time.goTo(NOW - 2 * HOUR);
+    await settle();
+    expect(time.getView()).toMatchObject({ loading: true, error: 'operation has timed out' });
+    vi.advanceTimersByTime(2000);
+    await settle();
+    expect(failures).toBe(0);
+    expect(source.asked).toEqual([]);
+    vi.advanceTimersByTime(2000);
+    await settle();
+    expect(source.asked).toEqual([NOW - 2 * HOUR]);
+    source.answerAll();
+    await settle();
+    expect(time.getView()).toMatchObject({ loading: false, error: null });
+    expect(store.getSnapshot().state?.serverTimeMs).toBe(NOW - 2 * HOUR);
+
+    // Back to live while a failed moment waits: it is not asked again.
+    failures = 1;
+    time.goTo(NOW - HOUR);
+    await settle();
+    time.goLive();
+    vi.advanceTimersByTime(10_000);
+    await settle();
+    expect(source.asked).toEqual([NOW - 2 * HOUR]);
+  });
+
   it('plays forward at its speed and becomes live at the present', async () => {
     vi.useFakeTimers();
     let local = 0;

@@ -47,6 +47,8 @@ export interface TimeControllerOptions {
 
 /** The longest wait before a refused request is asked again. */
 const MAX_RETRY_MS = 5000;
+/** After a request that got no answer, the wait before the moment is asked again. */
+const RETRY_AFTER_FAILURE_MS = 2000;
 
 const AckStateSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), data: StateAtSchema }),
@@ -304,7 +306,11 @@ export class TimeController {
         },
         (error: unknown) => {
           if (generation !== this.generation || this.disposed) return;
+          // No answer (none in time, or the connection dropped): said, and the same moment is asked
+          // again soon, so a wall screen left alone does not stay empty; a newer wish comes first.
           this.patch({ error: error instanceof Error ? error.message : String(error) });
+          this.pendingAtMs ??= atMs;
+          retryAfter = RETRY_AFTER_FAILURE_MS;
         },
       )
       .finally(() => {
