@@ -135,6 +135,12 @@ describe.skipIf(!chromiumAvailable())('the control room’s alarms in Chromium',
 
   it('raises the basin alarm on both consoles; an acknowledgement on A shows on B', async () => {
     const a = await openConsole(KEY_A);
+    // Two maps loading their ground at once share two cores drawing in software: the second console
+    // waits until the first has its ground in.
+    await a.waitForFunction(() => window.__citytwin?.groundLoaded?.() === true, undefined, {
+      timeout: 120_000,
+      polling: 500,
+    });
     const b = await openConsole(KEY_B);
     expect(await a.textContent('[data-testid="staff-status"]')).toContain('leitstelle-a');
     const item = (page: Page) =>
@@ -179,7 +185,7 @@ describe.skipIf(!chromiumAvailable())('the control room’s alarms in Chromium',
       .toBeGreaterThan(0);
     expect(await b.textContent('[data-testid="source-health"]')).toMatch(/\d+ Sensoren: \d+ aktuell/);
     expect(errors, `the pages' warnings: ${warnings.join(' | ')}`).toEqual([]);
-  });
+  }, 300_000);
 
   it('marks an incident drawn on console A on console B and for the public at once; removing it removes it there', async () => {
     const [a, b] = pages as [Page, Page];

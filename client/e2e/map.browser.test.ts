@@ -1,6 +1,6 @@
 /**
  * The town's own map in Chromium, as a citizen meets it: the ground under the demo town is a map
- * (streets, water, green: many colours, not a flat fill), a street is found by typing its name, and a
+ * (streets, water, green: many colours, not a flat fill) on the pack's relief, a street is found by typing its name, and a
  * shared link opens the whole state again (camera, basemap, layers with opacity, time, selection,
  * language). Screenshots go to test-results/map-*.png.
  */
@@ -15,6 +15,7 @@ import { createApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import { DuckDbHistoryStore } from '../../server/src/history/duckdbHistoryStore.ts';
 import { chromiumAvailable, launchChromium, waitForTwin } from './chromium.ts';
+import { demoGround } from './demoGround.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const resultsDir = join(repoRoot, 'test-results');
@@ -154,6 +155,22 @@ describe.skipIf(!chromiumAvailable())("the town's own map in Chromium", () => {
     expect(stats.colours).toBeGreaterThan(60);
     expect(stats.water).toBeGreaterThan(0.005);
     expect(await page.isChecked('#basemap-town')).toBe(true);
+
+    // And on its relief: the terrain the map draws is the pack's DEM, across the district.
+    const groundAt = await demoGround();
+    const places: [number, number][] = [];
+    for (const lon of [8.995, 9.0105, 9.035])
+      for (const lat of [48.672, 48.6875, 48.698]) places.push([lon, lat]);
+    const drawn = await page.evaluate(
+      (at) => window.__citytwin?.groundHeightsAt?.(at) ?? Promise.resolve(null),
+      places,
+    );
+    if (!drawn) throw new Error('the map offers no ground heights');
+    const dem = places.map(([lon, lat]) => groundAt(lon, lat));
+    // Between its samples the terrain's mesh may leave the DEM by a little more than its 0.25 m.
+    drawn.forEach((height, i) => expect(Math.abs(height - (dem[i] ?? 0))).toBeLessThan(0.5));
+    // A relief, not a plain: the hills stand tens of metres above the valley.
+    expect(Math.max(...drawn) - Math.min(...drawn)).toBeGreaterThan(20);
     expect(foreignRequests).toEqual([]);
   }, 240_000);
 

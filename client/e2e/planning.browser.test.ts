@@ -19,6 +19,7 @@ import { fixture as fixturePath } from '../../scripts/fixtures/fixturesDir.ts';
 import { itWithFixtures } from '../../scripts/fixtures/withFixtures.ts';
 import { sunPosition } from '../src/planning/solar.ts';
 import { chromiumAvailable, launchChromium, waitForTwin } from './chromium.ts';
+import { demoGround, type GroundAt } from './demoGround.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const PLANNER = 'planung-key-0123456789';
@@ -32,14 +33,15 @@ type Probe = {
 interface Building {
   id: string;
   heightM: number;
-  ring: [number, number][];
+  /** `[lon, lat, groundHeightM]` where the pack has terrain, else `[lon, lat]`. */
+  ring: number[][];
 }
 
 const buildings: Building[] = (
   JSON.parse(readFileSync(join(repoRoot, 'data', 'boeblingen-demo', 'buildings.geojson'), 'utf8')) as {
     features: {
       properties: { id: string; heightM: number };
-      geometry: { coordinates: [number, number][][] };
+      geometry: { coordinates: number[][][] };
     }[];
   }
 ).features.map((f) => ({
@@ -53,8 +55,8 @@ function openSquare(): [number, number][] {
   const dLon = 1 / 73_600;
   const dLat = 1 / 111_200;
   const boxes = buildings.map((b) => {
-    const lons = b.ring.map((p) => p[0]);
-    const lats = b.ring.map((p) => p[1]);
+    const lons = b.ring.map((p) => p[0] ?? 0);
+    const lats = b.ring.map((p) => p[1] ?? 0);
     return [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)] as const;
   });
   for (let dy = 0; dy < 40; dy += 1)
@@ -85,11 +87,15 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
   const contexts: BrowserContext[] = [];
   const errors: string[] = [];
   const square = openSquare();
-  const centre: [number, number, number] = [
-    square.reduce((s, p) => s + p[0], 0) / 4,
-    square.reduce((s, p) => s + p[1], 0) / 4,
-    10,
+  /** The town's relief (the ellipsoid at 0 without one): every place below is on the ground or above it. */
+  let groundAt: GroundAt = () => 0;
+  const atGround = (lon: number, lat: number, aboveM = 0): [number, number, number] => [
+    lon,
+    lat,
+    groundAt(lon, lat) + aboveM,
   ];
+  /** The middle of the new building, 10 m above the lowest ground under it, where it stands. */
+  let centre: [number, number, number] = [0, 0, 0];
   let scenarioId = '';
   /** The planner's link after saving, and the camera it was at. */
   let shared = '';
@@ -135,6 +141,12 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'citytwin-planning-'));
+    groundAt = await demoGround();
+    centre = [
+      square.reduce((s, p) => s + p[0], 0) / 4,
+      square.reduce((s, p) => s + p[1], 0) / 4,
+      Math.min(...square.map(([lon, lat]) => groundAt(lon, lat))) + 10,
+    ];
     mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
     const config = loadConfig({ env: { PORT: '0', HOST: '127.0.0.1', CITYTWIN_LOG_LEVEL: 'warn' } });
     app = await createApp(
@@ -186,7 +198,7 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
 
     await planner.click('[data-testid="planning-draw"]');
     for (const [lon, lat] of square) {
-      const corner = await screenOf(planner, [lon, lat, 0]);
+      const corner = await screenOf(planner, atGround(lon, lat));
       if (!corner) throw new Error('a corner is not on screen');
       await clickMap(planner, corner);
     }
@@ -213,9 +225,11 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     // Demolish an existing building: the tallest one that is on screen and hit by a click at its roof.
     await planner.click('[data-testid="planning-demolish"]');
     for (const b of [...buildings].sort((x, y) => y.heightM - x.heightM).slice(0, 60)) {
-      const lon = b.ring.slice(0, -1).reduce((s, p) => s + p[0], 0) / (b.ring.length - 1);
-      const lat = b.ring.slice(0, -1).reduce((s, p) => s + p[1], 0) / (b.ring.length - 1);
-      const roof = await screenOf(planner, [lon, lat, b.heightM]);
+      const lon = b.ring.slice(0, -1).reduce((s, p) => s + (p[0] ?? 0), 0) / (b.ring.length - 1);
+      const lat = b.ring.slice(0, -1).reduce((s, p) => s + (p[1] ?? 0), 0) / (b.ring.length - 1);
+      // A building stands on the lowest ground under its outline (its vertices' heights).
+      const base = Math.min(...b.ring.map((p) => p[2] ?? 0));
+      const roof = await screenOf(planner, [lon, lat, base + b.heightM]);
       if (roof && (await pickAt(planner, roof)) === `building:${b.id}`) {
         demolished = { id: b.id, at: roof };
         break;
@@ -309,7 +323,7 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     ) as {
       features: {
         properties: { id: string; roadClass: string };
-        geometry: { coordinates: [number, number][] };
+        geometry: { coordinates: number[][] };
       }[];
     };
     const counted = new Set(app.pack.sensors.filter((s) => s.kind === 'traffic').map((s) => s.object.id));
@@ -317,14 +331,14 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
       if (!counted.has(f.properties.id) || f.properties.roadClass !== 'primary') continue;
       const c = f.geometry.coordinates;
       const mid = c[Math.floor(c.length / 2)] as [number, number];
-      const onScreen = await screenOf(planner, [mid[0], mid[1], 0]);
+      const onScreen = await screenOf(planner, atGround(mid[0], mid[1]));
       if (onScreen && onScreen[0] > 50 && onScreen[1] > 50 && onScreen[0] < 1000 && onScreen[1] < 650) {
         const first = c[0] as [number, number];
         // Half way between its start and its middle: away from the labels at the lines' middles.
         closedRoad = {
           id: f.properties.id,
           at: onScreen,
-          quarter: [(first[0] + mid[0]) / 2, (first[1] + mid[1]) / 2, 2],
+          quarter: atGround((first[0] + mid[0]) / 2, (first[1] + mid[1]) / 2, 2),
         };
         break;
       }
@@ -347,32 +361,28 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     await planner.screenshot({ path: join(repoRoot, 'test-results', 'planning-traffic.png') });
     // Close up, so that no label of the other lines covers it.
     await planner.evaluate(
-      ([lon, lat]) =>
+      ([lon, lat, heightM]) =>
         (
           window as unknown as { __citytwin: { setView?: ((v: unknown) => void) | null } }
         ).__citytwin.setView?.({
           lon,
           lat,
-          heightM: 180,
+          heightM,
           headingDeg: 0,
           pitchDeg: -89,
         }),
-      [closedRoad.quarter[0], closedRoad.quarter[1]],
+      atGround(closedRoad.quarter[0], closedRoad.quarter[1], 180),
     );
     const quarter = await screenOf(planner, closedRoad.quarter);
     if (!quarter) throw new Error('the closed road is not on screen');
     await expect.poll(() => pickAt(planner, quarter)).toBe(`road:${closedRoad.id}`);
     // Back to the town's home view, where the positions above were taken.
-    await planner.evaluate(() =>
-      (window as unknown as { __citytwin: { setView?: ((v: unknown) => void) | null } }).__citytwin.setView?.(
-        {
-          lon: 9.015,
-          lat: 48.665736,
-          heightM: 1500,
-          headingDeg: 0,
-          pitchDeg: -35,
-        },
-      ),
+    await planner.evaluate(
+      (home) =>
+        (
+          window as unknown as { __citytwin: { setView?: ((v: unknown) => void) | null } }
+        ).__citytwin.setView?.(home),
+      app.pack.city.homeView,
     );
     await expect.poll(() => pickAt(planner, at)).toBe('proposed:haus-1');
   });
@@ -399,7 +409,7 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
 
   it('computes the January sun hours of A against the town, exports them and writes the report', async () => {
     // The sun on 17 January: computed in a worker for A and for the town as it is.
-    const ground = await screenOf(planner, [centre[0], centre[1] - 60 / 111_200, 0]);
+    const ground = await screenOf(planner, atGround(centre[0], centre[1] - 60 / 111_200));
     if (!ground) throw new Error('the ground south of the building is not on screen');
     expect(await pickAt(planner, ground)).toBeNull();
     await planner.selectOption('#sun-day', '01-17');
@@ -486,14 +496,18 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     if (!onSouthWall) throw new Error('no façade point on the new building’s south wall');
     const [wallLon = 0, wallLat = 0] = onSouthWall.geometry.coordinates;
     await planner.evaluate(
-      ([lon, lat]) =>
+      ([lon, lat, heightM]) =>
         (
           window as unknown as { __citytwin: { setView?: ((v: unknown) => void) | null } }
-        ).__citytwin.setView?.({ lon, lat, heightM: 25, headingDeg: 0, pitchDeg: -8 }),
-      [wallLon, wallLat - 90 / 111_200],
+        ).__citytwin.setView?.({ lon, lat, heightM, headingDeg: 0, pitchDeg: -8 }),
+      atGround(wallLon, wallLat - 90 / 111_200, 25),
     );
-    // Drawn half a metre in front of the wall.
-    const wallPoint = await screenOf(planner, [wallLon, wallLat - 0.5 / 111_200, 4.5]);
+    // Drawn half a metre in front of the wall, 4.5 m above the ground there.
+    const wallPoint = await screenOf(planner, [
+      wallLon,
+      wallLat - 0.5 / 111_200,
+      groundAt(wallLon, wallLat) + 4.5,
+    ]);
     if (!wallPoint) throw new Error('the south wall is not on screen');
     await expect.poll(() => pickAt(planner, wallPoint)).toMatch(/^sun-facade:\d+$/);
     await planner.screenshot({ path: join(repoRoot, 'test-results', 'planning-sun-facades.png') });
@@ -503,17 +517,17 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
     if (!demolished || !closedRoad) throw new Error('the steps before did not finish');
     // Another view than the town's home view before saving: the link will carry it.
     await planner.evaluate(
-      ([lon, lat]) =>
+      ([lon, lat, heightM]) =>
         (
           window as unknown as { __citytwin: { setView?: ((v: unknown) => void) | null } }
         ).__citytwin.setView?.({
           lon,
           lat,
-          heightM: 600,
+          heightM,
           headingDeg: 20,
           pitchDeg: -35,
         }),
-      [centre[0] - 0.002, centre[1] - 0.006],
+      atGround(centre[0] - 0.002, centre[1] - 0.006, 600),
     );
     await planner.click('[data-testid="planning-save"]');
     await expect
@@ -595,7 +609,7 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
       state: 'pending',
     });
     // On the building, not on the ground below it.
-    expect(comment.position[2]).toBeGreaterThan(3);
+    expect(comment.position[2]).toBeGreaterThan(groundAt(comment.position[0], comment.position[1]) + 3);
     expect(await visitor.locator('[data-testid="scenario-comments"] li').count()).toBe(0);
     await planner.click('[data-testid="comments-refresh"]');
     await planner.click(
@@ -628,7 +642,7 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
       const fixture = fixturePath('citygml/fzk-iai-testcases-LOD2_Buildings_v200.gml');
       await planner.click('[data-testid="planning-variant-b"]');
       expect(await figure(planner, 'planning.figure.buildings', 'b')).toBe('0');
-      const ground = await screenOf(planner, [centre[0], centre[1], 0]);
+      const ground = await screenOf(planner, atGround(centre[0], centre[1]));
       if (!ground) throw new Error('the open square is not on screen');
       await planner.setInputFiles('[data-testid="planning-import-file"]', fixture);
       // A city model in local metres: it needs a place, like a glTF model.
@@ -665,11 +679,11 @@ describe.skipIf(!chromiumAvailable())('planning scenarios in Chromium', () => {
       const house = expected.buildings.find((b) => b.name === 'Testcase-0-0_LoD2');
       if (!house) throw new Error('no Testcase-0-0 in the file');
       const corners = house.footprint.slice(0, -1);
-      const middle: [number, number, number] = [
+      const middle = atGround(
         corners.reduce((sum, p) => sum + p[0], 0) / corners.length,
         corners.reduce((sum, p) => sum + p[1], 0) / corners.length,
         3,
-      ];
+      );
       // After the flight to the import.
       await planner.waitForTimeout(3000);
       await expect

@@ -67,6 +67,11 @@ export interface CityTwinProbe {
   groundReadyAtMs?: number | null | undefined;
   /** Whether the ground's tiles for the current view are all loaded (waited for by browser tests). */
   groundLoaded?: (() => boolean) | undefined;
+  /**
+   * The ground heights the map's terrain has at `[lon, lat]` places, from its most detailed tiles
+   * (0 on the ellipsoid); set while a map exists. Browser tests compare them with the pack's DEM.
+   */
+  groundHeightsAt?: ((places: readonly (readonly [number, number])[]) => Promise<number[]>) | undefined;
   /** Streaming of the buildings tileset(s). */
   tiles: TileStreamingProbe;
   /**

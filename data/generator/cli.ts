@@ -1,7 +1,8 @@
 /**
  * Writes the demo city pack: `npm run generate:demo` (or `npx tsx data/generator/cli.ts`).
- * Options: `--seed <integer>` (default `DEFAULT_SEED`, the committed pack) and `--out <folder>`
- * (default `data/boeblingen-demo`). The output is byte-identical for the same seed.
+ * Options: `--seed <integer>` (default `DEFAULT_SEED`, the committed pack), `--out <folder>`
+ * (default `data/boeblingen-demo`) and `--flat` (the town on the ellipsoid, without `dem.tif`,
+ * instead of on its relief). The output is byte-identical for the same seed.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -18,7 +19,7 @@ export const DEFAULT_OUT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), 
 function parseArgs(argv: readonly string[]): { seed: number; outDir: string; relief: boolean } {
   let seed = DEFAULT_SEED;
   let outDir = DEFAULT_OUT_DIR;
-  let relief = false;
+  let relief = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
@@ -27,14 +28,14 @@ function parseArgs(argv: readonly string[]): { seed: number; outDir: string; rel
       if (!Number.isSafeInteger(seed) || seed < 0)
         throw new Error(`--seed wants a non-negative integer, got "${value}"`);
       i++;
-    } else if (arg === '--relief') {
-      relief = true;
+    } else if (arg === '--flat') {
+      relief = false;
     } else if (arg === '--out' && value !== undefined) {
       outDir = resolve(value);
       i++;
     } else {
       throw new Error(
-        `unknown argument "${arg}"; usage: cli.ts [--seed <integer>] [--out <folder>] [--relief]`,
+        `unknown argument "${arg}"; usage: cli.ts [--seed <integer>] [--out <folder>] [--flat]`,
       );
     }
   }

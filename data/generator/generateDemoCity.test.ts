@@ -18,7 +18,7 @@ import {
   signedArea,
 } from './geometry.ts';
 import type { BoxM, LocalPointM, LocalRingM } from './geometry.ts';
-import { reliefHeightM } from './relief.ts';
+import { reliefGeoTiff, reliefHeightM } from './relief.ts';
 import { PACK_FILE_NAMES, serializeDemoCity } from './serializeDemoCity.ts';
 import { SpatialIndex } from './spatialIndex.ts';
 
@@ -28,8 +28,8 @@ const COMMITTED_PACK_DIR = fileURLToPath(new URL('../boeblingen-demo/', import.m
 const DISTRICT_BBOX = [8.99, 48.67, 9.04, 48.7] as const;
 
 // One generation for the read-only checks; the determinism tests generate their own.
-// The town on its relief (the generator's option; the committed pack is flat for now).
-const city = generateDemoCity(DEFAULT_SEED, { relief: true });
+// The town on its relief, as committed.
+const city = generateDemoCity(DEFAULT_SEED);
 const projection = createLocalProjection(CENTRE_LON_LAT);
 
 function localRing(ring: readonly Position[]): LocalRingM {
@@ -64,6 +64,18 @@ describe('generateDemoCity determinism', () => {
       // A plain boolean first, so a stale file fails with its name instead of a 700 kB diff.
       expect(committed === file.text, `${file.fileName} is stale`).toBe(true);
     }
+    // The relief they stand on, as the pack's elevation model.
+    const dem = await readFile(join(COMMITTED_PACK_DIR, 'dem.tif'));
+    expect(Buffer.compare(dem, Buffer.from(reliefGeoTiff())) === 0, 'dem.tif is stale').toBe(true);
+  });
+
+  it('stands the town on the ellipsoid when asked for a flat one', () => {
+    const flat = generateDemoCity(DEFAULT_SEED, { relief: false });
+    const ring = flat.buildings.features[0]?.geometry.coordinates[0] ?? [];
+    expect(ring.length).toBeGreaterThan(3);
+    // Positions without a height stand at 0; on the relief, about 400 to 500 m.
+    expect(ring.every((p) => (p[2] ?? 0) === 0)).toBe(true);
+    expect((city.buildings.features[0]?.geometry.coordinates[0]?.[0]?.[2] ?? 0) > 300).toBe(true);
   });
 
   it('writes every pack file, each ending in a newline, with buildings well under 3 MB', () => {

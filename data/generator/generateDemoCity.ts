@@ -141,14 +141,12 @@ function stationPoint(network: StreetNetwork, plan: StationPlan): LocalPointM {
 }
 
 /**
- * Generates the demo city pack for a seed. With `relief`, the town stands on a Böblingen-like relief
- * (positions carry its ground height, the CLI writes it as `dem.tif`); without, on the ellipsoid.
- * The committed pack is flat for now: browser tests of measuring, walls and planning still assume
- * flat ground (see the issue note of 7 December).
+ * Generates the demo city pack for a seed. The town stands on a Böblingen-like relief (positions
+ * carry its ground height, the CLI writes it as `dem.tif`); with `relief: false`, on the ellipsoid.
  */
 export function generateDemoCity(seed: number = DEFAULT_SEED, options: { relief?: boolean } = {}): DemoCity {
   const projection = createLocalProjection(CENTRE_LON_LAT);
-  const ground = options.relief ? createGroundSampler(reliefDem(), projection) : () => 0;
+  const ground = options.relief === false ? () => 0 : createGroundSampler(reliefDem(), projection);
   const network = buildStreetNetwork();
   const placer = new BuildingPlacer();
 

@@ -238,6 +238,7 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
   const removeFlush = scene.preUpdate.addEventListener(() => liveFrames.flush());
 
   const groundHeights = createGroundHeights(scene);
+  probe.groundHeightsAt = (places) => groundHeights.heightsAt(places);
   const context: CesiumLayerContext = {
     viewer,
     ground: groundHeights,
@@ -667,6 +668,7 @@ export function createCityViewer(options: CityViewerOptions): CityViewer {
       probe.cameraView = undefined;
       probe.pickIdAt = undefined;
       probe.groundLoaded = undefined;
+      probe.groundHeightsAt = undefined;
       ground.destroy();
       stopAdditions();
       removeFirstFrame();
