@@ -3,11 +3,11 @@ import { Cartesian3, Ellipsoid } from 'cesium';
 import { describe, expect, it } from 'vitest';
 import {
   decodeQuantizedMesh,
-  ecefOf,
   encodeQuantizedMesh,
   horizonOcclusionPoint,
   meshTile,
 } from './quantizedMeshTile.ts';
+import { geodeticToEcef } from '../geodesy.ts';
 import { tileRangeOf, tileRectangleDeg } from './terrainTiling.ts';
 
 /** Cesium's horizon culling, which it ships but does not declare in its types. */
@@ -105,11 +105,11 @@ describe('quantized-mesh-1.0 tiles', () => {
     const [west, south, east, north] = tileRectangleDeg(tile);
     const [cx, cy, cz, radius] = mesh.boundingSphere;
     for (let i = 0; i < mesh.u.length; i++) {
-      const p = ecefOf(
+      const p = geodeticToEcef([
         west + ((mesh.u[i] ?? 0) / 32767) * (east - west),
         south + ((mesh.v[i] ?? 0) / 32767) * (north - south),
         vertexHeightM(mesh, i),
-      );
+      ]);
       expect(Math.hypot(p[0] - cx, p[1] - cy, p[2] - cz)).toBeLessThanOrEqual(radius + 1e-6);
     }
   });
@@ -119,11 +119,11 @@ describe('horizonOcclusionPoint', () => {
   const positionsOf = (mesh: ReturnType<typeof meshTile>, z: number, x: number, y: number) => {
     const [west, south, east, north] = tileRectangleDeg({ z, x, y });
     return Array.from(mesh.u, (u, i) =>
-      ecefOf(
+      geodeticToEcef([
         west + (u / 32767) * (east - west),
         south + ((mesh.v[i] ?? 0) / 32767) * (north - south),
         vertexHeightM(mesh, i),
-      ),
+      ]),
     );
   };
 

@@ -17,6 +17,7 @@
  * Unlike heightmap-1.0 (65 x 65 heights in every tile, and in every tile Cesium makes from one by
  * upsampling), a smooth tile has tens of triangles, and a tile upsampled from it only its share.
  */
+import { geodeticToEcef, WGS84_SEMI_MAJOR_AXIS_M, WGS84_SEMI_MINOR_AXIS_M } from '../geodesy.ts';
 import type { TileAddress } from './terrainTiling.ts';
 import { tileRectangleDeg } from './terrainTiling.ts';
 import type { GridMesh } from './rtin.ts';
@@ -27,28 +28,15 @@ export const MESH_GRID_SIZE = 65;
 const QUANTIZED_MAX = 32767;
 const HEADER_BYTES = 88;
 
-/** WGS84, the ellipsoid Cesium's globe uses. */
-const WGS84_A = 6_378_137;
-const WGS84_B = 6_356_752.314_245_179;
-const WGS84_E2 = 1 - (WGS84_B * WGS84_B) / (WGS84_A * WGS84_A);
-
 type Vec3 = [number, number, number];
+type Point3 = readonly [number, number, number];
 
-/** Earth-centred, earth-fixed metres of a WGS84 position. */
-export function ecefOf(lonDeg: number, latDeg: number, heightM: number): Vec3 {
-  const lon = (lonDeg * Math.PI) / 180;
-  const lat = (latDeg * Math.PI) / 180;
-  const sinLat = Math.sin(lat);
-  const cosLat = Math.cos(lat);
-  const n = WGS84_A / Math.sqrt(1 - WGS84_E2 * sinLat * sinLat);
-  return [
-    (n + heightM) * cosLat * Math.cos(lon),
-    (n + heightM) * cosLat * Math.sin(lon),
-    (n * (1 - WGS84_E2) + heightM) * sinLat,
-  ];
-}
+/** Earth-centred, earth-fixed metres of a WGS84 position (Cesium's globe is WGS84). */
+const ecefOf = (lonDeg: number, latDeg: number, heightM: number): Vec3 => [
+  ...geodeticToEcef([lonDeg, latDeg, heightM]),
+];
 
-const length = (v: Vec3) => Math.hypot(v[0], v[1], v[2]);
+const length = (v: Point3) => Math.hypot(v[0], v[1], v[2]);
 
 /**
  * Cesium's horizon occlusion point: a point in the ellipsoid-scaled frame such that, when it is
@@ -59,10 +47,18 @@ const length = (v: Vec3) => Math.hypot(v[0], v[1], v[2]);
  * (a root tile is a whole hemisphere) gets a point far out along that direction: hidden only from
  * cameras behind the globe as seen from the tile.
  */
-export function horizonOcclusionPoint(positions: readonly Vec3[], centre: Vec3, minHeightM: number): Vec3 {
+export function horizonOcclusionPoint(
+  positions: readonly Point3[],
+  centre: Point3,
+  minHeightM: number,
+): Vec3 {
   const lower = Math.min(0, minHeightM);
-  const radii: Vec3 = [WGS84_A + lower, WGS84_A + lower, WGS84_B + lower];
-  const scaled = (p: Vec3): Vec3 => [p[0] / radii[0], p[1] / radii[1], p[2] / radii[2]];
+  const radii: Vec3 = [
+    WGS84_SEMI_MAJOR_AXIS_M + lower,
+    WGS84_SEMI_MAJOR_AXIS_M + lower,
+    WGS84_SEMI_MINOR_AXIS_M + lower,
+  ];
+  const scaled = (p: Point3): Vec3 => [p[0] / radii[0], p[1] / radii[1], p[2] / radii[2]];
   const towards = scaled(centre);
   const towardsLength = length(towards);
   const direction: Vec3 = [

@@ -11,6 +11,15 @@ function grid(f: (x: number, y: number) => number, size = SIZE): Float64Array {
   return heights;
 }
 
+type GridPoint = readonly [x: number, y: number];
+
+/** Each triangle's three grid points. */
+function* trianglesOf(mesh: GridMesh): Generator<readonly [GridPoint, GridPoint, GridPoint]> {
+  const p = (i: number): GridPoint => [mesh.points[2 * i] ?? 0, mesh.points[2 * i + 1] ?? 0];
+  for (let t = 0; t < mesh.triangles.length; t += 3)
+    yield [p(mesh.triangles[t] ?? 0), p(mesh.triangles[t + 1] ?? 0), p(mesh.triangles[t + 2] ?? 0)];
+}
+
 /**
  * The mesh's surface at every grid point (each point inside or on a triangle takes the triangle's
  * plane there), and how many triangles cover each point: the mesh must cover the whole square.
@@ -22,14 +31,8 @@ function surface(
 ): { heights: Float64Array; covered: Uint8Array } {
   const out = new Float64Array(size * size);
   const covered = new Uint8Array(size * size);
-  const p = (i: number) => [mesh.points[2 * i] ?? 0, mesh.points[2 * i + 1] ?? 0] as const;
-  for (let t = 0; t < mesh.triangles.length; t += 3) {
-    const [a, b, c] = [
-      p(mesh.triangles[t] ?? 0),
-      p(mesh.triangles[t + 1] ?? 0),
-      p(mesh.triangles[t + 2] ?? 0),
-    ];
-    const h = ([x, y]: readonly [number, number]) => heights[y * size + x] ?? 0;
+  for (const [a, b, c] of trianglesOf(mesh)) {
+    const h = ([x, y]: GridPoint) => heights[y * size + x] ?? 0;
     const det = (b[1] - c[1]) * (a[0] - c[0]) + (c[0] - b[0]) * (a[1] - c[1]);
     for (let y = Math.min(a[1], b[1], c[1]); y <= Math.max(a[1], b[1], c[1]); y++) {
       for (let x = Math.min(a[0], b[0], c[0]); x <= Math.max(a[0], b[0], c[0]); x++) {
@@ -48,13 +51,7 @@ function surface(
 /** Twice the area the triangles cover, in grid cells: 2 * 64 * 64 for the whole square, no overlaps. */
 function doubledArea(mesh: GridMesh): number {
   let sum = 0;
-  const p = (i: number) => [mesh.points[2 * i] ?? 0, mesh.points[2 * i + 1] ?? 0] as const;
-  for (let t = 0; t < mesh.triangles.length; t += 3) {
-    const [a, b, c] = [
-      p(mesh.triangles[t] ?? 0),
-      p(mesh.triangles[t + 1] ?? 0),
-      p(mesh.triangles[t + 2] ?? 0),
-    ];
+  for (const [a, b, c] of trianglesOf(mesh)) {
     sum += Math.abs((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]));
   }
   return sum;
