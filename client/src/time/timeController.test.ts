@@ -62,6 +62,27 @@ function fakeSource() {
   return source;
 }
 
+/**
+ * A controller on the fake history whose `history:state` requests go to `intercept` first: what it
+ * returns is the answer, and where it returns undefined the history answers.
+ */
+async function controllerWith(intercept: (atMs: number) => Promise<unknown> | undefined) {
+  const store = new LiveStore();
+  store.setHello({ protocolVersion: 3, cityId: 'x', serverTimeMs: NOW, timeScale: 1, role: 'public' }, 0);
+  const source = fakeSource();
+  const request: TimeSource['request'] = (event, payload) =>
+    (event === 'history:state' ? intercept((payload as { atMs: number }).atMs) : undefined) ??
+    source.request(event, payload);
+  const time = new TimeController({
+    store,
+    source: { ...source, request },
+    kinds: ['parking'],
+    now: () => 0,
+  });
+  await time.refreshRange();
+  return { store, source, time };
+}
+
 async function settle(): Promise<void> {
   for (let i = 0; i < 5; i += 1) await Promise.resolve();
 }
@@ -124,27 +145,17 @@ describe('TimeController', () => {
 
   it('asks a refused moment again once the server says a try can succeed, without showing an error', async () => {
     vi.useFakeTimers();
-    const store = new LiveStore();
-    store.setHello({ protocolVersion: 3, cityId: 'x', serverTimeMs: NOW, timeScale: 1, role: 'public' }, 0);
-    const source = fakeSource();
     const asked: number[] = [];
     let refuse = true;
-    const request: TimeSource['request'] = (event, payload) => {
-      if (event !== 'history:state' || !refuse) return source.request(event, payload);
+    const { store, source, time } = await controllerWith((atMs) => {
+      if (!refuse) return undefined;
       refuse = false;
-      asked.push((payload as { atMs: number }).atMs);
+      asked.push(atMs);
       return Promise.resolve({
         ok: false,
         error: { code: 'rate-limited', message: 'history:state: too many requests', retryAfterMs: 800 },
       });
-    };
-    const time = new TimeController({
-      store,
-      source: { ...source, request },
-      kinds: ['parking'],
-      now: () => 0,
     });
-    await time.refreshRange();
     time.goTo(NOW - 2 * HOUR);
     await settle();
     expect(asked).toEqual([NOW - 2 * HOUR]);
@@ -163,22 +174,12 @@ describe('TimeController', () => {
 
   it('asks a moment again after a request got no answer, saying so meanwhile, until one comes', async () => {
     vi.useFakeTimers();
-    const store = new LiveStore();
-    store.setHello({ protocolVersion: 3, cityId: 'x', serverTimeMs: NOW, timeScale: 1, role: 'public' }, 0);
-    const source = fakeSource();
     let failures = 2;
-    const request: TimeSource['request'] = (event, payload) => {
-      if (event !== 'history:state' || failures === 0) return source.request(event, payload);
+    const { store, source, time } = await controllerWith(() => {
+      if (failures === 0) return undefined;
       failures -= 1;
       return Promise.reject(new Error('operation has timed out'));
-    };
-    const time = new TimeController({
-      store,
-      source: { ...source, request },
-      kinds: ['parking'],
-      now: () => 0,
     });
-    await time.refreshRange();
     time.goTo(NOW - 2 * HOUR);
     await settle();
     expect(time.getView()).toMatchObject({ loading: true, error: 'operation has timed out' });
