@@ -21,6 +21,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { WGS84_SEMI_MAJOR_AXIS_M } from '../geodesy.ts';
 import type { Dem } from './dem.ts';
 import { demBoundsDeg, sampleHeight, sampleHeightClamped } from './dem.ts';
 import { encodeQuantizedMesh, meshTile } from './quantizedMeshTile.ts';
@@ -52,7 +53,6 @@ export const TERRAIN_INFO_FILE = 'terrain-info.json';
 export const DEM_FILE = 'dem.tif';
 
 const METRES_PER_DEGREE_LAT = 111_320;
-const WGS84_MAX_RADIUS_M = 6_378_137;
 
 /** One level's tiles in layer.json's `available` form (TMS rows). */
 export interface TileRange {
@@ -113,7 +113,7 @@ export function planTerrain(boundsDeg: RectangleDeg, maxLevel: number): TerrainP
  * of 65 samples across a level-0 tile, a quarter of the equator, halved at each level.
  */
 export function cesiumGeometricErrorM(level: number): number {
-  return (WGS84_MAX_RADIUS_M * 2 * Math.PI * 0.25) / (65 * tilesX(0)) / 2 ** level;
+  return (WGS84_SEMI_MAJOR_AXIS_M * 2 * Math.PI * 0.25) / (65 * tilesX(0)) / 2 ** level;
 }
 
 /**
